@@ -1,0 +1,78 @@
+#include "verb.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/core/parallel.hpp"
+#include "plast/core/version.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+namespace plast::app {
+
+std::vector<Verb>& verbs()
+{
+    static std::vector<Verb> v;
+    return v;
+}
+
+void Context::load_config(const std::string& embedded_default, const std::string& embedded_name)
+{
+    if (opts.config.empty()) config = Config::parse(embedded_default, embedded_name);
+    else config = Config::load_file(opts.config);
+    for (const auto& s : opts.sets) config.apply_override(s);
+    const auto v = config.root().integer("seed", 1, 0, INT64_MAX);
+    seed = opts.seed ? *opts.seed : static_cast<std::uint64_t>(v);
+    threads = resolve_threads(opts.threads);
+}
+
+io::RunDir& Context::open_run()
+{
+    config.check_unused();
+    io::RunInfo info;
+    info.verb = verb;
+    info.config_source = config.source_name();
+    info.seed = seed;
+    info.threads = threads;
+    info.command_line = command_line;
+    std::string stem = opts.config.empty() ? "default" : std::filesystem::path(opts.config).stem().string();
+    run = io::RunDir::create(opts.out, stem, opts.force, info, config);
+    if (!opts.quiet) std::cerr << "plast " << verb << ": writing " << run->path() << "\n";
+    return *run;
+}
+
+int Context::complete()
+{
+    run->finish("completed");
+    if (opts.no_report) {
+        std::cout << run->path() << "\n";
+        return 0;
+    }
+    const std::string report = render_report(run->path());
+    std::cout << report << "\n";
+    return 0;
+}
+
+static std::string shell_quote(const std::string& s)
+{
+    std::string q = "'";
+    for (char c : s) {
+        if (c == '\'') q += "'\\''";
+        else q += c;
+    }
+    return q + "'";
+}
+
+std::string render_report(const std::string& run_dir)
+{
+    const std::string py = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+    const std::string cmd = "PYTHONPATH=" + shell_quote(std::string(source_dir()) + "/python") +
+                            " MPLBACKEND=Agg " + py + " -m plast_report " + shell_quote(run_dir);
+    const int rc = std::system(cmd.c_str());
+    if (rc != 0)
+        runtime_error(run_dir, "report rendering failed (results are kept; run 'plast report " + run_dir +
+                                   "' again after fixing the Python environment)");
+    return run_dir + "/report.html";
+}
+
+} // namespace plast::app

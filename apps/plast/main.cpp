@@ -1,0 +1,71 @@
+// plast command line: plast <verb> [CONFIG.toml] [--set key=value]... [--out DIR] [--threads N] [--seed S]
+#include "verb.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/core/progress.hpp"
+#include "plast/core/version.hpp"
+
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    using namespace plast;
+    CLI::App app{"plast: discover and infer synaptic plasticity rules"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string(version()) + " (" + git_revision() + ")");
+    app.failure_message(CLI::FailureMessage::help);
+
+    std::string command_line;
+    for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+
+    auto& all = app::verbs();
+    std::vector<std::unique_ptr<app::Context>> contexts;
+    for (auto& v : all) {
+        auto* sub = app.add_subcommand(v.name, v.help);
+        contexts.push_back(std::make_unique<app::Context>());
+        auto& ctx = *contexts.back();
+        ctx.verb = v.name;
+        ctx.command_line = command_line;
+        if (v.uses_config) {
+            sub->add_option("config", ctx.opts.config, "configuration file (TOML); omitted: the built-in default");
+            sub->add_option("--set", ctx.opts.sets, "override a configuration value: section.key=value")
+                ->allow_extra_args(false);
+            sub->add_option("--out,-o", ctx.opts.out, "run directory (default: runs/<verb>-<config>-<time>)");
+            sub->add_option("--threads,-j", ctx.opts.threads, "worker threads (0 = all cores); results do not depend on it")
+                ->check(CLI::Range(0, 4096));
+            sub->add_option("--seed", ctx.opts.seed, "override the configuration's seed");
+            sub->add_flag("--force", ctx.opts.force, "replace an existing run directory");
+            sub->add_flag("--quiet,-q", ctx.opts.quiet, "no progress output");
+            sub->add_flag("--no-report", ctx.opts.no_report, "skip figures and report.html");
+        }
+        if (v.add_options) v.add_options(*sub);
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    }
+
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        auto* sub = app.get_subcommand(all[i].name);
+        if (!sub->parsed()) continue;
+        auto& ctx = *contexts[i];
+        Progress::set_quiet(ctx.opts.quiet);
+        try {
+            return all[i].run(ctx);
+        } catch (const Error& e) {
+            std::cerr << "plast " << all[i].name << ": error: " << e.what() << "\n";
+            if (ctx.run) {
+                ctx.run->finish("failed", e.what());
+                std::cerr << "plast " << all[i].name << ": partial results kept in " << ctx.run->path() << "\n";
+            }
+            return e.exit_code();
+        } catch (const std::exception& e) {
+            std::cerr << "plast " << all[i].name << ": internal error: " << e.what() << "\n";
+            if (ctx.run) ctx.run->finish("failed", e.what());
+            return 1;
+        }
+    }
+    return 2;
+}

@@ -1,0 +1,466 @@
+#include "plast/io/config.hpp"
+
+#include "plast/core/error.hpp"
+
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace plast {
+
+bool Range::contains(double x) const
+{
+    if (!std::isfinite(x)) return false;
+    if (lo_open ? !(x > lo) : !(x >= lo)) return false;
+    if (hi_open ? !(x < hi) : !(x <= hi)) return false;
+    return true;
+}
+
+static std::string num_str(double x)
+{
+    if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+    std::ostringstream s;
+    s << x;
+    return s.str();
+}
+
+std::string Range::describe() const
+{
+    return std::string(lo_open ? "(" : "[") + num_str(lo) + ", " + num_str(hi) + (hi_open ? ")" : "]");
+}
+
+struct Config::Impl {
+    toml::table table;
+    std::string source;
+    std::map<std::string, std::string> override_origin; // dotted path -> "--set ..."
+    std::set<std::string> used;                         // dotted paths of leaves read
+    toml::table resolved;
+
+    std::string where(const std::string& path, const toml::node* node) const
+    {
+        auto it = override_origin.find(path);
+        if (it != override_origin.end()) return it->second;
+        if (node && node->source().begin.line > 0)
+            return source + ":" + std::to_string(node->source().begin.line);
+        return source;
+    }
+
+    // Walk the dotted path (elements like "phases[2]" index arrays of tables).
+    const toml::node* find(const std::string& path) const
+    {
+        if (path.empty()) return &table;
+        const toml::node* cur = &table;
+        std::size_t start = 0;
+        while (start <= path.size()) {
+            std::size_t dot = path.find('.', start);
+            std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+            std::optional<std::size_t> index;
+            if (auto lb = part.find('['); lb != std::string::npos) {
+                index = std::stoul(part.substr(lb + 1));
+                part = part.substr(0, lb);
+            }
+            const auto* tbl = cur->as_table();
+            if (!tbl) return nullptr;
+            cur = tbl->get(part);
+            if (!cur) return nullptr;
+            if (index) {
+                const auto* arr = cur->as_array();
+                if (!arr || *index >= arr->size()) return nullptr;
+                cur = arr->get(*index);
+            }
+            if (dot == std::string::npos) break;
+            start = dot + 1;
+        }
+        return cur;
+    }
+
+    // Record the resolved value at path (creating tables on the way; array-of-table paths are flattened).
+    void record(const std::string& path, toml::node&& value)
+    {
+        toml::table* cur = &resolved;
+        std::size_t start = 0;
+        while (true) {
+            std::size_t dot = path.find('.', start);
+            std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+            if (dot == std::string::npos) {
+                cur->insert_or_assign(part, std::move(value));
+                return;
+            }
+            auto* next = cur->get(part);
+            if (!next || !next->is_table()) {
+                cur->insert_or_assign(part, toml::table{});
+                next = cur->get(part);
+            }
+            cur = next->as_table();
+            start = dot + 1;
+        }
+    }
+};
+
+Config::Config() : impl_(std::make_unique<Impl>()) {}
+Config::~Config() = default;
+Config::Config(Config&&) noexcept = default;
+Config& Config::operator=(Config&&) noexcept = default;
+
+Config Config::parse(const std::string& text, const std::string& source_name)
+{
+    Config c;
+    c.impl_->source = source_name;
+    try {
+        c.impl_->table = toml::parse(text, source_name);
+    } catch (const toml::parse_error& e) {
+        config_error(source_name + ":" + std::to_string(e.source().begin.line), "", std::string(e.description()),
+                     "TOML syntax");
+    }
+    return c;
+}
+
+Config Config::load_file(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in) config_error(path, "", "cannot open configuration file", "a readable TOML file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse(ss.str(), path);
+}
+
+void Config::apply_override(const std::string& assignment)
+{
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0)
+        usage_error("--set " + assignment, "expected section.key=value", "section.key=value");
+    const std::string path = assignment.substr(0, eq);
+    const std::string value = assignment.substr(eq + 1);
+    toml::table parsed;
+    try {
+        parsed = toml::parse("v = " + value);
+    } catch (const toml::parse_error&) {
+        parsed = toml::table{{"v", value}}; // bare words are strings
+    }
+    toml::table* cur = &impl_->table;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = path.find('.', start);
+        const std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        if (part.empty()) usage_error("--set " + assignment, "empty key component", "section.key=value");
+        if (dot == std::string::npos) {
+            cur->insert_or_assign(part, *parsed.get("v"));
+            break;
+        }
+        auto* next = cur->get(part);
+        if (!next) {
+            cur->insert_or_assign(part, toml::table{});
+            next = cur->get(part);
+        }
+        if (!next->is_table())
+            usage_error("--set " + assignment, "'" + part + "' is not a table", "an existing section");
+        cur = next->as_table();
+        start = dot + 1;
+    }
+    impl_->override_origin[path] = "--set " + assignment;
+}
+
+const std::string& Config::source_name() const { return impl_->source; }
+
+static void collect_unused(const toml::table& t, const std::string& prefix, const std::set<std::string>& used,
+                           std::vector<std::pair<std::string, const toml::node*>>& out)
+{
+    for (const auto& [k, v] : t) {
+        const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+        if (const auto* sub = v.as_table()) {
+            collect_unused(*sub, path, used, out);
+        } else if (const auto* arr = v.as_array(); arr && !arr->empty() && arr->get(0)->is_table()) {
+            for (std::size_t i = 0; i < arr->size(); ++i)
+                if (const auto* st = arr->get(i)->as_table())
+                    collect_unused(*st, path + "[" + std::to_string(i) + "]", used, out);
+        } else if (!used.count(path)) {
+            out.emplace_back(path, &v);
+        }
+    }
+}
+
+void Config::check_unused() const
+{
+    std::vector<std::pair<std::string, const toml::node*>> unused;
+    collect_unused(impl_->table, "", impl_->used, unused);
+    if (unused.empty()) return;
+    const auto& [path, node] = unused.front();
+    // Known keys of the same section, as a hint.
+    const auto dot = path.rfind('.');
+    const std::string prefix = dot == std::string::npos ? "" : path.substr(0, dot + 1);
+    std::string known;
+    std::set<std::string> seen;
+    for (const auto& u : impl_->used) {
+        if (u.compare(0, prefix.size(), prefix) != 0) continue;
+        std::string rest = u.substr(prefix.size());
+        rest = rest.substr(0, rest.find_first_of(".["));
+        if (seen.insert(rest).second) known += (known.empty() ? "" : ", ") + rest;
+    }
+    config_error(impl_->where(path, node), path, "unknown key", known.empty() ? "no keys here" : known);
+}
+
+std::string Config::resolved_toml() const
+{
+    std::ostringstream s;
+    s << toml::toml_formatter(impl_->resolved);
+    return s.str();
+}
+
+nlohmann::json Config::resolved_json() const
+{
+    std::ostringstream s;
+    s << toml::json_formatter(impl_->resolved);
+    return nlohmann::json::parse(s.str());
+}
+
+// ---- Section ----
+
+std::string Section::path(const std::string& key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
+
+std::string Section::where(const std::string& key) const
+{
+    const auto p = path(key);
+    const auto* node = cfg_->impl_->find(p);
+    if (!node) node = cfg_->impl_->find(prefix_);
+    return cfg_->impl_->where(p, node);
+}
+
+void Section::fail(const std::string& key, const std::string& problem, const std::string& allowed) const
+{
+    config_error(where(key), path(key), problem, allowed);
+}
+
+bool Section::has(const std::string& key) const { return cfg_->impl_->find(path(key)) != nullptr; }
+
+Section Section::sub(const std::string& key) const
+{
+    const auto* node = cfg_->impl_->find(path(key));
+    if (node && !node->is_table()) fail(key, "expected a table", "[" + path(key) + "] section");
+    return Section(cfg_, path(key));
+}
+
+std::size_t Section::array_size(const std::string& key) const
+{
+    const auto* node = cfg_->impl_->find(path(key));
+    if (!node) return 0;
+    const auto* arr = node->as_array();
+    if (!arr) fail(key, "expected an array of tables", "[[" + path(key) + "]] entries");
+    for (std::size_t i = 0; i < arr->size(); ++i)
+        if (!arr->get(i)->is_table()) fail(key, "expected an array of tables", "[[" + path(key) + "]] entries");
+    cfg_->impl_->used.insert(path(key));
+    return arr->size();
+}
+
+Section Section::element(const std::string& key, std::size_t i) const
+{
+    return Section(cfg_, path(key) + "[" + std::to_string(i) + "]");
+}
+
+namespace {
+std::string type_name(const toml::node& n)
+{
+    switch (n.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    default: return "a non-number";
+    }
+}
+std::optional<double> as_number(const toml::node& n)
+{
+    if (auto v = n.value_exact<double>()) return *v;
+    if (auto v = n.value_exact<int64_t>()) return static_cast<double>(*v);
+    return std::nullopt;
+}
+} // namespace
+
+static double check_number(const Section& s, const std::string& key, const toml::node& n, Range r)
+{
+    auto v = as_number(n);
+    if (!v) s.fail(key, std::string("expected a number, got ") + type_name(n), r.describe());
+    if (!std::isfinite(*v)) s.fail(key, "must be finite, got " + num_str(*v), r.describe());
+    if (!r.contains(*v)) s.fail(key, "out of range: " + num_str(*v), r.describe());
+    return *v;
+}
+
+double Section::number(const std::string& key, double def, Range r) const
+{
+    const auto p = path(key);
+    cfg_->impl_->used.insert(p);
+    const auto* node = cfg_->impl_->find(p);
+    double v = def;
+    if (node) v = check_number(*this, key, *node, r);
+    cfg_->impl_->record(p, toml::value<double>(v));
+    return v;
+}
+
+double Section::number(const std::string& key, Range r) const
+{
+    if (!has(key)) fail(key, "required key is missing", r.describe());
+    return number(key, 0.0, r);
+}
+
+std::int64_t Section::integer(const std::string& key, std::int64_t def, std::int64_t lo, std::int64_t hi) const
+{
+    const auto p = path(key);
+    cfg_->impl_->used.insert(p);
+    const auto* node = cfg_->impl_->find(p);
+    std::int64_t v = def;
+    const std::string allowed = "integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    if (node) {
+        if (auto iv = node->value_exact<int64_t>()) {
+            v = *iv;
+        } else if (auto dv = node->value_exact<double>(); dv && std::isfinite(*dv) && std::floor(*dv) == *dv &&
+                                                           std::fabs(*dv) < 9e15) {
+            v = static_cast<std::int64_t>(*dv);
+        } else {
+            fail(key, "expected an integer", allowed);
+        }
+        if (v < lo || v > hi) fail(key, "out of range: " + std::to_string(v), allowed);
+    }
+    cfg_->impl_->record(p, toml::value<int64_t>(v));
+    return v;
+}
+
+std::int64_t Section::integer(const std::string& key, std::int64_t lo, std::int64_t hi) const
+{
+    if (!has(key)) fail(key, "required key is missing", "integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    return integer(key, 0, lo, hi);
+}
+
+bool Section::flag(const std::string& key, bool def) const
+{
+    const auto p = path(key);
+    cfg_->impl_->used.insert(p);
+    const auto* node = cfg_->impl_->find(p);
+    bool v = def;
+    if (node) {
+        auto bv = node->value_exact<bool>();
+        if (!bv) fail(key, "expected true or false", "true, false");
+        v = *bv;
+    }
+    cfg_->impl_->record(p, toml::value<bool>(v));
+    return v;
+}
+
+static std::string join(const std::vector<std::string>& v)
+{
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+std::string Section::string(const std::string& key, const std::string& def,
+                            const std::vector<std::string>& choices) const
+{
+    const auto p = path(key);
+    cfg_->impl_->used.insert(p);
+    const auto* node = cfg_->impl_->find(p);
+    std::string v = def;
+    const std::string allowed = choices.empty() ? "a string" : join(choices);
+    if (node) {
+        auto sv = node->value_exact<std::string>();
+        if (!sv) fail(key, "expected a string", allowed);
+        v = *sv;
+        if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end())
+            fail(key, "unknown value '" + v + "'", allowed);
+    }
+    cfg_->impl_->record(p, toml::value<std::string>(v));
+    return v;
+}
+
+std::string Section::string(const std::string& key, const std::vector<std::string>& choices) const
+{
+    if (!has(key)) fail(key, "required key is missing", choices.empty() ? "a string" : join(choices));
+    return string(key, std::string(), choices);
+}
+
+std::vector<double> Section::numbers(const std::string& key, const std::vector<double>& def, Range r,
+                                     std::size_t size_min, std::size_t size_max) const
+{
+    const auto p = path(key);
+    cfg_->impl_->used.insert(p);
+    const auto* node = cfg_->impl_->find(p);
+    std::vector<double> v = def;
+    if (node) {
+        const auto* arr = node->as_array();
+        if (!arr) fail(key, "expected an array of numbers", "array of numbers in " + r.describe());
+        v.clear();
+        for (std::size_t i = 0; i < arr->size(); ++i)
+            v.push_back(check_number(*this, key + "[" + std::to_string(i) + "]", *arr->get(i), r));
+    }
+    if (v.size() < size_min || v.size() > size_max)
+        fail(key, "array has " + std::to_string(v.size()) + " elements",
+             size_max == SIZE_MAX ? "at least " + std::to_string(size_min) + " elements"
+             : size_min == size_max ? "exactly " + std::to_string(size_min) + " elements"
+                                    : std::to_string(size_min) + " to " + std::to_string(size_max) + " elements");
+    toml::array out;
+    for (double x : v) out.push_back(x);
+    cfg_->impl_->record(p, std::move(out));
+    return v;
+}
+
+std::vector<std::string> Section::strings(const std::string& key, const std::vector<std::string>& def,
+                                          const std::vector<std::string>& choices) const
+{
+    const auto p = path(key);
+    cfg_->impl_->used.insert(p);
+    const auto* node = cfg_->impl_->find(p);
+    std::vector<std::string> v = def;
+    const std::string allowed = choices.empty() ? "array of strings" : join(choices);
+    if (node) {
+        const auto* arr = node->as_array();
+        if (!arr) fail(key, "expected an array of strings", allowed);
+        v.clear();
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            auto sv = arr->get(i)->value_exact<std::string>();
+            if (!sv) fail(key + "[" + std::to_string(i) + "]", "expected a string", allowed);
+            if (!choices.empty() && std::find(choices.begin(), choices.end(), *sv) == choices.end())
+                fail(key + "[" + std::to_string(i) + "]", "unknown value '" + *sv + "'", allowed);
+            v.push_back(*sv);
+        }
+    }
+    toml::array out;
+    for (const auto& x : v) out.push_back(x);
+    cfg_->impl_->record(p, std::move(out));
+    return v;
+}
+
+std::vector<std::vector<double>> Section::matrix(const std::string& key, const std::vector<std::vector<double>>& def,
+                                                 Range r) const
+{
+    const auto p = path(key);
+    cfg_->impl_->used.insert(p);
+    const auto* node = cfg_->impl_->find(p);
+    std::vector<std::vector<double>> v = def;
+    if (node) {
+        const auto* arr = node->as_array();
+        if (!arr) fail(key, "expected an array of arrays of numbers", "[[...], [...]]");
+        v.clear();
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            const auto* row = arr->get(i)->as_array();
+            const std::string rk = key + "[" + std::to_string(i) + "]";
+            if (!row) fail(rk, "expected an array of numbers", "[[...], [...]]");
+            std::vector<double> rv;
+            for (std::size_t j = 0; j < row->size(); ++j)
+                rv.push_back(check_number(*this, rk + "[" + std::to_string(j) + "]", *row->get(j), r));
+            v.push_back(std::move(rv));
+        }
+    }
+    toml::array out;
+    for (const auto& row : v) {
+        toml::array ra;
+        for (double x : row) ra.push_back(x);
+        out.push_back(std::move(ra));
+    }
+    cfg_->impl_->record(p, std::move(out));
+    return v;
+}
+
+} // namespace plast

@@ -1,0 +1,55 @@
+#pragma once
+// A run directory: everything one invocation of plast produced.
+//   run.json    resolved config, seed, plast version and git revision, command line, start/end,
+//               wall time, status ("running", "completed", "failed" with the error) and a summary
+//   config.toml the resolved configuration (every value used, defaults included)
+//   *.csv, *.npy, *.json, *.sqlite, figures/*.png, report.html
+// An existing directory is never overwritten unless force is set; run.json is written at the start
+// and rewritten at the end, so a crashed or killed run is still recognisable as such.
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace plast {
+
+class Config;
+
+namespace io {
+
+struct RunInfo {
+    std::string verb;
+    std::string config_source; // file name or "<embedded default>"
+    std::uint64_t seed = 0;
+    int threads = 1;
+    std::string command_line;
+};
+
+class RunDir {
+public:
+    // out empty: runs/<verb>-<stem>-<timestamp>[-N] under the current directory.
+    static RunDir create(const std::string& out, const std::string& stem, bool force, const RunInfo& info,
+                         const Config& resolved);
+
+    const std::string& path() const { return path_; }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+    void write_json(const std::string& name, const nlohmann::json& j) const;
+    void write_text(const std::string& name, const std::string& text) const;
+
+    // Summary numbers shown by the report; merged into run.json at finish.
+    nlohmann::json& summary() { return summary_; }
+    void finish(const std::string& status, const std::string& error = {});
+
+private:
+    void write_run_json(const std::string& status, const std::string& error);
+    std::string path_;
+    nlohmann::json base_;
+    nlohmann::json summary_ = nlohmann::json::object();
+    std::chrono::system_clock::time_point start_;
+    std::chrono::steady_clock::time_point start_steady_;
+};
+
+std::string iso_time(std::chrono::system_clock::time_point t);
+
+} // namespace io
+} // namespace plast
