@@ -1,0 +1,32 @@
+#pragma once
+// `plast bench NAME`: benchmarks that print their figures (wall time, events/s, workload).
+// Each benchmark lives in apps/plast/bench_<name>.cpp and registers itself with PLAST_BENCHMARK.
+// Benchmarks print; they never assert on time.
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace plast::app {
+
+struct BenchOptions {
+    double scale = 1.0; // shrink or grow the workload (e.g. simulated seconds)
+    int threads = 1;
+    std::string json_out; // optional: write the figures as JSON here
+};
+
+struct Benchmark {
+    std::string name, help;
+    std::function<int(const BenchOptions&)> run;
+};
+
+std::vector<Benchmark>& benchmarks();
+
+struct BenchRegistrar {
+    explicit BenchRegistrar(Benchmark b) { benchmarks().push_back(std::move(b)); }
+};
+
+} // namespace plast::app
+
+#define PLAST_BENCH_CAT2(a, b) a##b
+#define PLAST_BENCH_CAT(a, b) PLAST_BENCH_CAT2(a, b)
+#define PLAST_BENCHMARK(...) static ::plast::app::BenchRegistrar PLAST_BENCH_CAT(plast_bench_, __LINE__){::plast::app::Benchmark{__VA_ARGS__}}

@@ -1,0 +1,43 @@
+// plast bench NAME [--scale S] [--threads N] [--json FILE]
+#include "bench.hpp"
+#include "verb.hpp"
+
+#include "plast/core/error.hpp"
+
+#include <iostream>
+
+namespace plast::app {
+
+std::vector<Benchmark>& benchmarks()
+{
+    static std::vector<Benchmark> b;
+    return b;
+}
+
+static std::string g_bench_name;
+static BenchOptions g_bench_opts;
+
+static int run_bench(Context&)
+{
+    std::string names;
+    for (const auto& b : benchmarks()) {
+        names += (names.empty() ? "" : ", ") + b.name;
+        if (b.name == g_bench_name) return b.run(g_bench_opts);
+    }
+    if (g_bench_name == "list" || g_bench_name.empty()) {
+        for (const auto& b : benchmarks()) std::cout << b.name << "  - " << b.help << "\n";
+        return 0;
+    }
+    usage_error("bench " + g_bench_name, "unknown benchmark", names.empty() ? "none built" : names);
+}
+
+PLAST_VERB("bench", "run a benchmark and print its figures (plast bench list)", false,
+           [](CLI::App& sub) {
+               sub.add_option("name", g_bench_name, "benchmark name, or 'list'")->required();
+               sub.add_option("--scale", g_bench_opts.scale, "workload scale factor")->check(CLI::PositiveNumber);
+               sub.add_option("--threads,-j", g_bench_opts.threads, "threads")->check(CLI::Range(1, 4096));
+               sub.add_option("--json", g_bench_opts.json_out, "also write the figures as JSON");
+           },
+           run_bench);
+
+} // namespace plast::app

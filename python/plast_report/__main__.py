@@ -1,0 +1,5 @@
+import sys
+
+from plast_report.report import main
+
+sys.exit(main(sys.argv[1:]))
