@@ -75,7 +75,11 @@ def render(run_dir):
         parts.append(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_fmt(v))}</td></tr>")
     parts.append("</table><h2>Key numbers</h2><table>")
     for k, v in numbers:
-        parts.append(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_fmt(v))}</td></tr>")
+        if isinstance(v, dict) and "href" in v:  # a link, e.g. to a sub-run's report
+            cell = f"<a href='{html.escape(v['href'])}'>{html.escape(v.get('text', v['href']))}</a>"
+        else:
+            cell = html.escape(_fmt(v))
+        parts.append(f"<tr><th>{html.escape(str(k))}</th><td>{cell}</td></tr>")
     parts.append("</table>")
     if figs:
         parts.append("<h2>Figures</h2>")

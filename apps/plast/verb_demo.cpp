@@ -1,0 +1,102 @@
+// plast demo [CONFIG]: plast's main job on its embedded default. Runs the most complete discovery
+// path plast has, one step per capability (each step is an ordinary verb run with its own run
+// directory inside the demo's), and writes one report.html that links and summarises them.
+#include "verb.hpp"
+
+#include "plast/core/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+namespace plast::app {
+
+static const char* const default_demo_config = R"(# plast demo: one short run of every capability, each with its own report
+seed = 1
+
+[[step]]
+name = "toy"
+title = "Rate toy models: memory by accident in the A-B-A task"
+verb = "toy"
+args = []
+)";
+
+static std::string self_exe()
+{
+    char buf[4096];
+    const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) runtime_error("plast demo", "cannot locate the plast executable");
+    return std::string(buf, static_cast<std::size_t>(n));
+}
+
+static std::string quote(const std::string& s)
+{
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+static int run_demo(Context& ctx)
+{
+    ctx.load_config(default_demo_config, "<embedded demo default>");
+    struct Step {
+        std::string name, title, verb;
+        std::vector<std::string> args;
+    };
+    std::vector<Step> steps;
+    const Section root = ctx.config.root();
+    const std::size_t n = root.array_size("step");
+    if (n == 0) root.fail("step", "no steps configured", "one or more [[step]] tables");
+    for (std::size_t i = 0; i < n; ++i) {
+        const Section s = root.element("step", i);
+        Step st;
+        st.name = s.string("name");
+        st.title = s.string("title", st.name);
+        st.verb = s.string("verb");
+        st.args = s.strings("args", {});
+        bool known = false;
+        for (const auto& v : verbs()) known = known || (v.name == st.verb && v.uses_config && v.name != "demo");
+        if (!known) s.fail("verb", "unknown verb '" + st.verb + "'", "a verb that takes a configuration");
+        steps.push_back(std::move(st));
+    }
+    auto& dir = ctx.open_run();
+    const std::string exe = self_exe();
+    nlohmann::json results = nlohmann::json::array();
+    int failures = 0;
+    for (const auto& st : steps) {
+        const std::string out = dir.file(st.name);
+        std::string cmd = quote(exe) + " " + st.verb;
+        for (const auto& a : st.args) cmd += " " + quote(a);
+        cmd += " --out " + quote(out) + " --seed " + std::to_string(ctx.seed) + " --threads " +
+               std::to_string(ctx.threads) + (ctx.opts.quiet ? " --quiet" : "") + " > /dev/null";
+        if (!ctx.opts.quiet) std::cerr << "plast demo: step '" << st.name << "': " << st.title << "\n";
+        const int rc = std::system(cmd.c_str());
+        nlohmann::json r = {{"name", st.name}, {"title", st.title}, {"verb", st.verb}, {"dir", st.name},
+                            {"exit_code", WIFEXITED(rc) ? WEXITSTATUS(rc) : -1}};
+        std::ifstream rj(out + "/run.json");
+        if (rj) {
+            const auto j = nlohmann::json::parse(rj, nullptr, false);
+            if (!j.is_discarded()) {
+                r["status"] = j.value("status", "unknown");
+                r["wall_seconds"] = j.value("wall_seconds", 0.0);
+            }
+        }
+        if (rc != 0) ++failures;
+        results.push_back(r);
+        dir.summary()["steps"] = results;
+        dir.finish("running");
+    }
+    if (failures) {
+        dir.finish("failed", std::to_string(failures) + " demo step(s) failed");
+        if (!ctx.opts.no_report) render_report(dir.path());
+        runtime_error("plast demo", std::to_string(failures) + " step(s) failed; see " + dir.path());
+    }
+    return ctx.complete();
+}
+
+PLAST_VERB("demo", "the main job: a short run of every capability with one combined report", true, nullptr, run_demo);
+
+} // namespace plast::app

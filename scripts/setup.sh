@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Idempotent set-up: installs the Debian packages plast needs (when missing) and builds it in Release.
+#   scripts/setup.sh            -> build/ (Release)
+#   BUILD_DIR=... BUILD_TYPE=... CMAKE_ARGS=... scripts/setup.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential cmake ninja-build git pkg-config
+  libeigen3-dev nlohmann-json3-dev libtomlplusplus-dev librandom123-dev libcli11-dev
+  libsqlite3-dev libmatio-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-numpy python3-matplotlib python3-scipy python3-pytest
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+BUILD_DIR="${BUILD_DIR:-build}"
+BUILD_TYPE="${BUILD_TYPE:-Release}"
+JOBS="${JOBS:-$(nproc)}"
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" ${CMAKE_ARGS:-} >&2
+cmake --build "$BUILD_DIR" -j "$JOBS" >&2

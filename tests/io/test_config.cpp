@@ -1,0 +1,93 @@
+// Strict configuration: every error names the file, line, key and what is allowed.
+#include "plast/core/error.hpp"
+#include "plast/io/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+using plast::Config;
+using plast::Error;
+using plast::Range;
+
+namespace {
+std::string error_of(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.exit_code(), 2);
+        return e.what();
+    }
+    ADD_FAILURE() << "no error thrown";
+    return {};
+}
+} // namespace
+
+TEST(Config, ReadsValuesAndDefaults)
+{
+    auto c = Config::parse("seed = 3\n[task]\neta = 0.5\nn = 4\nname = \"a\"\nv = [1, 2.5]\n", "t.toml");
+    auto s = c.section("task");
+    EXPECT_EQ(s.number("eta", 0.1, Range::positive()), 0.5);
+    EXPECT_EQ(s.integer("n", 1, 1, 10), 4);
+    EXPECT_EQ(s.string("name", "b", {"a", "b"}), "a");
+    EXPECT_EQ(s.numbers("v", {}), (std::vector<double>{1, 2.5}));
+    EXPECT_EQ(s.number("missing", 7.0), 7.0);
+    EXPECT_EQ(c.root().integer("seed", 1, 0, 100), 3);
+    c.check_unused();
+    const auto j = c.resolved_json();
+    EXPECT_EQ(j["task"]["missing"], 7.0); // defaults are recorded in the resolved config
+}
+
+TEST(Config, UnknownKeyNamesFileLineAndKnownKeys)
+{
+    auto c = Config::parse("[task]\neta = 0.5\netta = 0.1\n", "t.toml");
+    c.section("task").number("eta", 0.1);
+    const auto msg = error_of([&] { c.check_unused(); });
+    EXPECT_NE(msg.find("t.toml:3: task.etta: unknown key (allowed: eta)"), std::string::npos) << msg;
+}
+
+TEST(Config, WrongTypeOutOfRangeAndNonFinite)
+{
+    auto c = Config::parse("[t]\na = \"x\"\nb = -1.0\nc = nan\nd = 2.5\ne = inf\n", "f.toml");
+    auto s = c.section("t");
+    EXPECT_NE(error_of([&] { s.number("a", 1.0); }).find("f.toml:2: t.a: expected a number"), std::string::npos);
+    EXPECT_NE(error_of([&] { s.number("b", 1.0, Range::positive()); }).find("f.toml:3: t.b: out of range: -1 (allowed: (0, inf])"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] { s.number("c", 1.0); }).find("t.c: must be finite"), std::string::npos);
+    EXPECT_NE(error_of([&] { s.integer("d", 1, 0, 5); }).find("t.d: expected an integer"), std::string::npos);
+    EXPECT_NE(error_of([&] { s.number("e", 1.0); }).find("t.e: must be finite"), std::string::npos);
+}
+
+TEST(Config, MissingFileAndSyntaxError)
+{
+    EXPECT_NE(error_of([] { Config::load_file("/nonexistent/x.toml"); }).find("/nonexistent/x.toml: cannot open"),
+              std::string::npos);
+    EXPECT_NE(error_of([] { Config::parse("[t\n", "bad.toml"); }).find("bad.toml:1"), std::string::npos);
+}
+
+TEST(Config, OverridesApplyAndAreNamedInErrors)
+{
+    auto c = Config::parse("[task]\neta = 0.5\n", "t.toml");
+    c.apply_override("task.eta=0.25");
+    c.apply_override("task.mode=fast");
+    auto s = c.section("task");
+    EXPECT_EQ(s.number("eta", 0.1), 0.25);
+    EXPECT_EQ(s.string("mode", "slow"), "fast");
+    c.apply_override("task.eta=-3");
+    EXPECT_NE(error_of([&] { s.number("eta", 0.1, Range::positive()); }).find("--set task.eta=-3: task.eta: out of range"),
+              std::string::npos);
+    EXPECT_THROW(c.apply_override("novalue"), Error);
+}
+
+TEST(Config, RequiredKeysAndArraysOfTables)
+{
+    auto c = Config::parse("[[step]]\nname = \"a\"\n[[step]]\nname = \"b\"\nbogus = 1\n", "s.toml");
+    auto r = c.root();
+    ASSERT_EQ(r.array_size("step"), 2u);
+    EXPECT_EQ(r.element("step", 1).string("name"), "b");
+    EXPECT_EQ(r.element("step", 0).string("name"), "a");
+    EXPECT_NE(error_of([&] { r.element("step", 0).number("x", Range::positive()); }).find("step[0].x: required key is missing"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] { c.check_unused(); }).find("s.toml:5: step[1].bogus: unknown key"), std::string::npos);
+}
