@@ -21,14 +21,18 @@ void Context::load_config(const std::string& embedded_default, const std::string
     if (opts.config.empty()) config = Config::parse(embedded_default, embedded_name);
     else config = Config::load_file(opts.config);
     for (const auto& s : opts.sets) config.apply_override(s);
-    const auto v = config.root().integer("seed", 1, 0, INT64_MAX);
-    seed = opts.seed ? *opts.seed : static_cast<std::uint64_t>(v);
+    if (opts.seed) config.apply_override("seed=" + std::to_string(*opts.seed)); // recorded in the resolved config
+    seed = static_cast<std::uint64_t>(config.root().integer("seed", 1, 0, INT64_MAX));
     threads = resolve_threads(opts.threads);
 }
 
 io::RunDir& Context::open_run()
 {
     config.check_unused();
+    if (opts.print_config) {
+        std::cout << config.resolved_toml() << "\n";
+        throw PrintedConfig{};
+    }
     io::RunInfo info;
     info.verb = verb;
     info.config_source = config.source_name();

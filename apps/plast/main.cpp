@@ -37,6 +37,8 @@ int main(int argc, char** argv)
             sub->add_flag("--force", ctx.opts.force, "replace an existing run directory");
             sub->add_flag("--quiet,-q", ctx.opts.quiet, "no progress output");
             sub->add_flag("--no-report", ctx.opts.no_report, "skip figures and report.html");
+            sub->add_flag("--print-config", ctx.opts.print_config,
+                          "print the resolved configuration with every default, then exit without running");
         }
         if (v.add_options) v.add_options(*sub);
     }
@@ -54,6 +56,8 @@ int main(int argc, char** argv)
         Progress::set_quiet(ctx.opts.quiet);
         try {
             return all[i].run(ctx);
+        } catch (const app::PrintedConfig&) {
+            return 0;
         } catch (const Error& e) {
             std::cerr << "plast " << all[i].name << ": error: " << e.what() << "\n";
             if (ctx.run) {

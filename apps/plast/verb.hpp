@@ -25,6 +25,7 @@ struct CommonOptions {
     bool force = false;
     bool quiet = false;
     bool no_report = false;
+    bool print_config = false; // print the resolved configuration (all defaults) and exit
 };
 
 class Context {
@@ -54,6 +55,9 @@ struct Verb {
 };
 
 std::vector<Verb>& verbs();
+
+// Thrown by open_run() after --print-config printed the configuration.
+struct PrintedConfig {};
 
 struct VerbRegistrar {
     explicit VerbRegistrar(Verb v) { verbs().push_back(std::move(v)); }
