@@ -22,6 +22,12 @@ name = "toy"
 title = "Rate toy models: memory by accident in the A-B-A task"
 verb = "toy"
 args = []
+
+[[step]]
+name = "screen"
+title = "Rule discovery by screening rounds (rate toy task): prior, restricted prior, conditional density"
+verb = "screen"
+args = []
 )";
 
 static std::string self_exe()

@@ -91,3 +91,19 @@ TEST(Config, RequiredKeysAndArraysOfTables)
               std::string::npos);
     EXPECT_NE(error_of([&] { c.check_unused(); }).find("s.toml:5: step[1].bogus: unknown key"), std::string::npos);
 }
+
+TEST(Config, ResolvedConfigRoundTripsArraysOfTables)
+{
+    auto c = Config::parse("[[round]]\nn = 1\n[round.t]\nx = [1, 2]\n[[round]]\nn = 2\n", "r.toml");
+    auto r = c.root();
+    ASSERT_EQ(r.array_size("round"), 2u);
+    r.element("round", 0).integer("n", 0, 0, 9);
+    r.element("round", 0).sub("t").numbers("x", {});
+    r.element("round", 1).integer("n", 0, 0, 9);
+    c.check_unused();
+    auto back = Config::parse(c.resolved_toml(), "resolved.toml");
+    auto rb = back.root();
+    ASSERT_EQ(rb.array_size("round"), 2u);
+    EXPECT_EQ(rb.element("round", 1).integer("n", 0, 0, 9), 2);
+    EXPECT_EQ(rb.element("round", 0).sub("t").numbers("x", {}), (std::vector<double>{1, 2}));
+}

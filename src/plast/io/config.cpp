@@ -79,7 +79,7 @@ struct Config::Impl {
         return cur;
     }
 
-    // Record the resolved value at path (creating tables on the way; array-of-table paths are flattened).
+    // Record the resolved value at path, creating tables (and arrays of tables for "name[i]" parts).
     void record(const std::string& path, toml::node&& value)
     {
         toml::table* cur = &resolved;
@@ -91,12 +91,25 @@ struct Config::Impl {
                 cur->insert_or_assign(part, std::move(value));
                 return;
             }
-            auto* next = cur->get(part);
-            if (!next || !next->is_table()) {
-                cur->insert_or_assign(part, toml::table{});
-                next = cur->get(part);
+            if (auto lb = part.find('['); lb != std::string::npos) {
+                const std::size_t index = std::stoul(part.substr(lb + 1));
+                part = part.substr(0, lb);
+                auto* node = cur->get(part);
+                if (!node || !node->is_array()) {
+                    cur->insert_or_assign(part, toml::array{});
+                    node = cur->get(part);
+                }
+                auto* arr = node->as_array();
+                while (arr->size() <= index) arr->push_back(toml::table{});
+                cur = arr->get(index)->as_table();
+            } else {
+                auto* next = cur->get(part);
+                if (!next || !next->is_table()) {
+                    cur->insert_or_assign(part, toml::table{});
+                    next = cur->get(part);
+                }
+                cur = next->as_table();
             }
-            cur = next->as_table();
             start = dot + 1;
         }
     }

@@ -67,6 +67,26 @@ RunDir RunDir::create(const std::string& out, const std::string& stem, bool forc
     return r;
 }
 
+RunDir RunDir::reopen(const std::string& path, const std::string& command_line)
+{
+    std::ifstream in(fs::path(path) / "run.json");
+    if (!in) usage_error("--resume " + path, "not a plast run directory (no run.json)", "a run directory to continue");
+    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) config_error(path + "/run.json", "", "run.json is not valid JSON", "a plast run.json");
+    RunDir r;
+    r.start_ = std::chrono::system_clock::now();
+    r.start_steady_ = std::chrono::steady_clock::now();
+    r.path_ = path;
+    if (j.contains("summary")) r.summary_ = j["summary"];
+    for (const char* k : {"status", "error", "finished", "wall_seconds", "summary"}) j.erase(k);
+    auto resumes = j.value("resumed", nlohmann::json::array());
+    resumes.push_back({{"at", iso_time(r.start_)}, {"command_line", command_line}});
+    j["resumed"] = resumes;
+    r.base_ = j;
+    r.write_run_json("running", "");
+    return r;
+}
+
 void RunDir::write_json(const std::string& name, const nlohmann::json& j) const
 {
     write_text(name, j.dump(2) + "\n");

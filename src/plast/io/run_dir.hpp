@@ -31,6 +31,10 @@ public:
     static RunDir create(const std::string& out, const std::string& stem, bool force, const RunInfo& info,
                          const Config& resolved);
 
+    // Reopens an existing run directory to continue it (resume): keeps its run.json metadata,
+    // records the resume time, status back to "running".
+    static RunDir reopen(const std::string& path, const std::string& command_line);
+
     const std::string& path() const { return path_; }
     std::string file(const std::string& name) const { return path_ + "/" + name; }
     void write_json(const std::string& name, const nlohmann::json& j) const;

@@ -38,6 +38,17 @@ const Eigen::MatrixXd& DenseNet::forward(const Eigen::MatrixXd& x)
     return act_.back();
 }
 
+Eigen::MatrixXd DenseNet::predict(const Eigen::MatrixXd& x) const
+{
+    Eigen::MatrixXd a = x;
+    for (std::size_t l = 0; l < w_.size(); ++l) {
+        Eigen::MatrixXd z = (w_[l] * a).colwise() + b_[l];
+        if (l + 1 < w_.size()) z = z.array().tanh().matrix();
+        a = std::move(z);
+    }
+    return a;
+}
+
 void DenseNet::backward(const Eigen::MatrixXd& d_out)
 {
     Eigen::MatrixXd delta = d_out;

@@ -18,6 +18,8 @@ public:
 
     // Forward pass for a batch (inputs x batch); keeps activations for backward().
     const Eigen::MatrixXd& forward(const Eigen::MatrixXd& x);
+    // Forward pass without keeping activations: thread-safe, for inference.
+    Eigen::MatrixXd predict(const Eigen::MatrixXd& x) const;
     // Given dLoss/dOutput for the last forward batch, accumulate parameter gradients (averaged by caller).
     void backward(const Eigen::MatrixXd& d_out);
     // One Adam step with the accumulated gradients, then clear them.

@@ -51,7 +51,7 @@ void MixtureDensity::mixture(const Eigen::MatrixXd& xs, Eigen::MatrixXd& logpi, 
                              Eigen::MatrixXd& logsig) const
 {
     const int k = opt_.components;
-    const Eigen::MatrixXd& out = net_.forward(xs);
+    const Eigen::MatrixXd out = net_.predict(xs);
     logpi = out.topRows(k);
     for (Eigen::Index b = 0; b < out.cols(); ++b) logpi.col(b).array() -= logsumexp(logpi.col(b));
     mu = out.middleRows(k, k * d_);

@@ -45,7 +45,7 @@ private:
     int d_, m_;
     MixtureDensityOptions opt_;
     std::uint64_t seed_;
-    mutable DenseNet net_;
+    DenseNet net_;
     Eigen::VectorXd x_mean_, x_std_, z_mean_, z_std_;
 };
 

@@ -71,7 +71,7 @@ double RestrictionClassifier::fit(const std::vector<std::vector<double>>& theta,
 
 double RestrictionClassifier::probability(const std::vector<double>& theta) const
 {
-    const Eigen::MatrixXd out = net_.forward(unit_matrix(prior_, {theta}));
+    const Eigen::MatrixXd out = net_.predict(unit_matrix(prior_, {theta}));
     return 1.0 / (1.0 + std::exp(-out(0, 0)));
 }
 

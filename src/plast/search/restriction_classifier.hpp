@@ -32,7 +32,7 @@ public:
 private:
     BoxPrior prior_;
     std::uint64_t seed_;
-    mutable DenseNet net_;
+    DenseNet net_;
     double threshold_ = 0.0;
 };
 

@@ -1,0 +1,97 @@
+// plast screen [CONFIG] | plast screen --resume RUN_DIR : rule discovery by screening rounds.
+#include "verb.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/search/screen.hpp"
+#include "plast/search/toy_screen_task.hpp"
+#include "plast/toy/toy_study.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+namespace plast::app {
+
+static std::string g_resume_dir;
+
+static const char* const default_screen_config = R"(# plast screen: three rounds on the rate toy model (prior, restricted prior, conditional density)
+seed = 1
+
+[screen]
+task = "toy_aba"
+
+[task]
+epochs = 20000
+
+[[round]]
+proposal = "prior"
+candidates = 300
+
+[[round]]
+proposal = "restricted"
+candidates = 300
+
+[[round]]
+proposal = "conditional"
+candidates = 300
+train_groups = ["stable"]
+condition_on = ["RI"]
+targets = { RI = [0.6, 1.0] }
+)";
+
+std::unique_ptr<search::ScreenTask> make_screen_task(Config& cfg, std::uint64_t seed)
+{
+    const auto name = cfg.section("screen").string("task", "toy_aba", {"toy_aba"});
+    if (name == "toy_aba") {
+        // The A-B-A setting from [task] (same keys as `plast toy`).
+        const auto study = toy::ToyStudy::from_config(cfg, seed);
+        return std::make_unique<search::ToyScreenTask>(study.setup);
+    }
+    return nullptr;
+}
+
+static int run_screen(Context& ctx)
+{
+    const bool resume = !g_resume_dir.empty();
+    if (resume) {
+        if (!ctx.opts.config.empty()) usage_error("--resume", "give either a configuration or --resume RUN_DIR", "one of them");
+        if (!ctx.opts.sets.empty() || ctx.opts.seed)
+            usage_error("--resume", "a resumed screen keeps its configuration; --set/--seed are not allowed", "no overrides");
+        ctx.opts.config = g_resume_dir + "/config.toml";
+    }
+    ctx.load_config(default_screen_config, "<embedded screen default>");
+    auto task = make_screen_task(ctx.config, ctx.seed);
+    const auto spec = search::ScreenSpec::from_config(ctx.config, *task);
+    ctx.config.check_unused();
+    std::string fp = task->fingerprint() + " | prior";
+    for (const auto& b : spec.prior.boxes()) fp += " " + b.name + (b.log_scale ? ":log" : "") + "[" + std::to_string(b.lo) + "," + std::to_string(b.hi) + "]";
+    if (resume) {
+        ctx.run = io::RunDir::reopen(g_resume_dir, ctx.command_line);
+        if (!ctx.opts.quiet) std::cerr << "plast screen: resuming " << g_resume_dir << "\n";
+    } else {
+        ctx.open_run();
+    }
+    auto& dir = *ctx.run;
+    auto archive = search::Archive::open(dir.file("archive.sqlite"), spec.prior.names(), task->metric_names(), fp, resume);
+    const auto rounds = search::run_screen(spec, *task, archive, ctx.seed, ctx.threads);
+    dir.summary()["task"] = task->name();
+    dir.summary()["rounds"] = rounds;
+    dir.summary()["archive"] = "archive.sqlite";
+    dir.summary()["candidates"] = archive.count();
+    dir.summary()["plausible"] = archive.count("verdict = 'plausible'");
+    nlohmann::json filt = nlohmann::json::array();
+    for (const auto& g : spec.filter) {
+        nlohmann::json cs = nlohmann::json::object();
+        for (const auto& c : g.constraints) cs[c.metric] = {c.lo, c.hi};
+        filt.push_back({{"group", g.name}, {"constraints", cs}});
+    }
+    dir.summary()["filter"] = filt;
+    dir.summary()["param_names"] = spec.prior.names();
+    dir.summary()["metric_names"] = task->metric_names();
+    return ctx.complete();
+}
+
+PLAST_VERB("screen", "rule discovery: screening rounds with a SQLite archive (--resume RUN_DIR continues)", true,
+           [](CLI::App& sub) { sub.add_option("--resume", g_resume_dir, "continue the screen in this run directory"); },
+           run_screen);
+
+} // namespace plast::app

@@ -1,0 +1,257 @@
+#include "plast/search/screen.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/core/parallel.hpp"
+#include "plast/core/progress.hpp"
+#include "plast/core/rng.hpp"
+#include "plast/io/config.hpp"
+#include "plast/io/csv.hpp"
+#include "plast/search/restriction_classifier.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <optional>
+
+namespace plast::search {
+
+static std::size_t metric_index(const std::vector<std::string>& names, const std::string& m, const Section& s,
+                                const std::string& key)
+{
+    const auto it = std::find(names.begin(), names.end(), m);
+    if (it == names.end()) {
+        std::string all;
+        for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+        s.fail(key, "unknown metric '" + m + "'", all);
+    }
+    return static_cast<std::size_t>(it - names.begin());
+}
+
+ScreenSpec ScreenSpec::from_config(Config& cfg, const ScreenTask& task)
+{
+    ScreenSpec spec;
+    const Section sc = cfg.section("screen");
+    spec.chunk = static_cast<int>(sc.integer("chunk", 16, 1, 100000));
+    spec.allowed_false_negatives = sc.number("allowed_false_negatives", 0.01, Range::closed(0.0, 0.5));
+    spec.mdn.components = static_cast<int>(sc.integer("mdn_components", 5, 1, 50));
+    spec.mdn.hidden = static_cast<int>(sc.integer("mdn_hidden", 64, 4, 1024));
+    spec.mdn.max_epochs = static_cast<int>(sc.integer("mdn_epochs", 300, 1, 100000));
+    spec.prior = BoxPrior::from_config(cfg.section("prior"), task.default_prior());
+
+    const auto metrics = task.metric_names();
+    const Section fs = cfg.section("filter");
+    for (const auto& g : task.default_filter()) {
+        FilterGroup grp{g.name, {}};
+        const Section gs = fs.sub(g.name);
+        for (const auto& c : g.constraints) {
+            double lo = c.lo, hi = c.hi;
+            // Bounds of +-1e300 mean "unbounded" and are written as such.
+            const auto v = gs.numbers(c.metric, {lo, hi}, Range::any(), 2, 2);
+            lo = v[0];
+            hi = v[1];
+            if (lo > hi) gs.fail(c.metric, "lower bound above upper bound", "[lo, hi] with lo <= hi");
+            grp.constraints.push_back({c.metric, lo, hi});
+        }
+        spec.filter.push_back(grp);
+    }
+    std::vector<std::string> group_names;
+    for (const auto& g : spec.filter) group_names.push_back(g.name);
+
+    const Section root = cfg.root();
+    const std::size_t nr = root.array_size("round");
+    if (nr == 0) root.fail("round", "no rounds configured", "one or more [[round]] tables");
+    for (std::size_t i = 0; i < nr; ++i) {
+        const Section r = root.element("round", i);
+        RoundSpec rs;
+        rs.proposal = r.string("proposal", "prior", {"prior", "restricted", "conditional"});
+        rs.candidates = r.integer("candidates", 100, 1, 100000000);
+        if (rs.proposal != "prior" && i == 0)
+            r.fail("proposal", "the first round has no earlier simulations to learn from", "prior");
+        if (rs.proposal == "conditional") {
+            rs.train_groups = r.strings("train_groups", group_names, group_names);
+            rs.condition_on = r.strings("condition_on", {}, metrics);
+            if (rs.condition_on.empty()) r.fail("condition_on", "needs at least one metric", "metric names");
+            const Section t = r.sub("targets");
+            for (const auto& m : rs.condition_on) {
+                const auto v = t.numbers(m, {}, Range::any(), 2, 2);
+                if (v[0] > v[1]) t.fail(m, "lower bound above upper bound", "[lo, hi] with lo <= hi");
+                rs.targets.push_back({m, v[0], v[1]});
+            }
+            for (const auto& m : rs.condition_on) metric_index(metrics, m, r, "condition_on");
+        }
+        spec.rounds.push_back(rs);
+    }
+    return spec;
+}
+
+std::vector<bool> group_pass(const std::vector<FilterGroup>& filter, const std::vector<std::string>& names,
+                             const std::vector<double>& metrics)
+{
+    std::vector<bool> pass;
+    for (const auto& g : filter) {
+        bool ok = true;
+        for (const auto& c : g.constraints) {
+            const auto it = std::find(names.begin(), names.end(), c.metric);
+            const double v = it == names.end() ? std::nan("") : metrics[static_cast<std::size_t>(it - names.begin())];
+            ok = ok && std::isfinite(v) && v >= c.lo && v <= c.hi;
+        }
+        pass.push_back(ok);
+    }
+    return pass;
+}
+
+namespace {
+
+// The proposal of one round, built once from the archive rows of earlier rounds.
+struct Proposal {
+    std::string kind;
+    std::optional<RestrictionClassifier> classifier;
+    std::optional<MixtureDensity> density;
+    nlohmann::json info = nlohmann::json::object();
+};
+
+Proposal build_proposal(const ScreenSpec& spec, const RoundSpec& rs, int round, const ScreenTask& task,
+                        const Archive& archive, std::uint64_t seed)
+{
+    Proposal p;
+    p.kind = rs.proposal;
+    if (rs.proposal == "prior") return p;
+    const auto rows = archive.select("round < " + std::to_string(round));
+    if (rs.proposal == "restricted") {
+        std::vector<std::vector<double>> th;
+        std::vector<bool> ok;
+        for (const auto& r : rows) {
+            th.push_back(r.params);
+            bool finite = r.status == "completed";
+            for (double m : r.metrics) finite = finite && !std::isnan(m);
+            ok.push_back(finite);
+        }
+        p.classifier.emplace(spec.prior, seed ^ static_cast<std::uint64_t>(round));
+        const double acc = p.classifier->fit(th, ok, spec.allowed_false_negatives);
+        p.info = {{"training_rows", th.size()}, {"valid_fraction", th.empty() ? 0.0 : static_cast<double>(std::count(ok.begin(), ok.end(), true)) / static_cast<double>(th.size())},
+                  {"training_accuracy", acc}, {"threshold", p.classifier->threshold()}};
+        return p;
+    }
+    // conditional: rows passing the training groups, with finite conditioning metrics
+    const auto names = task.metric_names();
+    std::vector<std::size_t> midx;
+    for (const auto& m : rs.condition_on)
+        midx.push_back(static_cast<std::size_t>(std::find(names.begin(), names.end(), m) - names.begin()));
+    std::vector<FilterGroup> train_filter;
+    for (const auto& g : spec.filter)
+        if (std::find(rs.train_groups.begin(), rs.train_groups.end(), g.name) != rs.train_groups.end())
+            train_filter.push_back(g);
+    std::vector<std::vector<double>> th, x;
+    for (const auto& r : rows) {
+        const auto pass = group_pass(train_filter, names, r.metrics);
+        if (std::find(pass.begin(), pass.end(), false) != pass.end()) continue;
+        std::vector<double> xv;
+        bool finite = true;
+        for (auto i : midx) {
+            xv.push_back(r.metrics[i]);
+            finite = finite && std::isfinite(r.metrics[i]);
+        }
+        if (!finite) continue;
+        th.push_back(r.params);
+        x.push_back(xv);
+    }
+    if (th.size() < 20)
+        runtime_error("screen round " + std::to_string(round),
+                      "only " + std::to_string(th.size()) +
+                          " earlier candidates pass the training groups: too few to fit the conditional density "
+                          "(add candidates to earlier rounds or relax train_groups)");
+    p.density.emplace(spec.prior, static_cast<int>(midx.size()), spec.mdn, seed ^ (0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(round + 1)));
+    const double nll = p.density->fit(th, x);
+    p.info = {{"training_rows", th.size()}, {"validation_nll", nll}};
+    return p;
+}
+
+std::vector<double> propose(const Proposal& p, const ScreenSpec& spec, const RoundSpec& rs, int round,
+                            std::int64_t idx, std::uint64_t seed)
+{
+    const auto r = static_cast<std::uint64_t>(round);
+    const auto i = static_cast<std::uint64_t>(idx);
+    if (p.kind == "prior") return spec.prior.sample(seed, r, i);
+    if (p.kind == "restricted") return p.classifier->sample(seed, r, i);
+    rng::Stream t(seed, "screen_targets", r, i);
+    std::vector<double> x;
+    for (const auto& c : rs.targets) x.push_back(t.uniform(c.lo, c.hi));
+    return p.density->sample(x, 1, (r << 40) + i)[0];
+}
+
+} // namespace
+
+nlohmann::json run_screen(const ScreenSpec& spec, const ScreenTask& task, Archive& archive, std::uint64_t seed,
+                          int threads)
+{
+    const auto names = task.metric_names();
+    nlohmann::json rounds = nlohmann::json::array();
+    for (std::size_t ri = 0; ri < spec.rounds.size(); ++ri) {
+        const auto& rs = spec.rounds[ri];
+        const int round = static_cast<int>(ri);
+        const auto done = archive.done_indices(round);
+        std::vector<std::int64_t> todo;
+        for (std::int64_t i = 0; i < rs.candidates; ++i)
+            if (!done.count(i)) todo.push_back(i);
+        Proposal prop;
+        if (!todo.empty()) prop = build_proposal(spec, rs, round, task, archive, seed);
+        Progress progress("screen round " + std::to_string(round) + " (" + rs.proposal + ")", todo.size());
+        for (std::size_t c = 0; c < todo.size(); c += static_cast<std::size_t>(spec.chunk)) {
+            const std::size_t m = std::min(todo.size() - c, static_cast<std::size_t>(spec.chunk));
+            std::vector<CandidateRow> rows(m);
+            parallel_for(m, threads, [&](std::size_t k) {
+                const std::int64_t idx = todo[c + k];
+                const auto t0 = std::chrono::steady_clock::now();
+                CandidateRow& row = rows[k];
+                row.round = round;
+                row.idx = idx;
+                row.seed = seed;
+                row.source = rs.proposal;
+                row.params = propose(prop, spec, rs, round, idx, seed);
+                const std::uint64_t key = (static_cast<std::uint64_t>(round) << 40) + static_cast<std::uint64_t>(idx);
+                EvalOutcome out;
+                try {
+                    out = task.evaluate(row.params, seed, key);
+                } catch (const Error& e) {
+                    if (e.kind() != Error::Kind::runtime) throw;
+                    out.status = "error";
+                    out.abort_reason = e.what();
+                    out.metrics.assign(names.size(), std::nan(""));
+                }
+                row.status = out.status;
+                row.abort_reason = out.abort_reason;
+                row.abort_time = out.abort_time;
+                row.metrics = out.metrics;
+                const auto pass = group_pass(spec.filter, names, out.metrics);
+                row.verdict = std::find(pass.begin(), pass.end(), false) == pass.end() ? "plausible" : "implausible";
+                row.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                progress.advance();
+            });
+            archive.insert(rows);
+        }
+        progress.done();
+        // Statistics of the round (including rows from before a resume).
+        const auto rows = archive.select("round = " + std::to_string(round));
+        nlohmann::json pass_counts = nlohmann::json::object();
+        std::vector<long> counts(spec.filter.size(), 0);
+        long all = 0, aborted = 0;
+        for (const auto& r : rows) {
+            const auto pass = group_pass(spec.filter, names, r.metrics);
+            for (std::size_t g = 0; g < pass.size(); ++g) counts[g] += pass[g];
+            all += r.verdict == "plausible";
+            aborted += r.status != "completed";
+        }
+        for (std::size_t g = 0; g < spec.filter.size(); ++g) pass_counts[spec.filter[g].name] = counts[g];
+        rounds.push_back({{"round", round},
+                          {"proposal", rs.proposal},
+                          {"candidates", rows.size()},
+                          {"aborted", aborted},
+                          {"plausible", all},
+                          {"plausible_fraction", rows.empty() ? 0.0 : static_cast<double>(all) / static_cast<double>(rows.size())},
+                          {"pass", pass_counts},
+                          {"proposal_info", prop.info}});
+    }
+    return rounds;
+}
+
+} // namespace plast::search

@@ -1,0 +1,61 @@
+#pragma once
+// Rule discovery by screening (fSBI, spec §8.1): rounds of candidates drawn from the prior, from
+// the prior restricted by a classifier of blow-ups, or from a conditional density p(theta | x)
+// trained on the archive and sampled at admissible target metrics; every candidate is simulated,
+// its metrics and filter verdict stored in the SQLite archive.
+//
+// Configuration:
+//   [screen]  task = "toy_aba" | ...; chunk = 16 (candidates per transaction);
+//             allowed_false_negatives = 0.01; mdn_components = 5; mdn_hidden = 64; mdn_epochs = 300
+//   [prior.<param>]    lo, hi, scale = "uniform" | "log"   (defaults from the task)
+//   [filter.<group>]   <metric> = [lo, hi]                  (defaults from the task)
+//   [[round]]  proposal = "prior" | "restricted" | "conditional"; candidates = N;
+//              train_groups = [...]  (conditional: train on earlier rows passing these groups;
+//                                     default all groups listed in targets' metrics... see docs)
+//              condition_on = ["rate", ...]; targets = { rate = [5, 10], ... }
+// Candidate (round r, index i) is a pure function of (seed, r, i, archive rows of rounds < r), so
+// threads, resume and MPI ranks give the same rows.
+#include "plast/search/archive.hpp"
+#include "plast/search/mixture_density.hpp"
+#include "plast/search/screen_task.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace plast {
+class Config;
+}
+
+namespace plast::search {
+
+struct RoundSpec {
+    std::string proposal = "prior";
+    std::int64_t candidates = 100;
+    std::vector<std::string> train_groups;
+    std::vector<std::string> condition_on;
+    std::vector<Constraint> targets;
+};
+
+struct ScreenSpec {
+    BoxPrior prior;
+    std::vector<FilterGroup> filter;
+    std::vector<RoundSpec> rounds;
+    int chunk = 16;
+    double allowed_false_negatives = 0.01;
+    MixtureDensityOptions mdn;
+
+    static ScreenSpec from_config(Config& cfg, const ScreenTask& task);
+};
+
+// Per-group pass flags and the overall verdict for a metrics vector.
+std::vector<bool> group_pass(const std::vector<FilterGroup>& filter, const std::vector<std::string>& metric_names,
+                             const std::vector<double>& metrics);
+
+// Runs (or resumes) all rounds; returns per-round statistics for the summary.
+nlohmann::json run_screen(const ScreenSpec& spec, const ScreenTask& task, Archive& archive, std::uint64_t seed,
+                          int threads);
+
+} // namespace plast::search

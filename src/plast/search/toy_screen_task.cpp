@@ -1,0 +1,51 @@
+#include "plast/search/toy_screen_task.hpp"
+
+#include "plast/io/csv.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace plast::search {
+
+std::vector<PriorBox> ToyScreenTask::default_prior() const
+{
+    return {{"theta0", -2.0, 2.0, false}, {"theta1", -2.0, 2.0, false}, {"log10_eta", -3.0, -1.0, false}};
+}
+
+std::vector<FilterGroup> ToyScreenTask::default_filter() const
+{
+    return {{"stable", {{"lambda_max", -1e300, 0.0}, {"converged", 1.0, 1.0}}}, {"memory", {{"RI", 0.3, 1.0}}}};
+}
+
+EvalOutcome ToyScreenTask::evaluate(const std::vector<double>& p, std::uint64_t, std::uint64_t) const
+{
+    toy::AbaSetup s = setup_;
+    s.eta = std::pow(10.0, p[2]);
+    const auto rule = toy::ExplicitRule::reduced_rule(p[0], p[1]);
+    const double n = static_cast<double>(s.dim());
+    const double lambda_max = std::max(p[0] + p[1], std::sqrt(n) * p[0] + p[1]);
+    const auto r = toy::run_aba(rule, s);
+    EvalOutcome out;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    if (r.status == "diverged") {
+        out.status = "aborted";
+        out.abort_reason = "weights diverged";
+        out.abort_time = r.tau_b < 0 ? 0.0 : r.tau_b;
+        out.metrics = {lambda_max, nan, nan, nan};
+        return out;
+    }
+    const bool conv = r.status == "converged";
+    out.metrics = {lambda_max, conv ? r.ri : nan, conv ? r.tau_a + r.tau_b : nan, conv ? 1.0 : 0.0};
+    return out;
+}
+
+std::string ToyScreenTask::fingerprint() const
+{
+    std::string f = "toy_aba";
+    for (const auto* v : {&setup_.x_bg, &setup_.x_stim, &setup_.w0})
+        for (double x : *v) f += " " + io::format_number(x);
+    f += " " + io::format_number(setup_.y_target) + " " + std::to_string(setup_.epochs) + " " + io::format_number(setup_.rho);
+    return f;
+}
+
+} // namespace plast::search

@@ -1,0 +1,27 @@
+#pragma once
+// Screening task on the rate toy model: parameters (theta0, theta1, log10_eta) of the reduced
+// explicit rule on the A-B-A task (plast/toy). Metrics: lambda_max (largest eigenvalue over all
+// allowed inputs, per unit eta), RI, tau (steps to converge in both phases), and converged (0/1).
+// A run whose Euler integration diverges is "aborted" with NaN metrics, as an exploding spiking
+// network is. Cheap (~1 ms per candidate), so the whole screening loop (rounds, restriction
+// classifier, conditional density, archive, resume) can be exercised in seconds.
+#include "plast/search/screen_task.hpp"
+#include "plast/toy/aba_task.hpp"
+
+namespace plast::search {
+
+class ToyScreenTask : public ScreenTask {
+public:
+    explicit ToyScreenTask(toy::AbaSetup setup) : setup_(std::move(setup)) {}
+    std::string name() const override { return "toy_aba"; }
+    std::vector<PriorBox> default_prior() const override;
+    std::vector<std::string> metric_names() const override { return {"lambda_max", "RI", "tau", "converged"}; }
+    std::vector<FilterGroup> default_filter() const override;
+    EvalOutcome evaluate(const std::vector<double>& params, std::uint64_t seed, std::uint64_t key) const override;
+    std::string fingerprint() const override;
+
+private:
+    toy::AbaSetup setup_;
+};
+
+} // namespace plast::search
