@@ -119,3 +119,36 @@ def test_bad_prior_and_foreign_or_corrupted_archive(tmp_path):
     r = plast("screen", "--resume", str(run), "-q", "--no-report")
     assert r.returncode == 2 and "archive" in r.stderr
     assert (run / "archive.sqlite").read_bytes() == b"garbage" * 100
+
+
+CMAES = """
+seed = 2
+[screen]
+task = "toy_aba"
+[task]
+epochs = 4000
+[[round]]
+proposal = "cmaes"
+generations = 15
+population = 8
+"""
+
+
+def test_cmaes_round_finds_memory_and_resumes_by_replay(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(CMAES)
+    run = tmp_path / "run"
+    assert plast("screen", str(cfg), "--out", str(run), "-q", "--no-report").returncode == 0
+    full = rows(run)
+    assert len(full) == 8 * 16
+    info = json.loads((run / "run.json").read_text())["summary"]["rounds"][0]["proposal_info"]
+    # The loss is -RI for stable rules; RI close to 1 exists next to the instability lines.
+    assert info["best_loss"] < -0.9
+    # Emulate a kill after 5 generations: drop the later rows, resume, and get the same archive.
+    con = sqlite3.connect(str(run / "archive.sqlite"))
+    con.execute("DELETE FROM candidates WHERE idx >= 40")
+    con.commit()
+    con.close()
+    r = plast("screen", "--resume", str(run), "-q", "--no-report")
+    assert r.returncode == 0, r.stderr
+    assert rows(run) == full

@@ -6,6 +6,7 @@
 #include "plast/core/rng.hpp"
 #include "plast/io/config.hpp"
 #include "plast/io/csv.hpp"
+#include "plast/search/cmaes_round.hpp"
 #include "plast/search/restriction_classifier.hpp"
 
 #include <algorithm>
@@ -63,7 +64,15 @@ ScreenSpec ScreenSpec::from_config(Config& cfg, const ScreenTask& task)
     for (std::size_t i = 0; i < nr; ++i) {
         const Section r = root.element("round", i);
         RoundSpec rs;
-        rs.proposal = r.string("proposal", "prior", {"prior", "restricted", "conditional"});
+        rs.proposal = r.string("proposal", "prior", {"prior", "restricted", "conditional", "cmaes"});
+        if (rs.proposal == "cmaes") {
+            rs.generations = static_cast<int>(r.integer("generations", 30, 1, 1000000));
+            rs.population = static_cast<int>(r.integer("population", 12, 4, 100000));
+            rs.sigma0 = r.number("sigma0", 0.3, Range::open_closed(0.0, 1.0));
+            rs.candidates = static_cast<std::int64_t>(rs.population) * (rs.generations + 1);
+            spec.rounds.push_back(rs);
+            continue;
+        }
         rs.candidates = r.integer("candidates", 100, 1, 100000000);
         if (rs.proposal != "prior" && i == 0)
             r.fail("proposal", "the first round has no earlier simulations to learn from", "prior");
@@ -189,9 +198,13 @@ nlohmann::json run_screen(const ScreenSpec& spec, const ScreenTask& task, Archiv
     for (std::size_t ri = 0; ri < spec.rounds.size(); ++ri) {
         const auto& rs = spec.rounds[ri];
         const int round = static_cast<int>(ri);
+        nlohmann::json cmaes_info;
+        if (rs.proposal == "cmaes") {
+            cmaes_info = run_cmaes_round(spec, {rs.generations, rs.population, rs.sigma0}, round, task, archive, seed, threads);
+        }
         const auto done = archive.done_indices(round);
         std::vector<std::int64_t> todo;
-        for (std::int64_t i = 0; i < rs.candidates; ++i)
+        for (std::int64_t i = 0; i < rs.candidates && rs.proposal != "cmaes"; ++i)
             if (!done.count(i)) todo.push_back(i);
         Proposal prop;
         if (!todo.empty()) prop = build_proposal(spec, rs, round, task, archive, seed);
@@ -249,7 +262,7 @@ nlohmann::json run_screen(const ScreenSpec& spec, const ScreenTask& task, Archiv
                           {"plausible", all},
                           {"plausible_fraction", rows.empty() ? 0.0 : static_cast<double>(all) / static_cast<double>(rows.size())},
                           {"pass", pass_counts},
-                          {"proposal_info", prop.info}});
+                          {"proposal_info", rs.proposal == "cmaes" ? cmaes_info : prop.info}});
     }
     return rounds;
 }

@@ -32,11 +32,13 @@ class Config;
 namespace plast::search {
 
 struct RoundSpec {
-    std::string proposal = "prior";
+    std::string proposal = "prior"; // prior | restricted | conditional | cmaes
     std::int64_t candidates = 100;
     std::vector<std::string> train_groups;
     std::vector<std::string> condition_on;
     std::vector<Constraint> targets;
+    int generations = 30, population = 12; // cmaes
+    double sigma0 = 0.3;
 };
 
 struct ScreenSpec {

@@ -40,6 +40,8 @@ public:
     virtual std::vector<FilterGroup> default_filter() const = 0;
     // Must be thread-safe and deterministic in (params, seed, key): the key identifies the candidate.
     virtual EvalOutcome evaluate(const std::vector<double>& params, std::uint64_t seed, std::uint64_t key) const = 0;
+    // Loss minimised by CMA-ES (lower is better); must be finite for aborted candidates too.
+    virtual double loss(const EvalOutcome& o) const = 0;
     // Configuration text that defines the task (for the archive fingerprint).
     virtual std::string fingerprint() const = 0;
 };

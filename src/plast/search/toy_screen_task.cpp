@@ -39,6 +39,15 @@ EvalOutcome ToyScreenTask::evaluate(const std::vector<double>& p, std::uint64_t,
     return out;
 }
 
+double ToyScreenTask::loss(const EvalOutcome& o) const
+{
+    if (o.status != "completed") return 10.0;
+    const double lambda_max = o.metrics[0], ri = o.metrics[1];
+    if (!(lambda_max < 0.0)) return 1.0 + lambda_max;
+    if (!std::isfinite(ri)) return 1.0; // not converged
+    return -ri;
+}
+
 std::string ToyScreenTask::fingerprint() const
 {
     std::string f = "toy_aba";

@@ -18,6 +18,8 @@ public:
     std::vector<std::string> metric_names() const override { return {"lambda_max", "RI", "tau", "converged"}; }
     std::vector<FilterGroup> default_filter() const override;
     EvalOutcome evaluate(const std::vector<double>& params, std::uint64_t seed, std::uint64_t key) const override;
+    // -RI for stable converged rules; 1 + lambda_max for unstable ones; 10 for diverged runs.
+    double loss(const EvalOutcome& o) const override;
     std::string fingerprint() const override;
 
 private:
