@@ -4,10 +4,21 @@
 #include "plast/core/error.hpp"
 #include "plast/core/progress.hpp"
 #include "plast/core/version.hpp"
+#include "plast/search/executor.hpp"
 
 #include <iostream>
 
+static int run_main(int argc, char** argv);
+
 int main(int argc, char** argv)
+{
+    plast::search::mpi::init(&argc, &argv); // only when started under mpirun
+    const int rc = run_main(argc, argv);
+    plast::search::mpi::finalize();
+    return rc;
+}
+
+static int run_main(int argc, char** argv)
 {
     using namespace plast;
     CLI::App app{"plast: discover and infer synaptic plasticity rules"};

@@ -2,6 +2,7 @@
 #include "verb.hpp"
 
 #include "plast/core/error.hpp"
+#include "plast/search/executor.hpp"
 #include "plast/search/screen.hpp"
 #include "plast/search/toy_screen_task.hpp"
 #include "plast/toy/toy_study.hpp"
@@ -62,6 +63,11 @@ static int run_screen(Context& ctx)
     auto task = make_screen_task(ctx.config, ctx.seed);
     const auto spec = search::ScreenSpec::from_config(ctx.config, *task);
     ctx.config.check_unused();
+    if (search::mpi::rank() != 0) {
+        // Worker rank: simulate the candidates rank 0 sends until it says stop.
+        search::mpi::serve(*task, ctx.seed, ctx.threads);
+        return 0;
+    }
     std::string fp = task->fingerprint() + " | prior";
     for (const auto& b : spec.prior.boxes()) fp += " " + b.name + (b.log_scale ? ":log" : "") + "[" + std::to_string(b.lo) + "," + std::to_string(b.hi) + "]";
     if (resume) {
@@ -72,7 +78,12 @@ static int run_screen(Context& ctx)
     }
     auto& dir = *ctx.run;
     auto archive = search::Archive::open(dir.file("archive.sqlite"), spec.prior.names(), task->metric_names(), fp, resume);
-    const auto rounds = search::run_screen(spec, *task, archive, ctx.seed, ctx.threads);
+    nlohmann::json rounds;
+    {
+        auto executor = search::mpi::make_root_executor(ctx.threads);
+        dir.summary()["mpi_ranks"] = executor->ranks();
+        rounds = search::run_screen(spec, *task, archive, ctx.seed, *executor);
+    }
     dir.summary()["task"] = task->name();
     dir.summary()["rounds"] = rounds;
     dir.summary()["archive"] = "archive.sqlite";

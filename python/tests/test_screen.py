@@ -152,3 +152,23 @@ def test_cmaes_round_finds_memory_and_resumes_by_replay(tmp_path):
     r = plast("screen", "--resume", str(run), "-q", "--no-report")
     assert r.returncode == 0, r.stderr
     assert rows(run) == full
+
+
+def test_two_mpi_ranks_give_the_same_archive(tmp_path):
+    import shutil
+
+    import pytest
+
+    mpirun = shutil.which("mpirun")
+    if mpirun is None:
+        pytest.skip("Open MPI not installed")
+    cfg = tmp_path / "s.toml"
+    cfg.write_text(SMALL.format(n0=60).replace("candidates = 120", "candidates = 40"))
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert plast("screen", str(cfg), "--out", str(one), "-j1", "-q", "--no-report").returncode == 0
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+    r = subprocess.run([mpirun, "-np", "2", CLI, "screen", str(cfg), "--out", str(two), "-j1", "-q", "--no-report"],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads((two / "run.json").read_text())["summary"]["mpi_ranks"] == 2
+    assert rows(one) == rows(two)

@@ -1,7 +1,6 @@
 #include "plast/search/cmaes_round.hpp"
 
 #include "plast/core/error.hpp"
-#include "plast/core/parallel.hpp"
 #include "plast/core/progress.hpp"
 #include "plast/core/rng.hpp"
 #include "plast/search/screen.hpp"
@@ -24,7 +23,7 @@ struct Shared {
     const ScreenTask* task;
     Archive* archive;
     std::uint64_t seed;
-    int threads;
+    Executor* executor;
     int round;
     std::int64_t next_idx = 0;
     std::map<std::int64_t, CandidateRow> existing; // rows from before a resume
@@ -38,51 +37,44 @@ std::vector<double> evaluate_generation(Shared& s, const std::vector<Eigen::Vect
 {
     const std::size_t n = points.size();
     std::vector<CandidateRow> rows(n);
-    std::vector<double> losses(n);
-    std::vector<bool> fresh(n, false);
-    const auto names = s.task->metric_names();
-    parallel_for(n, s.threads, [&](std::size_t k) {
+    std::vector<Job> jobs;
+    std::vector<std::size_t> fresh;
+    for (std::size_t k = 0; k < n; ++k) {
         const std::int64_t idx = s.next_idx + static_cast<std::int64_t>(k);
         const std::vector<double> u(points[k].data(), points[k].data() + points[k].size());
         const auto params = s.spec->prior.from_unit(u);
-        CandidateRow& row = rows[k];
         auto it = s.existing.find(idx);
         if (it != s.existing.end()) {
-            row = it->second;
-            if (row.params != params)
+            if (it->second.params != params)
                 runtime_error(s.archive->path(),
                               "resumed CMA-ES diverged from the archived candidates at idx " + std::to_string(idx));
+            rows[k] = it->second;
+            if (s.progress) s.progress->advance();
         } else {
-            fresh[k] = true;
-            const auto t0 = std::chrono::steady_clock::now();
-            row.round = s.round;
-            row.idx = idx;
-            row.seed = s.seed;
-            row.source = "cmaes";
-            row.params = params;
-            const std::uint64_t key = (static_cast<std::uint64_t>(s.round) << 40) + static_cast<std::uint64_t>(idx);
-            const auto out = s.task->evaluate(params, s.seed, key);
-            row.status = out.status;
-            row.abort_reason = out.abort_reason;
-            row.abort_time = out.abort_time;
-            row.metrics = out.metrics;
-            const auto pass = group_pass(s.spec->filter, names, out.metrics);
-            row.verdict = std::find(pass.begin(), pass.end(), false) == pass.end() ? "plausible" : "implausible";
-            row.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            fresh.push_back(k);
+            jobs.push_back({params, (static_cast<std::uint64_t>(s.round) << 40) + static_cast<std::uint64_t>(idx)});
         }
-        EvalOutcome o;
-        o.metrics = row.metrics;
-        o.status = row.status;
-        o.abort_time = row.abort_time;
-        losses[k] = s.task->loss(o);
+    }
+    const auto outs = s.executor->run(*s.task, jobs, s.seed, [&] {
         if (s.progress) s.progress->advance();
     });
     std::vector<CandidateRow> to_write;
-    for (std::size_t k = 0; k < n; ++k) {
-        if (fresh[k]) to_write.push_back(rows[k]);
-        if (losses[k] < s.best) s.best = losses[k], s.best_params = rows[k].params;
+    for (std::size_t j = 0; j < fresh.size(); ++j) {
+        const std::size_t k = fresh[j];
+        rows[k] = make_row(*s.spec, *s.task, s.round, s.next_idx + static_cast<std::int64_t>(k), s.seed, "cmaes",
+                           jobs[j].params, outs[j]);
+        to_write.push_back(rows[k]);
     }
     s.archive->insert(to_write);
+    std::vector<double> losses(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        EvalOutcome o;
+        o.metrics = rows[k].metrics;
+        o.status = rows[k].status;
+        o.abort_time = rows[k].abort_time;
+        losses[k] = s.task->loss(o);
+        if (losses[k] < s.best) s.best = losses[k], s.best_params = rows[k].params;
+    }
     s.next_idx += static_cast<std::int64_t>(n);
     return losses;
 }
@@ -90,14 +82,14 @@ std::vector<double> evaluate_generation(Shared& s, const std::vector<Eigen::Vect
 } // namespace
 
 nlohmann::json run_cmaes_round(const ScreenSpec& spec, const CmaesSpec& cs, int round, const ScreenTask& task,
-                               Archive& archive, std::uint64_t seed, int threads)
+                               Archive& archive, std::uint64_t seed, Executor& executor)
 {
     auto shared = std::make_shared<Shared>();
     shared->spec = &spec;
     shared->task = &task;
     shared->archive = &archive;
     shared->seed = seed;
-    shared->threads = threads;
+    shared->executor = &executor;
     shared->round = round;
     for (auto& r : archive.select("round = " + std::to_string(round))) shared->existing.emplace(r.idx, std::move(r));
     const auto total = static_cast<std::size_t>(cs.population) * static_cast<std::size_t>(cs.generations + 1);

@@ -6,6 +6,7 @@
 // Resume: CMA-ES is replayed from its seed, and every candidate already in the archive is read back
 // instead of simulated, so a killed run continues with the same sequence of candidates.
 #include "plast/search/archive.hpp"
+#include "plast/search/executor.hpp"
 #include "plast/search/screen_task.hpp"
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,6 @@ struct CmaesSpec {
 struct ScreenSpec;
 
 nlohmann::json run_cmaes_round(const ScreenSpec& spec, const CmaesSpec& cs, int round, const ScreenTask& task,
-                               Archive& archive, std::uint64_t seed, int threads);
+                               Archive& archive, std::uint64_t seed, Executor& executor);
 
 } // namespace plast::search

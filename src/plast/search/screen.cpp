@@ -1,7 +1,6 @@
 #include "plast/search/screen.hpp"
 
 #include "plast/core/error.hpp"
-#include "plast/core/parallel.hpp"
 #include "plast/core/progress.hpp"
 #include "plast/core/rng.hpp"
 #include "plast/io/config.hpp"
@@ -190,8 +189,27 @@ std::vector<double> propose(const Proposal& p, const ScreenSpec& spec, const Rou
 
 } // namespace
 
+CandidateRow make_row(const ScreenSpec& spec, const ScreenTask& task, int round, std::int64_t idx, std::uint64_t seed,
+                      const std::string& source, const std::vector<double>& params, const EvalOutcome& out)
+{
+    CandidateRow row;
+    row.round = round;
+    row.idx = idx;
+    row.seed = seed;
+    row.source = source;
+    row.params = params;
+    row.status = out.status;
+    row.abort_reason = out.abort_reason;
+    row.abort_time = out.abort_time;
+    row.metrics = out.metrics;
+    row.wall_seconds = out.wall_seconds;
+    const auto pass = group_pass(spec.filter, task.metric_names(), out.metrics);
+    row.verdict = std::find(pass.begin(), pass.end(), false) == pass.end() ? "plausible" : "implausible";
+    return row;
+}
+
 nlohmann::json run_screen(const ScreenSpec& spec, const ScreenTask& task, Archive& archive, std::uint64_t seed,
-                          int threads)
+                          Executor& executor)
 {
     const auto names = task.metric_names();
     nlohmann::json rounds = nlohmann::json::array();
@@ -200,7 +218,8 @@ nlohmann::json run_screen(const ScreenSpec& spec, const ScreenTask& task, Archiv
         const int round = static_cast<int>(ri);
         nlohmann::json cmaes_info;
         if (rs.proposal == "cmaes") {
-            cmaes_info = run_cmaes_round(spec, {rs.generations, rs.population, rs.sigma0}, round, task, archive, seed, threads);
+            cmaes_info = run_cmaes_round(spec, {rs.generations, rs.population, rs.sigma0}, round, task, archive, seed,
+                                         executor);
         }
         const auto done = archive.done_indices(round);
         std::vector<std::int64_t> todo;
@@ -209,37 +228,19 @@ nlohmann::json run_screen(const ScreenSpec& spec, const ScreenTask& task, Archiv
         Proposal prop;
         if (!todo.empty()) prop = build_proposal(spec, rs, round, task, archive, seed);
         Progress progress("screen round " + std::to_string(round) + " (" + rs.proposal + ")", todo.size());
-        for (std::size_t c = 0; c < todo.size(); c += static_cast<std::size_t>(spec.chunk)) {
-            const std::size_t m = std::min(todo.size() - c, static_cast<std::size_t>(spec.chunk));
-            std::vector<CandidateRow> rows(m);
-            parallel_for(m, threads, [&](std::size_t k) {
-                const std::int64_t idx = todo[c + k];
-                const auto t0 = std::chrono::steady_clock::now();
-                CandidateRow& row = rows[k];
-                row.round = round;
-                row.idx = idx;
-                row.seed = seed;
-                row.source = rs.proposal;
-                row.params = propose(prop, spec, rs, round, idx, seed);
-                const std::uint64_t key = (static_cast<std::uint64_t>(round) << 40) + static_cast<std::uint64_t>(idx);
-                EvalOutcome out;
-                try {
-                    out = task.evaluate(row.params, seed, key);
-                } catch (const Error& e) {
-                    if (e.kind() != Error::Kind::runtime) throw;
-                    out.status = "error";
-                    out.abort_reason = e.what();
-                    out.metrics.assign(names.size(), std::nan(""));
-                }
-                row.status = out.status;
-                row.abort_reason = out.abort_reason;
-                row.abort_time = out.abort_time;
-                row.metrics = out.metrics;
-                const auto pass = group_pass(spec.filter, names, out.metrics);
-                row.verdict = std::find(pass.begin(), pass.end(), false) == pass.end() ? "plausible" : "implausible";
-                row.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-                progress.advance();
-            });
+        // A chunk per rank and thread keeps every worker busy; rows are committed per chunk.
+        const std::size_t chunk = static_cast<std::size_t>(spec.chunk) * static_cast<std::size_t>(executor.ranks());
+        for (std::size_t c = 0; c < todo.size(); c += chunk) {
+            const std::size_t m = std::min(todo.size() - c, chunk);
+            std::vector<Job> jobs(m);
+            for (std::size_t k = 0; k < m; ++k) {
+                jobs[k].params = propose(prop, spec, rs, round, todo[c + k], seed);
+                jobs[k].key = (static_cast<std::uint64_t>(round) << 40) + static_cast<std::uint64_t>(todo[c + k]);
+            }
+            const auto outs = executor.run(task, jobs, seed, [&] { progress.advance(); });
+            std::vector<CandidateRow> rows;
+            for (std::size_t k = 0; k < m; ++k)
+                rows.push_back(make_row(spec, task, round, todo[c + k], seed, rs.proposal, jobs[k].params, outs[k]));
             archive.insert(rows);
         }
         progress.done();

@@ -16,6 +16,7 @@
 // Candidate (round r, index i) is a pure function of (seed, r, i, archive rows of rounds < r), so
 // threads, resume and MPI ranks give the same rows.
 #include "plast/search/archive.hpp"
+#include "plast/search/executor.hpp"
 #include "plast/search/mixture_density.hpp"
 #include "plast/search/screen_task.hpp"
 
@@ -58,6 +59,10 @@ std::vector<bool> group_pass(const std::vector<FilterGroup>& filter, const std::
 
 // Runs (or resumes) all rounds; returns per-round statistics for the summary.
 nlohmann::json run_screen(const ScreenSpec& spec, const ScreenTask& task, Archive& archive, std::uint64_t seed,
-                          int threads);
+                          Executor& executor);
+
+// Archive row for an evaluated candidate (verdict from the filter).
+CandidateRow make_row(const ScreenSpec& spec, const ScreenTask& task, int round, std::int64_t idx, std::uint64_t seed,
+                      const std::string& source, const std::vector<double>& params, const EvalOutcome& out);
 
 } // namespace plast::search

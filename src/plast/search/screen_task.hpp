@@ -19,6 +19,7 @@ struct EvalOutcome {
     std::string status = "completed"; // "completed" or "aborted"
     std::string abort_reason;
     double abort_time = -1.0;
+    double wall_seconds = 0.0; // filled by the executor
 };
 
 // A named group of metric bounds ("stable activity": 1 <= rate <= 50, ...). NaN never passes.
