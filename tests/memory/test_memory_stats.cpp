@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 using namespace plast::memory;
 
 TEST(MemoryStats, Definitions)
