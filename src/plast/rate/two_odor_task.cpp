@@ -87,7 +87,7 @@ GeneratedBehaviour generate_behaviour(const TwoOdorTask& task, const BehaviourNe
             const bool accept = sim.bernoulli(p);
             Cell c;
             c.xr.resize(ni);
-            for (std::size_t i = 0; i < ni; ++i) c.xr[i] = mu[i] + task.input_noise_std * rs.normal();
+            for (std::size_t i = 0; i < ni; ++i) c.xr[i] = task.resample_inputs ? mu[i] + task.input_noise_std * rs.normal() : x[i];
             c.d = accept ? 1.0 : 0.0;
             c.p = p + task.recording_noise_std * os.normal();
             c.odor = odor;

@@ -33,6 +33,7 @@ struct TwoOdorTask {
     int moving_avg_window = 10;
     double recording_noise_std = 0.0;             // observation noise on the stored output probability
     int max_presentations = 1000;                 // per trial; beyond it the generating rule is declared degenerate
+    bool resample_inputs = true;                  // store a fresh x' (reference) or the x that drove the choice
     int n_trials() const { return trials_per_block * static_cast<int>(block_probs.size()); }
 };
 
