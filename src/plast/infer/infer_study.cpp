@@ -1,0 +1,505 @@
+#include "plast/infer/infer_study.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/core/parallel.hpp"
+#include "plast/core/progress.hpp"
+#include "plast/infer/fly_data.hpp"
+#include "plast/infer/metrics.hpp"
+#include "plast/io/config.hpp"
+#include "plast/io/csv.hpp"
+#include "plast/io/npy.hpp"
+#include "plast/io/run_dir.hpp"
+#include "plast/rules/mlp_rule.hpp"
+#include "plast/rules/rule_string.hpp"
+#include "plast/rules/taylor_rule.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+
+namespace plast::infer {
+
+const char* const default_infer_config = R"(# plast infer: reward-rule recovery on simulated two-odor behaviour (reference defaults, reduced epochs)
+seed = 1
+
+[model]
+kind = "behaviour"
+layer_sizes = [2, 10, 1]
+
+[data]
+source = "simulated"
+num_train = 20
+num_eval = 5
+
+[rule]
+family = "taylor"
+ground_truth = "X1Y0W0R1"
+
+[fit]
+optimizer = "adam"
+learning_rate = 1e-3
+epochs = 250
+)";
+
+namespace {
+
+std::string resolve_path(const Config& cfg, const std::string& p)
+{
+    namespace fs = std::filesystem;
+    if (fs::path(p).is_absolute() || fs::exists(p)) return p;
+    const fs::path base = fs::path(cfg.source_name()).parent_path();
+    if (!base.empty() && fs::exists(base / p)) return (base / p).string();
+    return p;
+}
+
+} // namespace
+
+InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
+{
+    InferStudy st;
+    st.seed = seed;
+    const Section m = cfg.section("model");
+    st.kind = m.string("kind", "behaviour", {"oja", "behaviour"});
+    const bool oja = st.kind == "oja";
+    if (oja) {
+        st.oja.net.n_in = static_cast<int>(m.integer("n_in", 10, 1, 100000));
+        st.oja.net.n_out = static_cast<int>(m.integer("n_out", 10, 1, 100000));
+        st.oja.net.eta = m.number("eta", 1.0, Range::positive());
+        st.oja.steps = static_cast<int>(m.integer("steps", 50, 1, 1000000));
+        st.oja.input_std = m.number("input_std", 0.1, Range::positive());
+        st.oja.w0_std = m.number("w0_std", 0.0, Range::nonneg());
+        if (st.oja.w0_std == 0.0) st.oja.w0_std = -1.0;
+    } else {
+        const auto ls = m.numbers("layer_sizes", {2, 10, 1}, Range::closed(1, 4096), 2, 3);
+        for (double v : ls)
+            if (v != std::floor(v)) m.fail("layer_sizes", "entries must be integers", "[n_in, hidden, 1] or [n_in, 1]");
+        if (ls.back() != 1) m.fail("layer_sizes", "output dimension must be 1", "[n_in, hidden, 1] or [n_in, 1]");
+        if (ls[0] < 2) m.fail("layer_sizes", "need at least 2 inputs (one per odor half)", "n_in >= 2");
+        const std::string act = m.string("hidden_activation", "tanh", {"tanh", "sigmoid"});
+        const std::string rw = m.string("reward", "centered", {"centered", "raw"});
+        st.beh.net = rate::BehaviourNetwork::make(static_cast<int>(ls[0]), ls.size() == 3 ? static_cast<int>(ls[1]) : 0,
+                                                  act == "sigmoid", rw == "centered");
+        st.beh.w_init_scale = m.number("w_init_scale", 0.01, Range::nonneg());
+    }
+
+    const Section d = cfg.section("data");
+    st.source = d.string("source", "simulated", oja ? std::vector<std::string>{"simulated"}
+                                                    : std::vector<std::string>{"simulated", "files", "generate"});
+    if (oja) {
+        st.oja.num_train = static_cast<int>(d.integer("num_train", 50, 1, 100000));
+        st.oja.num_eval = static_cast<int>(d.integer("num_eval", 10, 1, 100000));
+        st.oja.noise_scale = d.number("noise_scale", 0.0, Range::nonneg());
+        st.oja.observed_fraction = d.number("observed_fraction", 1.0, Range::open_closed(0, 1));
+    } else if (st.source == "simulated") {
+        st.beh.num_train = static_cast<int>(d.integer("num_train", 20, 1, 100000));
+        st.beh.num_eval = static_cast<int>(d.integer("num_eval", 5, 1, 100000));
+    } else {
+        if (st.source == "files") {
+            st.files = d.strings("files", {});
+            if (st.files.empty()) d.fail("files", "no data files given", "list of .mat or .csv files, one per animal");
+            for (auto& f : st.files) f = resolve_path(cfg, f);
+        } else {
+            st.generate_animals = static_cast<int>(d.integer("animals", 4, 1, 1000));
+        }
+        st.samples = static_cast<int>(d.integer("samples", 20, 1, 10000));
+        st.cutoff = d.number("trajectory_cutoff", 0.8, Range::open_closed(0, 1));
+        st.continue_test = d.string("test_start", "fresh", {"fresh", "continue"}) == "continue";
+    }
+
+    if (!oja && st.source != "files") {
+        const Section t = cfg.section("task");
+        auto& task = st.beh.task;
+        task.trials_per_block = static_cast<int>(t.integer("trials_per_block", 80, 1, 1000000));
+        const auto bp = t.matrix("block_probs", {{0.2, 0.8}, {0.9, 0.1}, {0.2, 0.8}}, Range::closed(0, 1));
+        if (bp.empty()) t.fail("block_probs", "no blocks", "rows [p_A, p_B]");
+        task.block_probs.clear();
+        for (const auto& row : bp) {
+            if (row.size() != 2) t.fail("block_probs", "each block needs 2 probabilities", "rows [p_A, p_B] in [0, 1]");
+            task.block_probs.push_back({row[0], row[1]});
+        }
+        task.input_firing_mean = t.number("input_firing_mean", 0.75, Range::nonneg());
+        const std::string preset = t.string("input_preset", "head", {"head", "neurips", "oct2024"});
+        const double def_std = preset == "head" ? std::sqrt(0.015) : preset == "neurips" ? 0.05 : std::sqrt(0.05);
+        task.input_noise_std = t.number("input_noise_std", def_std, Range::nonneg());
+        task.moving_avg_window = static_cast<int>(t.integer("moving_avg_window", 10, 1, 100000));
+        task.resample_inputs = t.flag("resample_inputs", true);
+        task.recording_noise_std = t.number("recording_noise_std", 0.0, Range::nonneg());
+    } else if (!oja) {
+        const Section t = cfg.section("task");
+        st.beh.task.input_firing_mean = t.number("input_firing_mean", 0.75, Range::nonneg());
+        const std::string preset = t.string("input_preset", "head", {"head", "neurips", "oct2024"});
+        const double def_std = preset == "head" ? std::sqrt(0.015) : preset == "neurips" ? 0.05 : std::sqrt(0.05);
+        st.beh.task.input_noise_std = t.number("input_noise_std", def_std, Range::nonneg());
+        st.beh.task.moving_avg_window = static_cast<int>(t.integer("moving_avg_window", 10, 1, 100000));
+    }
+
+    const Section r = cfg.section("rule");
+    st.rule.family = r.string("family", "taylor", {"taylor", "mlp"});
+    if (st.source != "files")
+        st.rule.ground_truth = r.string("ground_truth", oja ? "X1Y1W0-X0Y2W1" : "X1Y0W0R1");
+    // validate now, naming the key
+    if (!st.rule.ground_truth.empty()) rules::parse_rule_string(st.rule.ground_truth, !oja, r.where("ground_truth"), r.path("ground_truth"));
+    if (st.rule.family == "taylor") {
+        st.rule.terms = r.strings("terms", {});
+        if (!st.rule.terms.empty()) rules::mask_from_terms(st.rule.terms, !oja, r.where("terms"), r.path("terms"));
+        st.rule.legacy_index_order = r.flag("legacy_index_order", false);
+        if (st.rule.legacy_index_order && oja) r.fail("legacy_index_order", "exists only for the 81-term behavioural family", "false");
+    } else {
+        st.rule.mlp_hidden = static_cast<int>(r.integer("mlp_hidden", 10, 1, 4096));
+        st.rule.mlp_legacy_shared_key = r.flag("mlp_legacy_shared_key", false);
+    }
+    st.rule.init = r.string("init", "random", {"random", "zeros"});
+    st.rule.init_scale = r.number("init_scale", st.rule.family == "mlp" ? 0.01 : 1e-5, Range::nonneg());
+
+    const Section l = cfg.section("loss");
+    const auto fitdata = l.strings("fit", {oja ? "neural" : "behavior"}, oja ? std::vector<std::string>{"neural"}
+                                                                          : std::vector<std::string>{"behavior", "neural"});
+    if (fitdata.empty()) l.fail("fit", "nothing to fit", "\"behavior\" and/or \"neural\"");
+    if (!oja) {
+        st.beh.loss.bce = std::find(fitdata.begin(), fitdata.end(), "behavior") != fitdata.end();
+        st.beh.loss.mse = std::find(fitdata.begin(), fitdata.end(), "neural") != fitdata.end();
+        if (st.beh.loss.mse && st.source != "simulated")
+            l.fail("fit", "recorded animals have no neural recording", "[\"behavior\"] with data.source = files/generate");
+        st.beh.loss.reference_padding = l.string("bce_padding", "reference", {"reference", "valid"}) == "reference";
+    } else {
+        st.oja.mse_factor = l.number("mse_factor", 0.5, Range::positive());
+    }
+
+    const Section f = cfg.section("fit");
+    st.fit.optimizer = f.string("optimizer", "adam", {"adam", "lbfgs"});
+    st.fit.learning_rate = f.number("learning_rate", 1e-3, Range::positive());
+    st.fit.epochs = static_cast<int>(f.integer("epochs", 250, 0, 10000000));
+    st.fit.batch_size = static_cast<int>(f.integer("batch_size", 1, 0, 10000000));
+    st.fit.regularization = f.string("regularization", st.rule.family == "mlp" ? "none" : "l1", {"l1", "l2", "none"});
+    st.fit.reg_scale = f.number("regularization_scale", 1e-2, Range::nonneg());
+    st.fit.log_interval = static_cast<int>(f.integer("log_interval", oja ? 1 : 5, 1, 10000000));
+    st.fit.lbfgs_max_evaluations = static_cast<int>(f.integer("lbfgs_max_evaluations", 500, 1, 100000000));
+    st.fit.lbfgs_ftol_rel = f.number("lbfgs_ftol_rel", 1e-12, Range::nonneg());
+
+    const Section sw = cfg.section("sweep");
+    st.seeds = static_cast<int>(sw.integer("seeds", 1, 1, 100000));
+    if (oja) {
+        st.grid_noise = sw.numbers("noise", {st.oja.noise_scale}, Range::nonneg(), 1);
+        st.grid_fraction = sw.numbers("observed_fraction", {st.oja.observed_fraction}, Range::open_closed(0, 1), 1);
+    }
+    if (!oja && st.source != "simulated") {
+        st.compare_without = sw.strings("compare_without", {});
+        if (!st.compare_without.empty()) {
+            if (st.rule.family != "taylor") sw.fail("compare_without", "model comparison drops Taylor terms", "rule.family = taylor");
+            rules::mask_from_terms(st.compare_without, true, sw.where("compare_without"), sw.path("compare_without"));
+        }
+    }
+    st.aggregate = cfg.section("eval").string("aggregate", "median", {"median", "mean"});
+    // Validate data files before the run directory exists (bad input is a config error naming the file).
+    if (st.source == "files")
+        for (const auto& file : st.files) read_animal(file);
+    return st;
+}
+
+std::shared_ptr<rules::DifferentiableRule> InferStudy::student(const std::vector<std::string>& drop) const
+{
+    const bool rw = kind == "behaviour";
+    if (rule.family == "mlp") return std::make_shared<rules::MlpRule>(rw, rule.mlp_hidden);
+    std::vector<double> mask = rule.terms.empty() ? std::vector<double>(rw ? 81 : 27, 1.0)
+                                                  : rules::mask_from_terms(rule.terms, rw);
+    if (!drop.empty()) {
+        const auto dm = rules::mask_from_terms(drop, rw);
+        for (std::size_t k = 0; k < mask.size(); ++k)
+            if (dm[k] != 0.0) mask[k] = 0.0;
+    }
+    return std::make_shared<rules::TaylorRule>(rw, mask, rule.legacy_index_order);
+}
+
+std::shared_ptr<rules::DifferentiableRule> InferStudy::teacher() const
+{
+    return std::make_shared<rules::TaylorRule>(kind == "behaviour");
+}
+
+std::vector<double> InferStudy::theta_star() const
+{
+    if (rule.ground_truth.empty()) return {};
+    return rules::parse_rule_string(rule.ground_truth, kind == "behaviour");
+}
+
+std::vector<double> InferStudy::theta0(const rules::DifferentiableRule& s, std::uint64_t sd) const
+{
+    if (rule.family == "mlp") {
+        const auto& m = static_cast<const rules::MlpRule&>(s);
+        if (rule.init == "zeros") return std::vector<double>(m.n_params(), 0.0);
+        return m.init_theta(sd, rule.init_scale, rule.mlp_legacy_shared_key);
+    }
+    std::vector<double> th(s.n_params(), 0.0);
+    if (rule.init == "random") th = draw_weights(th.size(), rule.init_scale, sd, "theta_init");
+    return th;
+}
+
+namespace {
+
+void write_theta_csv(const io::RunDir& dir, const rules::DifferentiableRule& rule, const FitLog& log)
+{
+    std::vector<std::string> header{"epoch", "loss"};
+    if (auto* t = dynamic_cast<const rules::TaylorRule*>(&rule))
+        for (std::size_t k = 0; k < t->size(); ++k) header.push_back(t->column_name(k));
+    else
+        for (auto& n : rule.param_names()) header.push_back(n);
+    io::CsvWriter csv(dir.file("theta.csv"), header);
+    for (std::size_t i = 0; i < log.epoch.size(); ++i) {
+        std::vector<io::Cell> row{static_cast<long long>(log.epoch[i]), log.loss[i]};
+        for (double v : log.theta[i]) row.emplace_back(v);
+        csv.row(row);
+    }
+}
+
+nlohmann::json rule_json(const rules::DifferentiableRule& rule, const std::vector<double>& theta_eff)
+{
+    nlohmann::json j;
+    j["family"] = rule.name();
+    double mx = 0;
+    for (double v : theta_eff) mx = std::max(mx, std::fabs(v));
+    // terms below 1 % of the largest are left out of the printed formula (rule_string keeps every digit)
+    j["formula"] = rule.formula(theta_eff.data(), 0.01 * mx);
+    if (auto* t = dynamic_cast<const rules::TaylorRule*>(&rule)) {
+        j["formula_leading"] = rule.formula(theta_eff.data(), 0.05 * mx);
+        std::vector<std::size_t> order(theta_eff.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return std::fabs(theta_eff[a]) > std::fabs(theta_eff[b]); });
+        nlohmann::json top = nlohmann::json::array();
+        for (std::size_t i = 0; i < std::min<std::size_t>(5, order.size()); ++i)
+            top.push_back({{"term", t->term_name(order[i])}, {"monomial", t->monomial(order[i])}, {"value", theta_eff[order[i]]}});
+        j["leading_terms"] = top;
+        j["index_order"] = t->legacy_index_order() ? "legacy (reference transposition)" : "canonical x^a y^b w^c r^d, k = 27a+9b+3c+d";
+        const auto mask = t->param_mask();
+        j["n_trainable"] = static_cast<int>(std::count(mask.begin(), mask.end(), 1.0));
+    }
+    return j;
+}
+
+nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+std::string top_term(const rules::DifferentiableRule& rule, const std::vector<double>& th)
+{
+    auto* t = dynamic_cast<const rules::TaylorRule*>(&rule);
+    if (!t) return "";
+    std::size_t best = 0;
+    for (std::size_t k = 0; k < th.size(); ++k)
+        if (std::fabs(th[k]) > std::fabs(th[best])) best = k;
+    return t->term_name(best);
+}
+
+} // namespace
+
+void InferStudy::run(io::RunDir& dir, int threads) const
+{
+    auto& summary = dir.summary();
+    const auto stu = student();
+    const auto tea = teacher();
+    const auto ts = theta_star();
+    summary["experiment"] = kind + "/" + source;
+    if (!rule.ground_truth.empty()) {
+        summary["ground_truth"] = rule.ground_truth;
+        summary["ground_truth_formula"] = tea->formula(ts.data());
+    }
+    summary["optimizer"] = fit.optimizer;
+    const bool agg_median = aggregate == "median";
+
+    if (kind == "oja") {
+        struct Point { double noise, frac; int seed_index; };
+        std::vector<Point> pts;
+        for (double nz : grid_noise)
+            for (double fr : grid_fraction)
+                for (int s = 0; s < seeds; ++s) pts.push_back({nz, fr, s});
+        std::vector<OjaResult> res(pts.size());
+        Progress prog("infer oja", pts.size());
+        FitOptions fo = fit;
+        fo.threads = pts.size() > 1 ? 1 : threads;
+        parallel_for(pts.size(), threads, [&](std::size_t i) {
+            OjaSettings s = oja;
+            s.noise_scale = pts[i].noise;
+            s.observed_fraction = pts[i].frac;
+            const std::uint64_t sd = seed + static_cast<std::uint64_t>(pts[i].seed_index);
+            res[i] = run_oja(s, *tea, ts, *stu, theta0(*stu, sd), fo, sd);
+            prog.advance();
+        });
+        prog.done();
+        const auto& r0 = res[0];
+        write_theta_csv(dir, *stu, r0.fit.log);
+        io::write_npy(dir.file("weights_true.npy"), r0.w_true, {r0.w_true.size() / std::max<std::size_t>(1, r0.kept_synapses), r0.kept_synapses});
+        io::write_npy(dir.file("weights_fit.npy"), r0.w_fit, {r0.w_fit.size() / std::max<std::size_t>(1, r0.kept_synapses), r0.kept_synapses});
+        io::CsvWriter grid(dir.file("grid.csv"), {"noise", "observed_fraction", "seed", "status", "r2_weights", "r2_activity",
+                                                 "theta_110", "theta_021", "max_err_truth_terms", "max_abs_other_terms", "seconds"});
+        rules::TaylorRule t27(false);
+        for (std::size_t i = 0; i < res.size(); ++i) {
+            const auto& r = res[i];
+            const bool taylor = stu->name() != "mlp";
+            grid.row({pts[i].noise, pts[i].frac, static_cast<long long>(r.seed), r.fit.status,
+                      agg_median ? r.r2_weights_median : r.r2_weights_mean, agg_median ? r.r2_activity_median : r.r2_activity_mean,
+                      taylor ? r.theta_eff[t27.index(1, 1, 0)] : std::nan(""), taylor ? r.theta_eff[t27.index(0, 2, 1)] : std::nan(""),
+                      r.max_err_truth_terms, r.max_abs_other_terms, r.fit.seconds});
+        }
+        nlohmann::json fitted = rule_json(*stu, r0.theta_eff);
+        fitted["rule_string"] = stu->name() == "mlp" ? "" : rules::format_rule_string(r0.theta_eff, false);
+        summary["fitted_rule"] = fitted;
+        summary["status"] = r0.fit.status;
+        summary["fit_seconds"] = r0.fit.seconds;
+        summary["r2_weights_heldout_median"] = jnum(r0.r2_weights_median);
+        summary["r2_weights_heldout_mean"] = jnum(r0.r2_weights_mean);
+        summary["r2_activity_heldout_median"] = jnum(r0.r2_activity_median);
+        summary["max_err_truth_terms"] = jnum(r0.max_err_truth_terms);
+        summary["max_abs_other_terms"] = jnum(r0.max_abs_other_terms);
+        if (stu->name() != "mlp") {
+            summary["theta_110"] = r0.theta_eff[t27.index(1, 1, 0)];
+            summary["theta_021"] = r0.theta_eff[t27.index(0, 2, 1)];
+        }
+        if (r0.condition_number > 0) {
+            summary["term_gram_condition_number"] = jnum(r0.condition_number);
+            // leading terms of the least-determined combination of Taylor terms
+            std::vector<std::size_t> o(27);
+            std::iota(o.begin(), o.end(), 0);
+            std::sort(o.begin(), o.end(), [&](auto a, auto b) { return std::fabs(r0.weakest_direction[a]) > std::fabs(r0.weakest_direction[b]); });
+            nlohmann::json wd = nlohmann::json::array();
+            for (int i = 0; i < 4; ++i) wd.push_back({{"term", t27.monomial(o[static_cast<std::size_t>(i)])}, {"weight", r0.weakest_direction[o[static_cast<std::size_t>(i)]]}});
+            summary["least_determined_direction"] = wd;
+        }
+        if (pts.size() > 1) {
+            std::vector<double> r2;
+            for (auto& r : res) r2.push_back(agg_median ? r.r2_weights_median : r.r2_weights_mean);
+            summary["grid_points"] = pts.size();
+            summary["grid_r2_weights_min"] = *std::min_element(r2.begin(), r2.end());
+            summary["grid_r2_weights_max"] = *std::max_element(r2.begin(), r2.end());
+        }
+        return;
+    }
+
+    if (source == "simulated") {
+        std::vector<BehaviourResult> res(static_cast<std::size_t>(seeds));
+        Progress prog("infer behaviour", res.size());
+        FitOptions fo = fit;
+        fo.threads = res.size() > 1 ? 1 : threads;
+        parallel_for(res.size(), threads, [&](std::size_t i) {
+            const std::uint64_t sd = seed + i;
+            res[i] = run_behaviour_sim(beh, *tea, ts, *stu, theta0(*stu, sd), fo, sd);
+            prog.advance();
+        });
+        prog.done();
+        const auto& r0 = res[0];
+        write_theta_csv(dir, *stu, r0.fit.log);
+        const std::size_t ns = beh.net.n_syn();
+        io::write_npy(dir.file("weights_true.npy"), r0.w_true, {r0.w_true.size() / ns, ns});
+        io::write_npy(dir.file("weights_fit.npy"), r0.w_fit, {r0.w_fit.size() / ns, ns});
+        rules::TaylorRule t81(true);
+        io::CsvWriter sc(dir.file("seeds.csv"), {"seed", "status", "r2_weights", "r2_activity", "percent_deviance",
+                                                 "theta_xr", "top_term", "formula", "seconds"});
+        std::vector<double> r2w, pdev;
+        int xr_top = 0;
+        for (const auto& r : res) {
+            const bool taylor = stu->name() != "mlp";
+            const std::string top = top_term(*stu, r.theta_eff);
+            if (top == "X1Y0W0R1") ++xr_top;
+            r2w.push_back(agg_median ? r.r2_weights_median : r.r2_weights_mean);
+            pdev.push_back(agg_median ? r.pdev_median : r.pdev_mean);
+            double mx = 0;
+            for (double v : r.theta_eff) mx = std::max(mx, std::fabs(v));
+            sc.row({static_cast<long long>(r.seed), r.fit.status, r2w.back(),
+                    agg_median ? r.r2_activity_median : r.r2_activity_mean, pdev.back(),
+                    taylor ? r.theta_eff[t81.index(1, 0, 0, 1)] : std::nan(""), top,
+                    stu->formula(r.theta_eff.data(), 0.05 * mx), r.fit.seconds});
+        }
+        nlohmann::json fitted = rule_json(*stu, r0.theta_eff);
+        if (stu->name() != "mlp") fitted["rule_string"] = rules::format_rule_string(r0.theta_eff, true);
+        summary["fitted_rule"] = fitted;
+        summary["status"] = r0.fit.status;
+        summary["fit_seconds"] = r0.fit.seconds;
+        summary["mean_presentations_per_trial"] = r0.mean_trial_length;
+        summary["r2_weights_heldout"] = jnum(r2w[0]);
+        summary["r2_activity_heldout"] = jnum(agg_median ? r0.r2_activity_median : r0.r2_activity_mean);
+        summary["percent_deviance_heldout"] = jnum(pdev[0]);
+        summary["aggregate_over_eval_trajectories"] = aggregate;
+        if (stu->name() != "mlp") summary["theta_xr"] = r0.theta_eff[t81.index(1, 0, 0, 1)];
+        if (seeds > 1) {
+            summary["seeds"] = seeds;
+            summary["seeds_r2_weights_median"] = jnum(median(r2w));
+            summary["seeds_percent_deviance_median"] = jnum(median(pdev));
+            summary["seeds_xr_is_top_term"] = xr_top;
+        }
+        return;
+    }
+
+    // recorded (or generated) animals
+    std::vector<AnimalData> animals;
+    if (source == "generate") {
+        std::filesystem::create_directories(dir.file("data"));
+        for (int a = 0; a < generate_animals; ++a) {
+            const auto g = rate::generate_behaviour(beh.task, beh.net, *tea, ts.data(), beh.w_init_scale, seed, 3,
+                                                    static_cast<std::uint64_t>(a));
+            const auto c = choices_from_generated(g);
+            const std::string base = dir.file("data/Fly" + std::to_string(a + 1));
+            write_animal_mat(base + ".mat", c);
+            write_animal_csv(base + ".csv", c);
+            animals.push_back(read_animal(base + ".mat"));
+        }
+    } else {
+        for (const auto& f : files) animals.push_back(read_animal(f));
+    }
+    std::vector<std::vector<std::string>> models{{}};
+    std::vector<std::string> model_names{"full"};
+    for (const auto& t : compare_without) {
+        models.push_back({t});
+        model_names.push_back("without " + t);
+    }
+    if (compare_without.size() > 1) {
+        models.push_back(compare_without);
+        std::string n = "without";
+        for (auto& t : compare_without) n += " " + t;
+        model_names.push_back(n);
+    }
+    const std::size_t na = animals.size(), nm = models.size();
+    std::vector<AnimalResult> res(na * nm);
+    std::vector<std::shared_ptr<rules::DifferentiableRule>> studs;
+    for (auto& m : models) studs.push_back(student(m));
+    Progress prog("infer animals", res.size());
+    FitOptions fo = fit;
+    fo.threads = res.size() > 1 ? 1 : threads;
+    parallel_for(res.size(), threads, [&](std::size_t i) {
+        const std::size_t a = i / nm, m = i % nm;
+        res[i] = run_animal(beh, animals[a].name, animals[a].choices, *studs[m], theta0(*studs[m], seed), fo, seed,
+                            samples, cutoff, continue_test);
+        prog.advance();
+    });
+    prog.done();
+    write_theta_csv(dir, *studs[0], res[0].fit.log);
+    rules::TaylorRule t81(true);
+    io::CsvWriter ac(dir.file("animals.csv"), {"animal", "model", "status", "n_trials", "n_train_trials", "percent_deviance_train",
+                                               "percent_deviance_test", "theta_w", "theta_xr", "formula", "seconds"});
+    nlohmann::json per_model = nlohmann::json::object();
+    for (std::size_t m = 0; m < nm; ++m) {
+        std::vector<double> test, thw;
+        for (std::size_t a = 0; a < na; ++a) {
+            const auto& r = res[a * nm + m];
+            const bool taylor = studs[m]->name() != "mlp";
+            double mx = 0;
+            for (double v : r.theta_eff) mx = std::max(mx, std::fabs(v));
+            ac.row({r.name, model_names[m], r.fit.status, static_cast<long long>(r.n_trials), static_cast<long long>(r.n_train_trials),
+                    r.pdev_train, r.pdev_test, taylor ? r.theta_eff[t81.index(0, 0, 1, 0)] : std::nan(""),
+                    taylor ? r.theta_eff[t81.index(1, 0, 0, 1)] : std::nan(""), studs[m]->formula(r.theta_eff.data(), 0.05 * mx),
+                    r.fit.seconds});
+            test.push_back(r.pdev_test);
+            if (taylor) thw.push_back(r.theta_eff[t81.index(0, 0, 1, 0)]);
+        }
+        per_model[model_names[m]] = {{"percent_deviance_test_median", jnum(median(test))},
+                                     {"theta_w_median", jnum(thw.empty() ? std::nan("") : median(thw))}};
+    }
+    if (nm > 1) {
+        int better = 0;
+        for (std::size_t a = 0; a < na; ++a)
+            if (res[a * nm].pdev_test >= res[a * nm + 1].pdev_test) ++better;
+        summary["animals_where_full_model_is_at_least_as_good"] = better;
+    }
+    summary["animals"] = na;
+    summary["models"] = per_model;
+    summary["fitted_rule"] = rule_json(*studs[0], res[0].theta_eff);
+    summary["trajectory_cutoff"] = cutoff;
+    summary["test_start"] = continue_test ? "continue" : "fresh";
+}
+
+} // namespace plast::infer

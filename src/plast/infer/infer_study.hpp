@@ -1,0 +1,69 @@
+#pragma once
+// `plast infer CONFIG`: model-based inference of plasticity rules by gradient descent through whole
+// trajectories (Mehta et al., NeurIPS 2024; spec gradient-inference.md). See docs/inference.md for every key.
+//
+// Experiments (model.kind + data.source):
+//   oja        + simulated   Oja recovery from activity (optionally a noise x observed-fraction grid)
+//   behaviour  + simulated   rule recovery from simulated two-odor choices (optionally over several seeds)
+//   behaviour  + files       fit recorded choices per animal (.mat / .csv), train on the first x % of
+//                            trials, test on the rest; optional model comparison without given terms
+//   behaviour  + generate    as `files`, on synthetic animals written first into <run>/data/
+// Outputs: theta.csv (theta over epochs of the first fit), weights_true.npy / weights_fit.npy,
+// seeds.csv, grid.csv, animals.csv, and the summary in run.json (final rule, leading terms, metrics).
+#include "plast/infer/behaviour_experiment.hpp"
+#include "plast/infer/oja_experiment.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace plast {
+class Config;
+namespace io {
+class RunDir;
+}
+} // namespace plast
+
+namespace plast::infer {
+
+struct RuleSpec {
+    std::string family = "taylor"; // taylor | mlp
+    std::string ground_truth;      // rule string
+    std::vector<std::string> terms; // mask (empty = all)
+    std::string init = "random";
+    double init_scale = 1e-5;
+    bool legacy_index_order = false;
+    int mlp_hidden = 10;
+    bool mlp_legacy_shared_key = false;
+};
+
+struct InferStudy {
+    std::string kind = "behaviour"; // oja | behaviour
+    std::string source = "simulated"; // simulated | files | generate
+    OjaSettings oja;
+    BehaviourSettings beh;
+    RuleSpec rule;
+    FitOptions fit;
+    std::uint64_t seed = 1;
+    int seeds = 1;
+    std::vector<double> grid_noise, grid_fraction;
+    std::vector<std::string> compare_without;
+    std::vector<std::string> files;
+    int samples = 20, generate_animals = 4;
+    double cutoff = 0.8;
+    bool continue_test = false;
+    std::string aggregate = "median";
+
+    static InferStudy from_config(Config& cfg, std::uint64_t seed);
+    void run(io::RunDir& dir, int threads) const;
+
+    // Rule objects for this study (student with its mask; teacher = full Taylor family).
+    std::shared_ptr<rules::DifferentiableRule> student(const std::vector<std::string>& drop = {}) const;
+    std::shared_ptr<rules::DifferentiableRule> teacher() const;
+    std::vector<double> theta_star() const;
+    std::vector<double> theta0(const rules::DifferentiableRule& student, std::uint64_t seed) const;
+};
+
+extern const char* const default_infer_config;
+
+} // namespace plast::infer

@@ -1,0 +1,63 @@
+#pragma once
+// Oja recovery experiment (neural-activity setting), spec gradient-inference.md §6, §8, §10.
+//
+// Data: num_train + num_eval trajectories from disjoint streams (split 0 / 1). Per trajectory
+//   x(t) ~ input_std · N(0, I) (input_std is a standard deviation; the paper's "N(0, 0.1)" is read as std 0.1),
+//   W(0) ~ w0_std · N(0, 1) (default 1 / (n_in + n_out), Oja branch of the reference),
+//   the teacher network (ground-truth rule, default Oja) produces y(t); recorded activity = y + noise_scale · N(0, 1).
+// Observation: exactly round(observed_fraction · n_out) neurons (at least one), chosen once per fit from
+// the seed, are recorded; the others do not enter the loss.
+// The student starts each trajectory from its recorded W(0) (known initial connectivity).
+// Evaluation on the held-out trajectories (noise-free): R^2 of the weight trajectories W(1..T) per synapse
+// and of the activity per neuron (all neurons), each averaged over units, then median (and mean) over
+// trajectories; coefficient errors against the ground truth.
+// Conditioning: condition number of the Gram matrix of the 27 Taylor monomials x^a y^b w^c (columns
+// normalised to unit length) along the teacher's first training trajectory, and the leading terms of
+// its least-determined direction.
+#include "plast/infer/fit.hpp"
+#include "plast/rate/oja_network.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace plast::infer {
+
+struct OjaSettings {
+    rate::OjaNetwork net;
+    int steps = 50;
+    double input_std = 1.0;
+    double w0_std = -1.0; // < 0: 1 / (n_in + n_out)
+    int num_train = 50, num_eval = 10;
+    double noise_scale = 0.0;
+    double observed_fraction = 1.0;
+    double mse_factor = 0.5;
+};
+
+struct OjaResult {
+    std::uint64_t seed = 0;
+    double noise_scale = 0, observed_fraction = 1;
+    FitResult fit;
+    std::vector<double> theta_eff;
+    double r2_weights_median = 0, r2_weights_mean = 0, r2_activity_median = 0, r2_activity_mean = 0;
+    double max_err_truth_terms = 0, max_abs_other_terms = 0;
+    double condition_number = 0;
+    std::vector<double> weakest_direction; // eigenvector of the smallest eigenvalue (27 entries)
+    // First evaluation trajectory, for figures: (steps+1) x min(n_syn, keep) weights, true and fitted.
+    std::vector<double> w_true, w_fit;
+    std::size_t kept_synapses = 0;
+};
+
+// Runs one fit. theta_star: ground-truth coefficients; theta0: initial student parameters.
+OjaResult run_oja(const OjaSettings& s, const rules::DifferentiableRule& teacher, const std::vector<double>& theta_star,
+                  const rules::DifferentiableRule& student, const std::vector<double>& theta0, const FitOptions& fopt,
+                  std::uint64_t seed, const LogCallback& on_log = {}, std::size_t keep_synapses = 20);
+
+// One generated trajectory (exposed for tests and the benchmark).
+rate::OjaTrajectory make_oja_trajectory(const OjaSettings& s, const rules::DifferentiableRule& teacher,
+                                        const std::vector<double>& theta_star, std::uint64_t seed, std::uint64_t split,
+                                        std::uint64_t index, const std::vector<std::uint8_t>& observed);
+std::vector<std::uint8_t> observed_neurons(int n_out, double fraction, std::uint64_t seed);
+
+} // namespace plast::infer

@@ -1,0 +1,97 @@
+#include "plast/rate/oja_network.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace plast::rate {
+
+static inline double sigmoid(double u) { return 1.0 / (1.0 + std::exp(-u)); }
+
+void simulate(const OjaNetwork& net, const rules::DifferentiableRule& rule, const double* theta, const double* x,
+              const double* w0, int steps, OjaRecord& rec)
+{
+    const std::size_t ni = static_cast<std::size_t>(net.n_in), no = static_cast<std::size_t>(net.n_out),
+                      ns = net.n_syn(), T = static_cast<std::size_t>(steps);
+    rec.w.resize((T + 1) * ns);
+    rec.y.resize(T * no);
+    rec.finite = true;
+    std::copy(w0, w0 + ns, rec.w.begin());
+    std::vector<double> u(no), g(no);
+    for (std::size_t t = 0; t < T; ++t) {
+        const double* W = rec.w.data() + t * ns;
+        double* Wn = rec.w.data() + (t + 1) * ns;
+        const double* xt = x + t * ni;
+        double* y = rec.y.data() + t * no;
+        std::fill(u.begin(), u.end(), 0.0);
+        for (std::size_t j = 0; j < ni; ++j) {
+            const double xj = xt[j];
+            const double* row = W + j * no;
+            for (std::size_t i = 0; i < no; ++i) u[i] += row[i] * xj;
+        }
+        for (std::size_t i = 0; i < no; ++i) y[i] = sigmoid(u[i]);
+        for (std::size_t j = 0; j < ni; ++j) {
+            const double* row = W + j * no;
+            rule.eval_row(xt[j], y, row, 0.0, no, theta, g.data(), nullptr, nullptr);
+            double* nrow = Wn + j * no;
+            for (std::size_t i = 0; i < no; ++i) nrow[i] = row[i] + net.eta * g[i];
+        }
+    }
+    for (double v : rec.w)
+        if (!std::isfinite(v)) {
+            rec.finite = false;
+            break;
+        }
+}
+
+double activity_loss(const OjaNetwork& net, const rules::DifferentiableRule& rule, const double* theta,
+                     const OjaTrajectory& traj, double factor, double* grad, OjaRecord& rec)
+{
+    const std::size_t ni = static_cast<std::size_t>(net.n_in), no = static_cast<std::size_t>(net.n_out),
+                      ns = net.n_syn(), T = static_cast<std::size_t>(traj.steps);
+    simulate(net, rule, theta, traj.x.data(), traj.w0.data(), traj.steps, rec);
+    std::size_t n_obs = 0;
+    for (auto o : traj.observed) n_obs += o ? 1 : 0;
+    if (n_obs == 0 || T == 0) return 0.0;
+    const double scale = factor / static_cast<double>(n_obs * T);
+    double loss = 0.0;
+    for (std::size_t t = 0; t < T; ++t)
+        for (std::size_t i = 0; i < no; ++i)
+            if (traj.observed[i]) {
+                const double d = rec.y[t * no + i] - traj.activity[t * no + i];
+                loss += d * d;
+            }
+    loss *= scale;
+    if (!grad) return loss;
+    if (!std::isfinite(loss)) return std::numeric_limits<double>::quiet_NaN();
+
+    // Adjoint: wbar = dL/dW(t+1) on entry to step t, dL/dW(t) on exit.
+    const std::size_t np = rule.n_params();
+    std::vector<double> wbar(ns, 0.0), ybar(no), dgy(no), dgw(no), gs(no), gth(np, 0.0);
+    for (std::size_t tt = T; tt-- > 0;) {
+        const double* W = rec.w.data() + tt * ns;
+        const double* xt = traj.x.data() + tt * ni;
+        const double* y = rec.y.data() + tt * no;
+        for (std::size_t i = 0; i < no; ++i)
+            ybar[i] = traj.observed[i] ? 2.0 * scale * (y[i] - traj.activity[tt * no + i]) : 0.0;
+        for (std::size_t j = 0; j < ni; ++j) {
+            const double* row = W + j * no;
+            double* wb = wbar.data() + j * no;
+            rule.eval_row(xt[j], y, row, 0.0, no, theta, gs.data(), dgy.data(), dgw.data());
+            rule.accumulate_vjp(xt[j], y, row, 0.0, no, theta, wb, gth.data());
+            for (std::size_t i = 0; i < no; ++i) {
+                ybar[i] += net.eta * wb[i] * dgy[i];
+                wb[i] += net.eta * wb[i] * dgw[i];
+            }
+        }
+        for (std::size_t i = 0; i < no; ++i) ybar[i] *= y[i] * (1.0 - y[i]); // now ubar
+        for (std::size_t j = 0; j < ni; ++j) {
+            double* wb = wbar.data() + j * no;
+            const double xj = xt[j];
+            for (std::size_t i = 0; i < no; ++i) wb[i] += ybar[i] * xj;
+        }
+    }
+    for (std::size_t p = 0; p < np; ++p) grad[p] += net.eta * gth[p];
+    return loss;
+}
+
+} // namespace plast::rate

@@ -1,0 +1,189 @@
+#include "plast/rules/taylor_rule.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/io/csv.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace plast::rules {
+
+std::vector<double> DifferentiableRule::effective(const std::vector<double>& theta) const
+{
+    auto m = param_mask();
+    std::vector<double> out(theta.size());
+    for (std::size_t i = 0; i < theta.size(); ++i) out[i] = theta[i] * m[i];
+    return out;
+}
+
+void DifferentiableRule::evaluate(const double* const* in, std::size_t n, const double* theta, double* out) const
+{
+    for (std::size_t i = 0; i < n; ++i)
+        eval_row(in[0][i], in[1] + i, in[2] + i, uses_reward() ? in[3][i] : 0.0, 1, theta, out + i, nullptr, nullptr);
+}
+
+void DifferentiableRule::param_gradient(const double* const* in, std::size_t n, const double* theta, double* grad) const
+{
+    const std::size_t np = n_params();
+    std::fill(grad, grad + n * np, 0.0);
+    const double one = 1.0;
+    for (std::size_t i = 0; i < n; ++i)
+        accumulate_vjp(in[0][i], in[1] + i, in[2] + i, uses_reward() ? in[3][i] : 0.0, 1, theta, &one, grad + i * np);
+}
+
+TaylorRule::TaylorRule(bool with_reward, std::vector<double> mask, bool legacy_index_order)
+    : with_reward_(with_reward), legacy_(legacy_index_order), mask_(std::move(mask))
+{
+    if (mask_.empty()) mask_.assign(size(), 1.0);
+    if (mask_.size() != size())
+        runtime_error(name(), "mask has " + std::to_string(mask_.size()) + " entries, expected " + std::to_string(size()));
+    if (legacy_ && !with_reward_) runtime_error(name(), "legacy_index_order exists only for the 81-term family");
+}
+
+std::vector<std::string> TaylorRule::inputs() const
+{
+    if (with_reward_) return {"x", "y", "w", "r"};
+    return {"x", "y", "w"};
+}
+
+std::string TaylorRule::term_name(std::size_t k) const
+{
+    if (with_reward_)
+        return "X" + std::to_string(k / 27) + "Y" + std::to_string(k / 9 % 3) + "W" + std::to_string(k / 3 % 3) + "R" +
+               std::to_string(k % 3);
+    return "X" + std::to_string(k / 9) + "Y" + std::to_string(k / 3 % 3) + "W" + std::to_string(k % 3);
+}
+
+std::string TaylorRule::column_name(std::size_t k) const
+{
+    std::string s = "A_";
+    const std::string t = term_name(k);
+    for (std::size_t i = 1; i < t.size(); i += 2) s += t[i];
+    return s;
+}
+
+std::string TaylorRule::monomial(std::size_t k) const
+{
+    const int p[4] = {int(with_reward_ ? k / 27 : k / 9), int(with_reward_ ? k / 9 % 3 : k / 3 % 3),
+                      int(with_reward_ ? k / 3 % 3 : k % 3), int(with_reward_ ? k % 3 : 0)};
+    const char* v[4] = {"x", "y", "w", "r"};
+    std::string s;
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) continue;
+        if (!s.empty()) s += "*";
+        s += v[i];
+        if (p[i] == 2) s += "^2";
+    }
+    return s.empty() ? "1" : s;
+}
+
+std::vector<std::string> TaylorRule::param_names() const
+{
+    std::vector<std::string> out(size());
+    for (std::size_t k = 0; k < size(); ++k) out[k] = term_name(k);
+    return out;
+}
+
+std::size_t TaylorRule::storage_index(std::size_t k) const
+{
+    if (!legacy_) return k;
+    // canonical (a, b, c, d) is stored at legacy position (d, c, b, a)
+    const std::size_t a = k / 27, b = k / 9 % 3, c = k / 3 % 3, d = k % 3;
+    return 27 * d + 9 * c + 3 * b + a;
+}
+
+void TaylorRule::canonical(const double* theta, double* out) const
+{
+    for (std::size_t k = 0; k < size(); ++k) {
+        const std::size_t s = storage_index(k);
+        out[k] = theta[s] * mask_[s];
+    }
+}
+
+std::string TaylorRule::formula(const double* theta, double tol) const
+{
+    std::vector<double> c(size());
+    canonical(theta, c.data());
+    std::vector<std::size_t> order(size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](auto i, auto j) { return std::fabs(c[i]) > std::fabs(c[j]); });
+    std::string s;
+    for (auto k : order) {
+        if (std::fabs(c[k]) <= tol || c[k] == 0.0) continue;
+        const double v = c[k];
+        if (s.empty()) s += v < 0 ? "-" : "";
+        else s += v < 0 ? " - " : " + ";
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.4g", std::fabs(v));
+        s += buf;
+        if (monomial(k) != "1") s += "*" + monomial(k);
+    }
+    return s.empty() ? "0" : s;
+}
+
+void TaylorRule::eval_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
+                          double* g, double* dg_dy, double* dg_dw) const
+{
+    double th[81];
+    canonical(theta, th);
+    // Collapse over the row constants x and r: c[b][c] = sum_{a,d} theta_abcd x^a r^d (9 coefficients).
+    const double xp[3] = {1.0, x, x * x};
+    const double rp[3] = {1.0, r, r * r};
+    double cc[9] = {};
+    for (int a = 0; a < 3; ++a)
+        for (int bc = 0; bc < 9; ++bc) {
+            if (with_reward_) {
+                const double* t = th + 27 * a + 3 * bc;
+                cc[bc] += xp[a] * (t[0] + rp[1] * t[1] + rp[2] * t[2]);
+            } else {
+                cc[bc] += xp[a] * th[9 * a + bc];
+            }
+        }
+    for (std::size_t k = 0; k < n; ++k) {
+        const double yk = y[k], wk = w[k];
+        // q_b(w) = c_b0 + c_b1 w + c_b2 w^2 and its w-derivative
+        const double q0 = cc[0] + wk * (cc[1] + wk * cc[2]);
+        const double q1 = cc[3] + wk * (cc[4] + wk * cc[5]);
+        const double q2 = cc[6] + wk * (cc[7] + wk * cc[8]);
+        g[k] = q0 + yk * (q1 + yk * q2);
+        if (dg_dy) dg_dy[k] = q1 + 2.0 * yk * q2;
+        if (dg_dw) {
+            const double d0 = cc[1] + 2.0 * wk * cc[2];
+            const double d1 = cc[4] + 2.0 * wk * cc[5];
+            const double d2 = cc[7] + 2.0 * wk * cc[8];
+            dg_dw[k] = d0 + yk * (d1 + yk * d2);
+        }
+    }
+}
+
+void TaylorRule::accumulate_vjp(double x, const double* y, const double* w, double r, std::size_t n, const double*,
+                                const double* lam, double* grad) const
+{
+    // G[b][c] = sum_k lam_k y_k^b w_k^c; then d/d theta_abcd = x^a r^d G[b][c] (times the mask).
+    double G[9] = {};
+    for (std::size_t k = 0; k < n; ++k) {
+        const double l = lam[k], yk = y[k], wk = w[k];
+        const double l0 = l, l1 = l * yk, l2 = l1 * yk;
+        const double w2 = wk * wk;
+        G[0] += l0, G[1] += l0 * wk, G[2] += l0 * w2;
+        G[3] += l1, G[4] += l1 * wk, G[5] += l1 * w2;
+        G[6] += l2, G[7] += l2 * wk, G[8] += l2 * w2;
+    }
+    const double xp[3] = {1.0, x, x * x};
+    const double rp[3] = {1.0, r, r * r};
+    for (int a = 0; a < 3; ++a)
+        for (int bc = 0; bc < 9; ++bc) {
+            if (with_reward_) {
+                for (int d = 0; d < 3; ++d) {
+                    const std::size_t s = storage_index(static_cast<std::size_t>(27 * a + 3 * bc + d));
+                    grad[s] += mask_[s] * xp[a] * rp[d] * G[bc];
+                }
+            } else {
+                const std::size_t s = static_cast<std::size_t>(9 * a + bc);
+                grad[s] += mask_[s] * xp[a] * G[bc];
+            }
+        }
+}
+
+} // namespace plast::rules
