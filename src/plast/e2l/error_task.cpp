@@ -3,6 +3,7 @@
 #include "plast/core/error.hpp"
 #include "plast/core/rng.hpp"
 #include "plast/e2l/psp_kernel.hpp"
+#include "plast/expr/simd_dispatch.hpp"
 #include "plast/io/config.hpp"
 
 #include <cmath>
@@ -91,21 +92,47 @@ ErrorTask::ErrorTask(ErrorTaskParams p) : p_(p)
 
 double ErrorTask::experiment(const std::vector<expr::Tape>& rules, int k) const { return run(rules.at(0), k, nullptr); }
 
-double ErrorTask::run(const expr::Tape& rule, int k, ErrorTrace* trace) const
+PLAST_SIMD_CLONES double ErrorTask::run(const expr::Tape& rule, int k, ErrorTrace* trace) const
 {
     const Instance& in = inst_.at(static_cast<std::size_t>(k));
     const auto n = static_cast<std::size_t>(p_.n_inputs);
     const auto B = static_cast<std::size_t>(block_);
     const PspPropagators pr(p_.h, p_.tau_s, p_.tau_m, p_.C_m);
     const double a_I = std::exp(-p_.h / p_.tau_I), b_I = 1.0 - a_I, eta_h = p_.eta * p_.h;
+    std::vector<double> c_fin(B), c_acc(B);
+    double aB = 1.0, A1 = 0.0;
+    for (std::size_t s = 0; s < B; ++s) {
+        aB *= a_I;
+        A1 += aB;
+    }
+    for (std::size_t s = 0; s < B; ++s) {
+        c_fin[s] = std::pow(a_I, static_cast<double>(B - 1 - s));
+        c_acc[s] = (1.0 - std::pow(a_I, static_cast<double>(B - s))) / (1.0 - a_I);
+    }
     const std::int64_t discard = std::llround(p_.discard_fraction * static_cast<double>(n_steps_ / sample_every_));
 
+    // Within a block the neurons and PSP traces are linear systems driven by known arrivals, so each
+    // step's value is computed in closed form from the block-start state (no per-step dependency
+    // chain; mathematically identical to stepping psp_kernel.hpp):
+    //   PSP(s) = P22^(s+1) PSP0 + G(s+1) I0 + sum_{arrivals r < s} G(s - r),
+    //   G(1) = P21,  G(m) = P22 G(m-1) + P21 P11^(m-1)   (PSP m steps after a unit current step).
+    // The teacher (static weights, zero start) is exactly sum_j w_T,j PSP_j; the student uses the
+    // block-start weights for the block's arrivals.
+    std::vector<double> p22s(B + 1), p11s(B + 1), G(B + 1);
+    p22s[0] = p11s[0] = 1.0;
+    G[0] = 0.0;
+    for (std::size_t m = 1; m <= B; ++m) {
+        p22s[m] = p22s[m - 1] * pr.p22;
+        p11s[m] = p11s[m - 1] * pr.p11;
+        G[m] = pr.p22 * G[m - 1] + pr.p21 * p11s[m - 1];
+    }
     std::vector<double> w(n, p_.w0), I(n, 0.0), psp(n, 0.0), isyn(n, 0.0);
     std::vector<std::size_t> cursor(n, 0);
-    double vt = 0.0, it = 0.0, vs = 0.0, is = 0.0; // teacher / student (V relative to E_L, current)
-    double u_target = p_.E_L;
+    double vs = 0.0, is = 0.0; // student V relative to E_L, synaptic current
+    double u_target = p_.E_L; // overwritten at t = 0
+    std::int64_t to_target = 1;
     // Block buffers laid out [synapse][step] so that one eval_batch covers the whole block.
-    std::vector<double> bv(n * B), bu(n * B), bs(n * B), d(n * B);
+    std::vector<double> bv(n * B), bu(n * B), bs(n * B), d(n * B), X(B), VT(B), XS(B);
     const double* inputs[3] = {bv.data(), bu.data(), bs.data()};
     const auto uses = rule.uses_inputs();
     double sq = 0.0;
@@ -115,46 +142,71 @@ double ErrorTask::run(const expr::Tape& rule, int k, ErrorTrace* trace) const
         trace->w_teacher = in.w_teacher;
     }
     for (std::int64_t t0 = 0; t0 < n_steps_; t0 += block_) {
-        // 1. Neurons and PSP traces over the block, with the weights of the block start.
-        for (std::size_t s = 0; s < B; ++s) {
-            const std::int64_t t = t0 + static_cast<std::int64_t>(s);
-            vt = vt * pr.p22 + it * pr.p21;
-            vs = vs * pr.p22 + is * pr.p21;
-            it *= pr.p11;
-            is *= pr.p11;
-            for (std::size_t j = 0; j < n; ++j) {
-                psp[j] = psp[j] * pr.p22 + isyn[j] * pr.p21;
-                isyn[j] *= pr.p11;
-                const auto& arr = in.arrivals[j];
-                while (cursor[j] < arr.size() && arr[cursor[j]] == t) {
-                    isyn[j] += 1.0;
-                    it += in.w_teacher[j];
-                    is += w[j];
-                    ++cursor[j];
-                }
-                bs[j * B + s] = psp[j];
+        // 1. PSP traces, teacher and student over the block, with the weights of the block start.
+        std::fill(VT.begin(), VT.end(), 0.0);
+        std::fill(XS.begin(), XS.end(), 0.0);
+        double is_end = is * p11s[B];
+        for (std::size_t j = 0; j < n; ++j) {
+            std::fill(X.begin(), X.end(), 0.0);
+            const auto& arr = in.arrivals[j];
+            std::size_t c = cursor[j];
+            double i_arr = 0.0; // current at the block end due to this block's arrivals
+            for (; c < arr.size() && arr[c] < t0 + block_; ++c) {
+                const auto r = static_cast<std::size_t>(arr[c] - t0);
+                for (std::size_t s = r + 1; s < B; ++s) X[s] += G[s - r];
+                i_arr += p11s[B - 1 - r];
             }
-            if (t % target_every_ == 0) u_target = p_.E_L + vt;
-            bv[s] = u_target;
-            bu[s] = p_.E_L + vs;
+            cursor[j] = c;
+            double* out = bs.data() + j * B;
+            const double P0 = psp[j], I0 = isyn[j], wt = in.w_teacher[j], ws = w[j];
+            for (std::size_t s = 0; s < B; ++s) {
+                out[s] = p22s[s + 1] * P0 + G[s + 1] * I0 + X[s];
+                VT[s] += wt * out[s];
+                XS[s] += ws * X[s];
+            }
+            psp[j] = out[B - 1];
+            isyn[j] = isyn[j] * p11s[B] + i_arr;
+            is_end += ws * i_arr;
         }
+        for (std::size_t s = 0; s < B; ++s) {
+            bu[s] = p_.E_L + (p22s[s + 1] * vs + G[s + 1] * is + XS[s]);
+            if (--to_target == 0) {
+                u_target = p_.E_L + VT[s];
+                to_target = target_every_;
+            }
+            bv[s] = u_target;
+        }
+        const double vt = VT[B - 1];
+        vs = bu[B - 1] - p_.E_L;
+        is = is_end;
         // 2. The rule over the whole block (v and u are shared by all synapses).
         for (std::size_t j = 1; j < n; ++j) {
             if (uses[0]) std::copy(bv.begin(), bv.begin() + static_cast<std::ptrdiff_t>(B), bv.begin() + static_cast<std::ptrdiff_t>(j * B));
             if (uses[1]) std::copy(bu.begin(), bu.begin() + static_cast<std::ptrdiff_t>(B), bu.begin() + static_cast<std::ptrdiff_t>(j * B));
         }
         rule.eval_batch(inputs, n * B, nullptr, d.data());
-        // 3. Low-pass filtered weight updates; take effect from the next block.
+        // 3. Low-pass filtered weight updates; take effect from the next block. The recursion
+        //    I <- a I + b d_s, acc += I over the block is linear, so it is evaluated in closed form:
+        //    I_B = a^B I_0 + b sum_s a^(B-1-s) d_s,  acc = I_0 sum_{s=1..B} a^s + b sum_s d_s (1 - a^(B-s))/(1 - a).
         double bad = 0.0;
         for (std::size_t j = 0; j < n; ++j) {
-            double Ij = I[j], acc = 0.0;
             const double* dj = d.data() + j * B;
-            for (std::size_t s = 0; s < B; ++s) {
-                Ij = Ij * a_I + b_I * dj[s];
-                acc += Ij;
+            // Four partial sums: breaks the add-latency chain (no -ffast-math reassociation).
+            double f4[4] = {0, 0, 0, 0}, a4[4] = {0, 0, 0, 0};
+            std::size_t s = 0;
+            for (; s + 4 <= B; s += 4)
+                for (std::size_t q = 0; q < 4; ++q) {
+                    f4[q] += c_fin[s + q] * dj[s + q];
+                    a4[q] += c_acc[s + q] * dj[s + q];
+                }
+            for (; s < B; ++s) {
+                f4[0] += c_fin[s] * dj[s];
+                a4[0] += c_acc[s] * dj[s];
             }
-            I[j] = Ij;
-            w[j] += eta_h * acc;
+            const double s_fin = (f4[0] + f4[1]) + (f4[2] + f4[3]), s_acc = (a4[0] + a4[1]) + (a4[2] + a4[3]);
+            const double I0 = I[j];
+            I[j] = aB * I0 + b_I * s_fin;
+            w[j] += eta_h * (I0 * A1 + b_I * s_acc);
             bad += w[j] * 0.0; // NaN/Inf propagate into bad
         }
         if (!std::isfinite(bad)) return neg_inf;

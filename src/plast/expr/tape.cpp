@@ -1,6 +1,7 @@
 #include "plast/expr/tape.hpp"
 
 #include "plast/core/error.hpp"
+#include "plast/expr/simd_dispatch.hpp"
 #include "plast/io/csv.hpp"
 
 #include <cmath>
@@ -119,57 +120,63 @@ double Tape::eval(const double* x, const double* theta) const
     return sp == 1 ? st[0] : std::nan("");
 }
 
-void Tape::eval_batch(const double* const* inputs, std::size_t n, const double* theta, double* out) const
+PLAST_SIMD_CLONES void Tape::eval_batch(const double* const* inputs, std::size_t n, const double* theta, double* out) const
 {
     constexpr std::size_t B = 64;
     if (!complete()) {
         for (std::size_t k = 0; k < n; ++k) out[k] = std::nan("");
         return;
     }
-    // One B-wide slot per stack level; thread_local so that repeated calls do not allocate.
+    // Each stack level owns a B-wide slot; a level also remembers where its values are (`src`):
+    // an input stays in the caller's array (no copy), results live in the slot. Constants are
+    // filled into their slot. thread_local so that repeated calls do not allocate.
     thread_local std::vector<double> scratch;
+    thread_local std::vector<const double*> srcs;
     if (scratch.size() < max_depth_ * B) scratch.resize(max_depth_ * B);
+    if (srcs.size() < max_depth_) srcs.resize(max_depth_);
     double* buf = scratch.data();
+    const double** src = srcs.data();
     for (std::size_t off = 0; off < n; off += B) {
         const std::size_t m = std::min(B, n - off);
         std::size_t sp = 0;
         for (const Node& nd : nodes_) {
             switch (nd.op) {
-            case Op::input: {
-                double* d = buf + sp * B;
-                const double* s = inputs[nd.index] + off;
-                for (std::size_t k = 0; k < m; ++k) d[k] = s[k];
-                ++sp;
+            case Op::input:
+                src[sp++] = inputs[nd.index] + off;
                 break;
-            }
             case Op::constant:
             case Op::param: {
                 double* d = buf + sp * B;
                 const double v = nd.op == Op::constant ? nd.value : theta[nd.index];
                 for (std::size_t k = 0; k < m; ++k) d[k] = v;
-                ++sp;
+                src[sp++] = d;
                 break;
             }
             case Op::neg: {
                 double* d = buf + (sp - 1) * B;
-                for (std::size_t k = 0; k < m; ++k) d[k] = -d[k];
+                const double* a = src[sp - 1];
+                for (std::size_t k = 0; k < m; ++k) d[k] = -a[k];
+                src[sp - 1] = d;
                 break;
             }
             default: {
                 --sp;
-                double* __restrict a = buf + (sp - 1) * B;
-                const double* __restrict b = buf + sp * B;
+                double* d = buf + (sp - 1) * B;
+                const double* a = src[sp - 1];
+                const double* b = src[sp];
+                // d may alias a (a result already in this slot): element-wise, so that is safe.
                 switch (nd.op) {
-                case Op::add: for (std::size_t k = 0; k < m; ++k) a[k] += b[k]; break;
-                case Op::sub: for (std::size_t k = 0; k < m; ++k) a[k] -= b[k]; break;
-                case Op::mul: for (std::size_t k = 0; k < m; ++k) a[k] *= b[k]; break;
-                case Op::div: for (std::size_t k = 0; k < m; ++k) a[k] /= b[k]; break;
-                default: for (std::size_t k = 0; k < m; ++k) a[k] = std::pow(a[k], b[k]); break;
+                case Op::add: for (std::size_t k = 0; k < m; ++k) d[k] = a[k] + b[k]; break;
+                case Op::sub: for (std::size_t k = 0; k < m; ++k) d[k] = a[k] - b[k]; break;
+                case Op::mul: for (std::size_t k = 0; k < m; ++k) d[k] = a[k] * b[k]; break;
+                case Op::div: for (std::size_t k = 0; k < m; ++k) d[k] = a[k] / b[k]; break;
+                default: for (std::size_t k = 0; k < m; ++k) d[k] = std::pow(a[k], b[k]); break;
                 }
+                src[sp - 1] = d;
             }
             }
         }
-        const double* r = buf;
+        const double* r = src[0];
         for (std::size_t k = 0; k < m; ++k) out[off + k] = r[k];
     }
 }
