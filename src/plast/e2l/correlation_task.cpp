@@ -15,9 +15,11 @@ namespace {
 constexpr double neg_inf = -std::numeric_limits<double>::infinity();
 }
 
-CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s)
+CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s) { return from_config(s, CorrelationTaskParams{}); }
+
+CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const CorrelationTaskParams& defaults)
 {
-    CorrelationTaskParams p;
+    CorrelationTaskParams p = defaults;
     p.n_tasks = static_cast<int>(s.integer("n_tasks", p.n_tasks, 1, 100000));
     p.seed = static_cast<std::uint64_t>(s.integer("seed", static_cast<std::int64_t>(p.seed), 0, INT64_MAX));
     p.n_inputs = static_cast<int>(s.integer("n_inputs", p.n_inputs, 1, 1000000));
@@ -38,8 +40,8 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s)
     p.delay = s.number("delay", p.delay, Range::positive());
     p.w_init = s.number("w_init", p.w_init);
     p.w_sd = s.number("w_sd", p.w_sd, Range::nonneg());
-    p.with_replacement = s.string("subsample", "without_replacement", {"without_replacement", "with_replacement"}) == "with_replacement";
-    p.symmetric_clip = s.string("clip", "asymmetric", {"asymmetric", "symmetric"}) == "symmetric";
+    p.with_replacement = s.string("subsample", p.with_replacement ? "with_replacement" : "without_replacement", {"without_replacement", "with_replacement"}) == "with_replacement";
+    p.symmetric_clip = s.string("clip", p.symmetric_clip ? "symmetric" : "asymmetric", {"asymmetric", "symmetric"}) == "symmetric";
     if (p.test > p.train) s.fail("test", "the test re-runs the start of the training input, so test <= train", "<= train");
     if (p.delay < p.h) s.fail("delay", "must be at least one step h", ">= h");
     if (p.first_pattern + p.pattern > p.test) s.fail("test", "no pattern window inside the test phase", "> first_pattern + pattern");

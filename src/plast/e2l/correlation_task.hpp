@@ -53,6 +53,8 @@ struct CorrelationTaskParams {
     double w_init = -1.0, w_sd = 0.1;
     bool with_replacement = false, symmetric_clip = false;
 
+    // Reads every key of the section; absent keys keep the values of `defaults`.
+    static CorrelationTaskParams from_config(const Section& s, const CorrelationTaskParams& defaults);
     static CorrelationTaskParams from_config(const Section& s);
 };
 

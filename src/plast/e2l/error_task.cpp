@@ -23,9 +23,11 @@ std::int64_t steps_of(const Section& s, const std::string& key, double ms, doubl
 }
 } // namespace
 
-ErrorTaskParams ErrorTaskParams::from_config(const Section& s)
+ErrorTaskParams ErrorTaskParams::from_config(const Section& s) { return from_config(s, ErrorTaskParams{}); }
+
+ErrorTaskParams ErrorTaskParams::from_config(const Section& s, const ErrorTaskParams& defaults)
 {
-    ErrorTaskParams p;
+    ErrorTaskParams p = defaults;
     p.n_experiments = static_cast<int>(s.integer("n_experiments", p.n_experiments, 1, 100000));
     p.seed = static_cast<std::uint64_t>(s.integer("seed", static_cast<std::int64_t>(p.seed), 0, INT64_MAX));
     p.duration = s.number("duration", p.duration, Range::positive());
@@ -39,7 +41,7 @@ ErrorTaskParams ErrorTaskParams::from_config(const Section& s)
     p.w_teacher_hi = s.number("w_teacher_hi", p.w_teacher_hi);
     if (p.w_teacher_hi < p.w_teacher_lo) s.fail("w_teacher_hi", "must be >= w_teacher_lo", ">= w_teacher_lo");
     p.w_shift = s.number("w_shift", p.w_shift);
-    p.random_sign = s.string("teacher_shift", "plus", {"plus", "random_sign"}) == "random_sign";
+    p.random_sign = s.string("teacher_shift", p.random_sign ? "random_sign" : "plus", {"plus", "random_sign"}) == "random_sign";
     p.w0 = s.number("w0", p.w0);
     p.eta = s.number("eta", p.eta);
     p.tau_I = s.number("tau_I", p.tau_I, Range::positive());

@@ -59,6 +59,8 @@ struct ErrorTaskParams {
     double tau_m = 10.0, tau_s = 2.0, C_m = 250.0, E_L = -70.0;
     double delay = 1.0, sample_interval = 1.0, discard_fraction = 0.1;
 
+    // Reads every key of the section; absent keys keep the values of `defaults`.
+    static ErrorTaskParams from_config(const Section& s, const ErrorTaskParams& defaults);
     static ErrorTaskParams from_config(const Section& s);
 };
 

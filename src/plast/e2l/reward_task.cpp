@@ -15,9 +15,11 @@ namespace {
 constexpr double neg_inf = -std::numeric_limits<double>::infinity();
 }
 
-RewardTaskParams RewardTaskParams::from_config(const Section& s)
+RewardTaskParams RewardTaskParams::from_config(const Section& s) { return from_config(s, RewardTaskParams{}); }
+
+RewardTaskParams RewardTaskParams::from_config(const Section& s, const RewardTaskParams& defaults)
 {
-    RewardTaskParams p;
+    RewardTaskParams p = defaults;
     p.n_experiments = static_cast<int>(s.integer("n_experiments", p.n_experiments, 1, 100000));
     p.seed = static_cast<std::uint64_t>(s.integer("seed", static_cast<std::int64_t>(p.seed), 0, INT64_MAX));
     p.n_trials = static_cast<int>(s.integer("n_trials", p.n_trials, 1, 10000000));
@@ -41,7 +43,7 @@ RewardTaskParams RewardTaskParams::from_config(const Section& s)
     if (p.tau_m == p.tau_s) s.fail("tau_s", "must differ from tau_m", "!= tau_m");
     p.tau_M = s.number("tau_M", p.tau_M, Range::positive());
     p.delay = s.number("delay", p.delay, Range::nonneg());
-    p.coded_eligibility = s.string("eligibility", "coded", {"coded", "paper"}) == "coded";
+    p.coded_eligibility = s.string("eligibility", p.coded_eligibility ? "coded" : "paper", {"coded", "paper"}) == "coded";
     p.rho_syn = s.number("rho_syn", p.rho_syn, Range::nonneg());
     p.delta_syn = s.number("delta_syn", p.delta_syn, Range::positive());
     p.theta_syn = s.number("theta_syn", p.theta_syn);

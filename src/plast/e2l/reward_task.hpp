@@ -55,6 +55,8 @@ struct RewardTaskParams {
     std::string variant = "repo";
     double m_r = 100.0;
 
+    // Reads every key of the section; absent keys keep the values of `defaults`.
+    static RewardTaskParams from_config(const Section& s, const RewardTaskParams& defaults);
     static RewardTaskParams from_config(const Section& s);
 };
 

@@ -40,12 +40,33 @@ const std::vector<std::string>& task_names()
     return n;
 }
 
-std::unique_ptr<Task> make_task(Config& cfg, const std::string& name)
+std::unique_ptr<Task> make_task(Config& cfg, const std::string& name, bool fast)
 {
     const Section s = cfg.section(name);
-    if (name == "error") return std::make_unique<ErrorTask>(ErrorTaskParams::from_config(s));
-    if (name == "reward") return std::make_unique<RewardTask>(RewardTaskParams::from_config(s));
-    if (name == "correlation") return std::make_unique<CorrelationTask>(CorrelationTaskParams::from_config(s));
+    if (name == "error") {
+        ErrorTaskParams d;
+        if (fast) {
+            d.n_experiments = 3;
+            d.duration = 2000.0;
+        }
+        return std::make_unique<ErrorTask>(ErrorTaskParams::from_config(s, d));
+    }
+    if (name == "reward") {
+        RewardTaskParams d;
+        if (fast) {
+            d.n_experiments = 3;
+            d.n_trials = 100;
+        }
+        return std::make_unique<RewardTask>(RewardTaskParams::from_config(s, d));
+    }
+    if (name == "correlation") {
+        CorrelationTaskParams d;
+        if (fast) {
+            d.n_tasks = 2;
+            d.train = 20000.0;
+        }
+        return std::make_unique<CorrelationTask>(CorrelationTaskParams::from_config(s, d));
+    }
     usage_error("task '" + name + "'", "unknown task", "error, reward, correlation");
 }
 
