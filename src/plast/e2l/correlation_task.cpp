@@ -41,6 +41,7 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const
     p.w_init = s.number("w_init", p.w_init);
     p.w_sd = s.number("w_sd", p.w_sd, Range::nonneg());
     p.with_replacement = s.string("subsample", p.with_replacement ? "with_replacement" : "without_replacement", {"without_replacement", "with_replacement"}) == "with_replacement";
+    p.pow_real_part = s.string("pow", p.pow_real_part ? "real_part" : "real", {"real_part", "real"}) == "real_part";
     p.symmetric_clip = s.string("clip", p.symmetric_clip ? "symmetric" : "asymmetric", {"asymmetric", "symmetric"}) == "symmetric";
     if (p.test > p.train) s.fail("test", "the test re-runs the start of the training input, so test <= train", "<= train");
     if (p.delay < p.h) s.fail("delay", "must be at least one step h", ">= h");
@@ -124,8 +125,11 @@ double CorrelationTask::experiment(const std::vector<expr::Tape>& rules, int k) 
     return run(rules.at(0), rules.at(1), k, nullptr);
 }
 
-double CorrelationTask::run(const expr::Tape& dep, const expr::Tape& fac, int k, CorrelationTrace* trace) const
+double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, int k, CorrelationTrace* trace) const
 {
+    expr::Tape dep = dep_in, fac = fac_in;
+    dep.set_pow_real_part(p_.pow_real_part);
+    fac.set_pow_real_part(p_.pow_real_part);
     const Instance& in = inst_.at(static_cast<std::size_t>(k));
     const double h = p_.h;
     const auto n = static_cast<std::size_t>(p_.n_inputs);
@@ -171,7 +175,7 @@ double CorrelationTask::run(const expr::Tape& dep, const expr::Tape& fac, int k,
             for (; lo != hi; ++lo) {
                 const double x[2] = {wi, Kp[i] * std::exp(-static_cast<double>(*lo + D - tl) * h / p_.tau_plus)};
                 const double r = fac.eval(x);
-                if (!std::isfinite(r)) return neg_inf;
+                if (std::isnan(r)) return neg_inf;
                 wi = std::min(1.0, wi + lam * r);
                 if (sym) wi = std::max(0.0, wi);
             }
@@ -184,9 +188,10 @@ double CorrelationTask::run(const expr::Tape& dep, const expr::Tape& fac, int k,
             }
             const double x[2] = {wi, Km};
             const double r = dep.eval(x);
-            if (!std::isfinite(r)) return neg_inf;
+            if (std::isnan(r)) return neg_inf;
             wi = std::max(0.0, wi - lam * r);
             if (sym) wi = std::min(1.0, wi);
+            if (!std::isfinite(wi)) return neg_inf; // an unclipped infinite update
             w[i] = wi;
             buf[static_cast<std::size_t>(t + D) % ring] += wi;
             Kp[i] = Kp[i] * std::exp(-static_cast<double>(t - tl) * h / p_.tau_plus) + 1.0;

@@ -17,7 +17,9 @@
 //        w <- min(1, w + lambda f_fac(w, K+ exp(-(t_p + d - t_last_pre)/tau+)))
 //   2. w <- max(0, w - lambda f_dep(w, K-(t_pre - d)))        (K- from post spikes strictly before)
 //   3. transmit w; K+ <- K+ exp(-(t_pre - t_last_pre)/tau+) + 1
-// Rule inputs x_0 = w (= w/W_max), x_1 = E (the trace). clip = "asymmetric" (default, as coded)
+// Rule inputs x_0 = w (= w/W_max), x_1 = E (the trace). A rule result of +-Inf is absorbed by
+// the clipping bound it runs into (min(1, w + inf) = 1, max(0, w - inf) = 0), as in the reference's
+// C++ clipping; a NaN result, or an infinite weight left unclipped, makes the rule invalid (-inf). clip = "asymmetric" (default, as coded)
 // or "symmetric" (both updates clipped to [0, 1]).
 // Baseline (Masquelier 2018) = dep "0", fac "E - 0.15" with symmetric clipping and w_init 0.5
 // (w <- clip(w + lambda K+ + W_out), W_out = -0.0015); `baseline_rules()` returns it.
@@ -30,7 +32,9 @@
 // train 100000 ms, test 11000 ms, pattern 100 ms, inter 400 ms, first_pattern 400.1 ms, tau_m 18,
 // V_th 20, t_ref 2, V0_sd 10, tau_plus 20, tau_minus 20, lambda 0.01, delay 1, w_init -1 (= draw
 // N(w*, 0.1) per task, w* = V_th/(N nu - 2 sqrt(N nu))/(tau_m 1e-3)), w_sd 0.1,
-// subsample "without_replacement" | "with_replacement", clip "asymmetric" | "symmetric".
+// subsample "without_replacement" | "with_replacement", clip "asymmetric" | "symmetric",
+// pow "real_part" (default for this task: a negative base to a non-integer power gives the real
+// part of the complex value, as the reference evaluator did; the published LR2 relies on it) | "real".
 #include "plast/e2l/task.hpp"
 
 #include <cstdint>
@@ -52,6 +56,7 @@ struct CorrelationTaskParams {
     double tau_plus = 20.0, tau_minus = 20.0, lambda = 0.01, delay = 1.0;
     double w_init = -1.0, w_sd = 0.1;
     bool with_replacement = false, symmetric_clip = false;
+    bool pow_real_part = true; // pow = "real_part" (reference semantics, default here) | "real"
 
     // Reads every key of the section; absent keys keep the values of `defaults`.
     static CorrelationTaskParams from_config(const Section& s, const CorrelationTaskParams& defaults);

@@ -51,6 +51,7 @@ ErrorTaskParams ErrorTaskParams::from_config(const Section& s, const ErrorTaskPa
     if (p.tau_m == p.tau_s) s.fail("tau_s", "must differ from tau_m", "!= tau_m");
     p.C_m = s.number("C_m", p.C_m, Range::positive());
     p.E_L = s.number("E_L", p.E_L);
+    p.delay = s.number("delay", p.delay, Range::positive());
     p.sample_interval = s.number("sample_interval", p.sample_interval, Range::positive());
     p.discard_fraction = s.number("discard_fraction", p.discard_fraction, Range{0.0, 1.0, false, true});
     // The block structure (weights frozen per 1 ms delay block) needs these to be whole steps.

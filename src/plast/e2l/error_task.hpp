@@ -34,6 +34,7 @@
 // | eta, tau_I        | 1.7, 100| learning rate, update low-pass [ms]               |
 // | target_interval   | 5       | teacher -> u_target copy interval [ms]            |
 // | tau_m, tau_s, C_m, E_L | 10, 2, 250, -70 | neuron (ms, ms, pF, mV)                |
+// | delay             | 1       | synaptic delay = weight-update block [ms]         |
 // | sample_interval   | 1       | fitness sampling [ms]                              |
 // | discard_fraction  | 0.1     | initial fraction of samples not scored            |
 #include "plast/e2l/task.hpp"

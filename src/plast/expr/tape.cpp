@@ -93,6 +93,13 @@ std::vector<bool> Tape::uses_inputs() const
     return u;
 }
 
+double pow_op(double a, double b, bool real_part)
+{
+    if (real_part && a < 0.0 && b != std::floor(b) && std::isfinite(b))
+        return std::pow(-a, b) * std::cos(3.14159265358979323846 * b);
+    return std::pow(a, b);
+}
+
 double Tape::eval(const double* x, const double* theta) const
 {
     // Small fixed stack covers evolved rules; deeper user expressions fall back to the heap.
@@ -114,7 +121,7 @@ double Tape::eval(const double* x, const double* theta) const
         case Op::sub: --sp; st[sp - 1] -= st[sp]; break;
         case Op::mul: --sp; st[sp - 1] *= st[sp]; break;
         case Op::div: --sp; st[sp - 1] /= st[sp]; break;
-        case Op::pow: --sp; st[sp - 1] = std::pow(st[sp - 1], st[sp]); break;
+        case Op::pow: --sp; st[sp - 1] = pow_op(st[sp - 1], st[sp], pow_real_part_); break;
         }
     }
     return sp == 1 ? st[0] : std::nan("");
@@ -170,7 +177,7 @@ PLAST_SIMD_CLONES void Tape::eval_batch(const double* const* inputs, std::size_t
                 case Op::sub: for (std::size_t k = 0; k < m; ++k) d[k] = a[k] - b[k]; break;
                 case Op::mul: for (std::size_t k = 0; k < m; ++k) d[k] = a[k] * b[k]; break;
                 case Op::div: for (std::size_t k = 0; k < m; ++k) d[k] = a[k] / b[k]; break;
-                default: for (std::size_t k = 0; k < m; ++k) d[k] = std::pow(a[k], b[k]); break;
+                default: for (std::size_t k = 0; k < m; ++k) d[k] = pow_op(a[k], b[k], pow_real_part_); break;
                 }
                 src[sp - 1] = d;
             }
@@ -242,6 +249,7 @@ std::string Tape::infix() const
 Tape bind_params(const Tape& t, const double* theta)
 {
     Tape r(t.input_names());
+    r.set_pow_real_part(t.pow_real_part());
     for (const Node& n : t.nodes()) {
         switch (n.op) {
         case Op::input: r.push_input(n.index); break;

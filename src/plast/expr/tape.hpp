@@ -60,6 +60,12 @@ public:
     // out[k] = f(inputs[0][k], inputs[1][k], ...) for k < n. Inputs the tape does not read may be null.
     void eval_batch(const double* const* inputs, std::size_t n, const double* theta, double* out) const;
 
+    // Power semantics for a negative base and a non-integer exponent: NaN (real arithmetic, the
+    // default) or the real part of the complex principal value |a|^b cos(pi b), which is what the
+    // reference E2L evaluator computed (evolving-rules §1.3, legacy).
+    void set_pow_real_part(bool on) { pow_real_part_ = on; }
+    bool pow_real_part() const { return pow_real_part_; }
+
     // Fully parenthesised-where-needed infix form with the tape's input names, e.g. "(v - u) * sbar".
     std::string infix() const;
 
@@ -67,7 +73,11 @@ private:
     std::vector<std::string> inputs_, params_;
     std::vector<Node> nodes_;
     std::size_t depth_ = 0, max_depth_ = 0;
+    bool pow_real_part_ = false;
 };
+
+// pow with the optional real-part semantics (see Tape::set_pow_real_part).
+double pow_op(double a, double b, bool real_part);
 
 // Substitute parameter values: returns a tape without parameters (constants in their place).
 Tape bind_params(const Tape& t, const double* theta);
