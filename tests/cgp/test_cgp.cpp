@@ -307,3 +307,25 @@ TEST(CgpEvolution, RegressionFindsTarget)
     while (!ev.finished()) ev.step();
     EXPECT_GE(ev.champion().fitness, -1e-12) << ev.formulas(ev.champion())[0];
 }
+
+TEST(CgpGenome, LegacyMutationCountsOnlyOutputChanges)
+{
+    // hal-cgp 0.1.0: int(0.045 * 48) = 2 output-address changes per call, many hidden re-samples.
+    auto spec = make_spec(3, 12, {"+", "-", "*", "/", "1.0"});
+    ASSERT_EQ(spec->length(), 48); // (3 + 12 + 1) regions x (1 + max arity 2) genes, as in the spec
+    rng::Stream init(4, "test_init");
+    const Genome parent = Genome::random(spec, init);
+    double hidden_changes = 0;
+    for (int t = 0; t < 200; ++t) {
+        Genome child = parent;
+        rng::Stream r(5, "test_legacy", static_cast<std::uint64_t>(t));
+        child.mutate_legacy_0_1_0(0.045, r);
+        const auto out_gene = static_cast<std::size_t>(15 * spec->region_size() + 1);
+        // Two successful output mutations: the final output address may coincide with the parent's
+        // only if the second change returned to it.
+        for (std::size_t g = 0; g < out_gene - 1; ++g) hidden_changes += child.dna()[g] != parent.dna()[g];
+        EXPECT_NO_THROW(Genome(spec, child.dna()));
+    }
+    // Expected hidden draws per success: (mutable genes) / 1 output gene ~ 48, i.e. far above p * length.
+    EXPECT_GT(hidden_changes / 200.0, 10.0);
+}

@@ -45,6 +45,7 @@ EaSettings read_ea_settings(const Section& s, const EaConfig& d)
     c.max_generations = static_cast<int>(s.integer("max_generations", d.max_generations, 0, 100000000));
     c.termination_fitness = s.has("termination_fitness") ? s.number("termination_fitness") : d.termination_fitness;
     c.reorder = s.flag("reorder", d.reorder);
+    c.legacy_mutation_0_1_0 = s.flag("legacy_mutation_0_1_0", d.legacy_mutation_0_1_0);
     const std::string key = s.string("cache_key", d.cache_key == CacheKey::canonical ? "canonical" : d.cache_key == CacheKey::none ? "none" : "functional",
                                      {"functional", "canonical", "none"});
     c.cache_key = key == "canonical" ? CacheKey::canonical : key == "none" ? CacheKey::none : CacheKey::functional;

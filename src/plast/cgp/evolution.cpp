@@ -175,7 +175,9 @@ GenerationRecord Evolution::step()
         bool silent = true;
         for (std::size_t g = 0; g < child.genomes.size(); ++g) {
             rng::Stream r(cfg_.seed, "cgp_mutate", g64, k, g);
-            silent = child.genomes[g].mutate(cfg_.p_mutation, r).only_silent && silent;
+            const auto rep = cfg_.legacy_mutation_0_1_0 ? child.genomes[g].mutate_legacy_0_1_0(cfg_.p_mutation, r)
+                                                        : child.genomes[g].mutate(cfg_.p_mutation, r);
+            silent = rep.only_silent && silent;
         }
         offspring.push_back(std::move(child));
         silent_flags.push_back(silent);

@@ -44,6 +44,7 @@ struct EaConfig {
     int max_generations = 1000;
     double termination_fitness = std::numeric_limits<double>::infinity();
     bool reorder = false;
+    bool legacy_mutation_0_1_0 = false; // Genome::mutate_legacy_0_1_0 instead of per-gene mutation
     CacheKey cache_key = CacheKey::functional;
     int threads = 1;
     std::uint64_t seed = 0;

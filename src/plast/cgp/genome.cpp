@@ -182,6 +182,30 @@ Genome::MutationReport Genome::mutate(double p, rng::Stream& r)
     return rep;
 }
 
+Genome::MutationReport Genome::mutate_legacy_0_1_0(double p, rng::Stream& r)
+{
+    const GenomeSpec& s = *spec_;
+    const auto act = active_regions();
+    const auto rs = static_cast<std::size_t>(s.region_size());
+    const int n_target = static_cast<int>(p * static_cast<double>(dna_.size()));
+    MutationReport rep;
+    int successes = 0;
+    while (successes < n_target) {
+        const auto g = static_cast<std::size_t>(r.below(dna_.size()));
+        const auto& al = s.alleles[g];
+        if (al.size() < 2) continue;
+        const int region = static_cast<int>(g / rs);
+        const int old = dna_[g];
+        dna_[g] = al[r.below(al.size())];
+        if (dna_[g] != old) {
+            ++rep.n_mutated;
+            if (act[static_cast<std::size_t>(region)]) rep.only_silent = false;
+            if (s.is_output(region)) ++successes;
+        }
+    }
+    return rep;
+}
+
 void Genome::reorder(rng::Stream& r)
 {
     const GenomeSpec& s = *spec_;

@@ -77,6 +77,12 @@ public:
     // among the others); genes with one permissible allele never change.
     MutationReport mutate(double p, rng::Stream& r);
 
+    // [legacy] hal-cgp 0.1.0 mutation (spec §5.3, issue #156): n = int(p * length) "successful"
+    // mutations are required, but only a change of an output's address gene counts as one; every
+    // hidden gene drawn meanwhile is re-sampled uniformly from its permissible alleles (it may keep
+    // its value). The effective mutation strength is therefore much larger than p.
+    MutationReport mutate_legacy_0_1_0(double p, rng::Stream& r);
+
     // Goldman & Punch reorder: a random topological order of the hidden nodes, phenotype unchanged.
     // Needs n_rows = 1 and levels_back = n_columns.
     void reorder(rng::Stream& r);
