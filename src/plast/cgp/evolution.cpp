@@ -1,0 +1,329 @@
+#include "plast/cgp/evolution.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/core/parallel.hpp"
+#include "plast/expr/simplify.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+namespace plast::cgp {
+
+namespace {
+constexpr double neg_inf = -std::numeric_limits<double>::infinity();
+
+double sane(double f) { return std::isnan(f) ? neg_inf : f; }
+
+nlohmann::json fit_json(double f) { return std::isfinite(f) ? nlohmann::json(f) : nlohmann::json(f > 0 ? "inf" : "-inf"); }
+double fit_from(const nlohmann::json& j)
+{
+    if (j.is_string()) return j.get<std::string>() == "inf" ? -neg_inf : neg_inf;
+    return j.get<double>();
+}
+} // namespace
+
+Evolution::Evolution(EaConfig cfg, std::vector<std::shared_ptr<const GenomeSpec>> specs,
+                     std::vector<std::vector<std::string>> input_names, Objective objective)
+    : cfg_(cfg), specs_(std::move(specs)), names_(std::move(input_names)), objective_(std::move(objective))
+{
+    if (specs_.empty() || specs_.size() != names_.size())
+        runtime_error("cgp::Evolution", "one input-name list per genome is required");
+    if (cfg_.mu < 1 || cfg_.lambda < 1) config_error("ea", "mu/lambda", "must be >= 1", ">= 1");
+    if (cfg_.n_breeding < cfg_.lambda) config_error("ea", "n_breeding", "must be >= lambda", ">= lambda");
+    if (cfg_.tournament_size < 1 || cfg_.tournament_size > cfg_.mu)
+        config_error("ea", "tournament_size", "must be in 1 .. mu", "1 .. " + std::to_string(cfg_.mu));
+    if (cfg_.reorder)
+        for (const auto& s : specs_)
+            if (s->n_rows != 1 || s->levels_back != s->n_columns)
+                config_error("ea", "reorder", "genome reorder needs n_rows = 1 and levels_back = n_columns", "false");
+}
+
+std::vector<expr::Tape> Evolution::phenotype(const Individual& ind) const
+{
+    std::vector<expr::Tape> t;
+    for (std::size_t g = 0; g < ind.genomes.size(); ++g) t.push_back(ind.genomes[g].compile(0, names_[g]));
+    return t;
+}
+
+std::vector<std::string> Evolution::formulas(const Individual& ind) const
+{
+    std::vector<std::string> f;
+    for (const auto& t : phenotype(ind)) f.push_back(expr::canonical(t));
+    return f;
+}
+
+std::string Evolution::cache_key(const Individual& ind) const
+{
+    std::string key;
+    const auto tapes = phenotype(ind);
+    if (cfg_.cache_key == CacheKey::canonical) {
+        for (const auto& t : tapes) key += expr::canonical(t) + ";";
+        return key;
+    }
+    // Functional equivalence (hal-cgp 0.3.0): outputs on a fixed batch of 10 random inputs in
+    // [-100, 100], rounded to 10 significant digits.
+    for (const auto& t : tapes) {
+        rng::Stream r(0x5eed, "cgp_cache_samples", t.n_inputs());
+        std::vector<double> x(t.n_inputs());
+        for (int s = 0; s < 10; ++s) {
+            for (auto& xi : x) xi = r.uniform(-100.0, 100.0);
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.10g,", t.eval(x.data()));
+            key += buf;
+        }
+        key += ";";
+    }
+    return key;
+}
+
+double Evolution::evaluate_one(const Individual& ind) const { return sane(objective_(phenotype(ind))); }
+
+void Evolution::evaluate(std::vector<Individual*>& todo)
+{
+    // Cache look-up (serial), then evaluate the distinct misses in parallel.
+    std::vector<std::string> keys(todo.size());
+    std::map<std::string, std::size_t> first_miss;
+    std::vector<std::size_t> misses;
+    for (std::size_t i = 0; i < todo.size(); ++i) {
+        if (cfg_.cache_key != CacheKey::none) {
+            keys[i] = cache_key(*todo[i]);
+            if (auto it = cache_.find(keys[i]); it != cache_.end()) {
+                todo[i]->fitness = it->second;
+                ++n_cache_hits_;
+                continue;
+            }
+            if (first_miss.count(keys[i])) continue; // duplicate of a miss in this batch
+            first_miss[keys[i]] = i;
+        }
+        misses.push_back(i);
+    }
+    std::vector<double> fit(misses.size());
+    parallel_for(misses.size(), cfg_.threads, [&](std::size_t k) { fit[k] = evaluate_one(*todo[misses[k]]); });
+    n_evaluations_ += static_cast<long long>(misses.size());
+    for (std::size_t k = 0; k < misses.size(); ++k) {
+        todo[misses[k]]->fitness = fit[k];
+        if (cfg_.cache_key != CacheKey::none) cache_[keys[misses[k]]] = fit[k];
+    }
+    if (cfg_.cache_key != CacheKey::none)
+        for (std::size_t i = 0; i < todo.size(); ++i)
+            if (auto it = first_miss.find(keys[i]); it != first_miss.end() && it->second != i && !cache_.empty()) {
+                todo[i]->fitness = cache_.at(keys[i]);
+                ++n_cache_hits_;
+            }
+}
+
+void Evolution::initialize()
+{
+    parents_.clear();
+    for (int i = 0; i < cfg_.mu; ++i) {
+        Individual ind;
+        for (std::size_t g = 0; g < specs_.size(); ++g) {
+            rng::Stream r(cfg_.seed, "cgp_init", static_cast<std::uint64_t>(i), g);
+            ind.genomes.push_back(Genome::random(specs_[g], r));
+        }
+        ind.id = next_id_++;
+        parents_.push_back(std::move(ind));
+    }
+    std::vector<Individual*> todo;
+    for (auto& p : parents_) todo.push_back(&p);
+    evaluate(todo);
+    std::stable_sort(parents_.begin(), parents_.end(), [](const Individual& a, const Individual& b) { return a.fitness > b.fitness; });
+    generation_ = 0;
+    history_.push_back(record());
+}
+
+GenerationRecord Evolution::step()
+{
+    const int gen = ++generation_;
+    const auto g64 = static_cast<std::uint64_t>(gen);
+    if (cfg_.reorder)
+        for (std::size_t i = 0; i < parents_.size(); ++i)
+            for (std::size_t g = 0; g < parents_[i].genomes.size(); ++g) {
+                rng::Stream r(cfg_.seed, "cgp_reorder", g64, i, g);
+                parents_[i].genomes[g].reorder(r);
+            }
+    // Breeding pool by tournaments.
+    rng::Stream sel(cfg_.seed, "cgp_select", g64);
+    std::vector<std::size_t> pool;
+    for (int t = 0; t < cfg_.n_breeding; ++t) {
+        std::vector<std::size_t> idx(parents_.size());
+        std::iota(idx.begin(), idx.end(), 0);
+        std::size_t best = SIZE_MAX;
+        for (int k = 0; k < cfg_.tournament_size; ++k) {
+            const auto j = static_cast<std::size_t>(k) + sel.below(idx.size() - static_cast<std::size_t>(k));
+            std::swap(idx[static_cast<std::size_t>(k)], idx[j]);
+            const std::size_t c = idx[static_cast<std::size_t>(k)];
+            if (best == SIZE_MAX || parents_[c].fitness > parents_[best].fitness) best = c;
+        }
+        pool.push_back(best);
+    }
+    std::stable_sort(pool.begin(), pool.end(), [&](std::size_t a, std::size_t b) { return parents_[a].fitness > parents_[b].fitness; });
+    pool.resize(static_cast<std::size_t>(cfg_.lambda));
+
+    std::vector<Individual> offspring;
+    std::vector<Individual*> todo;
+    std::vector<bool> silent_flags;
+    offspring.reserve(pool.size());
+    for (std::size_t k = 0; k < pool.size(); ++k) {
+        Individual child = parents_[pool[k]];
+        child.parent = child.id;
+        child.id = next_id_++;
+        bool silent = true;
+        for (std::size_t g = 0; g < child.genomes.size(); ++g) {
+            rng::Stream r(cfg_.seed, "cgp_mutate", g64, k, g);
+            const auto rep = cfg_.legacy_mutation_0_1_0 ? child.genomes[g].mutate_legacy_0_1_0(cfg_.p_mutation, r)
+                                                        : child.genomes[g].mutate(cfg_.p_mutation, r);
+            silent = rep.only_silent && silent;
+        }
+        offspring.push_back(std::move(child));
+        silent_flags.push_back(silent);
+        if (silent) ++n_silent_; // keeps the parent's fitness, no evaluation
+    }
+    for (std::size_t k = 0; k < offspring.size(); ++k)
+        if (!silent_flags[k]) todo.push_back(&offspring[k]);
+    evaluate(todo);
+    // Offspring first, then parents; stable sort keeps offspring ahead on ties.
+    std::vector<Individual> all = std::move(offspring);
+    for (auto& p : parents_) all.push_back(std::move(p));
+    std::stable_sort(all.begin(), all.end(), [](const Individual& a, const Individual& b) { return a.fitness > b.fitness; });
+    all.resize(static_cast<std::size_t>(cfg_.mu));
+    parents_ = std::move(all);
+    history_.push_back(record());
+    return history_.back();
+}
+
+bool Evolution::finished() const
+{
+    return generation_ >= cfg_.max_generations || (!parents_.empty() && champion().fitness >= cfg_.termination_fitness);
+}
+
+GenerationRecord Evolution::record() const
+{
+    GenerationRecord r;
+    r.generation = generation_;
+    r.champion_fitness = champion().fitness;
+    double s = 0;
+    for (const auto& p : parents_) s += p.fitness;
+    r.mean_parent_fitness = s / static_cast<double>(parents_.size());
+    r.n_evaluations = n_evaluations_;
+    r.n_cache_hits = n_cache_hits_;
+    r.n_silent = n_silent_;
+    r.champion_formula = formulas(champion());
+    return r;
+}
+
+nlohmann::json Evolution::checkpoint() const
+{
+    nlohmann::json j;
+    j["format"] = "plast-cgp-checkpoint-1";
+    j["generation"] = generation_;
+    j["seed"] = cfg_.seed;
+    std::vector<std::string> sig;
+    for (const auto& s : specs_) sig.push_back(s->signature());
+    j["genome_layout"] = sig;
+    j["next_id"] = next_id_;
+    j["n_evaluations"] = n_evaluations_;
+    j["n_cache_hits"] = n_cache_hits_;
+    j["n_silent"] = n_silent_;
+    for (const auto& p : parents_) {
+        nlohmann::json pj;
+        for (const auto& g : p.genomes) pj["genomes"].push_back(g.dna());
+        pj["fitness"] = fit_json(p.fitness);
+        pj["id"] = p.id;
+        pj["parent"] = p.parent;
+        j["parents"].push_back(pj);
+    }
+    j["cache"] = nlohmann::json::array();
+    for (const auto& [k, f] : cache_) j["cache"].push_back({k, fit_json(f)});
+    j["history"] = nlohmann::json::array();
+    for (const auto& h : history_)
+        j["history"].push_back({h.generation, fit_json(h.champion_fitness), fit_json(h.mean_parent_fitness), h.n_evaluations,
+                                h.n_cache_hits, h.n_silent, h.champion_formula});
+    return j;
+}
+
+void Evolution::restore(const nlohmann::json& j, const std::string& where)
+{
+    try {
+        if (j.at("format") != "plast-cgp-checkpoint-1") runtime_error(where, "not a plast CGP checkpoint");
+        std::vector<std::string> sig;
+        for (const auto& s : specs_) sig.push_back(s->signature());
+        if (j.at("genome_layout").get<std::vector<std::string>>() != sig)
+            config_error(where, "genome_layout", "checkpoint was written for a different genome layout or primitive set",
+                         sig.empty() ? "" : sig[0]);
+        if (j.at("seed").get<std::uint64_t>() != cfg_.seed)
+            config_error(where, "seed", "checkpoint was written with seed " + std::to_string(j.at("seed").get<std::uint64_t>()),
+                         std::to_string(cfg_.seed));
+        generation_ = j.at("generation").get<int>();
+        next_id_ = j.at("next_id").get<long long>();
+        n_evaluations_ = j.at("n_evaluations").get<long long>();
+        n_cache_hits_ = j.at("n_cache_hits").get<long long>();
+        n_silent_ = j.at("n_silent").get<long long>();
+        parents_.clear();
+        for (const auto& pj : j.at("parents")) {
+            Individual ind;
+            const auto& gs = pj.at("genomes");
+            if (gs.size() != specs_.size()) runtime_error(where, "wrong number of genomes per individual");
+            for (std::size_t g = 0; g < gs.size(); ++g) ind.genomes.emplace_back(specs_[g], gs[g].get<std::vector<int>>());
+            ind.fitness = fit_from(pj.at("fitness"));
+            ind.id = pj.at("id").get<long long>();
+            ind.parent = pj.at("parent").get<long long>();
+            parents_.push_back(std::move(ind));
+        }
+        if (static_cast<int>(parents_.size()) != cfg_.mu)
+            config_error(where, "parents", "checkpoint holds " + std::to_string(parents_.size()) + " parents", "mu");
+        cache_.clear();
+        for (const auto& e : j.at("cache")) cache_[e.at(0).get<std::string>()] = fit_from(e.at(1));
+        history_.clear();
+        for (const auto& h : j.at("history")) {
+            GenerationRecord r;
+            r.generation = h.at(0).get<int>();
+            r.champion_fitness = fit_from(h.at(1));
+            r.mean_parent_fitness = fit_from(h.at(2));
+            r.n_evaluations = h.at(3).get<long long>();
+            r.n_cache_hits = h.at(4).get<long long>();
+            r.n_silent = h.at(5).get<long long>();
+            r.champion_formula = h.at(6).get<std::vector<std::string>>();
+            history_.push_back(r);
+        }
+    } catch (const nlohmann::json::exception& e) {
+        runtime_error(where, std::string("malformed checkpoint: ") + e.what());
+    }
+    // Validate the cache against the objective: re-evaluate the champion and compare (spec §5.6).
+    if (!parents_.empty()) {
+        const double f = evaluate_one(champion());
+        const double s = champion().fitness;
+        if (!(f == s || (std::isinf(f) && std::isinf(s)) || std::fabs(f - s) <= 1e-9 * std::max(1.0, std::fabs(s))))
+            runtime_error(where, "checkpoint does not match the task: champion re-evaluates to " + std::to_string(f) +
+                                     ", stored " + std::to_string(s) + " (different task settings?)");
+    }
+}
+
+void write_json_atomic(const std::string& path, const nlohmann::json& j)
+{
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp);
+        if (!out) runtime_error(tmp, "cannot write");
+        out << j.dump() << "\n";
+        if (!out) runtime_error(tmp, "write failed");
+    }
+    std::filesystem::rename(tmp, path);
+}
+
+nlohmann::json read_json(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in) usage_error(path, "cannot open checkpoint file");
+    try {
+        return nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        runtime_error(path, std::string("malformed JSON: ") + e.what());
+    }
+}
+
+} // namespace plast::cgp

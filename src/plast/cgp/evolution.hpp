@@ -1,0 +1,115 @@
+#pragma once
+// (mu + lambda) evolution strategy over CGP individuals (evolving-rules §5.4-5.6; paper Algorithm 1,
+// hal-cgp MuPlusLambda).
+//
+// One generation:
+//  0. optional genome reorder of every parent (phenotype unchanged);
+//  1. n_breeding tournaments of tournament_size distinct random parents, the best of each enters
+//     the breeding pool; the lambda best of the pool are cloned and mutated (no crossover);
+//  2. an offspring whose mutations all fall in regions inactive in its parent ("silent") keeps
+//     the parent's fitness and is not evaluated; the others are looked up in the cache and the
+//     misses are evaluated in parallel (duplicates within a generation once);
+//  3. offspring first, then parents, are stably sorted by fitness (NaN counts as -inf) and the
+//     first mu kept: a tie lets the offspring replace the parent (neutral drift).
+// Stops at max_generations or when the champion reaches termination_fitness.
+//
+// Randomness comes from plast::rng::Stream keyed by (seed, purpose, generation, individual,
+// genome), so a run is identical for any thread count and a resumed run continues exactly as
+// an uninterrupted one would.
+#include "plast/cgp/genome.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace plast::cgp {
+
+struct Individual {
+    std::vector<Genome> genomes;
+    double fitness = -std::numeric_limits<double>::infinity();
+    long long id = 0;       // birth order
+    long long parent = -1;  // id of the parent it was cloned from
+};
+
+enum class CacheKey { functional, canonical, none };
+
+struct EaConfig {
+    int mu = 4, lambda = 4, n_breeding = 4, tournament_size = 1;
+    double p_mutation = 0.045;
+    int max_generations = 1000;
+    double termination_fitness = std::numeric_limits<double>::infinity();
+    bool reorder = false;
+    bool legacy_mutation_0_1_0 = false; // Genome::mutate_legacy_0_1_0 instead of per-gene mutation
+    CacheKey cache_key = CacheKey::functional;
+    int threads = 1;
+    std::uint64_t seed = 0;
+};
+
+// The objective: one expression tape per genome (the rule) -> fitness; must be thread-safe and
+// deterministic. Non-finite results count as -inf.
+using Objective = std::function<double(const std::vector<expr::Tape>&)>;
+
+struct GenerationRecord {
+    int generation = 0;
+    double champion_fitness = 0, mean_parent_fitness = 0;
+    long long n_evaluations = 0, n_cache_hits = 0, n_silent = 0;
+    std::vector<std::string> champion_formula;
+};
+
+class Evolution {
+public:
+    Evolution(EaConfig cfg, std::vector<std::shared_ptr<const GenomeSpec>> specs,
+              std::vector<std::vector<std::string>> input_names, Objective objective);
+
+    // Random initial parents (generation 0), evaluated.
+    void initialize();
+    // One generation; returns its record.
+    GenerationRecord step();
+    bool finished() const;
+    int generation() const { return generation_; }
+
+    const std::vector<Individual>& parents() const { return parents_; }
+    const Individual& champion() const { return parents_.front(); }
+    std::vector<expr::Tape> phenotype(const Individual& ind) const;
+    // Canonical simplified formula per genome.
+    std::vector<std::string> formulas(const Individual& ind) const;
+    std::string cache_key(const Individual& ind) const;
+
+    long long n_evaluations() const { return n_evaluations_; }
+    long long n_cache_hits() const { return n_cache_hits_; }
+    long long n_silent() const { return n_silent_; }
+    const std::vector<GenerationRecord>& history() const { return history_; }
+    const EaConfig& config() const { return cfg_; }
+
+    // Set the fitness of each individual: cache hit, or an evaluation (misses in parallel).
+    void evaluate(std::vector<Individual*>& todo);
+
+    // Complete state (parents, cache, counters, history) as JSON; restore() checks the genome layout.
+    nlohmann::json checkpoint() const;
+    void restore(const nlohmann::json& j, const std::string& where);
+
+private:
+    double evaluate_one(const Individual& ind) const;
+    GenerationRecord record() const;
+
+    EaConfig cfg_;
+    std::vector<std::shared_ptr<const GenomeSpec>> specs_;
+    std::vector<std::vector<std::string>> names_;
+    Objective objective_;
+    std::vector<Individual> parents_;
+    std::map<std::string, double> cache_;
+    std::vector<GenerationRecord> history_;
+    int generation_ = 0;
+    long long next_id_ = 0, n_evaluations_ = 0, n_cache_hits_ = 0, n_silent_ = 0;
+};
+
+// Write JSON to path atomically (temporary file + rename).
+void write_json_atomic(const std::string& path, const nlohmann::json& j);
+nlohmann::json read_json(const std::string& path);
+
+} // namespace plast::cgp

@@ -1,0 +1,255 @@
+#include "plast/e2l/correlation_task.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/core/rng.hpp"
+#include "plast/io/config.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace plast::e2l {
+
+namespace {
+constexpr double neg_inf = -std::numeric_limits<double>::infinity();
+}
+
+CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s) { return from_config(s, CorrelationTaskParams{}); }
+
+CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const CorrelationTaskParams& defaults)
+{
+    CorrelationTaskParams p = defaults;
+    p.n_tasks = static_cast<int>(s.integer("n_tasks", p.n_tasks, 1, 100000));
+    p.seed = static_cast<std::uint64_t>(s.integer("seed", static_cast<std::int64_t>(p.seed), 0, INT64_MAX));
+    p.n_inputs = static_cast<int>(s.integer("n_inputs", p.n_inputs, 1, 1000000));
+    p.rate = s.number("rate", p.rate, Range::positive());
+    p.h = s.number("h", p.h, Range::open_closed(0.0, 10.0));
+    p.train = s.number("train", p.train, Range::positive());
+    p.test = s.number("test", p.test, Range::positive());
+    p.pattern = s.number("pattern", p.pattern, Range::positive());
+    p.inter = s.number("inter", p.inter, Range::positive());
+    p.first_pattern = s.number("first_pattern", p.first_pattern, Range::nonneg());
+    p.tau_m = s.number("tau_m", p.tau_m, Range::positive());
+    p.V_th = s.number("V_th", p.V_th, Range::positive());
+    p.t_ref = s.number("t_ref", p.t_ref, Range::nonneg());
+    p.V0_sd = s.number("V0_sd", p.V0_sd, Range::nonneg());
+    p.tau_plus = s.number("tau_plus", p.tau_plus, Range::positive());
+    p.tau_minus = s.number("tau_minus", p.tau_minus, Range::positive());
+    p.lambda = s.number("lambda", p.lambda);
+    p.delay = s.number("delay", p.delay, Range::positive());
+    p.w_init = s.number("w_init", p.w_init);
+    p.w_sd = s.number("w_sd", p.w_sd, Range::nonneg());
+    p.with_replacement = s.string("subsample", p.with_replacement ? "with_replacement" : "without_replacement", {"without_replacement", "with_replacement"}) == "with_replacement";
+    p.pow_real_part = s.string("pow", p.pow_real_part ? "real_part" : "real", {"real_part", "real"}) == "real_part";
+    p.symmetric_clip = s.string("clip", p.symmetric_clip ? "symmetric" : "asymmetric", {"asymmetric", "symmetric"}) == "symmetric";
+    if (p.test > p.train) s.fail("test", "the test re-runs the start of the training input, so test <= train", "<= train");
+    if (p.delay < p.h) s.fail("delay", "must be at least one step h", ">= h");
+    if (p.first_pattern + p.pattern > p.test) s.fail("test", "no pattern window inside the test phase", "> first_pattern + pattern");
+    return p;
+}
+
+CorrelationTaskParams CorrelationTask::baseline_params(CorrelationTaskParams p)
+{
+    p.symmetric_clip = true;
+    p.w_init = 0.5;
+    return p;
+}
+
+CorrelationTask::CorrelationTask(CorrelationTaskParams p) : p_(p)
+{
+    const double h = p_.h;
+    n_train_ = std::llround(p_.train / h);
+    n_test_ = std::llround(p_.test / h);
+    const std::int64_t pat_steps = std::llround(p_.pattern / h), period = std::llround((p_.pattern + p_.inter) / h);
+    const std::int64_t first = std::llround(p_.first_pattern / h);
+    auto in_window = [&](std::int64_t t) { return t >= first && (t - first) % period < pat_steps; };
+    const double nu_pattern = 1000.0 / (p_.inter + p_.pattern);
+    const double nu_inter = p_.rate * p_.inter / (p_.inter + p_.pattern);
+    const double alpha = std::clamp(1.0 - nu_pattern / nu_inter, 0.0, 1.0);
+    const double nu_total = p_.n_inputs * p_.rate;
+    const double w_star = p_.V_th / (nu_total - 2.0 * std::sqrt(nu_total)) / (p_.tau_m * 1e-3);
+    inst_.resize(static_cast<std::size_t>(p_.n_tasks));
+    for (int k = 0; k < p_.n_tasks; ++k) {
+        Instance& in = inst_[static_cast<std::size_t>(k)];
+        const auto ku = static_cast<std::uint64_t>(k);
+        rng::Stream rw(p_.seed + 111, "e2l_corr_w", ku);
+        in.w0 = p_.w_init >= 0 ? p_.w_init : rw.normal(w_star, p_.w_sd);
+        rng::Stream rv(p_.seed, "e2l_corr_v0", ku);
+        in.V0 = rv.normal(0.0, p_.V0_sd);
+        in.pattern_neuron.assign(static_cast<std::size_t>(p_.n_inputs), false);
+        for (int i = 0; i < p_.n_inputs; ++i) {
+            const auto iu = static_cast<std::uint64_t>(i);
+            // Pattern segment: a separate 3 Hz draw over pattern ms (offsets in steps).
+            rng::Stream rp(p_.seed + 123, "e2l_corr_pattern", ku, iu);
+            std::vector<std::int64_t> pat;
+            for (double t = rp.exponential(1000.0 / p_.rate); t < p_.pattern; t += rp.exponential(1000.0 / p_.rate)) {
+                const std::int64_t s = std::llround(t / h);
+                if (s < pat_steps) pat.push_back(s);
+            }
+            // Background: times = round(cumsum(ISI) + 0.1 ms) on the grid, window spikes removed.
+            rng::Stream rb(p_.seed + 123, "e2l_corr_background", ku, iu);
+            std::vector<std::int64_t> bg;
+            for (double t = rb.exponential(1000.0 / p_.rate); ; t += rb.exponential(1000.0 / p_.rate)) {
+                const std::int64_t s = std::llround((t + 0.1) / h);
+                if (s >= n_train_) break;
+                if (!in_window(s)) bg.push_back(s);
+            }
+            if (!pat.empty()) {
+                in.pattern_neuron[static_cast<std::size_t>(i)] = true;
+                // Rate balancing: keep alpha of the between-pattern spikes.
+                rng::Stream rs(p_.seed + 123, "e2l_corr_subsample", ku, iu);
+                const auto keep = static_cast<std::size_t>(std::llround(alpha * static_cast<double>(bg.size())));
+                std::vector<std::int64_t> kept;
+                if (p_.with_replacement) {
+                    for (std::size_t q = 0; q < keep; ++q) kept.push_back(bg[rs.below(bg.size())]);
+                } else {
+                    std::vector<std::size_t> idx(bg.size());
+                    std::iota(idx.begin(), idx.end(), 0);
+                    for (std::size_t q = 0; q < keep; ++q) std::swap(idx[q], idx[q + rs.below(idx.size() - q)]);
+                    for (std::size_t q = 0; q < keep; ++q) kept.push_back(bg[idx[q]]);
+                }
+                bg = std::move(kept);
+                for (std::int64_t w0 = first; w0 + pat_steps <= n_train_; w0 += period)
+                    for (std::int64_t s : pat) bg.push_back(w0 + s);
+            }
+            for (std::int64_t s : bg) in.events.push_back({static_cast<std::int32_t>(s), static_cast<std::int32_t>(i)});
+        }
+        std::sort(in.events.begin(), in.events.end(),
+                  [](const Event& a, const Event& b) { return a.step < b.step || (a.step == b.step && a.input < b.input); });
+    }
+}
+
+double CorrelationTask::experiment(const std::vector<expr::Tape>& rules, int k) const
+{
+    return run(rules.at(0), rules.at(1), k, nullptr);
+}
+
+double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, int k, CorrelationTrace* trace) const
+{
+    expr::Tape dep = dep_in, fac = fac_in;
+    dep.set_pow_real_part(p_.pow_real_part);
+    fac.set_pow_real_part(p_.pow_real_part);
+    const Instance& in = inst_.at(static_cast<std::size_t>(k));
+    const double h = p_.h;
+    const auto n = static_cast<std::size_t>(p_.n_inputs);
+    const std::int64_t D = std::llround(p_.delay / h);
+    const auto ring = static_cast<std::size_t>(D + 1);
+    const double P22 = std::exp(-h / p_.tau_m);
+    const auto ref_steps = static_cast<int>(std::llround(p_.t_ref / h));
+    const double lam = p_.lambda;
+    const bool sym = p_.symmetric_clip;
+
+    std::vector<double> w(n, in.w0), Kp(n, 0.0), buf(ring, 0.0);
+    std::vector<std::int64_t> last(n, 0);
+    std::vector<std::int64_t> post_t;
+    std::vector<double> post_K;
+    double V = in.V0;
+    int refr = 0;
+    std::size_t e = 0;
+    const auto& ev = in.events;
+    for (std::int64_t t = 0; t < n_train_; ++t) {
+        // Neuron (iaf_psc_delta): inputs arriving during refractoriness are dropped.
+        double& slot = buf[static_cast<std::size_t>(t) % ring];
+        const double arriving = slot;
+        slot = 0.0;
+        if (refr > 0) {
+            --refr;
+        } else {
+            V = V * P22 + arriving;
+            if (V >= p_.V_th) {
+                V = 0.0;
+                refr = ref_steps;
+                const double K = post_t.empty() ? 1.0 : post_K.back() * std::exp(-static_cast<double>(t - post_t.back()) * h / p_.tau_minus) + 1.0;
+                post_t.push_back(t);
+                post_K.push_back(K);
+            }
+        }
+        // Presynaptic spikes at t: lazy STDP, then transmission with the new weight.
+        for (; e < ev.size() && ev[e].step == t; ++e) {
+            const auto i = static_cast<std::size_t>(ev[e].input);
+            double wi = w[i];
+            const std::int64_t tl = last[i];
+            auto lo = std::upper_bound(post_t.begin(), post_t.end(), tl - D);
+            const auto hi = std::upper_bound(lo, post_t.end(), t - D);
+            for (; lo != hi; ++lo) {
+                const double x[2] = {wi, Kp[i] * std::exp(-static_cast<double>(*lo + D - tl) * h / p_.tau_plus)};
+                const double r = fac.eval(x);
+                if (std::isnan(r)) return neg_inf;
+                wi = std::min(1.0, wi + lam * r);
+                if (sym) wi = std::max(0.0, wi);
+            }
+            // K-(t - D) from post spikes strictly before t - D.
+            double Km = 0.0;
+            const auto before = std::lower_bound(post_t.begin(), post_t.end(), t - D);
+            if (before != post_t.begin()) {
+                const auto idx = static_cast<std::size_t>(before - post_t.begin() - 1);
+                Km = post_K[idx] * std::exp(-static_cast<double>(t - D - post_t[idx]) * h / p_.tau_minus);
+            }
+            const double x[2] = {wi, Km};
+            const double r = dep.eval(x);
+            if (std::isnan(r)) return neg_inf;
+            wi = std::max(0.0, wi - lam * r);
+            if (sym) wi = std::min(1.0, wi);
+            if (!std::isfinite(wi)) return neg_inf; // an unclipped infinite update
+            w[i] = wi;
+            buf[static_cast<std::size_t>(t + D) % ring] += wi;
+            Kp[i] = Kp[i] * std::exp(-static_cast<double>(t - tl) * h / p_.tau_plus) + 1.0;
+            last[i] = t;
+        }
+    }
+    // Test: same input, frozen weights, spiking disabled; V recorded every step.
+    std::fill(buf.begin(), buf.end(), 0.0);
+    std::vector<double> vt(static_cast<std::size_t>(n_test_));
+    V = in.V0;
+    e = 0;
+    for (std::int64_t t = 0; t < n_test_; ++t) {
+        double& slot = buf[static_cast<std::size_t>(t) % ring];
+        V = V * P22 + slot;
+        slot = 0.0;
+        for (; e < ev.size() && ev[e].step == t; ++e) buf[static_cast<std::size_t>(t + D) % ring] += w[static_cast<std::size_t>(ev[e].input)];
+        vt[static_cast<std::size_t>(t)] = V;
+    }
+    const std::int64_t pat_steps = std::llround(p_.pattern / h), period = std::llround((p_.pattern + p_.inter) / h);
+    const std::int64_t first = std::llround(p_.first_pattern / h);
+    double sum = 0, sum2 = 0;
+    std::int64_t cnt = 0;
+    std::vector<double> maxima;
+    for (std::int64_t t = 0; t < n_test_; ++t) {
+        const bool inw = t >= first && (t - first) % period < pat_steps;
+        const double v = vt[static_cast<std::size_t>(t)];
+        if (!inw) {
+            sum += v;
+            sum2 += v * v;
+            ++cnt;
+        } else {
+            const std::int64_t kwin = (t - first) / period;
+            if (first + kwin * period + pat_steps > n_test_) continue; // incomplete last window
+            if (static_cast<std::size_t>(kwin) >= maxima.size()) maxima.push_back(v);
+            else maxima.back() = std::max(maxima.back(), v);
+        }
+    }
+    const double mean = cnt ? sum / static_cast<double>(cnt) : 0.0;
+    double var = 0;
+    for (std::int64_t t = 0; t < n_test_; ++t) {
+        const bool inw = t >= first && (t - first) % period < pat_steps;
+        if (!inw) var += (vt[static_cast<std::size_t>(t)] - mean) * (vt[static_cast<std::size_t>(t)] - mean);
+    }
+    const double sd = cnt ? std::sqrt(var / static_cast<double>(cnt)) : 0.0;
+    double snr = 0.0;
+    if (sd > 0 && !maxima.empty()) {
+        for (double m : maxima) snr += (m - mean) / sd;
+        snr /= static_cast<double>(maxima.size());
+    }
+    if (!std::isfinite(snr)) snr = neg_inf;
+    if (trace) {
+        trace->w_final = w;
+        trace->pattern_neuron = in.pattern_neuron;
+        trace->v_test = std::move(vt);
+        trace->snr = snr;
+        trace->post_rate = static_cast<double>(post_t.size()) / (p_.train * 1e-3);
+    }
+    return snr;
+}
+
+} // namespace plast::e2l

@@ -1,0 +1,146 @@
+#include "plast/e2l/evolve_study.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/core/progress.hpp"
+#include "plast/e2l/rule_checks.hpp"
+#include "plast/io/config.hpp"
+#include "plast/io/csv.hpp"
+#include "plast/io/run_dir.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+namespace plast::e2l {
+
+const char* const default_evolve_config = R"(# plast evolve: CGP search for an error-driven plasticity rule (Jordan et al. 2021, §3)
+seed = 12
+task = "error"
+fast = false          # true: 3 experiments x 2 s and at most 100 generations (demo)
+
+[error]               # the coded task: 15 experiments x 10 s at h = 0.01 ms, teacher shift +15 pA
+n_experiments = 15
+
+[cgp]
+n_columns = 12
+levels_back = 12
+primitives = ["+", "-", "*", "/", "1.0"]
+
+[ea]
+mu = 4
+lambda = 4
+p_mutation = 0.045
+max_generations = 1000
+termination_fitness = 0.0
+)";
+
+EvolveStudy EvolveStudy::from_config(Config& cfg, std::uint64_t seed, int threads, const std::string& resume_override)
+{
+    EvolveStudy st;
+    const Section root = cfg.root();
+    st.task_name = root.string("task", "error", task_names());
+    st.fast = root.flag("fast", false);
+    st.task = make_task(cfg, st.task_name, st.fast);
+    const auto inputs = st.task->rule_inputs();
+    const Section cg = cfg.section("cgp");
+    // One genome per rule slot, all with the same layout (correlation: dep and fac).
+    auto spec = cgp::read_genome_spec(cg, static_cast<int>(inputs[0].size()));
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if (inputs[i].size() != inputs[0].size()) runtime_error("evolve", "rule slots with different input counts");
+        st.specs.push_back(spec);
+    }
+    cgp::EaConfig d;
+    d.seed = seed;
+    d.threads = threads;
+    if (st.task_name == "error") d.termination_fitness = 0.0;
+    if (st.fast) d.max_generations = 100;
+    const Section ea = cfg.section("ea");
+    st.settings = cgp::read_ea_settings(ea, d);
+    st.settings.ea.seed = seed;
+    st.settings.ea.threads = threads;
+    std::string resume = ea.string("resume", "");
+    if (!resume_override.empty()) resume = resume_override;
+    if (!resume.empty()) {
+        if (std::filesystem::is_directory(resume)) resume += "/checkpoint.json";
+        if (!std::filesystem::exists(resume)) {
+            if (!resume_override.empty()) usage_error("--resume " + resume_override, "no checkpoint.json there");
+            ea.fail("resume", "no checkpoint at '" + resume + "'", "a checkpoint.json or a run directory holding one");
+        }
+    }
+    st.resume = resume;
+    return st;
+}
+
+namespace {
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep)
+{
+    std::string s;
+    for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? sep : "") + parts[i];
+    return s;
+}
+
+nlohmann::json num(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+
+} // namespace
+
+void EvolveStudy::run(io::RunDir& dir) const
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    const Task& t = *task;
+    cgp::Evolution ev(settings.ea, specs, t.rule_inputs(), [&t](const std::vector<expr::Tape>& r) { return t.fitness(r); });
+    if (!resume.empty()) ev.restore(cgp::read_json(resume), resume);
+    else ev.initialize();
+
+    const auto slots = t.rule_slots();
+    io::CsvWriter csv(dir.file("history.csv"), {"generation", "champion_fitness", "mean_parent_fitness", "n_evaluations",
+                                                 "n_cache_hits", "n_silent", "champion"});
+    auto row = [&](const cgp::GenerationRecord& r) {
+        csv.row({static_cast<long long>(r.generation), r.champion_fitness, r.mean_parent_fitness, r.n_evaluations,
+                 r.n_cache_hits, r.n_silent, join(r.champion_formula, " ; ")});
+    };
+    for (const auto& r : ev.history()) row(r);
+    csv.flush();
+    const std::string ckpt = dir.file("checkpoint.json");
+    const int every = settings.checkpoint_every;
+    Progress prog("evolve " + t.name(), static_cast<std::size_t>(settings.ea.max_generations));
+    prog.advance(static_cast<std::size_t>(std::min(ev.generation(), settings.ea.max_generations)));
+    while (!ev.finished()) {
+        const auto r = ev.step();
+        row(r);
+        csv.flush();
+        prog.advance();
+        prog.set_note("best F = " + io::format_number(r.champion_fitness) + "  " + join(r.champion_formula, " ; "));
+        if (r.generation % every == 0) cgp::write_json_atomic(ckpt, ev.checkpoint());
+    }
+    prog.done();
+    cgp::write_json_atomic(ckpt, ev.checkpoint());
+
+    const auto& ch = ev.champion();
+    const auto tapes = ev.phenotype(ch);
+    const auto formulas = ev.formulas(ch);
+    nlohmann::json cj;
+    cj["fitness"] = num(ch.fitness);
+    cj["generation"] = ev.generation();
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        cj["rules"][slots[i]] = {{"formula", formulas[i]}, {"expression", tapes[i].infix()}, {"inputs", tapes[i].input_names()},
+                                 {"dna", ch.genomes[i].dna()}};
+    }
+    dir.write_json("champion.json", cj);
+
+    auto& s = dir.summary();
+    s["task"] = t.name();
+    s["champion"] = join(formulas, " ; ");
+    s["champion_fitness"] = num(ch.fitness);
+    s["generations"] = ev.generation();
+    s["evaluations"] = ev.n_evaluations();
+    s["cache_hits"] = ev.n_cache_hits();
+    s["silent_offspring"] = ev.n_silent();
+    s["resumed_from"] = resume;
+    if (t.name() == "error") s["delta_rule_factor"] = num(delta_rule_factor(tapes[0]));
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    s["evolution_wall_s"] = secs;
+}
+
+} // namespace plast::e2l

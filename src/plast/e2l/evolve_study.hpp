@@ -1,0 +1,41 @@
+#pragma once
+// `plast evolve CONFIG`: a CGP evolution of plasticity rules on one E2L task (evolving-rules §5-6).
+//
+// Top-level keys: seed, task ("error" | "reward" | "correlation"), fast (false; a quick variant of
+// the task and at most 100 generations unless [ea] max_generations is set, for demos).
+// Sections: [<task>] task parameters, [cgp] genome layout and primitives, [ea] strategy settings
+// (see cgp/config_io.hpp), resume = "path" (a checkpoint.json or a run directory holding one).
+// Outputs in the run directory: history.csv (one row per generation: champion fitness, mean parent
+// fitness, cumulative evaluations, cache hits, silent offspring, champion formula), checkpoint.json
+// (every checkpoint_every generations and at the end; atomic), champion.json, and the summary.
+#include "plast/cgp/config_io.hpp"
+#include "plast/e2l/task.hpp"
+
+#include <memory>
+#include <string>
+
+namespace plast {
+class Config;
+namespace io {
+class RunDir;
+}
+} // namespace plast
+
+namespace plast::e2l {
+
+extern const char* const default_evolve_config;
+
+struct EvolveStudy {
+    std::string task_name;
+    bool fast = false;
+    std::unique_ptr<Task> task;
+    std::vector<std::shared_ptr<const cgp::GenomeSpec>> specs;
+    cgp::EaSettings settings;
+    std::string resume; // checkpoint file, empty = fresh start
+
+    // resume_override (from --resume) wins over [ea] resume.
+    static EvolveStudy from_config(Config& cfg, std::uint64_t seed, int threads, const std::string& resume_override);
+    void run(io::RunDir& dir) const;
+};
+
+} // namespace plast::e2l

@@ -1,0 +1,21 @@
+#pragma once
+// Numerical rule-equivalence checks (evolving-rules §7): identities that hold only on the task's
+// input domain (R = +-1) or up to a constant factor are checked on random samples.
+#include "plast/expr/tape.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace plast::e2l {
+
+// If f(v, u, sbar) = c (v - u) sbar on the error task's domain (v, u in [-75, -55] mV, sbar in
+// [0, 0.1]), return c (relative spread below 1e-6 over 200 samples); otherwise NaN.
+double delta_rule_factor(const expr::Tape& f);
+
+// Maximum |f - g| / max(1, |f|) over `samples` random points; inputs i are drawn from
+// {-1, +1} where pm_one[i] is true and from U[lo, hi] otherwise. Non-finite where both are
+// non-finite counts as equal.
+double max_rel_difference(const expr::Tape& f, const expr::Tape& g, const std::vector<bool>& pm_one, double lo, double hi,
+                          int samples = 500, std::uint64_t seed = 1);
+
+} // namespace plast::e2l

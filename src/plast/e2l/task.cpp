@@ -1,0 +1,96 @@
+#include "plast/e2l/task.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/e2l/correlation_task.hpp"
+#include "plast/e2l/error_task.hpp"
+#include "plast/e2l/reward_task.hpp"
+#include "plast/expr/parser.hpp"
+#include "plast/io/config.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace plast::e2l {
+
+double Task::aggregate(const std::vector<double>& f) const
+{
+    if (f.empty()) return -std::numeric_limits<double>::infinity();
+    double r = aggregate_min() ? f[0] : 0.0;
+    for (double x : f) {
+        if (std::isnan(x) || x == -std::numeric_limits<double>::infinity()) return -std::numeric_limits<double>::infinity();
+        r = aggregate_min() ? std::min(r, x) : r + x;
+    }
+    return aggregate_min() ? r : r / static_cast<double>(f.size());
+}
+
+double Task::fitness(const std::vector<expr::Tape>& rules) const
+{
+    std::vector<double> f;
+    for (int k = 0; k < n_experiments(); ++k) {
+        f.push_back(experiment(rules, k));
+        if (!(f.back() > -std::numeric_limits<double>::infinity())) break; // invalid: no need to go on
+    }
+    return aggregate(f);
+}
+
+const std::vector<std::string>& task_names()
+{
+    static const std::vector<std::string> n{"error", "reward", "correlation"};
+    return n;
+}
+
+std::unique_ptr<Task> make_task(Config& cfg, const std::string& name, bool fast)
+{
+    const Section s = cfg.section(name);
+    if (name == "error") {
+        ErrorTaskParams d;
+        if (fast) {
+            d.n_experiments = 3;
+            d.duration = 2000.0;
+        }
+        return std::make_unique<ErrorTask>(ErrorTaskParams::from_config(s, d));
+    }
+    if (name == "reward") {
+        RewardTaskParams d;
+        if (fast) {
+            d.n_experiments = 3;
+            d.n_trials = 100;
+        }
+        return std::make_unique<RewardTask>(RewardTaskParams::from_config(s, d));
+    }
+    if (name == "correlation") {
+        CorrelationTaskParams d;
+        if (fast) {
+            d.n_tasks = 2;
+            d.train = 20000.0;
+        }
+        return std::make_unique<CorrelationTask>(CorrelationTaskParams::from_config(s, d));
+    }
+    usage_error("task '" + name + "'", "unknown task", "error, reward, correlation");
+}
+
+std::vector<expr::Tape> parse_rules(const Task& task, const std::string& text)
+{
+    const auto slots = task.rule_slots();
+    const auto names = task.rule_inputs();
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (;;) {
+        const auto p = text.find(';', start);
+        parts.push_back(text.substr(start, p == std::string::npos ? std::string::npos : p - start));
+        if (p == std::string::npos) break;
+        start = p + 1;
+    }
+    if (parts.size() != slots.size()) {
+        std::string want;
+        for (const auto& s : slots) want += (want.empty() ? "" : " ; ") + s;
+        usage_error("rule \"" + text + "\"", "task " + task.name() + " needs " + std::to_string(slots.size()) +
+                                                 " expression(s) separated by ';'", want);
+    }
+    std::vector<expr::Tape> r;
+    for (std::size_t i = 0; i < parts.size(); ++i) r.push_back(expr::parse(parts[i], names[i]));
+    return r;
+}
+
+} // namespace plast::e2l

@@ -1,0 +1,47 @@
+#pragma once
+// The "evolving to learn" (E2L) task interface (evolving-rules §2-4): a task scores candidate
+// plasticity rules (one expression per rule slot) by the learning they produce in a small spiking
+// network. Every task is deterministic for given parameters (its instances are frozen by its
+// seed), so a rule's fitness is reproducible and cacheable. Invalid rules (a non-finite rule
+// output or state) score -inf; they never throw.
+#include "plast/expr/tape.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace plast {
+class Config;
+}
+
+namespace plast::e2l {
+
+class Task {
+public:
+    virtual ~Task() = default;
+    virtual std::string name() const = 0;
+    // One list of input names per rule slot (one genome each): e.g. {{"v", "u", "sbar"}}.
+    virtual std::vector<std::vector<std::string>> rule_inputs() const = 0;
+    // Slot labels, e.g. {"rule"} or {"dep", "fac"}.
+    virtual std::vector<std::string> rule_slots() const = 0;
+    virtual int n_experiments() const = 0;
+    // Fitness of one experiment (task instance) k.
+    virtual double experiment(const std::vector<expr::Tape>& rules, int k) const = 0;
+    // Aggregate over experiments: mean (reward, error) or min (correlation).
+    virtual bool aggregate_min() const { return false; }
+    // Serial fitness over all experiments; stops early at the first -inf.
+    double fitness(const std::vector<expr::Tape>& rules) const;
+    double aggregate(const std::vector<double>& per_experiment) const;
+};
+
+// Names accepted for task = "...".
+const std::vector<std::string>& task_names();
+// Reads the section [name] of the configuration (all keys optional; defaults = the coded task).
+// fast = true shrinks the defaults to a quick variant (see docs/evolution.md): error 3 experiments
+// x 2 s; reward 3 experiments x 100 trials; correlation 2 tasks x 20 s training.
+std::unique_ptr<Task> make_task(Config& cfg, const std::string& name, bool fast = false);
+
+// Parse a rule string for a task: slots separated by ';' (correlation: "dep ; fac").
+std::vector<expr::Tape> parse_rules(const Task& task, const std::string& text);
+
+} // namespace plast::e2l
