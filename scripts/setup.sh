@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build git pkg-config
   libeigen3-dev nlohmann-json3-dev libtomlplusplus-dev librandom123-dev libcli11-dev
-  libsqlite3-dev libmatio-dev libboost-math-dev libopenmpi-dev openmpi-bin
+  libsqlite3-dev libmatio-dev libnlopt-cxx-dev libboost-math-dev libopenmpi-dev openmpi-bin
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-matplotlib python3-scipy python3-pytest
 )

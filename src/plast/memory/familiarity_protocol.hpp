@@ -1,0 +1,58 @@
+#pragma once
+// The familiarity protocol "BND" of Mem1kRules (spec §9), on any ProbeableNetwork.
+//
+//  1. pre-training: `pretrain` s of background;
+//  2. training: `train` s with the familiar pattern on for N(on_mean, (on_mean/3)^2) s, off for
+//     Exponential(off_mean) s, alternating (random intervals, spec §3.2);
+//  3. for each break b in `breaks`: (b - 1) s of background, 1 s recorded baseline; save; novel
+//     probe 1 s then 3 s background; restore; familiar probe 1 s then 3 s background; restore.
+//     Test time i = sum of breaks so far (1 s, 10 s, 20 s, ... after training). The clock keeps
+//     running through the probes (+8 s per cycle).
+// Plasticity during probes: "on" (kept on, then rolled back by the restore: the published code) or
+// "off" (frozen during probes: the paper text, SpikES FamDet).
+// Timing of the random intervals comes from the stream (seed, "familiar_schedule", run).
+#include "plast/memory/memory_stats.hpp"
+#include "plast/memory/probeable_network.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace plast::memory {
+
+struct FamiliarityProtocol {
+    double pretrain = 30.0;
+    double train = 10.0;
+    double on_mean = 1.0;    // s
+    double off_mean = 0.01;  // s
+    std::vector<double> breaks{1, 9, 10, 40, 60, 180, 300, 600, 2400, 10800};
+    double probe = 1.0;      // s
+    double after_probe = 3.0;
+    bool plasticity_during_probes = true;
+    int novel_pattern = 0, familiar_pattern = 1;
+
+    std::vector<double> test_times() const; // seconds after training
+    double simulated_seconds() const;       // per run
+};
+
+struct ProbeTrace {
+    double clock = 0;            // t_i, onset of the novel probe
+    ProbeStats stats;
+    double baseline_rate = 0;    // E rate in the 1 s before t_i
+    std::vector<double> prate;   // E rate in 100 ms bins over [t_i - 1, t_i + 8)
+    std::vector<std::pair<std::string, double>> mean_weights;
+};
+
+struct RunResult {
+    bool aborted = false;
+    std::string abort_reason;
+    double abort_time = -1;
+    std::vector<ProbeTrace> probes; // one per completed test cycle
+};
+
+RunResult run_familiarity(ProbeableNetwork& net, const FamiliarityProtocol& p, std::uint64_t seed, std::uint64_t run,
+                          const std::function<void(double)>& on_progress = nullptr);
+
+} // namespace plast::memory
