@@ -14,7 +14,7 @@
 
 namespace plast::app {
 
-static const char* const default_demo_config = R"(# plast demo: one short run of every capability, each with its own report
+static const char* const default_demo_config = R"TOML(# plast demo: one short run of every capability, each with its own report
 seed = 1
 
 [[step]]
@@ -24,11 +24,17 @@ verb = "toy"
 args = []
 
 [[step]]
+name = "infer"
+title = "Gradient inference: recover Oja's rule from weight trajectories (Taylor rule, exact adjoint)"
+verb = "infer"
+args = []
+
+[[step]]
 name = "screen"
 title = "Rule discovery by screening rounds (rate toy task): prior, restricted prior, conditional density"
 verb = "screen"
 args = []
-)";
+)TOML";
 
 static std::string self_exe()
 {
