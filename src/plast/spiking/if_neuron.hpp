@@ -1,0 +1,73 @@
+#pragma once
+// Conductance-based integrate-and-fire neuron with AMPA/NMDA and a moving threshold
+// (Auryn IFGroup; spec spiking-stability-memory.md §1.1). Used for every E and I neuron of the
+// fSBI / Mem1kRules / Memory-by-accident networks and for the feed-forward output neuron.
+//
+//   tau_m dV/dt   = (V_rest - V) + g_E (E_E - V) + g_I (E_I - V)
+//   g_E           = a g_AMPA + (1 - a) g_NMDA,       a = r/(r + 1), r = ampa_nmda_ratio
+//   dg_AMPA/dt    = -g_AMPA/tau_AMPA + sum_i w_i S_i   (excitatory synapses add w to g_AMPA)
+//   dg_NMDA/dt    = (g_AMPA - g_NMDA)/tau_NMDA          (NMDA: low-pass copy of AMPA)
+//   dg_I/dt       = -g_I/tau_GABA + sum_i w_i S_i       (inhibitory synapses add w to g_I)
+//   dtheta/dt     = -theta/tau_thr
+//   spike when V > V_th_base + theta; then V <- V_reset, theta <- V_th_spike
+//
+// Per-step order (required for equivalence with the reference, §1.1):
+//   1. currents from the V and g at the start of the step; 2. g_NMDA by forward Euler;
+//   3. g_AMPA, g_GABA decay exactly; 4. V by forward Euler; 5. clip V to [E_I, 0];
+//   6. theta decays exactly, then the threshold test.
+// Conductances are dimensionless (multiples of the leak conductance). Spike increments arrive in the
+// propagation phase, after the update, so they act from the next step on.
+//
+// | parameter | default | | parameter | default |
+// |---|---|---|---|---|
+// | tau_m | 20 ms | | tau_thr | 5 ms |
+// | V_rest, V_reset | -70 mV | | tau_AMPA | 5 ms |
+// | E_E | 0 mV | | tau_GABA | 10 ms |
+// | E_I | -80 mV | | tau_NMDA | 100 ms |
+// | V_th_base | -50 mV | | ampa_nmda_ratio | 0.3 |
+// | V_th_spike | +100 mV | | dt | 0.1 ms |
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace plast {
+class Section;
+}
+
+namespace plast::spiking {
+
+struct IfParams {
+    double tau_m = 20e-3, v_rest = -70, v_reset = -70, e_exc = 0, e_inh = -80, v_th_base = -50, v_th_spike = 100;
+    double tau_thr = 5e-3, tau_ampa = 5e-3, tau_gaba = 10e-3, tau_nmda = 100e-3, ampa_nmda_ratio = 0.3;
+
+    static IfParams from_config(const Section& s); // validates (time constants > 0, ...)
+};
+
+// State of a group of IF neurons as structure-of-arrays (single precision).
+struct IfState {
+    std::vector<float> v, g_ampa, g_nmda, g_gaba, theta;
+    void resize(std::size_t n, float v0);
+};
+
+class IfGroup {
+public:
+    IfGroup(std::string name, std::size_t n, const IfParams& p, double dt);
+    // One step; spikes are appended to `spikes` (indices). Returns false if a state became NaN/Inf.
+    bool step(std::vector<std::uint32_t>& spikes);
+
+    const std::string& name() const { return name_; }
+    std::size_t size() const { return n_; }
+    IfState& state() { return s_; }
+    const IfState& state() const { return s_; }
+    float* g_ampa() { return s_.g_ampa.data(); }
+    float* g_gaba() { return s_.g_gaba.data(); }
+
+private:
+    std::string name_;
+    std::size_t n_;
+    IfParams p_;
+    IfState s_;
+    float a_, dt_tau_m_, dt_tau_nmda_, decay_ampa_, decay_gaba_, decay_thr_;
+};
+
+} // namespace plast::spiking

@@ -1,0 +1,131 @@
+#include "plast/spiking/projection.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/core/rng.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace plast::spiking {
+
+Projection::Projection(std::string name, std::size_t n_pre, std::size_t n_post, Receptor receptor, int delay_steps)
+    : name_(std::move(name)), n_pre_(n_pre), n_post_(n_post), receptor_(receptor), delay_(delay_steps)
+{
+    row_.assign(n_pre + 1, 0);
+    col_ptr_.assign(n_post + 1, 0);
+}
+
+void Projection::connect_random(double p, bool recurrent, float w0, std::uint64_t seed, std::uint64_t key)
+{
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+    pairs.reserve(static_cast<std::size_t>(p * static_cast<double>(n_pre_) * static_cast<double>(n_post_) * 1.05) + 16);
+    for (std::size_t i = 0; i < n_pre_; ++i) {
+        rng::Stream r(seed, "connect", key, i);
+        std::uint64_t j = r.geometric_skip(p);
+        while (j < n_post_) {
+            if (!(recurrent && j == i)) pairs.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j));
+            const std::uint64_t skip = r.geometric_skip(p);
+            if (skip >= n_post_) break;
+            j += skip + 1;
+        }
+    }
+    build(std::move(pairs), w0);
+}
+
+void Projection::connect_pairs(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, float w0)
+{
+    build(pairs, w0);
+}
+
+void Projection::build(std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs, float w0)
+{
+    std::sort(pairs.begin(), pairs.end());
+    row_.assign(n_pre_ + 1, 0);
+    post_.resize(pairs.size());
+    syn_pre_.resize(pairs.size());
+    for (std::size_t s = 0; s < pairs.size(); ++s) {
+        if (pairs[s].first >= n_pre_ || pairs[s].second >= n_post_) runtime_error(name_, "connection index out of range");
+        ++row_[pairs[s].first + 1];
+        post_[s] = pairs[s].second;
+        syn_pre_[s] = pairs[s].first;
+    }
+    std::partial_sum(row_.begin(), row_.end(), row_.begin());
+    w_.assign(pairs.size(), w0);
+    // Transposed index: synapses grouped by postsynaptic neuron, in storage order.
+    col_ptr_.assign(n_post_ + 1, 0);
+    for (auto j : post_) ++col_ptr_[j + 1];
+    std::partial_sum(col_ptr_.begin(), col_ptr_.end(), col_ptr_.begin());
+    col_syn_.resize(post_.size());
+    std::vector<std::uint32_t> fill(col_ptr_.begin(), col_ptr_.end() - 1);
+    for (std::size_t s = 0; s < post_.size(); ++s) col_syn_[fill[post_[s]]++] = static_cast<std::uint32_t>(s);
+}
+
+void Projection::set_plasticity(const SixParamRule& rule, double eta, double w_max, double dt)
+{
+    has_rule_ = plastic_ = true;
+    rule_ = rule;
+    eta_ = eta;
+    w_max_ = w_max;
+    decay_pre_ = static_cast<float>(std::exp(-dt / rule.tau_pre));
+    decay_post_ = static_cast<float>(std::exp(-dt / rule.tau_post));
+    x_pre_.assign(n_pre_, 0.f);
+    x_post_.assign(n_post_, 0.f);
+}
+
+void Projection::forward(const std::vector<std::uint32_t>& arriving, float* g)
+{
+    const std::uint32_t* post = post_.data();
+    float* w = w_.data();
+    if (!plastic_) {
+        for (auto i : arriving)
+            for (std::uint32_t s = row_[i]; s < row_[i + 1]; ++s) g[post[s]] += w[s];
+        return;
+    }
+    const float a = static_cast<float>(eta_ * rule_.alpha), k = static_cast<float>(eta_ * rule_.kappa);
+    const float wmax = static_cast<float>(w_max_);
+    const float* xp = x_post_.data();
+    for (auto i : arriving) {
+        for (std::uint32_t s = row_[i]; s < row_[i + 1]; ++s) {
+            const std::uint32_t j = post[s];
+            g[j] += w[s];
+            const float nw = w[s] + a + k * xp[j];
+            w[s] = nw < 0.f ? 0.f : (nw > wmax ? wmax : nw);
+        }
+    }
+}
+
+void Projection::backward(const std::vector<std::uint32_t>& post_spikes)
+{
+    if (!plastic_) return;
+    const float b = static_cast<float>(eta_ * rule_.beta), gm = static_cast<float>(eta_ * rule_.gamma);
+    const float wmax = static_cast<float>(w_max_);
+    const float* xq = x_pre_.data();
+    float* w = w_.data();
+    for (auto j : post_spikes) {
+        for (std::uint32_t c = col_ptr_[j]; c < col_ptr_[j + 1]; ++c) {
+            const std::uint32_t s = col_syn_[c];
+            const float nw = w[s] + b + gm * xq[syn_pre_[s]];
+            w[s] = nw < 0.f ? 0.f : (nw > wmax ? wmax : nw);
+        }
+    }
+}
+
+void Projection::update_traces(const std::vector<std::uint32_t>& arriving, const std::vector<std::uint32_t>& post_spikes)
+{
+    if (!has_rule_) return;
+    for (auto i : arriving) x_pre_[i] += 1.f;
+    for (auto j : post_spikes) x_post_[j] += 1.f;
+    for (auto& x : x_pre_) x *= decay_pre_;
+    for (auto& x : x_post_) x *= decay_post_;
+}
+
+double Projection::mean_weight() const
+{
+    if (w_.empty()) return 0.0;
+    double s = 0;
+    for (float x : w_) s += x;
+    return s / static_cast<double>(w_.size());
+}
+
+} // namespace plast::spiking

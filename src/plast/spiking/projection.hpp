@@ -1,0 +1,83 @@
+#pragma once
+// A sparse projection between two groups: forward rows (CSR by presynaptic neuron) for spike
+// propagation and presynaptic updates, plus a transposed index (per postsynaptic neuron, the
+// synapse indices of its incoming synapses) so a postsynaptic spike reaches them without search
+// (Auryn's DuplexConnection). Fixed axonal delay in steps (default 0.8 ms = 8 steps); weights in
+// single precision; optional 6pPol plasticity (six_param_rule.hpp) with its own traces.
+#include "plast/spiking/six_param_rule.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace plast::spiking {
+
+enum class Receptor { ampa, gaba };
+
+class Projection {
+public:
+    Projection(std::string name, std::size_t n_pre, std::size_t n_post, Receptor receptor, int delay_steps);
+
+    // Bernoulli(p) per pair (no self-connections when `recurrent`), weight w0, from the stream
+    // (seed, "connect", key, pre).
+    void connect_random(double p, bool recurrent, float w0, std::uint64_t seed, std::uint64_t key);
+    // Explicit (pre, post) pairs, all with weight w0.
+    void connect_pairs(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, float w0);
+
+    void set_plasticity(const SixParamRule& rule, double eta, double w_max, double dt);
+    void set_plastic(bool on) { plastic_ = on && has_rule_; }
+    bool plastic() const { return plastic_; }
+    bool has_rule() const { return has_rule_; }
+    const SixParamRule& rule() const { return rule_; }
+    double eta() const { return eta_; }
+    double w_max() const { return w_max_; }
+
+    // The three phases of a step (spec §5.3): forward (arrivals: transmit, then pre update),
+    // backward (post spikes: post update), traces (increments then decay).
+    void forward(const std::vector<std::uint32_t>& arriving, float* g_target);
+    void backward(const std::vector<std::uint32_t>& post_spikes);
+    void update_traces(const std::vector<std::uint32_t>& arriving, const std::vector<std::uint32_t>& post_spikes);
+
+    const std::string& name() const { return name_; }
+    Receptor receptor() const { return receptor_; }
+    int delay() const { return delay_; }
+    std::size_t size() const { return post_.size(); }
+    std::size_t n_pre() const { return n_pre_; }
+    std::size_t n_post() const { return n_post_; }
+    std::vector<float>& weights() { return w_; }
+    const std::vector<float>& weights() const { return w_; }
+    const std::vector<std::uint32_t>& row_ptr() const { return row_; }
+    const std::vector<std::uint32_t>& post_index() const { return post_; }
+    double mean_weight() const;
+
+    // Plastic state (weights and traces) for snapshots.
+    struct State {
+        std::vector<float> w, x_pre, x_post;
+    };
+    State state() const { return {w_, x_pre_, x_post_}; }
+    void set_state(const State& s)
+    {
+        w_ = s.w;
+        x_pre_ = s.x_pre;
+        x_post_ = s.x_post;
+    }
+    const std::vector<float>& pre_trace() const { return x_pre_; }
+    const std::vector<float>& post_trace() const { return x_post_; }
+
+private:
+    void build(std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs, float w0);
+    std::string name_;
+    std::size_t n_pre_, n_post_;
+    Receptor receptor_;
+    int delay_;
+    std::vector<std::uint32_t> row_, post_; // CSR
+    std::vector<float> w_;
+    std::vector<std::uint32_t> col_ptr_, col_syn_, syn_pre_; // transposed index
+    bool has_rule_ = false, plastic_ = false;
+    SixParamRule rule_;
+    double eta_ = 0, w_max_ = 0;
+    float decay_pre_ = 1, decay_post_ = 1;
+    std::vector<float> x_pre_, x_post_;
+};
+
+} // namespace plast::spiking
