@@ -92,22 +92,6 @@ ScreenSpec ScreenSpec::from_config(Config& cfg, const ScreenTask& task)
     return spec;
 }
 
-std::vector<bool> group_pass(const std::vector<FilterGroup>& filter, const std::vector<std::string>& names,
-                             const std::vector<double>& metrics)
-{
-    std::vector<bool> pass;
-    for (const auto& g : filter) {
-        bool ok = true;
-        for (const auto& c : g.constraints) {
-            const auto it = std::find(names.begin(), names.end(), c.metric);
-            const double v = it == names.end() ? std::nan("") : metrics[static_cast<std::size_t>(it - names.begin())];
-            ok = ok && std::isfinite(v) && v >= c.lo && v <= c.hi;
-        }
-        pass.push_back(ok);
-    }
-    return pass;
-}
-
 namespace {
 
 // The proposal of one round, built once from the archive rows of earlier rounds.

@@ -53,9 +53,7 @@ struct ScreenSpec {
     static ScreenSpec from_config(Config& cfg, const ScreenTask& task);
 };
 
-// Per-group pass flags and the overall verdict for a metrics vector.
-std::vector<bool> group_pass(const std::vector<FilterGroup>& filter, const std::vector<std::string>& metric_names,
-                             const std::vector<double>& metrics);
+using metrics::group_pass;
 
 // Runs (or resumes) all rounds; returns per-round statistics for the summary.
 nlohmann::json run_screen(const ScreenSpec& spec, const ScreenTask& task, Archive& archive, std::uint64_t seed,

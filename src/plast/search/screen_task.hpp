@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "plast/metrics/filter.hpp"
 #include "plast/search/prior.hpp"
 
 namespace plast {
@@ -23,14 +24,8 @@ struct EvalOutcome {
 };
 
 // A named group of metric bounds ("stable activity": 1 <= rate <= 50, ...). NaN never passes.
-struct Constraint {
-    std::string metric;
-    double lo, hi;
-};
-struct FilterGroup {
-    std::string name;
-    std::vector<Constraint> constraints;
-};
+using metrics::Constraint;
+using metrics::FilterGroup;
 
 class ScreenTask {
 public:
