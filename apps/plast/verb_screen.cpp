@@ -3,6 +3,7 @@
 
 #include "plast/core/error.hpp"
 #include "plast/search/executor.hpp"
+#include "plast/search/fsbi_screen_task.hpp"
 #include "plast/search/screen.hpp"
 #include "plast/search/toy_screen_task.hpp"
 #include "plast/toy/toy_study.hpp"
@@ -41,7 +42,14 @@ targets = { RI = [0.6, 1.0] }
 
 std::unique_ptr<search::ScreenTask> make_screen_task(Config& cfg, std::uint64_t seed)
 {
-    const auto name = cfg.section("screen").string("task", "toy_aba", {"toy_aba"});
+    const auto sc = cfg.section("screen");
+    const auto name = sc.string("task", "toy_aba", {"toy_aba", "fsbi"});
+    if (name == "fsbi") {
+        const auto variant = sc.string("filter_variant", "paper", metrics::fsbi_filter_variants());
+        const double target = sc.number("target_rate", 10.0, Range::positive());
+        auto net = spiking::FsbiConfig::from_config(cfg.section("network"));
+        return std::make_unique<search::FsbiScreenTask>(net, variant, target);
+    }
     if (name == "toy_aba") {
         // The A-B-A setting from [task] (same keys as `plast toy`).
         const auto study = toy::ToyStudy::from_config(cfg, seed);

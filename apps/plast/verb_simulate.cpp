@@ -1,0 +1,100 @@
+// plast simulate [CONFIG]: one spiking network run (the fSBI background network and protocol) with
+// its stability metrics, the plausibility verdict, recordings and figures.
+#include "verb.hpp"
+
+#include "plast/core/progress.hpp"
+#include "plast/io/npy.hpp"
+#include "plast/metrics/filter.hpp"
+#include "plast/spiking/fsbi_network.hpp"
+
+#include <cmath>
+
+namespace plast::app {
+
+static const char* const default_simulate_config = R"TOML(# plast simulate: fSBI background network with inhibitory STDP on I->E (scaled down for speed)
+seed = 1
+
+[simulate]
+filter_variant = "paper"
+
+[network]
+scale = 0.25        # 1024 E, 256 I, 1250 inputs; connection probabilities scaled up to keep in-degrees
+warmup = 20.0
+score = 5.0
+input_rate = 10.0
+
+[network.rule_IE]
+preset = "vogels_istdp"
+target_rate = 10.0  # alpha = -0.4, tau = 20 ms: the spec's 10 Hz set point
+
+[network.rule_EE]
+plastic = true      # zero parameters: updates computed, no change
+
+[network.rule_EI]
+plastic = true
+
+[network.rule_II]
+plastic = true
+)TOML";
+
+static int run_simulate(Context& ctx)
+{
+    ctx.load_config(default_simulate_config, "<embedded simulate default>");
+    const auto variant = ctx.config.section("simulate").string("filter_variant", "paper", metrics::fsbi_filter_variants());
+    const auto cfg = spiking::FsbiConfig::from_config(ctx.config.section("network"));
+    auto& dir = ctx.open_run();
+    Progress progress("simulate", static_cast<std::size_t>(std::lround(cfg.warmup + cfg.score)));
+    double last = 0;
+    const auto r = spiking::run_fsbi(cfg, ctx.seed, 0, [&](double t) {
+        progress.advance(static_cast<std::size_t>(std::lround(t - last)));
+        last = std::round(t);
+    });
+    progress.done();
+    const auto filter = metrics::fsbi_plausibility_filter(variant);
+    nlohmann::json m = nlohmann::json::object();
+    for (const auto& [k, v] : r.metrics) m[k] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+    nlohmann::json groups = nlohmann::json::object();
+    bool all = !r.aborted;
+    for (const auto& g : filter) {
+        const bool ok = metrics::passes({g}, r.metrics);
+        groups[g.name] = ok;
+        all = all && ok;
+    }
+    auto& s = dir.summary();
+    s["metrics"] = m;
+    s["filter_variant"] = variant;
+    s["filter_groups"] = groups;
+    s["verdict"] = r.aborted ? "aborted" : (all ? "plausible" : "implausible");
+    s["aborted"] = r.aborted;
+    if (r.aborted) s["abort"] = {{"reason", r.abort_reason}, {"time", r.abort_time}};
+    s["network"] = {{"n_exc", cfg.exc()}, {"n_inh", cfg.inh()}, {"n_input", cfg.inputs()}, {"warmup", cfg.warmup}, {"score", cfg.score}};
+    s["performance"] = {{"wall_seconds", r.wall_seconds},
+                        {"simulated_seconds", r.simulated_seconds},
+                        {"wall_per_simulated_second", r.wall_seconds / std::max(1e-9, r.simulated_seconds)},
+                        {"synaptic_events", r.synaptic_events}};
+    dir.write_json("metrics.json", m);
+    // Recordings: spike times and neuron indices, rate estimate, weight samples per projection.
+    auto save_trains = [&](const metrics::Trains& t, const std::string& name) {
+        std::vector<double> times;
+        std::vector<std::int32_t> ids;
+        for (std::size_t n = 0; n < t.size(); ++n)
+            for (double x : t[n]) times.push_back(x), ids.push_back(static_cast<std::int32_t>(n));
+        io::write_npy(dir.file(name + "_spike_times.npy"), times);
+        io::write_npy(dir.file(name + "_spike_neurons.npy"), ids);
+    };
+    save_trains(r.exc, "exc");
+    save_trains(r.inh, "inh");
+    io::write_npy(dir.file("rate_estimate.npy"), r.guard_rate);
+    for (const auto& w : r.weights) {
+        std::vector<float> flat;
+        for (const auto& row : w.samples) flat.insert(flat.end(), row.begin(), row.end());
+        io::write_npy(dir.file("weights_" + w.name + ".npy"), flat,
+                      {w.samples.size(), w.samples.empty() ? 0 : w.samples[0].size()});
+    }
+    return ctx.complete();
+}
+
+PLAST_VERB("simulate", "spiking network run (fSBI background network): metrics, plausibility verdict, figures", true,
+           nullptr, run_simulate);
+
+} // namespace plast::app

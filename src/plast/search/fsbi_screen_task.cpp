@@ -1,0 +1,57 @@
+#include "plast/search/fsbi_screen_task.hpp"
+
+#include "plast/io/csv.hpp"
+
+#include <cmath>
+
+namespace plast::search {
+
+std::vector<std::string> FsbiScreenTask::metric_names() const
+{
+    auto n = metrics::fsbi_metric_names();
+    n.push_back("stability_loss");
+    return n;
+}
+
+EvalOutcome FsbiScreenTask::evaluate(const std::vector<double>& params, std::uint64_t seed, std::uint64_t key) const
+{
+    spiking::FsbiConfig c = cfg_;
+    c.set_quadruplet(params);
+    // Every candidate sees the same connectivity and input noise (common random numbers): the key
+    // is not mixed into the network seed.
+    (void)key;
+    const auto r = spiking::run_fsbi(c, seed, 0);
+    EvalOutcome out;
+    for (const auto& m : metrics::fsbi_metric_names()) out.metrics.push_back(r.metrics.at(m));
+    const double total = c.warmup + c.score;
+    double loss = 0;
+    if (r.aborted) {
+        out.status = "aborted";
+        out.abort_reason = r.abort_reason;
+        out.abort_time = r.abort_time;
+        loss = 160.0 * (std::exp(-r.abort_time / total) + 1.0);
+    } else {
+        const std::size_t first = static_cast<std::size_t>(std::lround(c.warmup / 0.1));
+        double acc = 0;
+        std::size_t n = 0;
+        for (std::size_t k = first; k < r.guard_rate.size(); ++k, ++n)
+            acc += (r.guard_rate[k] - r_target_) * (r.guard_rate[k] - r_target_) / (r.guard_rate[k] + 2.0);
+        loss = n ? acc / static_cast<double>(n) : 0.0;
+    }
+    out.metrics.push_back(loss);
+    return out;
+}
+
+double FsbiScreenTask::loss(const EvalOutcome& o) const { return o.metrics.back(); }
+
+std::string FsbiScreenTask::fingerprint() const
+{
+    using io::format_number;
+    return "fsbi scale=" + format_number(cfg_.scale) + " N=" + std::to_string(cfg_.n_exc) + "/" + std::to_string(cfg_.n_inh) +
+           "/" + std::to_string(cfg_.n_input) + " p=" + format_number(cfg_.p_rec) + "/" + format_number(cfg_.p_input) +
+           " eta=" + format_number(cfg_.eta) + " T=" + format_number(cfg_.warmup) + "+" + format_number(cfg_.score) +
+           " guard=" + format_number(cfg_.guard_min) + "," + format_number(cfg_.guard_max) + " filter=" + variant_ +
+           " target=" + format_number(r_target_);
+}
+
+} // namespace plast::search

@@ -1,0 +1,32 @@
+#pragma once
+// Screening task on the spiking fSBI network (spec §7.1, §8.1): parameters are the 24 rule
+// parameters of the co-active quadruplet (EE, EI, IE, II x tau_pre, tau_post, alpha, beta, gamma,
+// kappa) plus the nuisance input rate; metrics are the 17 fSBI stability metrics; the filter is the
+// plausibility filter (variant configurable). An exploding network is aborted by the rate guard and
+// archived with NaN metrics and its abort time. Loss for CMA-ES: the SpikES stability loss on the
+// 1 s population-rate estimate, (1/T) sum (r - r_target)^2/(r + 2) dt over the score window, or
+// 160 (exp(-t_blow/T_total) + 1) for a blow-up.
+#include "plast/search/screen_task.hpp"
+#include "plast/spiking/fsbi_network.hpp"
+
+namespace plast::search {
+
+class FsbiScreenTask : public ScreenTask {
+public:
+    FsbiScreenTask(spiking::FsbiConfig cfg, std::string filter_variant, double r_target = 10.0)
+        : cfg_(std::move(cfg)), variant_(std::move(filter_variant)), r_target_(r_target) {}
+    std::string name() const override { return "fsbi"; }
+    std::vector<PriorBox> default_prior() const override { return fsbi_prior_boxes(true); }
+    std::vector<std::string> metric_names() const override;
+    std::vector<FilterGroup> default_filter() const override { return metrics::fsbi_plausibility_filter(variant_); }
+    EvalOutcome evaluate(const std::vector<double>& params, std::uint64_t seed, std::uint64_t key) const override;
+    double loss(const EvalOutcome& o) const override;
+    std::string fingerprint() const override;
+
+private:
+    spiking::FsbiConfig cfg_;
+    std::string variant_;
+    double r_target_;
+};
+
+} // namespace plast::search

@@ -1,0 +1,167 @@
+#include "plast/spiking/fsbi_network.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/io/config.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+namespace plast::spiking {
+
+static const char* const kTypes[4] = {"EE", "EI", "IE", "II"};
+
+std::size_t FsbiConfig::exc() const { return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(n_exc) * scale))); }
+std::size_t FsbiConfig::inh() const { return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(n_inh) * scale))); }
+std::size_t FsbiConfig::inputs() const { return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(n_input) * scale))); }
+
+FsbiConfig FsbiConfig::from_config(const Section& s)
+{
+    FsbiConfig c;
+    const Range pos = Range::positive();
+    c.scale = s.number("scale", c.scale, Range::open_closed(0.0, 1.0));
+    c.n_exc = static_cast<std::size_t>(s.integer("n_exc", static_cast<std::int64_t>(c.n_exc), 1, 2000000));
+    c.n_inh = static_cast<std::size_t>(s.integer("n_inh", static_cast<std::int64_t>(c.n_inh), 1, 2000000));
+    c.n_input = static_cast<std::size_t>(s.integer("n_input", static_cast<std::int64_t>(c.n_input), 1, 2000000));
+    c.p_rec = s.number("p_rec", c.p_rec, Range::closed(0.0, 1.0));
+    c.p_input = s.number("p_input", c.p_input, Range::closed(0.0, 1.0));
+    c.w_ee = s.number("w_ee", c.w_ee, Range::nonneg());
+    c.w_ei = s.number("w_ei", c.w_ei, Range::nonneg());
+    c.w_ie = s.number("w_ie", c.w_ie, Range::nonneg());
+    c.w_ii = s.number("w_ii", c.w_ii, Range::nonneg());
+    c.w_input = s.number("w_input", c.w_input, Range::nonneg());
+    c.w_max = s.number("w_max", c.w_max, Range::nonneg());
+    c.eta = s.number("eta", c.eta, Range::nonneg());
+    c.dt = s.number("dt", c.dt, Range::open_closed(0.0, 1e-2));
+    c.delay = s.number("delay", c.delay, pos);
+    if (c.delay < c.dt * (1 - 1e-9)) s.fail("delay", "delay " + std::to_string(c.delay) + " s is shorter than dt", ">= dt = " + std::to_string(c.dt));
+    c.input_rate = s.number("input_rate", c.input_rate, Range::nonneg());
+    c.warmup = s.number("warmup", c.warmup, Range::nonneg());
+    c.score = s.number("score", c.score, pos);
+    c.record_exc = static_cast<std::size_t>(s.integer("record_exc", static_cast<std::int64_t>(c.record_exc), 1, 2000000));
+    c.record_inh = static_cast<std::size_t>(s.integer("record_inh", static_cast<std::int64_t>(c.record_inh), 1, 2000000));
+    c.weight_samples = static_cast<std::size_t>(s.integer("weight_samples", static_cast<std::int64_t>(c.weight_samples), 1, 1000000));
+    c.weight_interval = s.number("weight_interval", c.weight_interval, pos);
+    c.guard_min = s.number("guard_min", c.guard_min, Range::nonneg());
+    c.guard_max = s.number("guard_max", c.guard_max, pos);
+    if (c.guard_min >= c.guard_max) s.fail("guard_min", "must be below guard_max", "[0, guard_max)");
+    c.neuron = IfParams::from_config(s.sub("neuron"));
+    for (int k = 0; k < 4; ++k) {
+        const Section r = s.sub(std::string("rule_") + kTypes[k]);
+        c.rules[static_cast<std::size_t>(k)] = SixParamRule::from_config(r);
+        c.plastic[static_cast<std::size_t>(k)] = r.flag("plastic", true);
+    }
+    // Memory: synapses ~ p N^2; refuse sizes that cannot fit (4 + 4 + 12 bytes per synapse with indices).
+    const double syn = c.p_rec * (static_cast<double>(c.exc() + c.inh()) * static_cast<double>(c.exc() + c.inh())) +
+                       c.p_input * static_cast<double>(c.inputs()) * static_cast<double>(c.exc() + c.inh());
+    if (syn * 20.0 > 16e9) s.fail("n_exc", "network needs about " + std::to_string(static_cast<long>(syn * 20 / 1e9)) + " GB", "fewer neurons or lower p");
+    return c;
+}
+
+void FsbiConfig::set_quadruplet(const std::vector<double>& t)
+{
+    if (t.size() != 24 && t.size() != 25) runtime_error("fSBI task", "a quadruplet has 24 (+1 input rate) parameters");
+    for (std::size_t k = 0; k < 4; ++k)
+        rules[k] = SixParamRule::from_array({t[6 * k], t[6 * k + 1], t[6 * k + 2], t[6 * k + 3], t[6 * k + 4], t[6 * k + 5]});
+    if (t.size() == 25) input_rate = t[24];
+}
+
+FsbiRun build_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key)
+{
+    FsbiRun r;
+    r.net = std::make_unique<Network>(c.dt, seed ^ (key * 0x9e3779b97f4a7c15ull));
+    Network& net = *r.net;
+    const std::size_t ne = c.exc(), ni = c.inh(), nin = c.inputs();
+    const double prec = std::min(1.0, c.p_rec / c.scale), pin = std::min(1.0, c.p_input / c.scale);
+    r.exc = net.add_group("E", ne, c.neuron);
+    r.inh = net.add_group("I", ni, c.neuron);
+    r.input = net.add_input("input", nin, c.input_rate, 0);
+    const int d = static_cast<int>(std::llround(c.delay / c.dt));
+    const std::uint64_t s = net.seed();
+    auto proj = [&](const std::string& name, std::size_t npre, std::size_t npost, Receptor rec, double p, bool recurrent,
+                    double w0, std::uint64_t k) {
+        Projection pr(name, npre, npost, rec, d);
+        pr.connect_random(p, recurrent, static_cast<float>(w0), s, k);
+        return pr;
+    };
+    net.add_projection(proj("input_E", nin, ne, Receptor::ampa, pin, false, c.w_input, 10), {true, r.input}, r.exc);
+    net.add_projection(proj("input_I", nin, ni, Receptor::ampa, pin, false, c.w_input, 11), {true, r.input}, r.inh);
+    const std::array<std::pair<std::size_t, std::size_t>, 4> ends{{{r.exc, r.exc}, {r.exc, r.inh}, {r.inh, r.exc}, {r.inh, r.inh}}};
+    const std::array<double, 4> w0{c.w_ee, c.w_ei, c.w_ie, c.w_ii};
+    for (std::size_t k = 0; k < 4; ++k) {
+        const auto [pre, post] = ends[k];
+        auto pr = proj(kTypes[k], net.group(pre).size(), net.group(post).size(), pre == r.exc ? Receptor::ampa : Receptor::gaba,
+                       prec, pre == post, w0[k], 20 + k);
+        pr.set_plasticity(c.rules[k], c.eta, c.w_max, c.dt);
+        pr.set_plastic(c.plastic[k]);
+        r.proj[k] = net.add_projection(std::move(pr), {false, pre}, post);
+    }
+    RateGuard g;
+    g.group = r.exc;
+    g.r_min = c.guard_min;
+    g.r_max = c.guard_max;
+    g.rate = 0.5 * (c.guard_min + c.guard_max);
+    net.set_rate_guard(g);
+    net.record_spikes(r.exc, std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(c.record_exc) * c.scale))));
+    net.record_spikes(r.inh, std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(c.record_inh) * c.scale))));
+    net.record_weights(c.weight_samples, c.weight_interval);
+    return r;
+}
+
+metrics::Trains trains_of(const Network& net, std::size_t group)
+{
+    metrics::Trains t(net.recorded_neurons(group));
+    const auto& rec = net.spikes(group);
+    for (std::size_t k = 0; k < rec.step.size(); ++k)
+        t[rec.neuron[k]].push_back(static_cast<double>(rec.step[k]) * net.dt());
+    return t;
+}
+
+FsbiResult run_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key, const std::function<void(double)>& progress)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    FsbiResult res;
+    auto run = build_fsbi(c, seed, key);
+    Network& net = *run.net;
+    auto advance = [&](double seconds) {
+        // 0.1 s chunks: guard-rate trace and progress.
+        const long chunks = std::lround(seconds / 0.1);
+        for (long k = 0; k < chunks; ++k) {
+            if (!net.run(0.1)) return false;
+            res.guard_rate.push_back(net.guard_rate());
+            if (progress && (k + 1) % 10 == 0) progress(net.time());
+        }
+        return true;
+    };
+    bool ok = advance(c.warmup);
+    if (ok) {
+        net.set_recording(true);
+        ok = advance(c.score);
+    }
+    res.simulated_seconds = net.time();
+    res.synaptic_events = net.synaptic_events();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    if (!ok) {
+        res.aborted = true;
+        res.abort_reason = net.abort_reason();
+        res.abort_time = net.abort_time();
+        for (const auto& m : metrics::fsbi_metric_names()) res.metrics[m] = nan;
+    } else {
+        res.exc = trains_of(net, run.exc);
+        res.inh = trains_of(net, run.inh);
+        for (std::size_t k = 0; k < 4; ++k) {
+            const auto& p = net.projection(run.proj[k]);
+            if (!p.plastic()) continue;
+            res.weights.push_back({kTypes[k], c.w_max, net.weight_samples(run.proj[k]).values});
+        }
+        res.metrics = metrics::fsbi_metrics(res.exc, res.inh, res.weights, c.warmup, c.warmup + c.score);
+        // Static projections still report their (constant) mean weight.
+        const std::array<const char*, 4> keys{"weef", "weif", "wief", "wiif"};
+        for (std::size_t k = 0; k < 4; ++k)
+            if (!net.projection(run.proj[k]).plastic()) res.metrics[keys[k]] = net.projection(run.proj[k]).mean_weight();
+    }
+    res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return res;
+}
+
+} // namespace plast::spiking

@@ -1,0 +1,81 @@
+#pragma once
+// The recurrent E/I network of fSBI / Mem1kRules (spec §2) with the background input of variant A
+// (§3.1) and the fSBI protocol (§7.1): `warmup` s unrecorded, then `score` s recorded and scored.
+//
+// | item | default |
+// |---|---|
+// | N_E, N_I | 4096, 1024 (IF neurons, §1.1) |
+// | EE, EI, IE, II | Bernoulli p = 0.1, no self-connections; w = 0.1, 0.1, 1, 1 |
+// | input | 5000 Poisson at input_rate (10 Hz) to E and I, p = 0.05, w = 0.075, static |
+// | delays | 0.8 ms everywhere |
+// | plasticity | 6pPol on EE, EI, IE, II, eta = 0.01, w in [0, 20] |
+// | recording | 1000 E, 500 I; 100 weights per plastic projection every 0.1 s |
+// | guard | E population rate (tau = 1 s) must stay in (0, 100) Hz |
+// `scale` < 1 shrinks every population by that factor and divides the connection probabilities by
+// it (capped at 1), so in-degrees and hence the mean input of a neuron stay those of the full network
+// (a choice of plast for tests and demos; the published runs use scale = 1).
+#include "plast/metrics/stability_metrics.hpp"
+#include "plast/spiking/network.hpp"
+
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace plast {
+class Section;
+}
+
+namespace plast::spiking {
+
+struct FsbiConfig {
+    double scale = 1.0;
+    std::size_t n_exc = 4096, n_inh = 1024, n_input = 5000;
+    double p_rec = 0.1, p_input = 0.05;
+    double w_ee = 0.1, w_ei = 0.1, w_ie = 1.0, w_ii = 1.0, w_input = 0.075, w_max = 20.0;
+    double eta = 0.01, delay = 0.8e-3, input_rate = 10.0, dt = 1e-4;
+    double warmup = 60.0, score = 10.0;
+    std::size_t record_exc = 1000, record_inh = 500, weight_samples = 100;
+    double weight_interval = 0.1;
+    double guard_min = 0.0, guard_max = 100.0;
+    IfParams neuron;
+    std::array<SixParamRule, 4> rules{};   // EE, EI, IE, II
+    std::array<bool, 4> plastic{true, true, true, true};
+
+    static FsbiConfig from_config(const Section& s); // [network] keys; validated before any simulation
+    // Rules and input rate from a 24(+1) parameter quadruplet (EE, EI, IE, II x 6 [, input_rate]).
+    void set_quadruplet(const std::vector<double>& theta);
+    std::size_t exc() const;
+    std::size_t inh() const;
+    std::size_t inputs() const;
+};
+
+struct FsbiRun {
+    std::unique_ptr<Network> net;
+    std::size_t exc = 0, inh = 1, input = 0;
+    std::array<std::size_t, 4> proj{}; // EE, EI, IE, II projection indices
+};
+
+FsbiRun build_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key);
+
+struct FsbiResult {
+    bool aborted = false;
+    std::string abort_reason;
+    double abort_time = -1;
+    std::map<std::string, double> metrics;  // NaN when aborted
+    metrics::Trains exc, inh;               // recorded spike trains (score window)
+    std::vector<metrics::WeightTrace> weights;
+    std::vector<double> guard_rate;         // E population rate estimate every 0.1 s over the whole run
+    double wall_seconds = 0, simulated_seconds = 0;
+    std::uint64_t synaptic_events = 0;
+};
+
+// Build and run the fSBI protocol; progress(t) is called every simulated second.
+FsbiResult run_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key,
+                    const std::function<void(double)>& progress = nullptr);
+
+// Spike record of a group -> per-neuron spike times.
+metrics::Trains trains_of(const Network& net, std::size_t group);
+
+} // namespace plast::spiking
