@@ -172,8 +172,9 @@ std::shared_ptr<const Network::Snapshot> Network::save() const
     return s;
 }
 
-void Network::restore(const Snapshot& s)
+void Network::restore(const Snapshot& s, bool restore_clock)
 {
+    if (restore_clock) step_ = s.step;
     for (std::size_t i = 0; i < groups_.size(); ++i) groups_[i].state() = s.groups[i];
     for (std::size_t i = 0; i < projections_.size(); ++i) {
         projections_[i].set_state(s.projections[i]);

@@ -93,7 +93,9 @@ public:
     // Full dynamic state (neurons, weights, traces, delay rings, guard, abort flag); not the clock.
     struct Snapshot;
     std::shared_ptr<const Snapshot> save() const;
-    void restore(const Snapshot& s);
+    // restore_clock = false (the protocols): the clock keeps running, noise continues from the new
+    // time. restore_clock = true: the run continues bit-identically to the run the snapshot came from.
+    void restore(const Snapshot& s, bool restore_clock = false);
 
 private:
     void step();
