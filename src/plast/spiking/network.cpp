@@ -76,8 +76,10 @@ void Network::reset_counts()
 
 bool Network::run(double seconds)
 {
-    const auto n = static_cast<std::uint64_t>(std::llround(seconds / dt_));
-    for (std::uint64_t k = 0; k < n && !aborted_; ++k) step();
+    // Advance to an exact target time so that many short intervals do not accumulate rounding.
+    target_ = std::max(target_, time()) + seconds;
+    const auto end = static_cast<std::uint64_t>(std::max(0LL, std::llround(target_ / dt_)));
+    while (step_ < end && !aborted_) step();
     return !aborted_;
 }
 
@@ -174,7 +176,10 @@ std::shared_ptr<const Network::Snapshot> Network::save() const
 
 void Network::restore(const Snapshot& s, bool restore_clock)
 {
-    if (restore_clock) step_ = s.step;
+    if (restore_clock) {
+        step_ = s.step;
+        target_ = time();
+    }
     for (std::size_t i = 0; i < groups_.size(); ++i) groups_[i].state() = s.groups[i];
     for (std::size_t i = 0; i < projections_.size(); ++i) {
         projections_[i].set_state(s.projections[i]);

@@ -105,6 +105,7 @@ private:
     };
     double dt_;
     std::uint64_t seed_, step_ = 0;
+    double target_ = 0; // time the last run() aimed at
     std::vector<IfGroup> groups_;
     std::vector<PoissonGroup> inputs_;
     std::vector<Projection> projections_;

@@ -1,0 +1,203 @@
+#include "plast/memory/memory_networks.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/core/rng.hpp"
+#include "plast/io/config.hpp"
+
+#include <cmath>
+
+namespace plast::memory {
+
+using namespace spiking;
+
+namespace {
+
+// ProbeableNetwork over a spiking::Network whose group `exc` is read out and whose input groups
+// `stim` carry the patterns.
+class EngineNetwork : public ProbeableNetwork {
+public:
+    EngineNetwork(std::unique_ptr<Network> net, std::size_t exc, std::vector<std::size_t> stim)
+        : net_(std::move(net)), exc_(exc), stim_(std::move(stim))
+    {
+        for (std::size_t p = 0; p < net_->n_projections(); ++p) configured_.push_back(net_->projection(p).plastic());
+    }
+    void set_pattern(int pattern) override
+    {
+        for (auto s : stim_) net_->input(s).set_pattern(pattern);
+    }
+    void set_plasticity(bool on) override
+    {
+        for (std::size_t p = 0; p < net_->n_projections(); ++p) net_->projection(p).set_plastic(on && configured_[p]);
+    }
+    bool advance(double seconds) override { return net_->run(seconds); }
+    void start_recording(double bin) override
+    {
+        bin_ = bin;
+        net_->reset_counts();
+    }
+    std::vector<double> spike_counts() const override { return net_->spike_counts(exc_); }
+    std::vector<double> population_rate() const override
+    {
+        const auto& pc = net_->population_counts(exc_);
+        const std::size_t per = static_cast<std::size_t>(std::llround(bin_ / net_->dt()));
+        const double n = static_cast<double>(net_->group(exc_).size());
+        std::vector<double> r;
+        for (std::size_t k = 0; k + per <= pc.size(); k += per) {
+            double s = 0;
+            for (std::size_t j = k; j < k + per; ++j) s += pc[j];
+            r.push_back(s / (n * bin_));
+        }
+        return r;
+    }
+    void save_state() override { snap_ = net_->save(); }
+    void restore_state() override
+    {
+        if (snap_) net_->restore(*snap_);
+    }
+    double time() const override { return net_->time(); }
+    std::string abort_reason() const override { return net_->abort_reason(); }
+    std::vector<std::pair<std::string, double>> mean_weights() const override
+    {
+        std::vector<std::pair<std::string, double>> w;
+        for (std::size_t p = 0; p < net_->n_projections(); ++p)
+            if (net_->projection(p).has_rule()) w.emplace_back(net_->projection(p).name(), net_->projection(p).mean_weight());
+        return w;
+    }
+
+private:
+    std::unique_ptr<Network> net_;
+    std::size_t exc_;
+    std::vector<std::size_t> stim_;
+    std::vector<bool> configured_;
+    std::shared_ptr<const Network::Snapshot> snap_;
+    double bin_ = 0.1;
+};
+
+std::vector<std::uint32_t> range_indices(std::int64_t a, std::int64_t b)
+{
+    std::vector<std::uint32_t> v;
+    for (std::int64_t i = a; i < b; ++i) v.push_back(static_cast<std::uint32_t>(i));
+    return v;
+}
+
+// Receptive-field pairs (input, neuron) for n neurons with centres from (seed, "rf_centres", key, run).
+std::vector<std::pair<std::uint32_t, std::uint32_t>> rf_pairs(std::size_t n, int grid, double radius, std::uint64_t seed,
+                                                              std::uint64_t key, std::uint64_t run)
+{
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+    rng::Stream r(seed, "rf_centres", key, run);
+    const double r2 = radius * radius;
+    for (std::size_t j = 0; j < n; ++j) {
+        const double cx = r.uniform(0, grid), cy = r.uniform(0, grid);
+        const int x0 = std::max(0, static_cast<int>(std::floor(cx - radius))), x1 = std::min(grid - 1, static_cast<int>(std::ceil(cx + radius)));
+        const int y0 = std::max(0, static_cast<int>(std::floor(cy - radius))), y1 = std::min(grid - 1, static_cast<int>(std::ceil(cy + radius)));
+        // input index i: row = i / grid, col = i % grid; (x, y) = (col, row)
+        for (int y = y0; y <= y1; ++y)
+            for (int x = x0; x <= x1; ++x)
+                if ((x - cx) * (x - cx) + (y - cy) * (y - cy) < r2)
+                    pairs.emplace_back(static_cast<std::uint32_t>(y * grid + x), static_cast<std::uint32_t>(j));
+    }
+    return pairs;
+}
+
+} // namespace
+
+BndConfig BndConfig::from_config(const Section& network, const Section& inputs)
+{
+    BndConfig c;
+    c.net = FsbiConfig::from_config(network);
+    c.grid = static_cast<int>(inputs.integer("grid", 100, 2, 1000));
+    c.rf_radius = inputs.number("rf_radius", 8.0, Range::positive());
+    c.w_rf = inputs.number("w_rf", 0.075, Range::nonneg());
+    c.background = inputs.number("background_rate", 10.0, Range::nonneg());
+    c.extra = inputs.number("pattern_extra_rate", 50.0, Range::nonneg());
+    const std::int64_t n = static_cast<std::int64_t>(c.grid) * c.grid;
+    const auto nov = inputs.numbers("novel", {2000, 2500}, Range::closed(0, static_cast<double>(n)), 2, 2);
+    const auto fam = inputs.numbers("familiar", {7500, 8000}, Range::closed(0, static_cast<double>(n)), 2, 2);
+    c.novel = {static_cast<std::int64_t>(nov[0]), static_cast<std::int64_t>(nov[1])};
+    c.familiar = {static_cast<std::int64_t>(fam[0]), static_cast<std::int64_t>(fam[1])};
+    if (c.novel[0] >= c.novel[1]) inputs.fail("novel", "empty pattern", "[first, last) with first < last");
+    if (c.familiar[0] >= c.familiar[1]) inputs.fail("familiar", "empty pattern", "[first, last) with first < last");
+    if (c.novel[1] - c.novel[0] != c.familiar[1] - c.familiar[0])
+        inputs.fail("familiar", "novel and familiar patterns differ in size", "patterns of the same size (so a static network cannot tell them apart)");
+    return c;
+}
+
+FeedForwardConfig FeedForwardConfig::from_config(const Section& s)
+{
+    FeedForwardConfig c;
+    c.n_exc = static_cast<std::size_t>(s.integer("n_exc", 800, 1, 1000000));
+    c.n_inh = static_cast<std::size_t>(s.integer("n_inh", 200, 1, 1000000));
+    c.rate = s.number("rate", 10.0, Range::nonneg());
+    c.w_exc = s.number("w_exc", 0.1, Range::nonneg());
+    c.w_inh = s.number("w_inh", 1.0, Range::nonneg());
+    c.w_max = s.number("w_max", 20.0, Range::nonneg());
+    c.eta = s.number("eta", 0.01, Range::nonneg());
+    c.pattern_exc = static_cast<std::size_t>(s.integer("pattern_exc", 100, 1, 1000000));
+    c.pattern_inh = static_cast<std::size_t>(s.integer("pattern_inh", 25, 1, 1000000));
+    if (2 * c.pattern_exc > c.n_exc) s.fail("pattern_exc", "two disjoint patterns do not fit", "<= n_exc / 2");
+    if (2 * c.pattern_inh > c.n_inh) s.fail("pattern_inh", "two disjoint patterns do not fit", "<= n_inh / 2");
+    c.pattern_rate_exc = s.number("pattern_rate_exc", 100.0, Range::nonneg());
+    c.pattern_rate_inh = s.number("pattern_rate_inh", 50.0, Range::nonneg());
+    c.rule = SixParamRule::from_config(s.sub("rule"));
+    c.neuron = IfParams::from_config(s.sub("neuron"));
+    return c;
+}
+
+std::unique_ptr<ProbeableNetwork> make_bnd_network(const BndConfig& c, std::uint64_t seed, std::uint64_t run)
+{
+    const std::uint64_t rseed = seed ^ (0x9e3779b97f4a7c15ull * (run + 1));
+    auto fs = c.net;
+    fs.n_input = 1;  // the fSBI background input is replaced by RF inputs
+    fs.w_input = 0;
+    fs.input_rate = 0;
+    auto built = build_fsbi(fs, rseed, run);
+    Network& net = *built.net;
+    const std::size_t n_in = static_cast<std::size_t>(c.grid) * static_cast<std::size_t>(c.grid);
+    const auto stim = net.add_input("stimulus", n_in, c.background, 100);
+    net.input(stim).add_pattern(range_indices(c.novel[0], c.novel[1]), c.extra);
+    net.input(stim).add_pattern(range_indices(c.familiar[0], c.familiar[1]), c.extra);
+    const auto bg = net.add_input("background_I", n_in, c.background, 101);
+    const int d = static_cast<int>(std::llround(fs.delay / fs.dt));
+    Projection pe("rf_E", n_in, net.group(built.exc).size(), Receptor::ampa, d);
+    pe.connect_pairs(rf_pairs(net.group(built.exc).size(), c.grid, c.rf_radius, seed, 0, run), static_cast<float>(c.w_rf));
+    net.add_projection(std::move(pe), {true, stim}, built.exc);
+    Projection pi("rf_I", n_in, net.group(built.inh).size(), Receptor::ampa, d);
+    pi.connect_pairs(rf_pairs(net.group(built.inh).size(), c.grid, c.rf_radius, seed, 1, run), static_cast<float>(c.w_rf));
+    net.add_projection(std::move(pi), {true, bg}, built.inh);
+    net.set_recording(false);
+    return std::make_unique<EngineNetwork>(std::move(built.net), built.exc, std::vector<std::size_t>{stim});
+}
+
+std::unique_ptr<ProbeableNetwork> make_feedforward_network(const FeedForwardConfig& c, std::uint64_t seed, std::uint64_t run)
+{
+    auto net = std::make_unique<Network>(c.dt, seed ^ (0x9e3779b97f4a7c15ull * (run + 1)));
+    const auto out = net->add_group("out", 1, c.neuron);
+    const auto ein = net->add_input("E_inputs", c.n_exc, c.rate, 0);
+    const auto iin = net->add_input("I_inputs", c.n_inh, c.rate, 1);
+    // Pattern 0 = novel, 1 = familiar (indices as documented in the header).
+    net->input(ein).add_pattern(range_indices(static_cast<std::int64_t>(c.pattern_exc), static_cast<std::int64_t>(2 * c.pattern_exc)), c.pattern_rate_exc - c.rate);
+    net->input(ein).add_pattern(range_indices(0, static_cast<std::int64_t>(c.pattern_exc)), c.pattern_rate_exc - c.rate);
+    net->input(iin).add_pattern(range_indices(static_cast<std::int64_t>(c.pattern_inh), static_cast<std::int64_t>(2 * c.pattern_inh)), c.pattern_rate_inh - c.rate);
+    net->input(iin).add_pattern(range_indices(0, static_cast<std::int64_t>(c.pattern_inh)), c.pattern_rate_inh - c.rate);
+    const int d = static_cast<int>(std::llround(c.delay / c.dt));
+    auto all_to_one = [](std::size_t n) {
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> p;
+        for (std::size_t i = 0; i < n; ++i) p.emplace_back(static_cast<std::uint32_t>(i), 0u);
+        return p;
+    };
+    Projection pe("E_out", c.n_exc, 1, Receptor::ampa, d);
+    pe.connect_pairs(all_to_one(c.n_exc), static_cast<float>(c.w_exc));
+    net->add_projection(std::move(pe), {true, ein}, out);
+    Projection pi("IE", c.n_inh, 1, Receptor::gaba, d);
+    pi.connect_pairs(all_to_one(c.n_inh), static_cast<float>(c.w_inh));
+    pi.set_plasticity(c.rule, c.eta, c.w_max, c.dt);
+    net->add_projection(std::move(pi), {true, iin}, out);
+    RateGuard g;
+    g.group = out;
+    g.enabled = false; // a single neuron's rate is too noisy for the population guard
+    net->set_rate_guard(g);
+    return std::make_unique<EngineNetwork>(std::move(net), out, std::vector<std::size_t>{ein, iin});
+}
+
+} // namespace plast::memory

@@ -1,0 +1,237 @@
+#include "plast/memory/memory_study.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/core/parallel.hpp"
+#include "plast/core/progress.hpp"
+#include "plast/io/config.hpp"
+#include "plast/io/csv.hpp"
+#include "plast/io/npy.hpp"
+#include "plast/io/run_dir.hpp"
+#include "plast/search/archive.hpp"
+#include "plast/search/prior.hpp"
+
+#include <cmath>
+#include <mutex>
+
+namespace plast::memory {
+
+const char* const default_memory_config = R"TOML(# plast memory: familiarity memory of a recurrent network with I->E iSTDP (3 Hz set point) against a static control
+seed = 1
+
+[memory]
+network = "recurrent"
+runs = 5
+conditions = ["control", "static"]
+
+[[rule]]
+name = "iSTDP_IE_3Hz"
+# EE, EI, IE, II x [tau_pre, tau_post, alpha, beta, gamma, kappa]; only I->E changes
+theta = [0.02, 0.02, 0, 0, 0, 0,   0.02, 0.02, 0, 0, 0, 0,   0.02, 0.02, -0.12, 0, 1, 1,   0.02, 0.02, 0, 0, 0, 0]
+
+[protocol]
+pretrain = 10.0
+train = 10.0
+breaks = [1.0, 9.0, 10.0, 40.0]
+plasticity_during_probes = true
+
+[network]
+scale = 0.125
+)TOML";
+
+namespace {
+const char* kTypes[4] = {"EE", "EI", "IE", "II"};
+
+bool valid_condition(const std::string& c)
+{
+    if (c == "control" || c == "static") return true;
+    for (const char* t : kTypes)
+        if (c == std::string("only_") + t || c == std::string("no_") + t) return true;
+    if (c.rfind("eta=", 0) == 0) {
+        try {
+            std::size_t pos = 0;
+            const double v = std::stod(c.substr(4), &pos);
+            return pos == c.size() - 4 && v >= 0 && std::isfinite(v);
+        } catch (...) {
+            return false;
+        }
+    }
+    return false;
+}
+} // namespace
+
+MemoryStudy MemoryStudy::from_config(Config& cfg)
+{
+    MemoryStudy st;
+    const Section m = cfg.section("memory");
+    st.network = m.string("network", "recurrent", {"recurrent", "feedforward"});
+    st.runs = static_cast<int>(m.integer("runs", 5, 2, 1000));
+    st.conditions = m.strings("conditions", {"control"});
+    for (std::size_t i = 0; i < st.conditions.size(); ++i)
+        if (!valid_condition(st.conditions[i]))
+            m.fail("conditions", "unknown condition '" + st.conditions[i] + "'",
+                   "control, static, only_EE|EI|IE|II, no_EE|EI|IE|II, eta=<value >= 0>");
+    const std::size_t want = st.network == "recurrent" ? 24 : 6;
+    const Section root = cfg.root();
+    for (std::size_t i = 0; i < root.array_size("rule"); ++i) {
+        const Section r = root.element("rule", i);
+        NamedRule nr;
+        nr.name = r.string("name", "rule_" + std::to_string(i));
+        nr.theta = r.numbers("theta", {}, Range::any(), want, want);
+        for (std::size_t k = 0; k < want; k += 6)
+            if (!(nr.theta[k] > 0 && nr.theta[k + 1] > 0)) r.fail("theta", "time constants must be > 0", "tau_pre, tau_post > 0");
+        st.rules.push_back(nr);
+    }
+    const std::string archive = m.string("archive", "");
+    if (!archive.empty()) {
+        if (st.network != "recurrent") m.fail("archive", "archives hold quadruplets for the recurrent network", "network = \"recurrent\"");
+        const std::string query = m.string("query", "verdict = 'plausible'");
+        const auto limit = m.integer("limit", 10, 1, 1000000);
+        const auto a = search::Archive::open_read_only(archive);
+        const auto names = search::quadruplet_names(false);
+        for (std::size_t k = 0; k < names.size(); ++k)
+            if (k >= a.param_names().size() || a.param_names()[k] != names[k])
+                m.fail("archive", "archive parameters are not a 6pPol quadruplet (" + archive + ")", "an archive of plast screen with task = \"fsbi\"");
+        const auto rows = a.select(query, limit);
+        if (rows.empty()) m.fail("query", "the query selects no rule in " + archive, "a condition that some rows satisfy");
+        for (const auto& r : rows)
+            st.rules.push_back({"r" + std::to_string(r.round) + "_" + std::to_string(r.idx),
+                                std::vector<double>(r.params.begin(), r.params.begin() + 24)});
+    }
+    if (st.rules.empty()) root.fail("rule", "no rule to test", "[[rule]] tables or memory.archive");
+    const Section p = cfg.section("protocol");
+    auto& pr = st.protocol;
+    pr.pretrain = p.number("pretrain", pr.pretrain, Range::nonneg());
+    pr.train = p.number("train", pr.train, Range::nonneg());
+    pr.on_mean = p.number("on_mean", pr.on_mean, Range::positive());
+    pr.off_mean = p.number("off_mean", pr.off_mean, Range::positive());
+    pr.breaks = p.numbers("breaks", pr.breaks, Range::at_least(1.0), 1, 1000);
+    pr.probe = p.number("probe", pr.probe, Range::positive());
+    pr.after_probe = p.number("after_probe", pr.after_probe, Range::nonneg());
+    pr.plasticity_during_probes = p.flag("plasticity_during_probes", pr.plasticity_during_probes);
+    if (st.network == "recurrent") st.recurrent = BndConfig::from_config(cfg.section("network"), cfg.section("inputs"));
+    else st.feedforward = FeedForwardConfig::from_config(cfg.section("feedforward"));
+    return st;
+}
+
+void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
+{
+    const std::size_t nr = rules.size(), nc = conditions.size(), nrun = static_cast<std::size_t>(runs);
+    const std::size_t jobs = nr * nc * nrun;
+    std::vector<RunResult> results(jobs);
+    const double per_run = protocol.simulated_seconds();
+    Progress progress("memory (" + std::to_string(jobs) + " runs)", static_cast<std::size_t>(std::ceil(per_run * static_cast<double>(jobs))));
+    parallel_for(jobs, threads, [&](std::size_t j) {
+        const std::size_t ri = j / (nc * nrun), ci = (j / nrun) % nc, run = j % nrun;
+        const auto& rule = rules[ri];
+        const auto& cond = conditions[ci];
+        std::unique_ptr<ProbeableNetwork> net;
+        if (network == "recurrent") {
+            BndConfig c = recurrent;
+            c.net.set_quadruplet(rule.theta);
+            for (std::size_t k = 0; k < 4; ++k) {
+                bool on = true;
+                if (cond == "static") on = false;
+                if (cond.rfind("only_", 0) == 0) on = cond.substr(5) == kTypes[k];
+                if (cond.rfind("no_", 0) == 0) on = cond.substr(3) != kTypes[k];
+                c.net.plastic[k] = c.net.plastic[k] && on;
+            }
+            if (cond.rfind("eta=", 0) == 0) c.net.eta = std::stod(cond.substr(4));
+            net = make_bnd_network(c, seed, run);
+        } else {
+            FeedForwardConfig c = feedforward;
+            c.rule = spiking::SixParamRule::from_array({rule.theta[0], rule.theta[1], rule.theta[2], rule.theta[3], rule.theta[4], rule.theta[5]});
+            if (cond == "static" || cond.rfind("no_", 0) == 0) c.eta = 0;
+            if (cond.rfind("eta=", 0) == 0) c.eta = std::stod(cond.substr(4));
+            net = make_feedforward_network(c, seed, run);
+        }
+        double last = 0;
+        results[j] = run_familiarity(*net, protocol, seed, run, [&](double t) {
+            const double d = std::floor(t) - std::floor(last);
+            if (d >= 1) progress.advance(static_cast<std::size_t>(d));
+            last = t;
+        });
+    });
+    progress.done();
+
+    const auto times = protocol.test_times();
+    io::CsvWriter runs_csv(dir.file("memory_runs.csv"), {"rule", "condition", "run", "test_time", "clock", "r_nov", "r_fam", "std_nov",
+                                                         "std_fam", "on_nov", "on_fam", "baseline_rate", "aborted", "abort_reason"});
+    io::CsvWriter tests_csv(dir.file("memory_tests.csv"), {"rule", "condition", "test_time", "runs", "mean_r_nov", "mean_r_fam",
+                                                           "mean_dr_mem", "mean_ds_mem", "t", "p", "on_t", "on_p", "significant",
+                                                           "preference"});
+    io::CsvWriter sum_csv(dir.file("memory_summary.csv"), {"rule", "condition", "runs_completed", "stable", "lifetime",
+                                                          "any_significant", "preference_first_test"});
+    nlohmann::json summary = nlohmann::json::array();
+    std::vector<double> prate_mean(nr * nc * times.size() * 2 * 90, std::nan(""));
+    for (std::size_t ri = 0; ri < nr; ++ri)
+        for (std::size_t ci = 0; ci < nc; ++ci) {
+            std::vector<std::vector<ProbeStats>> ok_runs;
+            bool stable = true;
+            for (std::size_t run = 0; run < nrun; ++run) {
+                const auto& res = results[(ri * nc + ci) * nrun + run];
+                for (std::size_t t = 0; t < res.probes.size(); ++t) {
+                    const auto& pt = res.probes[t];
+                    runs_csv.row({rules[ri].name, conditions[ci], static_cast<long long>(run), times[t], pt.clock, pt.stats.r_nov,
+                                  pt.stats.r_fam, pt.stats.std_nov, pt.stats.std_fam, pt.stats.on_nov, pt.stats.on_fam,
+                                  pt.baseline_rate, 0LL, std::string()});
+                    stable = stable && pt.baseline_rate >= 0.1 && pt.baseline_rate <= 100.0;
+                }
+                if (res.aborted) {
+                    runs_csv.row({rules[ri].name, conditions[ci], static_cast<long long>(run), std::nan(""), res.abort_time, std::nan(""),
+                                  std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), 1LL, res.abort_reason});
+                    stable = false;
+                    continue;
+                }
+                // Mean-weight bounds after the protocol (spec §7.2).
+                const auto& w = res.probes.back().mean_weights;
+                for (const auto& [name, v] : w) {
+                    const double bound = (name == "EE" || name == "EI") ? 0.5 : 5.0;
+                    if (name == "EE" || name == "EI" || name == "IE" || name == "II") stable = stable && v <= bound;
+                }
+                std::vector<ProbeStats> s;
+                for (const auto& pt : res.probes) s.push_back(pt.stats);
+                ok_runs.push_back(s);
+            }
+            nlohmann::json js = {{"rule", rules[ri].name}, {"condition", conditions[ci]}, {"runs_completed", ok_runs.size()}, {"stable", stable}};
+            if (ok_runs.size() >= 2) {
+                const auto ms = summarise(ok_runs, times);
+                for (const auto& t : ms.tests)
+                    tests_csv.row({rules[ri].name, conditions[ci], t.test_time, static_cast<long long>(ok_runs.size()), t.mean_r_nov,
+                                   t.mean_r_fam, t.mean_dr_mem, t.mean_ds_mem, t.t, t.p, t.on_t, t.on_p,
+                                   static_cast<long long>(t.significant), t.preference});
+                sum_csv.row({rules[ri].name, conditions[ci], static_cast<long long>(ok_runs.size()), static_cast<long long>(stable),
+                             ms.lifetime, static_cast<long long>(ms.any_significant), ms.tests.front().preference});
+                js["lifetime"] = ms.lifetime;
+                js["any_significant"] = ms.any_significant;
+                js["first_test"] = {{"p", ms.tests.front().p}, {"dr_mem", ms.tests.front().mean_dr_mem},
+                                    {"preference", ms.tests.front().preference}};
+                // Mean population-rate traces (novel and familiar halves share one 9 s trace).
+                for (std::size_t t = 0; t < times.size(); ++t) {
+                    std::vector<double> acc(90, 0.0);
+                    std::size_t n = 0;
+                    for (std::size_t run = 0; run < nrun; ++run) {
+                        const auto& res = results[(ri * nc + ci) * nrun + run];
+                        if (res.aborted || t >= res.probes.size() || res.probes[t].prate.size() < 90) continue;
+                        for (std::size_t b = 0; b < 90; ++b) acc[b] += res.probes[t].prate[b];
+                        ++n;
+                    }
+                    if (n)
+                        for (std::size_t b = 0; b < 90; ++b) prate_mean[((ri * nc + ci) * times.size() + t) * 90 * 2 + b] = acc[b] / static_cast<double>(n);
+                }
+            } else {
+                sum_csv.row({rules[ri].name, conditions[ci], static_cast<long long>(ok_runs.size()), 0LL, std::nan(""), 0LL, std::string("none")});
+            }
+            summary.push_back(js);
+        }
+    io::write_npy(dir.file("prate_mean.npy"), prate_mean, {nr, nc, times.size(), 2 * 90});
+    auto& s = dir.summary();
+    s["network"] = network;
+    s["runs"] = runs;
+    s["test_times"] = times;
+    s["rules"] = nr;
+    s["conditions"] = conditions;
+    s["results"] = summary;
+    s["simulated_seconds_per_run"] = per_run;
+}
+
+} // namespace plast::memory

@@ -1,0 +1,52 @@
+#pragma once
+// `plast memory`: familiarity (memory) tests of plasticity rules (spec §9, §11; Memory by accident
+// §3.2-3.3). For every rule x condition, `runs` independent runs (new seed and new wiring each)
+// go through the familiarity protocol; the t-test over runs at each test time gives significance,
+// preference and the memory lifetime.
+//
+// Configuration:
+//   [memory]   network = "recurrent" | "feedforward"; runs = 5;
+//              conditions = ["control", "static", "only_IE", "no_EE", "eta=0.005", ...];
+//              archive = "runs/.../archive.sqlite"; query = "verdict = 'plausible'"; limit = 10
+//   [[rule]]   name = "..."; theta = [24 numbers] (recurrent) or [6 numbers] (feed-forward)
+//   [protocol] pretrain, train, on_mean, off_mean, breaks, probe, after_probe, plasticity_during_probes
+//   [network]  (as in plast simulate) and [inputs] (RF grid, patterns) for the recurrent network;
+//   [feedforward] for the feed-forward network.
+// Conditions: control (rules as given); static (eta = 0); only_XX (only synapse type XX plastic);
+// no_XX (XX knocked out: static at its initial weight); eta=V (learning-rate sweep).
+#include "plast/memory/familiarity_protocol.hpp"
+#include "plast/memory/memory_networks.hpp"
+
+#include <string>
+#include <vector>
+
+namespace plast {
+class Config;
+namespace io {
+class RunDir;
+}
+} // namespace plast
+
+namespace plast::memory {
+
+struct NamedRule {
+    std::string name;
+    std::vector<double> theta;
+};
+
+struct MemoryStudy {
+    std::string network = "recurrent";
+    int runs = 5;
+    std::vector<std::string> conditions{"control"};
+    std::vector<NamedRule> rules;
+    FamiliarityProtocol protocol;
+    BndConfig recurrent;
+    FeedForwardConfig feedforward;
+
+    static MemoryStudy from_config(Config& cfg);
+    void run(io::RunDir& dir, std::uint64_t seed, int threads) const;
+};
+
+extern const char* const default_memory_config;
+
+} // namespace plast::memory
