@@ -62,16 +62,22 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
 
     if (opt.optimizer == "lbfgs") {
         int evals = 0;
+        // NLopt's stopping tests are partly absolute; normalise the objective by its initial value so that
+        // tiny losses (small activity changes) are optimised as thoroughly as large ones.
+        std::vector<double> g0;
+        const double f0 = batch(0, n_train, g0) + regularizer(rule, opt, theta, nullptr);
+        const double scale = std::isfinite(f0) && f0 > 0 ? 1.0 / f0 : 1.0;
         Objective f = [&](const std::vector<double>& th, std::vector<double>& grad) {
             theta = th;
             double l = batch(0, n_train, grad);
             l += regularizer(rule, opt, theta, grad.data());
-            return l;
+            for (auto& g : grad) g *= scale;
+            return l * scale;
         };
         auto cb = [&](int e, double l, const std::vector<double>& th) {
             evals = e;
             theta = th;
-            if (e == 1 || e % std::max(1, opt.log_interval) == 0) record(e, l);
+            if (e == 1 || e % std::max(1, opt.log_interval) == 0) record(e, l / scale);
         };
         const auto r = minimize_lbfgs(f, theta, opt.lbfgs_max_evaluations, opt.lbfgs_ftol_rel, cb);
         std::vector<double> g;

@@ -183,6 +183,10 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
         st.grid_noise = sw.numbers("noise", {st.oja.noise_scale}, Range::nonneg(), 1);
         st.grid_fraction = sw.numbers("observed_fraction", {st.oja.observed_fraction}, Range::open_closed(0, 1), 1);
     }
+    if (!oja && st.source == "simulated") {
+        st.ground_truths = sw.strings("ground_truths", {st.rule.ground_truth});
+        for (const auto& g : st.ground_truths) rules::parse_rule_string(g, true, sw.where("ground_truths"), sw.path("ground_truths"));
+    }
     if (!oja && st.source != "simulated") {
         st.compare_without = sw.strings("compare_without", {});
         if (!st.compare_without.empty()) {
@@ -360,6 +364,17 @@ void InferStudy::run(io::RunDir& dir, int threads) const
             nlohmann::json wd = nlohmann::json::array();
             for (int i = 0; i < 4; ++i) wd.push_back({{"term", t27.monomial(o[static_cast<std::size_t>(i)])}, {"weight", r0.weakest_direction[o[static_cast<std::size_t>(i)]]}});
             summary["least_determined_direction"] = wd;
+            summary["teacher_activity_mean"] = r0.y_mean;
+            summary["teacher_activity_std"] = r0.y_std;
+            if (!r0.collapsed_fit.empty()) {
+                nlohmann::json cj = nlohmann::json::array();
+                const char* names[9] = {"1", "w", "w^2", "x", "x*w", "x*w^2", "x^2", "x^2*w", "x^2*w^2"};
+                for (int i = 0; i < 9; ++i)
+                    cj.push_back({{"term", names[i]}, {"fitted", r0.collapsed_fit[static_cast<std::size_t>(i)]},
+                                  {"true", r0.collapsed_true[static_cast<std::size_t>(i)]}});
+                summary["rule_at_mean_activity"] = cj;
+                summary["rule_at_mean_activity_max_err"] = r0.collapsed_max_err;
+            }
         }
         if (pts.size() > 1) {
             std::vector<double> r2;
@@ -372,13 +387,16 @@ void InferStudy::run(io::RunDir& dir, int threads) const
     }
 
     if (source == "simulated") {
-        std::vector<BehaviourResult> res(static_cast<std::size_t>(seeds));
+        const std::size_t ng = ground_truths.size(), nsd = static_cast<std::size_t>(seeds);
+        std::vector<BehaviourResult> res(ng * nsd);
+        std::vector<std::vector<double>> truths;
+        for (const auto& g : ground_truths) truths.push_back(rules::parse_rule_string(g, true));
         Progress prog("infer behaviour", res.size());
         FitOptions fo = fit;
         fo.threads = res.size() > 1 ? 1 : threads;
         parallel_for(res.size(), threads, [&](std::size_t i) {
-            const std::uint64_t sd = seed + i;
-            res[i] = run_behaviour_sim(beh, *tea, ts, *stu, theta0(*stu, sd), fo, sd);
+            const std::uint64_t sd = seed + i % nsd;
+            res[i] = run_behaviour_sim(beh, *tea, truths[i / nsd], *stu, theta0(*stu, sd), fo, sd);
             prog.advance();
         });
         prog.done();
@@ -388,22 +406,31 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         io::write_npy(dir.file("weights_true.npy"), r0.w_true, {r0.w_true.size() / ns, ns});
         io::write_npy(dir.file("weights_fit.npy"), r0.w_fit, {r0.w_fit.size() / ns, ns});
         rules::TaylorRule t81(true);
-        io::CsvWriter sc(dir.file("seeds.csv"), {"seed", "status", "r2_weights", "r2_activity", "percent_deviance",
-                                                 "theta_xr", "top_term", "formula", "seconds"});
-        std::vector<double> r2w, pdev;
-        int xr_top = 0;
-        for (const auto& r : res) {
-            const bool taylor = stu->name() != "mlp";
-            const std::string top = top_term(*stu, r.theta_eff);
-            if (top == "X1Y0W0R1") ++xr_top;
-            r2w.push_back(agg_median ? r.r2_weights_median : r.r2_weights_mean);
-            pdev.push_back(agg_median ? r.pdev_median : r.pdev_mean);
-            double mx = 0;
-            for (double v : r.theta_eff) mx = std::max(mx, std::fabs(v));
-            sc.row({static_cast<long long>(r.seed), r.fit.status, r2w.back(),
-                    agg_median ? r.r2_activity_median : r.r2_activity_mean, pdev.back(),
-                    taylor ? r.theta_eff[t81.index(1, 0, 0, 1)] : std::nan(""), top,
-                    stu->formula(r.theta_eff.data(), 0.05 * mx), r.fit.seconds});
+        io::CsvWriter sc(dir.file("seeds.csv"), {"ground_truth", "seed", "status", "r2_weights", "r2_activity",
+                                                 "percent_deviance", "theta_xr", "top_term", "truth_top_term",
+                                                 "formula", "seconds"});
+        nlohmann::json per_rule = nlohmann::json::array();
+        for (std::size_t gi = 0; gi < ng; ++gi) {
+            std::vector<double> r2w, r2y, pdev;
+            int top_ok = 0;
+            const std::string truth_top = top_term(t81, truths[gi]);
+            for (std::size_t si = 0; si < nsd; ++si) {
+                const auto& r = res[gi * nsd + si];
+                const bool taylor = stu->name() != "mlp";
+                const std::string top = top_term(*stu, r.theta_eff);
+                if (top == truth_top) ++top_ok;
+                r2w.push_back(agg_median ? r.r2_weights_median : r.r2_weights_mean);
+                r2y.push_back(agg_median ? r.r2_activity_median : r.r2_activity_mean);
+                pdev.push_back(agg_median ? r.pdev_median : r.pdev_mean);
+                double mx = 0;
+                for (double v : r.theta_eff) mx = std::max(mx, std::fabs(v));
+                sc.row({ground_truths[gi], static_cast<long long>(r.seed), r.fit.status, r2w.back(), r2y.back(), pdev.back(),
+                        taylor ? r.theta_eff[t81.index(1, 0, 0, 1)] : std::nan(""), top, truth_top,
+                        stu->formula(r.theta_eff.data(), 0.05 * mx), r.fit.seconds});
+            }
+            per_rule.push_back({{"ground_truth", ground_truths[gi]}, {"seeds", nsd},
+                                {"r2_weights_median", jnum(median(r2w))}, {"r2_activity_median", jnum(median(r2y))},
+                                {"percent_deviance_median", jnum(median(pdev))}, {"leading_term_recovered", top_ok}});
         }
         nlohmann::json fitted = rule_json(*stu, r0.theta_eff);
         if (stu->name() != "mlp") fitted["rule_string"] = rules::format_rule_string(r0.theta_eff, true);
@@ -411,17 +438,12 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         summary["status"] = r0.fit.status;
         summary["fit_seconds"] = r0.fit.seconds;
         summary["mean_presentations_per_trial"] = r0.mean_trial_length;
-        summary["r2_weights_heldout"] = jnum(r2w[0]);
+        summary["r2_weights_heldout"] = jnum(agg_median ? r0.r2_weights_median : r0.r2_weights_mean);
         summary["r2_activity_heldout"] = jnum(agg_median ? r0.r2_activity_median : r0.r2_activity_mean);
-        summary["percent_deviance_heldout"] = jnum(pdev[0]);
+        summary["percent_deviance_heldout"] = jnum(agg_median ? r0.pdev_median : r0.pdev_mean);
         summary["aggregate_over_eval_trajectories"] = aggregate;
         if (stu->name() != "mlp") summary["theta_xr"] = r0.theta_eff[t81.index(1, 0, 0, 1)];
-        if (seeds > 1) {
-            summary["seeds"] = seeds;
-            summary["seeds_r2_weights_median"] = jnum(median(r2w));
-            summary["seeds_percent_deviance_median"] = jnum(median(pdev));
-            summary["seeds_xr_is_top_term"] = xr_top;
-        }
+        if (res.size() > 1) summary["rules"] = per_rule;
         return;
     }
 

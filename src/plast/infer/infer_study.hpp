@@ -46,6 +46,7 @@ struct InferStudy {
     FitOptions fit;
     std::uint64_t seed = 1;
     int seeds = 1;
+    std::vector<std::string> ground_truths; // behaviour/simulated: rules to recover (default: rule.ground_truth)
     std::vector<double> grid_noise, grid_fraction;
     std::vector<std::string> compare_without;
     std::vector<std::string> files;

@@ -79,6 +79,19 @@ void conditioning(const rules::DifferentiableRule& teacher, const std::vector<do
     const double lmin = std::max(es.eigenvalues()(0), 0.0), lmax = es.eigenvalues()(26);
     out.condition_number = lmin > 0 ? lmax / lmin : std::numeric_limits<double>::infinity();
     out.weakest_direction.assign(es.eigenvectors().col(0).data(), es.eigenvectors().col(0).data() + 27);
+    double sy = 0, syy = 0;
+    for (double y : rec.y) sy += y, syy += y * y;
+    out.y_mean = sy / static_cast<double>(rec.y.size());
+    out.y_std = std::sqrt(std::max(0.0, syy / static_cast<double>(rec.y.size()) - out.y_mean * out.y_mean));
+}
+
+std::vector<double> collapse(const std::vector<double>& th, double y)
+{
+    std::vector<double> c(9, 0.0);
+    for (int a = 0; a < 3; ++a)
+        for (int b = 0; b < 3; ++b)
+            for (int cc = 0; cc < 3; ++cc) c[static_cast<std::size_t>(3 * a + cc)] += th[static_cast<std::size_t>(9 * a + 3 * b + cc)] * std::pow(y, b);
+    return c;
 }
 
 } // namespace
@@ -136,6 +149,12 @@ OjaResult run_oja(const OjaSettings& s, const rules::DifferentiableRule& teacher
             const double e = std::fabs(out.theta_eff[p] - theta_star[p]);
             if (theta_star[p] != 0.0) out.max_err_truth_terms = std::max(out.max_err_truth_terms, e);
             else out.max_abs_other_terms = std::max(out.max_abs_other_terms, e);
+        }
+        if (theta_star.size() == 27) {
+            out.collapsed_fit = collapse(out.theta_eff, out.y_mean);
+            out.collapsed_true = collapse(theta_star, out.y_mean);
+            for (std::size_t i = 0; i < 9; ++i)
+                out.collapsed_max_err = std::max(out.collapsed_max_err, std::fabs(out.collapsed_fit[i] - out.collapsed_true[i]));
         }
     } else {
         out.max_err_truth_terms = out.max_abs_other_terms = std::numeric_limits<double>::quiet_NaN();
