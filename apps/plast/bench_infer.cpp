@@ -116,7 +116,7 @@ int bench_infer(const BenchOptions& opt)
         const auto w0 = infer::draw_weights(s.net.n_syn(), 0.01, 1, "student_w0");
         const auto th0 = infer::draw_weights(81, 1e-5, 1, "theta_init");
         auto loss = [&](std::size_t k, const std::vector<double>& th, double* g) {
-            rate::BehaviourRecord rec;
+            thread_local rate::BehaviourRecord rec;
             return rate::behaviour_loss(s.net, rule, th.data(), data[k], w0.data(), s.loss, g, rec);
         };
         t0 = clock::now();
@@ -189,7 +189,7 @@ int bench_infer(const BenchOptions& opt)
         for (int k = 0; k < n_traj; ++k) data.push_back(infer::make_oja_trajectory(s, rule, truth, 1, 0, static_cast<std::uint64_t>(k), obs));
         const auto th0 = infer::draw_weights(27, 1e-5, 1, "theta_init");
         auto loss = [&](std::size_t k, const std::vector<double>& th, double* g) {
-            rate::OjaRecord rec;
+            thread_local rate::OjaRecord rec;
             return rate::activity_loss(s.net, rule, th.data(), data[k], 0.5, g, rec);
         };
         const auto t0 = clock::now();

@@ -35,7 +35,7 @@ BehaviourResult run_behaviour_sim(const BehaviourSettings& s, const rules::Diffe
     out.mean_trial_length = s.num_train ? len_sum / s.num_train : 0;
     const auto w0 = draw_weights(s.net.n_syn(), s.w_init_scale, seed, "student_w0");
     TrajectoryLoss loss = [&](std::size_t k, const std::vector<double>& th, double* grad) {
-        rate::BehaviourRecord rec;
+        thread_local rate::BehaviourRecord rec; // scratch reused between calls (no reallocation)
         return rate::behaviour_loss(s.net, student, th.data(), train[k], w0.data(), s.loss, grad, rec);
     };
     out.fit = fit(loss, train.size(), student, theta0, fopt, on_log);
@@ -98,7 +98,7 @@ AnimalResult run_animal(const BehaviourSettings& s, const std::string& name, con
     }
     const auto w0 = draw_weights(s.net.n_syn(), s.w_init_scale, seed, "student_w0");
     TrajectoryLoss loss = [&](std::size_t k, const std::vector<double>& th, double* grad) {
-        rate::BehaviourRecord rec;
+        thread_local rate::BehaviourRecord rec;
         return rate::behaviour_loss(s.net, student, th.data(), train[k], w0.data(), s.loss, grad, rec);
     };
     out.fit = fit(loss, train.size(), student, theta0, fopt, on_log);

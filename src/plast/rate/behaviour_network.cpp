@@ -143,7 +143,7 @@ double behaviour_loss(const BehaviourNetwork& net, const rules::DifferentiableRu
     if (!std::isfinite(loss)) return std::numeric_limits<double>::quiet_NaN();
 
     const std::size_t npar = rule.n_params();
-    std::vector<double> wbar(ns, 0.0), ybar(np), dgy(np), dgw(np), gs(np), gth(npar, 0.0);
+    std::vector<double> wbar(ns, 0.0), ybar(np), gth(npar, 0.0);
     for (std::size_t t = T; t-- > 0;) {
         const double* W = rec.w.data() + t * ns;
         const std::size_t len = static_cast<std::size_t>(traj.len[t]);
@@ -155,12 +155,7 @@ double behaviour_loss(const BehaviourNetwork& net, const rules::DifferentiableRu
         std::fill(ybar.begin(), ybar.end(), 0.0);
         for (std::size_t i = 0; i < ni; ++i) {
             double* wb = wbar.data() + i * np;
-            rule.eval_row(xa[i], ya, W + i * np, r, np, theta, gs.data(), dgy.data(), dgw.data());
-            rule.accumulate_vjp(xa[i], ya, W + i * np, r, np, theta, wb, gth.data());
-            for (std::size_t j = 0; j < np; ++j) {
-                ybar[j] += net.eta * wb[j] * dgy[j];
-                wb[j] += net.eta * wb[j] * dgw[j];
-            }
+            rule.adjoint_row(xa[i], ya, W + i * np, r, np, theta, net.eta, wb, ybar.data(), gth.data());
         }
         // 2) every presentation of the trial: loss on its logit, and (accepted one) the rule's y
         for (std::size_t k = len; k-- > 0;) {

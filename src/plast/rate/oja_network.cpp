@@ -16,7 +16,10 @@ void simulate(const OjaNetwork& net, const rules::DifferentiableRule& rule, cons
     rec.y.resize(T * no);
     rec.finite = true;
     std::copy(w0, w0 + ns, rec.w.begin());
-    std::vector<double> u(no), g(no);
+    auto& u = rec.u;
+    auto& g = rec.g;
+    u.resize(no);
+    g.resize(no);
     for (std::size_t t = 0; t < T; ++t) {
         const double* W = rec.w.data() + t * ns;
         double* Wn = rec.w.data() + (t + 1) * ns;
@@ -66,7 +69,11 @@ double activity_loss(const OjaNetwork& net, const rules::DifferentiableRule& rul
 
     // Adjoint: wbar = dL/dW(t+1) on entry to step t, dL/dW(t) on exit.
     const std::size_t np = rule.n_params();
-    std::vector<double> wbar(ns, 0.0), ybar(no), dgy(no), dgw(no), gs(no), gth(np, 0.0);
+    auto& wbar = rec.wbar;
+    auto& ybar = rec.ybar;
+    wbar.assign(ns, 0.0);
+    ybar.assign(no, 0.0);
+    std::vector<double> gth(np, 0.0);
     for (std::size_t tt = T; tt-- > 0;) {
         const double* W = rec.w.data() + tt * ns;
         const double* xt = traj.x.data() + tt * ni;
@@ -76,12 +83,7 @@ double activity_loss(const OjaNetwork& net, const rules::DifferentiableRule& rul
         for (std::size_t j = 0; j < ni; ++j) {
             const double* row = W + j * no;
             double* wb = wbar.data() + j * no;
-            rule.eval_row(xt[j], y, row, 0.0, no, theta, gs.data(), dgy.data(), dgw.data());
-            rule.accumulate_vjp(xt[j], y, row, 0.0, no, theta, wb, gth.data());
-            for (std::size_t i = 0; i < no; ++i) {
-                ybar[i] += net.eta * wb[i] * dgy[i];
-                wb[i] += net.eta * wb[i] * dgw[i];
-            }
+            rule.adjoint_row(xt[j], y, row, 0.0, no, theta, net.eta, wb, ybar.data(), gth.data());
         }
         for (std::size_t i = 0; i < no; ++i) ybar[i] *= y[i] * (1.0 - y[i]); // now ubar
         for (std::size_t j = 0; j < ni; ++j) {

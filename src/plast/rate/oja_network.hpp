@@ -39,6 +39,7 @@ struct OjaTrajectory {
 struct OjaRecord {
     std::vector<double> w, y;
     bool finite = true; // false when the rule produced NaN/Inf (recorded as a result, not an error)
+    std::vector<double> wbar, ybar, u, g; // adjoint / forward scratch, kept to avoid reallocation
 };
 
 void simulate(const OjaNetwork& net, const rules::DifferentiableRule& rule, const double* theta, const double* x,

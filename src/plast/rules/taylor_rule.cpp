@@ -122,15 +122,26 @@ std::string TaylorRule::formula(const double* theta, double tol) const
     return s.empty() ? "0" : s;
 }
 
-void TaylorRule::eval_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
-                          double* g, double* dg_dy, double* dg_dw) const
+void DifferentiableRule::adjoint_row(double x, const double* y, const double* w, double r, std::size_t n,
+                                     const double* theta, double eta, double* wbar, double* ybar, double* grad) const
+{
+    std::vector<double> g(n), gy(n), gw(n);
+    eval_row(x, y, w, r, n, theta, g.data(), gy.data(), gw.data());
+    accumulate_vjp(x, y, w, r, n, theta, wbar, grad);
+    for (std::size_t k = 0; k < n; ++k) {
+        ybar[k] += eta * wbar[k] * gy[k];
+        wbar[k] += eta * wbar[k] * gw[k];
+    }
+}
+
+void TaylorRule::collapse(double x, double r, const double* theta, double* cc) const
 {
     double th[81];
     canonical(theta, th);
     // Collapse over the row constants x and r: c[b][c] = sum_{a,d} theta_abcd x^a r^d (9 coefficients).
     const double xp[3] = {1.0, x, x * x};
     const double rp[3] = {1.0, r, r * r};
-    double cc[9] = {};
+    for (int bc = 0; bc < 9; ++bc) cc[bc] = 0.0;
     for (int a = 0; a < 3; ++a)
         for (int bc = 0; bc < 9; ++bc) {
             if (with_reward_) {
@@ -140,36 +151,11 @@ void TaylorRule::eval_row(double x, const double* y, const double* w, double r, 
                 cc[bc] += xp[a] * th[9 * a + bc];
             }
         }
-    for (std::size_t k = 0; k < n; ++k) {
-        const double yk = y[k], wk = w[k];
-        // q_b(w) = c_b0 + c_b1 w + c_b2 w^2 and its w-derivative
-        const double q0 = cc[0] + wk * (cc[1] + wk * cc[2]);
-        const double q1 = cc[3] + wk * (cc[4] + wk * cc[5]);
-        const double q2 = cc[6] + wk * (cc[7] + wk * cc[8]);
-        g[k] = q0 + yk * (q1 + yk * q2);
-        if (dg_dy) dg_dy[k] = q1 + 2.0 * yk * q2;
-        if (dg_dw) {
-            const double d0 = cc[1] + 2.0 * wk * cc[2];
-            const double d1 = cc[4] + 2.0 * wk * cc[5];
-            const double d2 = cc[7] + 2.0 * wk * cc[8];
-            dg_dw[k] = d0 + yk * (d1 + yk * d2);
-        }
-    }
 }
 
-void TaylorRule::accumulate_vjp(double x, const double* y, const double* w, double r, std::size_t n, const double*,
-                                const double* lam, double* grad) const
+void TaylorRule::scatter_grad(double x, double r, const double* G, double* grad) const
 {
-    // G[b][c] = sum_k lam_k y_k^b w_k^c; then d/d theta_abcd = x^a r^d G[b][c] (times the mask).
-    double G[9] = {};
-    for (std::size_t k = 0; k < n; ++k) {
-        const double l = lam[k], yk = y[k], wk = w[k];
-        const double l0 = l, l1 = l * yk, l2 = l1 * yk;
-        const double w2 = wk * wk;
-        G[0] += l0, G[1] += l0 * wk, G[2] += l0 * w2;
-        G[3] += l1, G[4] += l1 * wk, G[5] += l1 * w2;
-        G[6] += l2, G[7] += l2 * wk, G[8] += l2 * w2;
-    }
+    // d/d theta_abcd = x^a r^d G[b][c] (times the mask)
     const double xp[3] = {1.0, x, x * x};
     const double rp[3] = {1.0, r, r * r};
     for (int a = 0; a < 3; ++a)
@@ -184,6 +170,100 @@ void TaylorRule::accumulate_vjp(double x, const double* y, const double* w, doub
                 grad[s] += mask_[s] * xp[a] * G[bc];
             }
         }
+}
+
+void TaylorRule::eval_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
+                          double* g, double* dg_dy, double* dg_dw) const
+{
+    double cc[9];
+    collapse(x, r, theta, cc);
+    for (std::size_t k = 0; k < n; ++k) {
+        const double yk = y[k], wk = w[k];
+        // q_b(w) = c_b0 + c_b1 w + c_b2 w^2
+        const double q0 = cc[0] + wk * (cc[1] + wk * cc[2]);
+        const double q1 = cc[3] + wk * (cc[4] + wk * cc[5]);
+        const double q2 = cc[6] + wk * (cc[7] + wk * cc[8]);
+        g[k] = q0 + yk * (q1 + yk * q2);
+    }
+    if (dg_dy)
+        for (std::size_t k = 0; k < n; ++k) {
+            const double yk = y[k], wk = w[k];
+            const double q1 = cc[3] + wk * (cc[4] + wk * cc[5]);
+            const double q2 = cc[6] + wk * (cc[7] + wk * cc[8]);
+            dg_dy[k] = q1 + 2.0 * yk * q2;
+        }
+    if (dg_dw)
+        for (std::size_t k = 0; k < n; ++k) {
+            const double yk = y[k], wk = w[k];
+            const double d0 = cc[1] + 2.0 * wk * cc[2];
+            const double d1 = cc[4] + 2.0 * wk * cc[5];
+            const double d2 = cc[7] + 2.0 * wk * cc[8];
+            dg_dw[k] = d0 + yk * (d1 + yk * d2);
+        }
+}
+
+// G[b][c] = sum_k lam_k y_k^b w_k^c, accumulated in two interleaved sets (even / odd k) to shorten the
+// dependency chains; the summation order is fixed, so results are reproducible.
+namespace {
+inline void accumulate_G(const double* y, const double* w, const double* lam, std::size_t n, double* out)
+{
+    double G0[9] = {}, G1[9] = {};
+    auto body = [&](std::size_t k, double* G) {
+        const double l = lam[k], yk = y[k], wk = w[k];
+        const double l1 = l * yk, l2 = l1 * yk, w2 = wk * wk;
+        G[0] += l, G[1] += l * wk, G[2] += l * w2;
+        G[3] += l1, G[4] += l1 * wk, G[5] += l1 * w2;
+        G[6] += l2, G[7] += l2 * wk, G[8] += l2 * w2;
+    };
+    std::size_t k = 0;
+    for (; k + 1 < n; k += 2) {
+        body(k, G0);
+        body(k + 1, G1);
+    }
+    if (k < n) body(k, G0);
+    for (int i = 0; i < 9; ++i) out[i] = G0[i] + G1[i];
+}
+} // namespace
+
+void TaylorRule::accumulate_vjp(double x, const double* y, const double* w, double r, std::size_t n, const double*,
+                                const double* lam, double* grad) const
+{
+    double G[9];
+    accumulate_G(y, w, lam, n, G);
+    scatter_grad(x, r, G, grad);
+}
+
+void TaylorRule::adjoint_row(double x, const double* __restrict y, const double* __restrict w, double r, std::size_t n,
+                             const double* theta, double eta, double* __restrict wbar, double* __restrict ybar,
+                             double* grad) const
+{
+    double cc[9];
+    collapse(x, r, theta, cc);
+    // One pass: G[b][c] += lam y^b w^c with lam = dL/dW' (before it is overwritten), then the partials.
+    // Even / odd k go to two accumulator sets (fixed order, reproducible; shorter dependency chains).
+    double G0[9] = {}, G1[9] = {};
+    auto body = [&](std::size_t k, double* G) {
+        const double yk = y[k], wk = w[k], l = wbar[k];
+        const double l1 = l * yk, l2 = l1 * yk, w2 = wk * wk;
+        G[0] += l, G[1] += l * wk, G[2] += l * w2;
+        G[3] += l1, G[4] += l1 * wk, G[5] += l1 * w2;
+        G[6] += l2, G[7] += l2 * wk, G[8] += l2 * w2;
+        const double q1 = cc[3] + wk * (cc[4] + wk * cc[5]);
+        const double q2 = cc[6] + wk * (cc[7] + wk * cc[8]);
+        const double d0 = cc[1] + 2.0 * wk * cc[2];
+        const double d1 = cc[4] + 2.0 * wk * cc[5];
+        const double d2 = cc[7] + 2.0 * wk * cc[8];
+        ybar[k] += eta * l * (q1 + 2.0 * yk * q2);
+        wbar[k] = l + eta * l * (d0 + yk * (d1 + yk * d2));
+    };
+    std::size_t k = 0;
+    for (; k + 1 < n; k += 2) {
+        body(k, G0);
+        body(k + 1, G1);
+    }
+    if (k < n) body(k, G0);
+    for (int i = 0; i < 9; ++i) G0[i] += G1[i];
+    scatter_grad(x, r, G0, grad);
 }
 
 } // namespace plast::rules

@@ -33,6 +33,8 @@ public:
                   double* g, double* dg_dy, double* dg_dw) const override;
     void accumulate_vjp(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
                         const double* lam, double* grad) const override;
+    void adjoint_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta, double eta,
+                     double* wbar, double* ybar, double* grad) const override;
     bool uses_reward() const override { return with_reward_; }
     std::vector<double> param_mask() const override { return mask_; }
     bool regularised() const override { return true; }
@@ -50,6 +52,9 @@ public:
 private:
     // Canonical-order coefficients with the mask applied (and the legacy permutation undone).
     void canonical(const double* theta, double* out) const;
+    // c[b*3+c] = sum_{a,d} theta_abcd x^a r^d (masked, canonical)
+    void collapse(double x, double r, const double* theta, double* cc) const;
+    void scatter_grad(double x, double r, const double* G, double* grad) const;
     std::size_t storage_index(std::size_t canonical_k) const;
     bool with_reward_;
     bool legacy_;
