@@ -303,6 +303,11 @@ void InferStudy::run(io::RunDir& dir, int threads) const
     if (!rule.ground_truth.empty()) {
         summary["ground_truth"] = rule.ground_truth;
         summary["ground_truth_formula"] = tea->formula(ts.data());
+        const auto* tt = static_cast<const rules::TaylorRule*>(tea.get());
+        nlohmann::json gt = nlohmann::json::array();
+        for (std::size_t k = 0; k < ts.size(); ++k)
+            if (ts[k] != 0.0) gt.push_back({{"column", tt->column_name(k)}, {"term", tt->term_name(k)}, {"value", ts[k]}});
+        summary["ground_truth_terms"] = gt;
     }
     summary["optimizer"] = fit.optimizer;
     const bool agg_median = aggregate == "median";

@@ -135,8 +135,10 @@ OjaResult run_oja(const OjaSettings& s, const rules::DifferentiableRule& teacher
             out.kept_synapses = std::min(keep_synapses, ns);
             for (std::size_t t = 0; t <= T; ++t)
                 for (std::size_t q = 0; q < out.kept_synapses; ++q) {
-                    out.w_true.push_back(rt.w[t * ns + q]);
-                    out.w_fit.push_back(rf.w[t * ns + q]);
+                    // evenly spread over the weight matrix (different pre- and postsynaptic neurons)
+                    const std::size_t idx = q * (ns / out.kept_synapses) + q % std::max<std::size_t>(1, s.net.n_out);
+                    out.w_true.push_back(rt.w[t * ns + idx % ns]);
+                    out.w_fit.push_back(rf.w[t * ns + idx % ns]);
                 }
         }
     }
