@@ -98,7 +98,11 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
         if (st.source == "files") {
             st.files = d.strings("files", {});
             if (st.files.empty()) d.fail("files", "no data files given", "list of .mat or .csv files, one per animal");
-            for (auto& f : st.files) f = resolve_path(cfg, f);
+            for (auto& f : st.files) {
+                f = resolve_path(cfg, f);
+                if (!std::filesystem::exists(f))
+                    d.fail("files", "data file '" + f + "' does not exist", "existing .mat or .csv files (relative to the config file or the working directory)");
+            }
         } else {
             st.generate_animals = static_cast<int>(d.integer("animals", 4, 1, 1000));
         }
