@@ -19,6 +19,10 @@ def _f(v):
         return math.nan
 
 
+def _fmt(v):
+    return "n/a (diverged)" if v is None else f"{v:.3g}"
+
+
 def _theta_figures(run_dir, summary, out):
     path = run_dir / "theta.csv"
     if not path.exists():
@@ -188,7 +192,7 @@ def key_numbers(run_dir, run):
     if "rules" in s:
         for r in s["rules"]:
             out.append((f"{r['ground_truth']}: median R² weights / %dev / leading term recovered",
-                        f"{r['r2_weights_median']:.3f} / {r['percent_deviance_median']:.1f} / "
+                        f"{_fmt(r.get('r2_weights_median'))} / {_fmt(r.get('percent_deviance_median'))} / "
                         f"{r['leading_term_recovered']} of {r['seeds']}"))
     if "models" in s:
         for name, m in s["models"].items():

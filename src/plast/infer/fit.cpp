@@ -92,7 +92,6 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
         for (int epoch = 0; epoch <= opt.epochs; ++epoch) {
             double sum = 0.0;
             std::size_t nb = 0;
-            bool finite = true;
             for (std::size_t first = 0; first < n_train; first += bs) {
                 const std::size_t n = std::min(bs, n_train - first);
                 double l = batch(first, n, grad);
@@ -100,14 +99,16 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
                 bool gfin = std::isfinite(l);
                 for (double g : grad) gfin = gfin && std::isfinite(g);
                 if (!gfin) {
-                    finite = false;
-                    break;
+                    // The current rule blows up on this batch: skip the step (theta unchanged) and go on;
+                    // a whole epoch without a finite step ends the fit as "diverged".
+                    ++res.skipped_steps;
+                    continue;
                 }
                 adam.step(theta, grad);
                 sum += l;
                 ++nb;
             }
-            if (!finite) {
+            if (nb == 0) {
                 res.status = "diverged";
                 record(epoch, std::nan(""));
                 break;

@@ -7,7 +7,8 @@
 // inclusive. Gradients of a batch are computed in parallel into per-trajectory slots and summed in
 // trajectory order, so results do not depend on the thread count.
 // L-BFGS (NLopt): full-batch mean loss, deterministic; one "epoch" in the log = one objective evaluation.
-// Non-finite losses stop Adam and mark the fit "diverged" (a result, not an error).
+// A batch whose loss or gradient is not finite (the rule blows up) is skipped and counted; an epoch with no
+// finite batch ends the fit as "diverged" (a result, not an error).
 #include "plast/rules/differentiable_rule.hpp"
 
 #include <functional>
@@ -44,6 +45,7 @@ struct FitResult {
     std::string status = "converged"; // "converged", "diverged" (non-finite loss), or the L-BFGS stop reason
     double seconds = 0.0;
     long gradient_evaluations = 0;    // trajectory loss+gradient evaluations
+    long skipped_steps = 0;           // Adam steps skipped because the loss or gradient was not finite
 };
 
 // Regulariser value; adds its gradient to grad when non-null.

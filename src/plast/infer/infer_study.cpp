@@ -445,6 +445,7 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         if (stu->name() != "mlp") fitted["rule_string"] = rules::format_rule_string(r0.theta_eff, true);
         summary["fitted_rule"] = fitted;
         summary["status"] = r0.fit.status;
+        summary["skipped_steps"] = r0.fit.skipped_steps;
         summary["fit_seconds"] = r0.fit.seconds;
         summary["mean_presentations_per_trial"] = r0.mean_trial_length;
         summary["r2_weights_heldout"] = jnum(agg_median ? r0.r2_weights_median : r0.r2_weights_mean);
