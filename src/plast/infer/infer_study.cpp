@@ -105,6 +105,7 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
             }
         } else {
             st.generate_animals = static_cast<int>(d.integer("animals", 4, 1, 1000));
+            st.generate_only = d.flag("generate_only", false);
         }
         st.samples = static_cast<int>(d.integer("samples", 20, 1, 10000));
         st.cutoff = d.number("trajectory_cutoff", 0.8, Range::open_closed(0, 1));
@@ -470,6 +471,9 @@ void InferStudy::run(io::RunDir& dir, int threads) const
             write_animal_csv(base + ".csv", c);
             animals.push_back(read_animal(base + ".mat"));
         }
+        summary["generated_animals"] = generate_animals;
+        summary["data_dir"] = dir.file("data");
+        if (generate_only) return;
     } else {
         for (const auto& f : files) animals.push_back(read_animal(f));
     }

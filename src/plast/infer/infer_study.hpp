@@ -51,6 +51,7 @@ struct InferStudy {
     std::vector<std::string> compare_without;
     std::vector<std::string> files;
     int samples = 20, generate_animals = 4;
+    bool generate_only = false; // source = generate: write the synthetic animals and stop
     double cutoff = 0.8;
     bool continue_test = false;
     std::string aggregate = "median";
