@@ -20,23 +20,25 @@ void simulate(const OjaNetwork& net, const rules::DifferentiableRule& rule, cons
     auto& g = rec.g;
     u.resize(no);
     g.resize(no);
+    double* __restrict uu = u.data();
+    double* __restrict gg = g.data();
     for (std::size_t t = 0; t < T; ++t) {
-        const double* W = rec.w.data() + t * ns;
-        double* Wn = rec.w.data() + (t + 1) * ns;
+        const double* __restrict W = rec.w.data() + t * ns;
+        double* __restrict Wn = rec.w.data() + (t + 1) * ns;
         const double* xt = x + t * ni;
-        double* y = rec.y.data() + t * no;
-        std::fill(u.begin(), u.end(), 0.0);
+        double* __restrict y = rec.y.data() + t * no;
+        for (std::size_t i = 0; i < no; ++i) uu[i] = 0.0;
         for (std::size_t j = 0; j < ni; ++j) {
             const double xj = xt[j];
-            const double* row = W + j * no;
-            for (std::size_t i = 0; i < no; ++i) u[i] += row[i] * xj;
+            const double* __restrict row = W + j * no;
+            for (std::size_t i = 0; i < no; ++i) uu[i] += row[i] * xj;
         }
-        for (std::size_t i = 0; i < no; ++i) y[i] = sigmoid(u[i]);
+        for (std::size_t i = 0; i < no; ++i) y[i] = sigmoid(uu[i]);
         for (std::size_t j = 0; j < ni; ++j) {
-            const double* row = W + j * no;
-            rule.eval_row(xt[j], y, row, 0.0, no, theta, g.data(), nullptr, nullptr);
-            double* nrow = Wn + j * no;
-            for (std::size_t i = 0; i < no; ++i) nrow[i] = row[i] + net.eta * g[i];
+            const double* __restrict row = W + j * no;
+            rule.eval_row(xt[j], y, row, 0.0, no, theta, gg, nullptr, nullptr);
+            double* __restrict nrow = Wn + j * no;
+            for (std::size_t i = 0; i < no; ++i) nrow[i] = row[i] + net.eta * gg[i];
         }
     }
     for (double v : rec.w)

@@ -137,8 +137,9 @@ void TaylorRule::scatter_grad(double x, double r, const double* G, double* grad)
         }
 }
 
-void TaylorRule::eval_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
-                          double* g, double* dg_dy, double* dg_dw) const
+void TaylorRule::eval_row(double x, const double* __restrict y, const double* __restrict w, double r, std::size_t n,
+                          const double* theta, double* __restrict g, double* __restrict dg_dy,
+                          double* __restrict dg_dw) const
 {
     double cc[9];
     collapse(x, r, theta, cc);
@@ -170,23 +171,28 @@ void TaylorRule::eval_row(double x, const double* y, const double* w, double r, 
 // G[b][c] = sum_k lam_k y_k^b w_k^c, accumulated in two interleaved sets (even / odd k) to shorten the
 // dependency chains; the summation order is fixed, so results are reproducible.
 namespace {
-inline void accumulate_G(const double* y, const double* w, const double* lam, std::size_t n, double* out)
+inline void accumulate_G(const double* __restrict y, const double* __restrict w, const double* __restrict lam,
+                         std::size_t n, double* out)
 {
-    double G0[9] = {}, G1[9] = {};
-    auto body = [&](std::size_t k, double* G) {
+    // lane v accumulates k = v (mod 2); the two lanes sit in one SSE2 register per sum
+    alignas(16) double G[9][2] = {};
+    std::size_t k = 0;
+    for (; k + 1 < n; k += 2)
+        for (std::size_t v = 0; v < 2; ++v) {
+            const double l = lam[k + v], yk = y[k + v], wk = w[k + v];
+            const double l1 = l * yk, l2 = l1 * yk, w2 = wk * wk;
+            G[0][v] += l, G[1][v] += l * wk, G[2][v] += l * w2;
+            G[3][v] += l1, G[4][v] += l1 * wk, G[5][v] += l1 * w2;
+            G[6][v] += l2, G[7][v] += l2 * wk, G[8][v] += l2 * w2;
+        }
+    if (k < n) {
         const double l = lam[k], yk = y[k], wk = w[k];
         const double l1 = l * yk, l2 = l1 * yk, w2 = wk * wk;
-        G[0] += l, G[1] += l * wk, G[2] += l * w2;
-        G[3] += l1, G[4] += l1 * wk, G[5] += l1 * w2;
-        G[6] += l2, G[7] += l2 * wk, G[8] += l2 * w2;
-    };
-    std::size_t k = 0;
-    for (; k + 1 < n; k += 2) {
-        body(k, G0);
-        body(k + 1, G1);
+        G[0][0] += l, G[1][0] += l * wk, G[2][0] += l * w2;
+        G[3][0] += l1, G[4][0] += l1 * wk, G[5][0] += l1 * w2;
+        G[6][0] += l2, G[7][0] += l2 * wk, G[8][0] += l2 * w2;
     }
-    if (k < n) body(k, G0);
-    for (int i = 0; i < 9; ++i) out[i] = G0[i] + G1[i];
+    for (int i = 0; i < 9; ++i) out[i] = G[i][0] + G[i][1];
 }
 } // namespace
 
@@ -202,17 +208,14 @@ void TaylorRule::adjoint_row(double x, const double* __restrict y, const double*
                              const double* theta, double eta, double* __restrict wbar, double* __restrict ybar,
                              double* grad) const
 {
-    double cc[9];
+    double cc[9], G[9];
     collapse(x, r, theta, cc);
-    // One pass: G[b][c] += lam y^b w^c with lam = dL/dW' (before it is overwritten), then the partials.
-    // Even / odd k go to two accumulator sets (fixed order, reproducible; shorter dependency chains).
-    double G0[9] = {}, G1[9] = {};
-    auto body = [&](std::size_t k, double* G) {
+    // Pass 1 (scalar reduction, fixed order): G[b][c] = sum_k lam_k y^b w^c with lam = dL/dW'.
+    accumulate_G(y, w, wbar, n, G);
+    scatter_grad(x, r, G, grad);
+    // Pass 2 (vectorised): the partials dg/dy, dg/dw.
+    for (std::size_t k = 0; k < n; ++k) {
         const double yk = y[k], wk = w[k], l = wbar[k];
-        const double l1 = l * yk, l2 = l1 * yk, w2 = wk * wk;
-        G[0] += l, G[1] += l * wk, G[2] += l * w2;
-        G[3] += l1, G[4] += l1 * wk, G[5] += l1 * w2;
-        G[6] += l2, G[7] += l2 * wk, G[8] += l2 * w2;
         const double q1 = cc[3] + wk * (cc[4] + wk * cc[5]);
         const double q2 = cc[6] + wk * (cc[7] + wk * cc[8]);
         const double d0 = cc[1] + 2.0 * wk * cc[2];
@@ -220,15 +223,7 @@ void TaylorRule::adjoint_row(double x, const double* __restrict y, const double*
         const double d2 = cc[7] + 2.0 * wk * cc[8];
         ybar[k] += eta * l * (q1 + 2.0 * yk * q2);
         wbar[k] = l + eta * l * (d0 + yk * (d1 + yk * d2));
-    };
-    std::size_t k = 0;
-    for (; k + 1 < n; k += 2) {
-        body(k, G0);
-        body(k + 1, G1);
     }
-    if (k < n) body(k, G0);
-    for (int i = 0; i < 9; ++i) G0[i] += G1[i];
-    scatter_grad(x, r, G0, grad);
 }
 
 } // namespace plast::rules
