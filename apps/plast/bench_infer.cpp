@@ -56,11 +56,14 @@ TorchRun run_torch(const std::string& dir, const std::string& cas, int epochs)
     }
     std::string out;
     char buf[4096];
-    while (fgets(buf, sizeof buf, p)) out += buf;
+    while (fgets(buf, sizeof buf, p))
+        out += buf;
     const int rc = pclose(p);
     const auto pos = out.rfind("{\"case\"");
     if (rc != 0 || pos == std::string::npos) {
-        t.message = out.find("No module named 'torch'") != std::string::npos ? "PyTorch not available" : "reference failed: " + out.substr(0, 400);
+        t.message = out.find("No module named 'torch'") != std::string::npos
+                        ? "PyTorch not available"
+                        : "reference failed: " + out.substr(0, 400);
         return t;
     }
     const auto j = nlohmann::json::parse(out.substr(pos));
@@ -75,7 +78,8 @@ double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b)
 {
     if (a.size() != b.size()) return std::numeric_limits<double>::quiet_NaN();
     double m = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
+    for (std::size_t i = 0; i < a.size(); ++i)
+        m = std::max(m, std::fabs(a[i] - b[i]));
     return m;
 }
 
@@ -111,7 +115,9 @@ int bench_infer(const BenchOptions& opt)
         auto t0 = clock::now();
         std::vector<rate::BehaviourTrajectory> data;
         for (int k = 0; k < n_traj; ++k)
-            data.push_back(rate::generate_behaviour(s.task, s.net, rule, truth.data(), 0.01, 1, 0, static_cast<std::uint64_t>(k)).data);
+            data.push_back(
+                rate::generate_behaviour(s.task, s.net, rule, truth.data(), 0.01, 1, 0, static_cast<std::uint64_t>(k))
+                    .data);
         const double gen_s = std::chrono::duration<double>(clock::now() - t0).count();
         const auto w0 = infer::draw_weights(s.net.n_syn(), 0.01, 1, "student_w0");
         const auto th0 = infer::draw_weights(81, 1e-5, 1, "theta_init");
@@ -126,7 +132,8 @@ int bench_infer(const BenchOptions& opt)
         const auto th_short = adam_passes(loss, data.size(), rule, th0, torch_passes, 1e-3, 1e-2);
         // export for PyTorch: padded to the global maximum presentation count
         int L = 0;
-        for (auto& d : data) L = std::max(L, d.max_len);
+        for (auto& d : data)
+            L = std::max(L, d.max_len);
         const std::size_t T = 240, Ls = static_cast<std::size_t>(L);
         std::vector<double> x(n_traj * T * Ls * 2, 0.0), dec(n_traj * T * Ls, 0.0), rew(n_traj * T), er(n_traj * T),
             lens(n_traj * T), maxlen(n_traj);
@@ -156,14 +163,18 @@ int bench_infer(const BenchOptions& opt)
         io::write_npy(bd + "/w0.npy", w0, {2, 10});
         io::write_npy(bd + "/theta0.npy", th0);
         const auto tr = run_torch(bd, "behaviour", torch_passes);
-        std::printf("infer/behaviour: 20 trajectories x 240 trials, 81 coefficients, %d passes (250 epochs), 1 thread\n", passes);
+        std::printf(
+            "infer/behaviour: 20 trajectories x 240 trials, 81 coefficients, %d passes (250 epochs), 1 thread\n",
+            passes);
         std::printf("  plast  : %.3f s fit (%.3f s per pass; data generation %.3f s)\n", fit_s, fit_s / passes, gen_s);
-        nlohmann::json j = {{"workload", "20 x 240 trials, 81 coefficients, 251 passes"}, {"plast_seconds", fit_s},
-                            {"plast_seconds_per_pass", fit_s / passes}, {"theta_xr", th_full[28]}};
+        nlohmann::json j = {{"workload", "20 x 240 trials, 81 coefficients, 251 passes"},
+                            {"plast_seconds", fit_s},
+                            {"plast_seconds_per_pass", fit_s / passes},
+                            {"theta_xr", th_full[28]}};
         if (tr.ok) {
             const double per = tr.seconds / tr.epochs;
-            std::printf("  PyTorch: %.3f s for %d passes = %.3f s per pass -> %.1f s extrapolated to %d passes\n", tr.seconds,
-                        tr.epochs, per, per * passes, passes);
+            std::printf("  PyTorch: %.3f s for %d passes = %.3f s per pass -> %.1f s extrapolated to %d passes\n",
+                        tr.seconds, tr.epochs, per, per * passes, passes);
             std::printf("  speed-up: %.1fx; parity after %d passes: max |theta_plast - theta_torch| = %.2e\n",
                         per / (fit_s / passes), tr.epochs, max_abs_diff(th_short, tr.theta));
             j["torch_seconds_per_pass"] = per;
@@ -186,7 +197,8 @@ int bench_infer(const BenchOptions& opt)
         const int n_traj = 50, epochs = std::max(1, static_cast<int>(std::lround(opt.scale)));
         const auto obs = infer::observed_neurons(1000, 1.0, 1);
         std::vector<rate::OjaTrajectory> data;
-        for (int k = 0; k < n_traj; ++k) data.push_back(infer::make_oja_trajectory(s, rule, truth, 1, 0, static_cast<std::uint64_t>(k), obs));
+        for (int k = 0; k < n_traj; ++k)
+            data.push_back(infer::make_oja_trajectory(s, rule, truth, 1, 0, static_cast<std::uint64_t>(k), obs));
         const auto th0 = infer::draw_weights(27, 1e-5, 1, "theta_init");
         auto loss = [&](std::size_t k, const std::vector<double>& th, double* g) {
             thread_local rate::OjaRecord rec;
@@ -208,10 +220,15 @@ int bench_infer(const BenchOptions& opt)
         io::write_npy(od + "/activity.npy", act, {static_cast<std::size_t>(n_traj), 50, 1000});
         io::write_npy(od + "/theta0.npy", th0);
         const auto tr = run_torch(od, "oja", epochs);
-        std::printf("infer/oja: 100 x 1000 neurons, T = 50, 50 trajectories per epoch, 27 coefficients, %d epoch(s), 1 thread\n", epochs);
-        std::printf("  plast  : %.3f s (%.3f s per epoch -> %.1f s for 250 epochs)\n", fit_s, fit_s / epochs, 250 * fit_s / epochs);
-        nlohmann::json j = {{"workload", "100 x 1000, T = 50, 50 trajectories per epoch"}, {"epochs", epochs},
-                            {"plast_seconds", fit_s}, {"plast_seconds_per_epoch", fit_s / epochs}};
+        std::printf("infer/oja: 100 x 1000 neurons, T = 50, 50 trajectories per epoch, 27 coefficients, %d epoch(s), 1 "
+                    "thread\n",
+                    epochs);
+        std::printf("  plast  : %.3f s (%.3f s per epoch -> %.1f s for 250 epochs)\n", fit_s, fit_s / epochs,
+                    250 * fit_s / epochs);
+        nlohmann::json j = {{"workload", "100 x 1000, T = 50, 50 trajectories per epoch"},
+                            {"epochs", epochs},
+                            {"plast_seconds", fit_s},
+                            {"plast_seconds_per_epoch", fit_s / epochs}};
         if (tr.ok) {
             const double per = tr.seconds / tr.epochs;
             std::printf("  PyTorch: %.3f s for %d epoch(s) = %.3f s per epoch\n", tr.seconds, tr.epochs, per);
@@ -232,6 +249,7 @@ int bench_infer(const BenchOptions& opt)
 
 } // namespace
 
-PLAST_BENCHMARK("infer", "gradient inference: default behavioural fit and Oja at paper scale, vs PyTorch (CPU)", bench_infer);
+PLAST_BENCHMARK("infer", "gradient inference: default behavioural fit and Oja at paper scale, vs PyTorch (CPU)",
+                bench_infer);
 
 } // namespace plast::app

@@ -16,7 +16,8 @@ TEST(InferFit, RegulariserGradientsMatchFiniteDifferences)
 {
     rules::TaylorRule rule(false, rules::mask_from_terms({"X1Y1", "Y2W1", "X"}, false));
     std::vector<double> th(27);
-    for (std::size_t k = 0; k < 27; ++k) th[k] = 0.1 * std::sin(3.0 * static_cast<double>(k) + 1.0); // no zeros: L1 is smooth there
+    for (std::size_t k = 0; k < 27; ++k)
+        th[k] = 0.1 * std::sin(3.0 * static_cast<double>(k) + 1.0); // no zeros: L1 is smooth there
     for (const char* type : {"l1", "l2"}) {
         infer::FitOptions o;
         o.regularization = type;
@@ -28,7 +29,8 @@ TEST(InferFit, RegulariserGradientsMatchFiniteDifferences)
             auto p = th, q = th;
             p[k] += 1e-6;
             q[k] -= 1e-6;
-            const double fd = (infer::regularizer(rule, o, p, nullptr) - infer::regularizer(rule, o, q, nullptr)) / 2e-6;
+            const double fd =
+                (infer::regularizer(rule, o, p, nullptr) - infer::regularizer(rule, o, q, nullptr)) / 2e-6;
             EXPECT_NEAR(g[k], fd, 1e-8) << type << " " << k;
             if (m[k] == 0.0) EXPECT_EQ(g[k], 0.0); // masked terms are neither penalised nor moved
         }
@@ -46,7 +48,8 @@ TEST(InferFit, ResultsDoNotDependOnThreadCount)
     s.input_std = 1.0;
     std::vector<rate::OjaTrajectory> data;
     const auto obs = infer::observed_neurons(3, 1.0, 1);
-    for (int k = 0; k < 4; ++k) data.push_back(infer::make_oja_trajectory(s, rule, oja, 1, 0, static_cast<std::uint64_t>(k), obs));
+    for (int k = 0; k < 4; ++k)
+        data.push_back(infer::make_oja_trajectory(s, rule, oja, 1, 0, static_cast<std::uint64_t>(k), obs));
     infer::TrajectoryLoss loss = [&](std::size_t k, const std::vector<double>& th, double* g) {
         rate::OjaRecord rec;
         return rate::activity_loss(s.net, rule, th.data(), data[k], 0.5, g, rec);

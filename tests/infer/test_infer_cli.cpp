@@ -21,7 +21,8 @@ Out run(const std::string& args)
     FILE* p = popen(cmd.c_str(), "r");
     std::string text;
     char buf[4096];
-    while (fgets(buf, sizeof buf, p)) text += buf;
+    while (fgets(buf, sizeof buf, p))
+        text += buf;
     const int st = pclose(p);
     return {WEXITSTATUS(st), text};
 }

@@ -54,9 +54,11 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
         double l = 0.0;
         for (std::size_t b = 0; b < n; ++b) {
             l += slot_loss[b];
-            for (std::size_t p = 0; p < np; ++p) grad[p] += slots[b][p];
+            for (std::size_t p = 0; p < np; ++p)
+                grad[p] += slots[b][p];
         }
-        for (auto& g : grad) g /= static_cast<double>(n);
+        for (auto& g : grad)
+            g /= static_cast<double>(n);
         return l / static_cast<double>(n);
     };
 
@@ -71,7 +73,8 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
             theta = th;
             double l = batch(0, n_train, grad);
             l += regularizer(rule, opt, theta, grad.data());
-            for (auto& g : grad) g *= scale;
+            for (auto& g : grad)
+                g *= scale;
             return l * scale;
         };
         auto cb = [&](int e, double l, const std::vector<double>& th) {
@@ -87,7 +90,8 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
         res.status = std::isfinite(l) ? r.status : "diverged";
     } else {
         Adam adam(np, opt.learning_rate);
-        const std::size_t bs = opt.batch_size <= 0 ? n_train : std::min<std::size_t>(static_cast<std::size_t>(opt.batch_size), n_train);
+        const std::size_t bs =
+            opt.batch_size <= 0 ? n_train : std::min<std::size_t>(static_cast<std::size_t>(opt.batch_size), n_train);
         std::vector<double> grad;
         for (int epoch = 0; epoch <= opt.epochs; ++epoch) {
             double sum = 0.0;
@@ -97,7 +101,8 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
                 double l = batch(first, n, grad);
                 l += regularizer(rule, opt, theta, grad.data());
                 bool gfin = std::isfinite(l);
-                for (double g : grad) gfin = gfin && std::isfinite(g);
+                for (double g : grad)
+                    gfin = gfin && std::isfinite(g);
                 if (!gfin) {
                     // The current rule blows up on this batch: skip the step (theta unchanged) and go on;
                     // a whole epoch without a finite step ends the fit as "diverged".
@@ -113,7 +118,8 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
                 record(epoch, std::nan(""));
                 break;
             }
-            if (epoch % std::max(1, opt.log_interval) == 0 || epoch == opt.epochs) record(epoch, sum / static_cast<double>(nb));
+            if (epoch % std::max(1, opt.log_interval) == 0 || epoch == opt.epochs)
+                record(epoch, sum / static_cast<double>(nb));
         }
     }
     res.theta = theta;

@@ -27,8 +27,8 @@ class RunDir;
 namespace plast::infer {
 
 struct RuleSpec {
-    std::string family = "taylor"; // taylor | mlp
-    std::string ground_truth;      // rule string
+    std::string family = "taylor";  // taylor | mlp
+    std::string ground_truth;       // rule string
     std::vector<std::string> terms; // mask (empty = all)
     std::string init = "random";
     double init_scale = 1e-5;
@@ -38,7 +38,7 @@ struct RuleSpec {
 };
 
 struct InferStudy {
-    std::string kind = "behaviour"; // oja | behaviour
+    std::string kind = "behaviour";   // oja | behaviour
     std::string source = "simulated"; // simulated | files | generate
     OjaSettings oja;
     BehaviourSettings beh;

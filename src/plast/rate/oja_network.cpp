@@ -5,7 +5,10 @@
 
 namespace plast::rate {
 
-static inline double sigmoid(double u) { return 1.0 / (1.0 + std::exp(-u)); }
+static inline double sigmoid(double u)
+{
+    return 1.0 / (1.0 + std::exp(-u));
+}
 
 void simulate(const OjaNetwork& net, const rules::DifferentiableRule& rule, const double* theta, const double* x,
               const double* w0, int steps, OjaRecord& rec)
@@ -27,18 +30,22 @@ void simulate(const OjaNetwork& net, const rules::DifferentiableRule& rule, cons
         double* __restrict Wn = rec.w.data() + (t + 1) * ns;
         const double* xt = x + t * ni;
         double* __restrict y = rec.y.data() + t * no;
-        for (std::size_t i = 0; i < no; ++i) uu[i] = 0.0;
+        for (std::size_t i = 0; i < no; ++i)
+            uu[i] = 0.0;
         for (std::size_t j = 0; j < ni; ++j) {
             const double xj = xt[j];
             const double* __restrict row = W + j * no;
-            for (std::size_t i = 0; i < no; ++i) uu[i] += row[i] * xj;
+            for (std::size_t i = 0; i < no; ++i)
+                uu[i] += row[i] * xj;
         }
-        for (std::size_t i = 0; i < no; ++i) y[i] = sigmoid(uu[i]);
+        for (std::size_t i = 0; i < no; ++i)
+            y[i] = sigmoid(uu[i]);
         for (std::size_t j = 0; j < ni; ++j) {
             const double* __restrict row = W + j * no;
             rule.eval_row(xt[j], y, row, 0.0, no, theta, gg, nullptr, nullptr);
             double* __restrict nrow = Wn + j * no;
-            for (std::size_t i = 0; i < no; ++i) nrow[i] = row[i] + net.eta * gg[i];
+            for (std::size_t i = 0; i < no; ++i)
+                nrow[i] = row[i] + net.eta * gg[i];
         }
     }
     for (double v : rec.w)
@@ -55,7 +62,8 @@ double activity_loss(const OjaNetwork& net, const rules::DifferentiableRule& rul
                       ns = net.n_syn(), T = static_cast<std::size_t>(traj.steps);
     simulate(net, rule, theta, traj.x.data(), traj.w0.data(), traj.steps, rec);
     std::size_t n_obs = 0;
-    for (auto o : traj.observed) n_obs += o ? 1 : 0;
+    for (auto o : traj.observed)
+        n_obs += o ? 1 : 0;
     if (n_obs == 0 || T == 0) return 0.0;
     const double scale = factor / static_cast<double>(n_obs * T);
     double loss = 0.0;
@@ -87,14 +95,17 @@ double activity_loss(const OjaNetwork& net, const rules::DifferentiableRule& rul
             double* wb = wbar.data() + j * no;
             rule.adjoint_row(xt[j], y, row, 0.0, no, theta, net.eta, wb, ybar.data(), gth.data());
         }
-        for (std::size_t i = 0; i < no; ++i) ybar[i] *= y[i] * (1.0 - y[i]); // now ubar
+        for (std::size_t i = 0; i < no; ++i)
+            ybar[i] *= y[i] * (1.0 - y[i]); // now ubar
         for (std::size_t j = 0; j < ni; ++j) {
             double* wb = wbar.data() + j * no;
             const double xj = xt[j];
-            for (std::size_t i = 0; i < no; ++i) wb[i] += ybar[i] * xj;
+            for (std::size_t i = 0; i < no; ++i)
+                wb[i] += ybar[i] * xj;
         }
     }
-    for (std::size_t p = 0; p < np; ++p) grad[p] += net.eta * gth[p];
+    for (std::size_t p = 0; p < np; ++p)
+        grad[p] += net.eta * gth[p];
     return loss;
 }
 

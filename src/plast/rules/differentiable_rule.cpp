@@ -6,7 +6,8 @@ std::vector<double> DifferentiableRule::effective(const std::vector<double>& the
 {
     auto m = param_mask();
     std::vector<double> out(theta.size());
-    for (std::size_t i = 0; i < theta.size(); ++i) out[i] = theta[i] * m[i];
+    for (std::size_t i = 0; i < theta.size(); ++i)
+        out[i] = theta[i] * m[i];
     return out;
 }
 

@@ -14,7 +14,7 @@
 namespace plast::rules {
 
 class DifferentiableRule : public RuleFamily {
-public:
+  public:
     // g[k] = g_theta(x, y[k], w[k], r); dg_dy / dg_dw may be null.
     virtual void eval_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
                           double* g, double* dg_dy, double* dg_dw) const = 0;

@@ -14,7 +14,8 @@ TaylorRule::TaylorRule(bool with_reward, std::vector<double> mask, bool legacy_i
 {
     if (mask_.empty()) mask_.assign(size(), 1.0);
     if (mask_.size() != size())
-        runtime_error(name(), "mask has " + std::to_string(mask_.size()) + " entries, expected " + std::to_string(size()));
+        runtime_error(name(),
+                      "mask has " + std::to_string(mask_.size()) + " entries, expected " + std::to_string(size()));
     if (legacy_ && !with_reward_) runtime_error(name(), "legacy_index_order exists only for the 81-term family");
 }
 
@@ -36,7 +37,8 @@ std::string TaylorRule::column_name(std::size_t k) const
 {
     std::string s = "A_";
     const std::string t = term_name(k);
-    for (std::size_t i = 1; i < t.size(); i += 2) s += t[i];
+    for (std::size_t i = 1; i < t.size(); i += 2)
+        s += t[i];
     return s;
 }
 
@@ -58,7 +60,8 @@ std::string TaylorRule::monomial(std::size_t k) const
 std::vector<std::string> TaylorRule::param_names() const
 {
     std::vector<std::string> out(size());
-    for (std::size_t k = 0; k < size(); ++k) out[k] = term_name(k);
+    for (std::size_t k = 0; k < size(); ++k)
+        out[k] = term_name(k);
     return out;
 }
 
@@ -89,8 +92,10 @@ std::string TaylorRule::formula(const double* theta, double tol) const
     for (auto k : order) {
         if (std::fabs(c[k]) <= tol || c[k] == 0.0) continue;
         const double v = c[k];
-        if (s.empty()) s += v < 0 ? "-" : "";
-        else s += v < 0 ? " - " : " + ";
+        if (s.empty())
+            s += v < 0 ? "-" : "";
+        else
+            s += v < 0 ? " - " : " + ";
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.4g", std::fabs(v));
         s += buf;
@@ -106,7 +111,8 @@ void TaylorRule::collapse(double x, double r, const double* theta, double* cc) c
     // Collapse over the row constants x and r: c[b][c] = sum_{a,d} theta_abcd x^a r^d (9 coefficients).
     const double xp[3] = {1.0, x, x * x};
     const double rp[3] = {1.0, r, r * r};
-    for (int bc = 0; bc < 9; ++bc) cc[bc] = 0.0;
+    for (int bc = 0; bc < 9; ++bc)
+        cc[bc] = 0.0;
     for (int a = 0; a < 3; ++a)
         for (int bc = 0; bc < 9; ++bc) {
             if (with_reward_) {
@@ -192,7 +198,8 @@ inline void accumulate_G(const double* __restrict y, const double* __restrict w,
         G[3][0] += l1, G[4][0] += l1 * wk, G[5][0] += l1 * w2;
         G[6][0] += l2, G[7][0] += l2 * wk, G[8][0] += l2 * w2;
     }
-    for (int i = 0; i < 9; ++i) out[i] = G[i][0] + G[i][1];
+    for (int i = 0; i < 9; ++i)
+        out[i] = G[i][0] + G[i][1];
 }
 } // namespace
 
