@@ -55,7 +55,7 @@ def _theta_figures(run_dir, summary, out):
                 "other leading fitted terms dashed, the rest grey."))
     loss = np.array([_f(r["loss"]) for r in rows])
     fig, ax = plt.subplots(figsize=(6, 3.2))
-    ok = np.isfinite(loss) & (loss > 0)
+    ok = np.isfinite(loss) & (loss > 0) & (loss < 1e300)
     ax.plot(epochs[ok], loss[ok])
     if ok.any():
         ax.set_yscale("log")
@@ -100,7 +100,7 @@ def _grid_figure(run_dir, out):
             v = [_f(r["r2_weights"]) for r in rows if _f(r["noise"]) == nz and _f(r["observed_fraction"]) == fr]
             v = [x for x in v if math.isfinite(x)]
             if v:
-                m[i, j] = np.mean(v)
+                m[i, j] = np.median(v)
     fig, ax = plt.subplots(figsize=(6, 4.5))
     im = ax.imshow(m, cmap="viridis", vmin=np.nanmin(m), vmax=1.0, aspect="auto")
     ax.set_xticks(range(len(frac)), [f"{x:g}" for x in frac])
@@ -111,10 +111,10 @@ def _grid_figure(run_dir, out):
         for j in range(len(frac)):
             if math.isfinite(m[i, j]):
                 ax.text(j, i, f"{m[i, j]:.3f}", ha="center", va="center", fontsize=6, color="w")
-    fig.colorbar(im, ax=ax, label="held-out weight R² (mean over seeds)")
+    fig.colorbar(im, ax=ax, label="held-out weight R² (median over seeds)")
     ax.set_title("R² over noise × observed fraction")
     out.append((save(fig, run_dir, "r2_grid.png"),
-                "Held-out weight-trajectory R² for each noise scale and observed fraction (mean over seeds)."))
+                "Held-out weight-trajectory R² for each noise scale and observed fraction (median over seeds)."))
 
 
 def _seeds_figure(run_dir, out):
