@@ -16,8 +16,10 @@ static int run_infer(Context& ctx)
     study.run(dir, ctx.threads);
     const auto& s = dir.summary();
     if (!ctx.opts.quiet && s.contains("fitted_rule")) {
-        std::cerr << "fitted rule: " << s["fitted_rule"].value("formula_leading", s["fitted_rule"].value("formula", "")) << "\n";
-        if (s.contains("ground_truth_formula")) std::cerr << "ground truth: " << s["ground_truth_formula"].get<std::string>() << "\n";
+        std::cerr << "fitted rule: " << s["fitted_rule"].value("formula_leading", s["fitted_rule"].value("formula", ""))
+                  << "\n";
+        if (s.contains("ground_truth_formula"))
+            std::cerr << "ground truth: " << s["ground_truth_formula"].get<std::string>() << "\n";
     }
     return ctx.complete();
 }

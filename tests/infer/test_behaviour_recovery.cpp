@@ -26,11 +26,13 @@ TEST(BehaviourInference, TeacherEqualsStudentZeroDataGradient)
     rate::BehaviourRecord rec;
     std::vector<double> grad(81, 0.0);
     EXPECT_EQ(rate::behaviour_loss(net, rule, th.data(), g.data, g.w0.data(), opt, grad.data(), rec), 0.0);
-    for (double v : grad) EXPECT_EQ(v, 0.0);
+    for (double v : grad)
+        EXPECT_EQ(v, 0.0);
     // and the student's open-loop weights reproduce the generator's weight trajectory exactly
     rate::simulate(net, rule, th.data(), g.data, g.w0.data(), rec);
     ASSERT_EQ(rec.w.size(), g.w_true.size());
-    for (std::size_t i = 0; i < rec.w.size(); ++i) EXPECT_NEAR(rec.w[i], g.w_true[i], 1e-15);
+    for (std::size_t i = 0; i < rec.w.size(); ++i)
+        EXPECT_NEAR(rec.w[i], g.w_true[i], 1e-15);
 }
 
 TEST(BehaviourInference, RewardRuleDominatesAndDevianceIsPositive)

@@ -70,8 +70,10 @@ TEST(FlyData, MatAndCsvRoundTrip)
     ASSERT_EQ(c.reward.size(), 30u);
     for (const char* ext : {".mat", ".csv"}) {
         const auto p = tmp(std::string("Fly1") + ext);
-        if (std::string(ext) == ".mat") infer::write_animal_mat(p, c);
-        else infer::write_animal_csv(p, c);
+        if (std::string(ext) == ".mat")
+            infer::write_animal_mat(p, c);
+        else
+            infer::write_animal_csv(p, c);
         const auto a = infer::read_animal(p);
         EXPECT_EQ(a.name, "Fly1");
         EXPECT_EQ(a.choices.odor, c.odor);

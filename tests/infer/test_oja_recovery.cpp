@@ -32,7 +32,8 @@ TEST(OjaRecovery, TeacherEqualsStudentZeroLossAndGradient)
     rate::OjaRecord rec;
     std::vector<double> g(27, 0.0);
     EXPECT_EQ(rate::activity_loss(s.net, rule, oja.data(), tr, 0.5, g.data(), rec), 0.0);
-    for (double v : g) EXPECT_EQ(v, 0.0);
+    for (double v : g)
+        EXPECT_EQ(v, 0.0);
 }
 
 TEST(OjaRecovery, LbfgsRecoversOjaWithUnitVarianceInputs)

@@ -24,7 +24,8 @@ double fd_rel_error(const std::function<double(const std::vector<double>&)>& f, 
                     const std::vector<double>& grad, double h = 1e-5)
 {
     double gmax = 0.0, emax = 0.0;
-    for (double g : grad) gmax = std::max(gmax, std::fabs(g));
+    for (double g : grad)
+        gmax = std::max(gmax, std::fabs(g));
     for (std::size_t p = 0; p < theta.size(); ++p) {
         auto tp = theta, tm = theta;
         const double hp = h * std::max(1.0, std::fabs(theta[p]));
@@ -40,7 +41,8 @@ std::vector<double> small_random(std::size_t n, double scale, std::uint64_t seed
 {
     rng::Stream s(seed, "test_theta");
     std::vector<double> v(n);
-    for (auto& x : v) x = scale * s.normal();
+    for (auto& x : v)
+        x = scale * s.normal();
     return v;
 }
 
@@ -68,7 +70,8 @@ void check_behaviour(const rules::DifferentiableRule& rule, const std::vector<do
     };
     EXPECT_NEAR(L, f(theta), 1e-14 * std::fabs(L));
     double gnorm = 0.0;
-    for (double g : grad) gnorm = std::max(gnorm, std::fabs(g));
+    for (double g : grad)
+        gnorm = std::max(gnorm, std::fabs(g));
     EXPECT_GT(gnorm, 1e-6); // a gradient that is identically zero would pass any FD check trivially
     EXPECT_LT(fd_rel_error(f, theta, grad), 1e-5);
 }
@@ -130,14 +133,18 @@ void check_oja(const rules::DifferentiableRule& rule, const std::vector<double>&
     traj.steps = 12;
     rng::Stream s(9, "test_oja");
     traj.x.resize(traj.steps * 5);
-    for (auto& v : traj.x) v = s.normal();
+    for (auto& v : traj.x)
+        v = s.normal();
     traj.w0.resize(net.n_syn());
-    for (auto& v : traj.w0) v = 0.3 * s.normal();
+    for (auto& v : traj.w0)
+        v = 0.3 * s.normal();
     traj.activity.resize(traj.steps * 4);
-    for (auto& v : traj.activity) v = 0.5 + 0.2 * s.normal();
+    for (auto& v : traj.activity)
+        v = 0.5 + 0.2 * s.normal();
     traj.observed.assign(4, 1);
     const int n_off = static_cast<int>(std::lround((1.0 - observed_fraction) * 4));
-    for (int i = 0; i < n_off; ++i) traj.observed[static_cast<std::size_t>(i)] = 0;
+    for (int i = 0; i < n_off; ++i)
+        traj.observed[static_cast<std::size_t>(i)] = 0;
     rate::OjaRecord rec;
     std::vector<double> grad(rule.n_params(), 0.0);
     rate::activity_loss(net, rule, theta.data(), traj, 0.5, grad.data(), rec);
@@ -146,7 +153,8 @@ void check_oja(const rules::DifferentiableRule& rule, const std::vector<double>&
         return rate::activity_loss(net, rule, t.data(), traj, 0.5, nullptr, r2);
     };
     double gnorm = 0.0;
-    for (double g : grad) gnorm = std::max(gnorm, std::fabs(g));
+    for (double g : grad)
+        gnorm = std::max(gnorm, std::fabs(g));
     EXPECT_GT(gnorm, 1e-6);
     EXPECT_LT(fd_rel_error(f, theta, grad), 1e-5);
 }
@@ -183,8 +191,10 @@ TEST(RateGradient, PartialObservationChangesTheLoss)
     const auto th = rules::parse_rule_string("X1Y1W0-Y2W1", false);
     rate::OjaRecord rec;
     const double a = rate::activity_loss(net, rule, th.data(), traj, 0.5, nullptr, rec);
-    for (int t = 0; t < 5; ++t) traj.activity[static_cast<std::size_t>(t * 4 + 3)] = 5.0;
+    for (int t = 0; t < 5; ++t)
+        traj.activity[static_cast<std::size_t>(t * 4 + 3)] = 5.0;
     EXPECT_EQ(a, rate::activity_loss(net, rule, th.data(), traj, 0.5, nullptr, rec));
-    for (int t = 0; t < 5; ++t) traj.activity[static_cast<std::size_t>(t * 4 + 1)] = 5.0;
+    for (int t = 0; t < 5; ++t)
+        traj.activity[static_cast<std::size_t>(t * 4 + 1)] = 5.0;
     EXPECT_GT(rate::activity_loss(net, rule, th.data(), traj, 0.5, nullptr, rec), a + 1.0);
 }

@@ -46,7 +46,8 @@ TEST(TaylorRule, PartialDerivativesMatchFiniteDifferences)
 {
     rules::TaylorRule r(true);
     std::vector<double> th(81);
-    for (std::size_t k = 0; k < 81; ++k) th[k] = std::sin(1.0 + static_cast<double>(k));
+    for (std::size_t k = 0; k < 81; ++k)
+        th[k] = std::sin(1.0 + static_cast<double>(k));
     const double x = 0.4, rr = -0.6, h = 1e-6;
     double y[2] = {0.3, -0.8}, w[2] = {0.5, 1.1}, g[2], gy[2], gw[2];
     r.eval_row(x, y, w, rr, 2, th.data(), g, gy, gw);
@@ -84,8 +85,8 @@ TEST(RuleString, ParsesTheSpecExamplesAndRoundTrips)
     th = rules::parse_rule_string(" r x - 1e-3 ", true); // any order, whitespace, exponent, bias
     EXPECT_EQ(th[28], 1.0);
     EXPECT_EQ(th[0], -1e-3);
-    for (const char* s : {"X1Y0W0R1", "XR-0.05W", "X1Y0W0R1-0.05X0Y0W1R0", "X2R2-0.05W2", "R-0.05XW",
-                          "XYWR-0.05R", "X2R2-0.05XWR"}) {
+    for (const char* s :
+         {"X1Y0W0R1", "XR-0.05W", "X1Y0W0R1-0.05X0Y0W1R0", "X2R2-0.05W2", "R-0.05XW", "XYWR-0.05R", "X2R2-0.05XWR"}) {
         const auto a = rules::parse_rule_string(s, true);
         const auto printed = rules::format_rule_string(a, true);
         EXPECT_EQ(rules::parse_rule_string(printed, true), a) << s << " -> " << printed;
@@ -119,7 +120,8 @@ TEST(MlpRule, ParameterCountAndBoundedOutput)
     auto th = r.init_theta(1, 0.5);
     double y[3] = {1, -1, 0}, w[3] = {2, -2, 0}, g[3];
     r.eval_row(1.5, y, w, -1.0, 3, th.data(), g, nullptr, nullptr);
-    for (double v : g) EXPECT_LT(std::fabs(v), 1.0); // tanh output (saturates to 1 only in floating point)
+    for (double v : g)
+        EXPECT_LT(std::fabs(v), 1.0); // tanh output (saturates to 1 only in floating point)
     // independent streams per layer by default; the legacy option restarts the same sequence per tensor
     const auto a = r.init_theta(1, 0.01), b = r.init_theta(1, 0.01, true);
     EXPECT_NE(a[40], a[0]);

@@ -9,11 +9,13 @@
 
 namespace plast::infer {
 
-std::vector<double> draw_weights(std::size_t n, double scale, std::uint64_t seed, const char* purpose, std::uint64_t index)
+std::vector<double> draw_weights(std::size_t n, double scale, std::uint64_t seed, const char* purpose,
+                                 std::uint64_t index)
 {
     rng::Stream s(seed, purpose, index);
     std::vector<double> w(n);
-    for (auto& v : w) v = scale * s.normal();
+    for (auto& v : w)
+        v = scale * s.normal();
     return w;
 }
 
@@ -35,7 +37,7 @@ BehaviourResult run_behaviour_sim(const BehaviourSettings& s, const rules::Diffe
     out.mean_trial_length = s.num_train ? len_sum / s.num_train : 0;
     const auto w0 = draw_weights(s.net.n_syn(), s.w_init_scale, seed, "student_w0");
     TrajectoryLoss loss = [&](std::size_t k, const std::vector<double>& th, double* grad) {
-        rate::BehaviourRecord rec;
+        thread_local rate::BehaviourRecord rec; // scratch reused between calls (no reallocation)
         return rate::behaviour_loss(s.net, student, th.data(), train[k], w0.data(), s.loss, grad, rec);
     };
     out.fit = fit(loss, train.size(), student, theta0, fopt, on_log);
@@ -57,12 +59,14 @@ BehaviourResult run_behaviour_sim(const BehaviourSettings& s, const rules::Diffe
         const std::vector<double> wt(rt.w.begin() + static_cast<std::ptrdiff_t>(ns), rt.w.end()),
             wf(rf.w.begin() + static_cast<std::ptrdiff_t>(ns), rf.w.end());
         std::vector<std::uint8_t> valid(d.cells(), 0);
-        for (std::size_t c = 0; c < d.cells(); ++c) valid[c] = std::isnan(d.decision[c]) ? 0 : 1;
+        for (std::size_t c = 0; c < d.cells(); ++c)
+            valid[c] = std::isnan(d.decision[c]) ? 0 : 1;
         const double ninf = -std::numeric_limits<double>::infinity();
         r2w.push_back(rf.finite ? r2_per_unit(wt, wf, T, ns) : ninf);
         r2y.push_back(rf.finite ? r2_per_unit(rt.y, rf.y, d.cells(), np, &valid) : ninf);
-        pdev.push_back(rf.finite ? percent_deviance_explained(deviance(rf.logit, d.decision), deviance(r0.logit, d.decision))
-                                 : ninf);
+        pdev.push_back(rf.finite
+                           ? percent_deviance_explained(deviance(rf.logit, d.decision), deviance(r0.logit, d.decision))
+                           : ninf);
         if (k == 0) {
             out.w_true = rt.w;
             out.w_fit = rf.w;
@@ -98,7 +102,7 @@ AnimalResult run_animal(const BehaviourSettings& s, const std::string& name, con
     }
     const auto w0 = draw_weights(s.net.n_syn(), s.w_init_scale, seed, "student_w0");
     TrajectoryLoss loss = [&](std::size_t k, const std::vector<double>& th, double* grad) {
-        rate::BehaviourRecord rec;
+        thread_local rate::BehaviourRecord rec;
         return rate::behaviour_loss(s.net, student, th.data(), train[k], w0.data(), s.loss, grad, rec);
     };
     out.fit = fit(loss, train.size(), student, theta0, fopt, on_log);
@@ -110,7 +114,8 @@ AnimalResult run_animal(const BehaviourSettings& s, const std::string& name, con
         rate::BehaviourRecord rf, r0;
         rate::simulate(s.net, student, out.fit.theta.data(), train[k], w0.data(), rf);
         rate::simulate(s.net, student, zero.data(), train[k], w0.data(), r0);
-        ptr.push_back(percent_deviance_explained(deviance(rf.logit, train[k].decision), deviance(r0.logit, train[k].decision)));
+        ptr.push_back(
+            percent_deviance_explained(deviance(rf.logit, train[k].decision), deviance(r0.logit, train[k].decision)));
         if (test.empty()) continue;
         std::vector<double> tw0f, tw00;
         if (continue_test) {
@@ -123,7 +128,8 @@ AnimalResult run_animal(const BehaviourSettings& s, const std::string& name, con
         rate::BehaviourRecord tf, t0;
         rate::simulate(s.net, student, out.fit.theta.data(), test[k], tw0f.data(), tf);
         rate::simulate(s.net, student, zero.data(), test[k], tw00.data(), t0);
-        pte.push_back(percent_deviance_explained(deviance(tf.logit, test[k].decision), deviance(t0.logit, test[k].decision)));
+        pte.push_back(
+            percent_deviance_explained(deviance(tf.logit, test[k].decision), deviance(t0.logit, test[k].decision)));
     }
     out.pdev_train = median(ptr);
     out.pdev_test = pte.empty() ? std::numeric_limits<double>::quiet_NaN() : median(pte);

@@ -42,7 +42,8 @@ struct BehaviourResult {
     double mean_trial_length = 0;
 };
 
-std::vector<double> draw_weights(std::size_t n, double scale, std::uint64_t seed, const char* purpose, std::uint64_t index = 0);
+std::vector<double> draw_weights(std::size_t n, double scale, std::uint64_t seed, const char* purpose,
+                                 std::uint64_t index = 0);
 
 BehaviourResult run_behaviour_sim(const BehaviourSettings& s, const rules::DifferentiableRule& teacher,
                                   const std::vector<double>& theta_star, const rules::DifferentiableRule& student,

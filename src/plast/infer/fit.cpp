@@ -54,24 +54,33 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
         double l = 0.0;
         for (std::size_t b = 0; b < n; ++b) {
             l += slot_loss[b];
-            for (std::size_t p = 0; p < np; ++p) grad[p] += slots[b][p];
+            for (std::size_t p = 0; p < np; ++p)
+                grad[p] += slots[b][p];
         }
-        for (auto& g : grad) g /= static_cast<double>(n);
+        for (auto& g : grad)
+            g /= static_cast<double>(n);
         return l / static_cast<double>(n);
     };
 
     if (opt.optimizer == "lbfgs") {
         int evals = 0;
+        // NLopt's stopping tests are partly absolute; normalise the objective by its initial value so that
+        // tiny losses (small activity changes) are optimised as thoroughly as large ones.
+        std::vector<double> g0;
+        const double f0 = batch(0, n_train, g0) + regularizer(rule, opt, theta, nullptr);
+        const double scale = std::isfinite(f0) && f0 > 0 ? 1.0 / f0 : 1.0;
         Objective f = [&](const std::vector<double>& th, std::vector<double>& grad) {
             theta = th;
             double l = batch(0, n_train, grad);
             l += regularizer(rule, opt, theta, grad.data());
-            return l;
+            for (auto& g : grad)
+                g *= scale;
+            return l * scale;
         };
         auto cb = [&](int e, double l, const std::vector<double>& th) {
             evals = e;
             theta = th;
-            if (e == 1 || e % std::max(1, opt.log_interval) == 0) record(e, l);
+            if (e == 1 || e % std::max(1, opt.log_interval) == 0) record(e, l / scale);
         };
         const auto r = minimize_lbfgs(f, theta, opt.lbfgs_max_evaluations, opt.lbfgs_ftol_rel, cb);
         std::vector<double> g;
@@ -81,32 +90,36 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
         res.status = std::isfinite(l) ? r.status : "diverged";
     } else {
         Adam adam(np, opt.learning_rate);
-        const std::size_t bs = opt.batch_size <= 0 ? n_train : std::min<std::size_t>(static_cast<std::size_t>(opt.batch_size), n_train);
+        const std::size_t bs =
+            opt.batch_size <= 0 ? n_train : std::min<std::size_t>(static_cast<std::size_t>(opt.batch_size), n_train);
         std::vector<double> grad;
         for (int epoch = 0; epoch <= opt.epochs; ++epoch) {
             double sum = 0.0;
             std::size_t nb = 0;
-            bool finite = true;
             for (std::size_t first = 0; first < n_train; first += bs) {
                 const std::size_t n = std::min(bs, n_train - first);
                 double l = batch(first, n, grad);
                 l += regularizer(rule, opt, theta, grad.data());
                 bool gfin = std::isfinite(l);
-                for (double g : grad) gfin = gfin && std::isfinite(g);
+                for (double g : grad)
+                    gfin = gfin && std::isfinite(g);
                 if (!gfin) {
-                    finite = false;
-                    break;
+                    // The current rule blows up on this batch: skip the step (theta unchanged) and go on;
+                    // a whole epoch without a finite step ends the fit as "diverged".
+                    ++res.skipped_steps;
+                    continue;
                 }
                 adam.step(theta, grad);
                 sum += l;
                 ++nb;
             }
-            if (!finite) {
+            if (nb == 0) {
                 res.status = "diverged";
                 record(epoch, std::nan(""));
                 break;
             }
-            if (epoch % std::max(1, opt.log_interval) == 0 || epoch == opt.epochs) record(epoch, sum / static_cast<double>(nb));
+            if (epoch % std::max(1, opt.log_interval) == 0 || epoch == opt.epochs)
+                record(epoch, sum / static_cast<double>(nb));
         }
     }
     res.theta = theta;

@@ -7,7 +7,8 @@
 // inclusive. Gradients of a batch are computed in parallel into per-trajectory slots and summed in
 // trajectory order, so results do not depend on the thread count.
 // L-BFGS (NLopt): full-batch mean loss, deterministic; one "epoch" in the log = one objective evaluation.
-// Non-finite losses stop Adam and mark the fit "diverged" (a result, not an error).
+// A batch whose loss or gradient is not finite (the rule blows up) is skipped and counted; an epoch with no
+// finite batch ends the fit as "diverged" (a result, not an error).
 #include "plast/rules/differentiable_rule.hpp"
 
 #include <functional>
@@ -20,7 +21,7 @@ struct FitOptions {
     std::string optimizer = "adam"; // "adam" | "lbfgs"
     double learning_rate = 1e-3;
     int epochs = 250;
-    int batch_size = 1;             // 0 = all training trajectories
+    int batch_size = 1;                // 0 = all training trajectories
     std::string regularization = "l1"; // "l1" | "l2" | "none"
     double reg_scale = 1e-2;
     int log_interval = 25;
@@ -34,8 +35,8 @@ using TrajectoryLoss = std::function<double(std::size_t k, const std::vector<dou
 
 struct FitLog {
     std::vector<int> epoch;
-    std::vector<double> loss;                 // mean training loss of the epoch (data + regulariser)
-    std::vector<std::vector<double>> theta;   // effective (masked) parameters at the end of the epoch
+    std::vector<double> loss;               // mean training loss of the epoch (data + regulariser)
+    std::vector<std::vector<double>> theta; // effective (masked) parameters at the end of the epoch
 };
 
 struct FitResult {
@@ -43,7 +44,8 @@ struct FitResult {
     FitLog log;
     std::string status = "converged"; // "converged", "diverged" (non-finite loss), or the L-BFGS stop reason
     double seconds = 0.0;
-    long gradient_evaluations = 0;    // trajectory loss+gradient evaluations
+    long gradient_evaluations = 0; // trajectory loss+gradient evaluations
+    long skipped_steps = 0;        // Adam steps skipped because the loss or gradient was not finite
 };
 
 // Regulariser value; adds its gradient to grad when non-null.

@@ -15,7 +15,10 @@ namespace plast::infer {
 
 namespace {
 
-std::string stem(const std::string& path) { return std::filesystem::path(path).stem().string(); }
+std::string stem(const std::string& path)
+{
+    return std::filesystem::path(path).stem().string();
+}
 
 [[noreturn]] void data_error(const std::string& path, const std::string& field, const std::string& problem,
                              const std::string& allowed = {})
@@ -28,12 +31,12 @@ struct Mat {
     std::size_t rows = 0, cols = 0;
 };
 
-template <class T>
-void copy_as_double(const void* data, std::size_t n, std::vector<double>& out)
+template <class T> void copy_as_double(const void* data, std::size_t n, std::vector<double>& out)
 {
     const T* p = static_cast<const T*>(data);
     out.assign(n, 0.0);
-    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<double>(p[i]);
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = static_cast<double>(p[i]);
 }
 
 Mat read_var(mat_t* mat, const std::string& path, const char* name)
@@ -48,17 +51,38 @@ Mat read_var(mat_t* mat, const std::string& path, const char* name)
     const std::size_t n = m.rows * m.cols;
     if (n > 0 && !var->data) data_error(path, name, "could not read the data");
     switch (var->class_type) {
-    case MAT_C_DOUBLE: copy_as_double<double>(var->data, n, m.v); break;
-    case MAT_C_SINGLE: copy_as_double<float>(var->data, n, m.v); break;
-    case MAT_C_INT8: copy_as_double<std::int8_t>(var->data, n, m.v); break;
-    case MAT_C_UINT8: copy_as_double<std::uint8_t>(var->data, n, m.v); break;
-    case MAT_C_INT16: copy_as_double<std::int16_t>(var->data, n, m.v); break;
-    case MAT_C_UINT16: copy_as_double<std::uint16_t>(var->data, n, m.v); break;
-    case MAT_C_INT32: copy_as_double<std::int32_t>(var->data, n, m.v); break;
-    case MAT_C_UINT32: copy_as_double<std::uint32_t>(var->data, n, m.v); break;
-    case MAT_C_INT64: copy_as_double<std::int64_t>(var->data, n, m.v); break;
-    case MAT_C_UINT64: copy_as_double<std::uint64_t>(var->data, n, m.v); break;
-    default: data_error(path, name, "is not a numeric array", "double, single, integer or logical array");
+    case MAT_C_DOUBLE:
+        copy_as_double<double>(var->data, n, m.v);
+        break;
+    case MAT_C_SINGLE:
+        copy_as_double<float>(var->data, n, m.v);
+        break;
+    case MAT_C_INT8:
+        copy_as_double<std::int8_t>(var->data, n, m.v);
+        break;
+    case MAT_C_UINT8:
+        copy_as_double<std::uint8_t>(var->data, n, m.v);
+        break;
+    case MAT_C_INT16:
+        copy_as_double<std::int16_t>(var->data, n, m.v);
+        break;
+    case MAT_C_UINT16:
+        copy_as_double<std::uint16_t>(var->data, n, m.v);
+        break;
+    case MAT_C_INT32:
+        copy_as_double<std::int32_t>(var->data, n, m.v);
+        break;
+    case MAT_C_UINT32:
+        copy_as_double<std::uint32_t>(var->data, n, m.v);
+        break;
+    case MAT_C_INT64:
+        copy_as_double<std::int64_t>(var->data, n, m.v);
+        break;
+    case MAT_C_UINT64:
+        copy_as_double<std::uint64_t>(var->data, n, m.v);
+        break;
+    default:
+        data_error(path, name, "is not a numeric array", "double, single, integer or logical array");
     }
     for (std::size_t i = 0; i < n; ++i)
         if (!std::isfinite(m.v[i]))
@@ -75,14 +99,17 @@ AnimalData assemble(const std::string& path, std::vector<int> odor, std::vector<
     a.name = stem(path);
     a.path = path;
     std::size_t n_acc = 0;
-    for (int v : accept) n_acc += v ? 1 : 0;
+    for (int v : accept)
+        n_acc += v ? 1 : 0;
     if (n_acc == 0) data_error(path, x_field, "no accepted encounter", "at least one Y = 1");
     if (reward.size() != n_acc)
         data_error(path, r_field,
-                   "has " + std::to_string(reward.size()) + " rewards but Y has " + std::to_string(n_acc) + " acceptances",
+                   "has " + std::to_string(reward.size()) + " rewards but Y has " + std::to_string(n_acc) +
+                       " acceptances",
                    "one reward per accepted encounter (numel(R) = sum(Y))");
     std::size_t last = accept.size();
-    while (last > 0 && !accept[last - 1]) --last;
+    while (last > 0 && !accept[last - 1])
+        --last;
     a.dropped_events = static_cast<int>(accept.size() - last);
     odor.resize(last);
     accept.resize(last);
@@ -99,23 +126,29 @@ AnimalData read_animal_mat(const std::string& path)
     if (!std::filesystem::exists(path)) data_error(path, "file", "does not exist");
     std::unique_ptr<mat_t, int (*)(mat_t*)> mat(Mat_Open(path.c_str(), MAT_ACC_RDONLY), Mat_Close);
     if (!mat) data_error(path, "file", "is not a readable MATLAB .mat file");
-    const Mat X = read_var(mat.get(), path, "X"), Y = read_var(mat.get(), path, "Y"), R = read_var(mat.get(), path, "R");
-    if (X.cols != 2) data_error(path, "X", "has shape " + std::to_string(X.rows) + " x " + std::to_string(X.cols), "n_events x 2");
+    const Mat X = read_var(mat.get(), path, "X"), Y = read_var(mat.get(), path, "Y"),
+              R = read_var(mat.get(), path, "R");
+    if (X.cols != 2)
+        data_error(path, "X", "has shape " + std::to_string(X.rows) + " x " + std::to_string(X.cols), "n_events x 2");
     const std::size_t ne = X.rows;
     if (std::min(Y.rows, Y.cols) > 1 || Y.v.size() != ne)
         data_error(path, "Y", "has shape " + std::to_string(Y.rows) + " x " + std::to_string(Y.cols),
                    "a vector of n_events = " + std::to_string(ne) + " entries (rows of X)");
     if (std::min(R.rows, R.cols) > 1 && R.v.size() > 0)
-        data_error(path, "R", "has shape " + std::to_string(R.rows) + " x " + std::to_string(R.cols), "a vector of n_trials = sum(Y) entries");
+        data_error(path, "R", "has shape " + std::to_string(R.rows) + " x " + std::to_string(R.cols),
+                   "a vector of n_trials = sum(Y) entries");
     std::vector<int> odor(ne), accept(ne);
     for (std::size_t e = 0; e < ne; ++e) {
         const double a = X.v[e], b = X.v[e + ne]; // column-major
         if (!((a == 1 && b == 0) || (a == 0 && b == 1)))
-            data_error(path, "X", "row " + std::to_string(e + 1) + " is [" + io::format_number(a) + ", " + io::format_number(b) + "]",
+            data_error(path, "X",
+                       "row " + std::to_string(e + 1) + " is [" + io::format_number(a) + ", " + io::format_number(b) +
+                           "]",
                        "one-hot rows [1, 0] (odor A) or [0, 1] (odor B)");
         odor[e] = a == 1 ? 0 : 1;
         if (Y.v[e] != 0 && Y.v[e] != 1)
-            data_error(path, "Y", "element " + std::to_string(e + 1) + " is " + io::format_number(Y.v[e]), "0 (reject) or 1 (accept)");
+            data_error(path, "Y", "element " + std::to_string(e + 1) + " is " + io::format_number(Y.v[e]),
+                       "0 (reject) or 1 (accept)");
         accept[e] = static_cast<int>(Y.v[e]);
     }
     return assemble(path, std::move(odor), std::move(accept), R.v, "Y", "R");
@@ -140,10 +173,13 @@ AnimalData read_animal_csv(const std::string& path)
         std::vector<std::string> f;
         std::stringstream ss(line);
         std::string cell;
-        while (std::getline(ss, cell, ',')) f.push_back(cell);
+        while (std::getline(ss, cell, ','))
+            f.push_back(cell);
         if (line.back() == ',') f.emplace_back();
         const std::string where = path + ":" + std::to_string(lineno);
-        if (f.size() != 4) data_error(where, "row", "has " + std::to_string(f.size()) + " fields", "4 fields: odor_a,odor_b,accept,reward");
+        if (f.size() != 4)
+            data_error(where, "row", "has " + std::to_string(f.size()) + " fields",
+                       "4 fields: odor_a,odor_b,accept,reward");
         auto num = [&](const std::string& s, const char* field) {
             char* end = nullptr;
             const double v = std::strtod(s.c_str(), &end);
@@ -158,7 +194,8 @@ AnimalData read_animal_csv(const std::string& path)
         odor.push_back(a == 1 ? 0 : 1);
         accept.push_back(static_cast<int>(y));
         if (y == 1) {
-            if (f[3].empty()) data_error(where, "reward", "missing on an accepting row", "a reward on every row with accept = 1");
+            if (f[3].empty())
+                data_error(where, "reward", "missing on an accepting row", "a reward on every row with accept = 1");
             reward.push_back(num(f[3], "reward"));
         } else if (!f[3].empty()) {
             data_error(where, "reward", "given on a rejecting row", "empty reward where accept = 0");
@@ -190,7 +227,8 @@ void write_animal_mat(const std::string& path, const rate::ChoiceRecord& rec)
     auto put = [&](const char* name, std::vector<double>& v, std::size_t r, std::size_t c) {
         std::size_t dims[2] = {r, c};
         matvar_t* var = Mat_VarCreate(name, MAT_C_DOUBLE, MAT_T_DOUBLE, 2, dims, v.data(), 0);
-        if (!var || Mat_VarWrite(mat.get(), var, MAT_COMPRESSION_NONE) != 0) runtime_error(path, std::string("cannot write variable ") + name);
+        if (!var || Mat_VarWrite(mat.get(), var, MAT_COMPRESSION_NONE) != 0)
+            runtime_error(path, std::string("cannot write variable ") + name);
         Mat_VarFree(var);
     };
     put("X", X, ne, 2);

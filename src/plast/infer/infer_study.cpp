@@ -20,7 +20,8 @@
 
 namespace plast::infer {
 
-const char* const default_infer_config = R"(# plast infer: reward-rule recovery on simulated two-odor behaviour (reference defaults, reduced epochs)
+const char* const default_infer_config =
+    R"(# plast infer: reward-rule recovery on simulated two-odor behaviour (reference defaults, reduced epochs)
 seed = 1
 
 [model]
@@ -84,8 +85,9 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
     }
 
     const Section d = cfg.section("data");
-    st.source = d.string("source", "simulated", oja ? std::vector<std::string>{"simulated"}
-                                                    : std::vector<std::string>{"simulated", "files", "generate"});
+    st.source = d.string("source", "simulated",
+                         oja ? std::vector<std::string>{"simulated"}
+                             : std::vector<std::string>{"simulated", "files", "generate"});
     if (oja) {
         st.oja.num_train = static_cast<int>(d.integer("num_train", 50, 1, 100000));
         st.oja.num_eval = static_cast<int>(d.integer("num_eval", 10, 1, 100000));
@@ -98,9 +100,15 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
         if (st.source == "files") {
             st.files = d.strings("files", {});
             if (st.files.empty()) d.fail("files", "no data files given", "list of .mat or .csv files, one per animal");
-            for (auto& f : st.files) f = resolve_path(cfg, f);
+            for (auto& f : st.files) {
+                f = resolve_path(cfg, f);
+                if (!std::filesystem::exists(f))
+                    d.fail("files", "data file '" + f + "' does not exist",
+                           "existing .mat or .csv files (relative to the config file or the working directory)");
+            }
         } else {
             st.generate_animals = static_cast<int>(d.integer("animals", 4, 1, 1000));
+            st.generate_only = d.flag("generate_only", false);
         }
         st.samples = static_cast<int>(d.integer("samples", 20, 1, 10000));
         st.cutoff = d.number("trajectory_cutoff", 0.8, Range::open_closed(0, 1));
@@ -136,15 +144,16 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
 
     const Section r = cfg.section("rule");
     st.rule.family = r.string("family", "taylor", {"taylor", "mlp"});
-    if (st.source != "files")
-        st.rule.ground_truth = r.string("ground_truth", oja ? "X1Y1W0-X0Y2W1" : "X1Y0W0R1");
+    if (st.source != "files") st.rule.ground_truth = r.string("ground_truth", oja ? "X1Y1W0-X0Y2W1" : "X1Y0W0R1");
     // validate now, naming the key
-    if (!st.rule.ground_truth.empty()) rules::parse_rule_string(st.rule.ground_truth, !oja, r.where("ground_truth"), r.path("ground_truth"));
+    if (!st.rule.ground_truth.empty())
+        rules::parse_rule_string(st.rule.ground_truth, !oja, r.where("ground_truth"), r.path("ground_truth"));
     if (st.rule.family == "taylor") {
         st.rule.terms = r.strings("terms", {});
         if (!st.rule.terms.empty()) rules::mask_from_terms(st.rule.terms, !oja, r.where("terms"), r.path("terms"));
         st.rule.legacy_index_order = r.flag("legacy_index_order", false);
-        if (st.rule.legacy_index_order && oja) r.fail("legacy_index_order", "exists only for the 81-term behavioural family", "false");
+        if (st.rule.legacy_index_order && oja)
+            r.fail("legacy_index_order", "exists only for the 81-term behavioural family", "false");
     } else {
         st.rule.mlp_hidden = static_cast<int>(r.integer("mlp_hidden", 10, 1, 4096));
         st.rule.mlp_legacy_shared_key = r.flag("mlp_legacy_shared_key", false);
@@ -153,14 +162,16 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
     st.rule.init_scale = r.number("init_scale", st.rule.family == "mlp" ? 0.01 : 1e-5, Range::nonneg());
 
     const Section l = cfg.section("loss");
-    const auto fitdata = l.strings("fit", {oja ? "neural" : "behavior"}, oja ? std::vector<std::string>{"neural"}
-                                                                          : std::vector<std::string>{"behavior", "neural"});
+    const auto fitdata =
+        l.strings("fit", {oja ? "neural" : "behavior"},
+                  oja ? std::vector<std::string>{"neural"} : std::vector<std::string>{"behavior", "neural"});
     if (fitdata.empty()) l.fail("fit", "nothing to fit", "\"behavior\" and/or \"neural\"");
     if (!oja) {
         st.beh.loss.bce = std::find(fitdata.begin(), fitdata.end(), "behavior") != fitdata.end();
         st.beh.loss.mse = std::find(fitdata.begin(), fitdata.end(), "neural") != fitdata.end();
         if (st.beh.loss.mse && st.source != "simulated")
-            l.fail("fit", "recorded animals have no neural recording", "[\"behavior\"] with data.source = files/generate");
+            l.fail("fit", "recorded animals have no neural recording",
+                   "[\"behavior\"] with data.source = files/generate");
         st.beh.loss.reference_padding = l.string("bce_padding", "reference", {"reference", "valid"}) == "reference";
     } else {
         st.oja.mse_factor = l.number("mse_factor", 0.5, Range::positive());
@@ -183,17 +194,24 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
         st.grid_noise = sw.numbers("noise", {st.oja.noise_scale}, Range::nonneg(), 1);
         st.grid_fraction = sw.numbers("observed_fraction", {st.oja.observed_fraction}, Range::open_closed(0, 1), 1);
     }
+    if (!oja && st.source == "simulated") {
+        st.ground_truths = sw.strings("ground_truths", {st.rule.ground_truth});
+        for (const auto& g : st.ground_truths)
+            rules::parse_rule_string(g, true, sw.where("ground_truths"), sw.path("ground_truths"));
+    }
     if (!oja && st.source != "simulated") {
         st.compare_without = sw.strings("compare_without", {});
         if (!st.compare_without.empty()) {
-            if (st.rule.family != "taylor") sw.fail("compare_without", "model comparison drops Taylor terms", "rule.family = taylor");
+            if (st.rule.family != "taylor")
+                sw.fail("compare_without", "model comparison drops Taylor terms", "rule.family = taylor");
             rules::mask_from_terms(st.compare_without, true, sw.where("compare_without"), sw.path("compare_without"));
         }
     }
     st.aggregate = cfg.section("eval").string("aggregate", "median", {"median", "mean"});
     // Validate data files before the run directory exists (bad input is a config error naming the file).
     if (st.source == "files")
-        for (const auto& file : st.files) read_animal(file);
+        for (const auto& file : st.files)
+            read_animal(file);
     return st;
 }
 
@@ -201,8 +219,8 @@ std::shared_ptr<rules::DifferentiableRule> InferStudy::student(const std::vector
 {
     const bool rw = kind == "behaviour";
     if (rule.family == "mlp") return std::make_shared<rules::MlpRule>(rw, rule.mlp_hidden);
-    std::vector<double> mask = rule.terms.empty() ? std::vector<double>(rw ? 81 : 27, 1.0)
-                                                  : rules::mask_from_terms(rule.terms, rw);
+    std::vector<double> mask =
+        rule.terms.empty() ? std::vector<double>(rw ? 81 : 27, 1.0) : rules::mask_from_terms(rule.terms, rw);
     if (!drop.empty()) {
         const auto dm = rules::mask_from_terms(drop, rw);
         for (std::size_t k = 0; k < mask.size(); ++k)
@@ -240,13 +258,16 @@ void write_theta_csv(const io::RunDir& dir, const rules::DifferentiableRule& rul
 {
     std::vector<std::string> header{"epoch", "loss"};
     if (auto* t = dynamic_cast<const rules::TaylorRule*>(&rule))
-        for (std::size_t k = 0; k < t->size(); ++k) header.push_back(t->column_name(k));
+        for (std::size_t k = 0; k < t->size(); ++k)
+            header.push_back(t->column_name(k));
     else
-        for (auto& n : rule.param_names()) header.push_back(n);
+        for (auto& n : rule.param_names())
+            header.push_back(n);
     io::CsvWriter csv(dir.file("theta.csv"), header);
     for (std::size_t i = 0; i < log.epoch.size(); ++i) {
         std::vector<io::Cell> row{static_cast<long long>(log.epoch[i]), log.loss[i]};
-        for (double v : log.theta[i]) row.emplace_back(v);
+        for (double v : log.theta[i])
+            row.emplace_back(v);
         csv.row(row);
     }
 }
@@ -256,26 +277,34 @@ nlohmann::json rule_json(const rules::DifferentiableRule& rule, const std::vecto
     nlohmann::json j;
     j["family"] = rule.name();
     double mx = 0;
-    for (double v : theta_eff) mx = std::max(mx, std::fabs(v));
+    for (double v : theta_eff)
+        mx = std::max(mx, std::fabs(v));
     // terms below 1 % of the largest are left out of the printed formula (rule_string keeps every digit)
     j["formula"] = rule.formula(theta_eff.data(), 0.01 * mx);
     if (auto* t = dynamic_cast<const rules::TaylorRule*>(&rule)) {
         j["formula_leading"] = rule.formula(theta_eff.data(), 0.05 * mx);
         std::vector<std::size_t> order(theta_eff.size());
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return std::fabs(theta_eff[a]) > std::fabs(theta_eff[b]); });
+        std::stable_sort(order.begin(), order.end(),
+                         [&](auto a, auto b) { return std::fabs(theta_eff[a]) > std::fabs(theta_eff[b]); });
         nlohmann::json top = nlohmann::json::array();
         for (std::size_t i = 0; i < std::min<std::size_t>(5, order.size()); ++i)
-            top.push_back({{"term", t->term_name(order[i])}, {"monomial", t->monomial(order[i])}, {"value", theta_eff[order[i]]}});
+            top.push_back({{"term", t->term_name(order[i])},
+                           {"monomial", t->monomial(order[i])},
+                           {"value", theta_eff[order[i]]}});
         j["leading_terms"] = top;
-        j["index_order"] = t->legacy_index_order() ? "legacy (reference transposition)" : "canonical x^a y^b w^c r^d, k = 27a+9b+3c+d";
+        j["index_order"] =
+            t->legacy_index_order() ? "legacy (reference transposition)" : "canonical x^a y^b w^c r^d, k = 27a+9b+3c+d";
         const auto mask = t->param_mask();
         j["n_trainable"] = static_cast<int>(std::count(mask.begin(), mask.end(), 1.0));
     }
     return j;
 }
 
-nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json jnum(double v)
+{
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 std::string top_term(const rules::DifferentiableRule& rule, const std::vector<double>& th)
 {
@@ -299,16 +328,26 @@ void InferStudy::run(io::RunDir& dir, int threads) const
     if (!rule.ground_truth.empty()) {
         summary["ground_truth"] = rule.ground_truth;
         summary["ground_truth_formula"] = tea->formula(ts.data());
+        const auto* tt = static_cast<const rules::TaylorRule*>(tea.get());
+        nlohmann::json gt = nlohmann::json::array();
+        for (std::size_t k = 0; k < ts.size(); ++k)
+            if (ts[k] != 0.0)
+                gt.push_back({{"column", tt->column_name(k)}, {"term", tt->term_name(k)}, {"value", ts[k]}});
+        summary["ground_truth_terms"] = gt;
     }
     summary["optimizer"] = fit.optimizer;
     const bool agg_median = aggregate == "median";
 
     if (kind == "oja") {
-        struct Point { double noise, frac; int seed_index; };
+        struct Point {
+            double noise, frac;
+            int seed_index;
+        };
         std::vector<Point> pts;
         for (double nz : grid_noise)
             for (double fr : grid_fraction)
-                for (int s = 0; s < seeds; ++s) pts.push_back({nz, fr, s});
+                for (int s = 0; s < seeds; ++s)
+                    pts.push_back({nz, fr, s});
         std::vector<OjaResult> res(pts.size());
         Progress prog("infer oja", pts.size());
         FitOptions fo = fit;
@@ -324,18 +363,23 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         prog.done();
         const auto& r0 = res[0];
         write_theta_csv(dir, *stu, r0.fit.log);
-        io::write_npy(dir.file("weights_true.npy"), r0.w_true, {r0.w_true.size() / std::max<std::size_t>(1, r0.kept_synapses), r0.kept_synapses});
-        io::write_npy(dir.file("weights_fit.npy"), r0.w_fit, {r0.w_fit.size() / std::max<std::size_t>(1, r0.kept_synapses), r0.kept_synapses});
-        io::CsvWriter grid(dir.file("grid.csv"), {"noise", "observed_fraction", "seed", "status", "r2_weights", "r2_activity",
-                                                 "theta_110", "theta_021", "max_err_truth_terms", "max_abs_other_terms", "seconds"});
+        io::write_npy(dir.file("weights_true.npy"), r0.w_true,
+                      {r0.w_true.size() / std::max<std::size_t>(1, r0.kept_synapses), r0.kept_synapses});
+        io::write_npy(dir.file("weights_fit.npy"), r0.w_fit,
+                      {r0.w_fit.size() / std::max<std::size_t>(1, r0.kept_synapses), r0.kept_synapses});
+        io::CsvWriter grid(dir.file("grid.csv"),
+                           {"noise", "observed_fraction", "seed", "status", "r2_weights", "r2_activity", "theta_110",
+                            "theta_021", "max_err_truth_terms", "max_abs_other_terms", "seconds"});
         rules::TaylorRule t27(false);
         for (std::size_t i = 0; i < res.size(); ++i) {
             const auto& r = res[i];
             const bool taylor = stu->name() != "mlp";
             grid.row({pts[i].noise, pts[i].frac, static_cast<long long>(r.seed), r.fit.status,
-                      agg_median ? r.r2_weights_median : r.r2_weights_mean, agg_median ? r.r2_activity_median : r.r2_activity_mean,
-                      taylor ? r.theta_eff[t27.index(1, 1, 0)] : std::nan(""), taylor ? r.theta_eff[t27.index(0, 2, 1)] : std::nan(""),
-                      r.max_err_truth_terms, r.max_abs_other_terms, r.fit.seconds});
+                      agg_median ? r.r2_weights_median : r.r2_weights_mean,
+                      agg_median ? r.r2_activity_median : r.r2_activity_mean,
+                      taylor ? r.theta_eff[t27.index(1, 1, 0)] : std::nan(""),
+                      taylor ? r.theta_eff[t27.index(0, 2, 1)] : std::nan(""), r.max_err_truth_terms,
+                      r.max_abs_other_terms, r.fit.seconds});
         }
         nlohmann::json fitted = rule_json(*stu, r0.theta_eff);
         fitted["rule_string"] = stu->name() == "mlp" ? "" : rules::format_rule_string(r0.theta_eff, false);
@@ -356,14 +400,31 @@ void InferStudy::run(io::RunDir& dir, int threads) const
             // leading terms of the least-determined combination of Taylor terms
             std::vector<std::size_t> o(27);
             std::iota(o.begin(), o.end(), 0);
-            std::sort(o.begin(), o.end(), [&](auto a, auto b) { return std::fabs(r0.weakest_direction[a]) > std::fabs(r0.weakest_direction[b]); });
+            std::sort(o.begin(), o.end(), [&](auto a, auto b) {
+                return std::fabs(r0.weakest_direction[a]) > std::fabs(r0.weakest_direction[b]);
+            });
             nlohmann::json wd = nlohmann::json::array();
-            for (int i = 0; i < 4; ++i) wd.push_back({{"term", t27.monomial(o[static_cast<std::size_t>(i)])}, {"weight", r0.weakest_direction[o[static_cast<std::size_t>(i)]]}});
+            for (int i = 0; i < 4; ++i)
+                wd.push_back({{"term", t27.monomial(o[static_cast<std::size_t>(i)])},
+                              {"weight", r0.weakest_direction[o[static_cast<std::size_t>(i)]]}});
             summary["least_determined_direction"] = wd;
+            summary["teacher_activity_mean"] = r0.y_mean;
+            summary["teacher_activity_std"] = r0.y_std;
+            if (!r0.collapsed_fit.empty()) {
+                nlohmann::json cj = nlohmann::json::array();
+                const char* names[9] = {"1", "w", "w^2", "x", "x*w", "x*w^2", "x^2", "x^2*w", "x^2*w^2"};
+                for (int i = 0; i < 9; ++i)
+                    cj.push_back({{"term", names[i]},
+                                  {"fitted", r0.collapsed_fit[static_cast<std::size_t>(i)]},
+                                  {"true", r0.collapsed_true[static_cast<std::size_t>(i)]}});
+                summary["rule_at_mean_activity"] = cj;
+                summary["rule_at_mean_activity_max_err"] = r0.collapsed_max_err;
+            }
         }
         if (pts.size() > 1) {
             std::vector<double> r2;
-            for (auto& r : res) r2.push_back(agg_median ? r.r2_weights_median : r.r2_weights_mean);
+            for (auto& r : res)
+                r2.push_back(agg_median ? r.r2_weights_median : r.r2_weights_mean);
             summary["grid_points"] = pts.size();
             summary["grid_r2_weights_min"] = *std::min_element(r2.begin(), r2.end());
             summary["grid_r2_weights_max"] = *std::max_element(r2.begin(), r2.end());
@@ -372,13 +433,17 @@ void InferStudy::run(io::RunDir& dir, int threads) const
     }
 
     if (source == "simulated") {
-        std::vector<BehaviourResult> res(static_cast<std::size_t>(seeds));
+        const std::size_t ng = ground_truths.size(), nsd = static_cast<std::size_t>(seeds);
+        std::vector<BehaviourResult> res(ng * nsd);
+        std::vector<std::vector<double>> truths;
+        for (const auto& g : ground_truths)
+            truths.push_back(rules::parse_rule_string(g, true));
         Progress prog("infer behaviour", res.size());
         FitOptions fo = fit;
         fo.threads = res.size() > 1 ? 1 : threads;
         parallel_for(res.size(), threads, [&](std::size_t i) {
-            const std::uint64_t sd = seed + i;
-            res[i] = run_behaviour_sim(beh, *tea, ts, *stu, theta0(*stu, sd), fo, sd);
+            const std::uint64_t sd = seed + i % nsd;
+            res[i] = run_behaviour_sim(beh, *tea, truths[i / nsd], *stu, theta0(*stu, sd), fo, sd);
             prog.advance();
         });
         prog.done();
@@ -388,40 +453,49 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         io::write_npy(dir.file("weights_true.npy"), r0.w_true, {r0.w_true.size() / ns, ns});
         io::write_npy(dir.file("weights_fit.npy"), r0.w_fit, {r0.w_fit.size() / ns, ns});
         rules::TaylorRule t81(true);
-        io::CsvWriter sc(dir.file("seeds.csv"), {"seed", "status", "r2_weights", "r2_activity", "percent_deviance",
-                                                 "theta_xr", "top_term", "formula", "seconds"});
-        std::vector<double> r2w, pdev;
-        int xr_top = 0;
-        for (const auto& r : res) {
-            const bool taylor = stu->name() != "mlp";
-            const std::string top = top_term(*stu, r.theta_eff);
-            if (top == "X1Y0W0R1") ++xr_top;
-            r2w.push_back(agg_median ? r.r2_weights_median : r.r2_weights_mean);
-            pdev.push_back(agg_median ? r.pdev_median : r.pdev_mean);
-            double mx = 0;
-            for (double v : r.theta_eff) mx = std::max(mx, std::fabs(v));
-            sc.row({static_cast<long long>(r.seed), r.fit.status, r2w.back(),
-                    agg_median ? r.r2_activity_median : r.r2_activity_mean, pdev.back(),
-                    taylor ? r.theta_eff[t81.index(1, 0, 0, 1)] : std::nan(""), top,
-                    stu->formula(r.theta_eff.data(), 0.05 * mx), r.fit.seconds});
+        io::CsvWriter sc(dir.file("seeds.csv"),
+                         {"ground_truth", "seed", "status", "r2_weights", "r2_activity", "percent_deviance", "theta_xr",
+                          "top_term", "truth_top_term", "formula", "seconds"});
+        nlohmann::json per_rule = nlohmann::json::array();
+        for (std::size_t gi = 0; gi < ng; ++gi) {
+            std::vector<double> r2w, r2y, pdev;
+            int top_ok = 0;
+            const std::string truth_top = top_term(t81, truths[gi]);
+            for (std::size_t si = 0; si < nsd; ++si) {
+                const auto& r = res[gi * nsd + si];
+                const bool taylor = stu->name() != "mlp";
+                const std::string top = top_term(*stu, r.theta_eff);
+                if (top == truth_top) ++top_ok;
+                r2w.push_back(agg_median ? r.r2_weights_median : r.r2_weights_mean);
+                r2y.push_back(agg_median ? r.r2_activity_median : r.r2_activity_mean);
+                pdev.push_back(agg_median ? r.pdev_median : r.pdev_mean);
+                double mx = 0;
+                for (double v : r.theta_eff)
+                    mx = std::max(mx, std::fabs(v));
+                sc.row({ground_truths[gi], static_cast<long long>(r.seed), r.fit.status, r2w.back(), r2y.back(),
+                        pdev.back(), taylor ? r.theta_eff[t81.index(1, 0, 0, 1)] : std::nan(""), top, truth_top,
+                        stu->formula(r.theta_eff.data(), 0.05 * mx), r.fit.seconds});
+            }
+            per_rule.push_back({{"ground_truth", ground_truths[gi]},
+                                {"seeds", nsd},
+                                {"r2_weights_median", jnum(median(r2w))},
+                                {"r2_activity_median", jnum(median(r2y))},
+                                {"percent_deviance_median", jnum(median(pdev))},
+                                {"leading_term_recovered", top_ok}});
         }
         nlohmann::json fitted = rule_json(*stu, r0.theta_eff);
         if (stu->name() != "mlp") fitted["rule_string"] = rules::format_rule_string(r0.theta_eff, true);
         summary["fitted_rule"] = fitted;
         summary["status"] = r0.fit.status;
+        summary["skipped_steps"] = r0.fit.skipped_steps;
         summary["fit_seconds"] = r0.fit.seconds;
         summary["mean_presentations_per_trial"] = r0.mean_trial_length;
-        summary["r2_weights_heldout"] = jnum(r2w[0]);
+        summary["r2_weights_heldout"] = jnum(agg_median ? r0.r2_weights_median : r0.r2_weights_mean);
         summary["r2_activity_heldout"] = jnum(agg_median ? r0.r2_activity_median : r0.r2_activity_mean);
-        summary["percent_deviance_heldout"] = jnum(pdev[0]);
+        summary["percent_deviance_heldout"] = jnum(agg_median ? r0.pdev_median : r0.pdev_mean);
         summary["aggregate_over_eval_trajectories"] = aggregate;
         if (stu->name() != "mlp") summary["theta_xr"] = r0.theta_eff[t81.index(1, 0, 0, 1)];
-        if (seeds > 1) {
-            summary["seeds"] = seeds;
-            summary["seeds_r2_weights_median"] = jnum(median(r2w));
-            summary["seeds_percent_deviance_median"] = jnum(median(pdev));
-            summary["seeds_xr_is_top_term"] = xr_top;
-        }
+        if (res.size() > 1) summary["rules"] = per_rule;
         return;
     }
 
@@ -438,8 +512,12 @@ void InferStudy::run(io::RunDir& dir, int threads) const
             write_animal_csv(base + ".csv", c);
             animals.push_back(read_animal(base + ".mat"));
         }
+        summary["generated_animals"] = generate_animals;
+        summary["data_dir"] = dir.file("data");
+        if (generate_only) return;
     } else {
-        for (const auto& f : files) animals.push_back(read_animal(f));
+        for (const auto& f : files)
+            animals.push_back(read_animal(f));
     }
     std::vector<std::vector<std::string>> models{{}};
     std::vector<std::string> model_names{"full"};
@@ -450,13 +528,15 @@ void InferStudy::run(io::RunDir& dir, int threads) const
     if (compare_without.size() > 1) {
         models.push_back(compare_without);
         std::string n = "without";
-        for (auto& t : compare_without) n += " " + t;
+        for (auto& t : compare_without)
+            n += " " + t;
         model_names.push_back(n);
     }
     const std::size_t na = animals.size(), nm = models.size();
     std::vector<AnimalResult> res(na * nm);
     std::vector<std::shared_ptr<rules::DifferentiableRule>> studs;
-    for (auto& m : models) studs.push_back(student(m));
+    for (auto& m : models)
+        studs.push_back(student(m));
     Progress prog("infer animals", res.size());
     FitOptions fo = fit;
     fo.threads = res.size() > 1 ? 1 : threads;
@@ -469,8 +549,9 @@ void InferStudy::run(io::RunDir& dir, int threads) const
     prog.done();
     write_theta_csv(dir, *studs[0], res[0].fit.log);
     rules::TaylorRule t81(true);
-    io::CsvWriter ac(dir.file("animals.csv"), {"animal", "model", "status", "n_trials", "n_train_trials", "percent_deviance_train",
-                                               "percent_deviance_test", "theta_w", "theta_xr", "formula", "seconds"});
+    io::CsvWriter ac(dir.file("animals.csv"),
+                     {"animal", "model", "status", "n_trials", "n_train_trials", "percent_deviance_train",
+                      "percent_deviance_test", "theta_w", "theta_xr", "formula", "seconds"});
     nlohmann::json per_model = nlohmann::json::object();
     for (std::size_t m = 0; m < nm; ++m) {
         std::vector<double> test, thw;
@@ -478,11 +559,13 @@ void InferStudy::run(io::RunDir& dir, int threads) const
             const auto& r = res[a * nm + m];
             const bool taylor = studs[m]->name() != "mlp";
             double mx = 0;
-            for (double v : r.theta_eff) mx = std::max(mx, std::fabs(v));
-            ac.row({r.name, model_names[m], r.fit.status, static_cast<long long>(r.n_trials), static_cast<long long>(r.n_train_trials),
-                    r.pdev_train, r.pdev_test, taylor ? r.theta_eff[t81.index(0, 0, 1, 0)] : std::nan(""),
-                    taylor ? r.theta_eff[t81.index(1, 0, 0, 1)] : std::nan(""), studs[m]->formula(r.theta_eff.data(), 0.05 * mx),
-                    r.fit.seconds});
+            for (double v : r.theta_eff)
+                mx = std::max(mx, std::fabs(v));
+            ac.row({r.name, model_names[m], r.fit.status, static_cast<long long>(r.n_trials),
+                    static_cast<long long>(r.n_train_trials), r.pdev_train, r.pdev_test,
+                    taylor ? r.theta_eff[t81.index(0, 0, 1, 0)] : std::nan(""),
+                    taylor ? r.theta_eff[t81.index(1, 0, 0, 1)] : std::nan(""),
+                    studs[m]->formula(r.theta_eff.data(), 0.05 * mx), r.fit.seconds});
             test.push_back(r.pdev_test);
             if (taylor) thw.push_back(r.theta_eff[t81.index(0, 0, 1, 0)]);
         }

@@ -27,8 +27,8 @@ class RunDir;
 namespace plast::infer {
 
 struct RuleSpec {
-    std::string family = "taylor"; // taylor | mlp
-    std::string ground_truth;      // rule string
+    std::string family = "taylor";  // taylor | mlp
+    std::string ground_truth;       // rule string
     std::vector<std::string> terms; // mask (empty = all)
     std::string init = "random";
     double init_scale = 1e-5;
@@ -38,7 +38,7 @@ struct RuleSpec {
 };
 
 struct InferStudy {
-    std::string kind = "behaviour"; // oja | behaviour
+    std::string kind = "behaviour";   // oja | behaviour
     std::string source = "simulated"; // simulated | files | generate
     OjaSettings oja;
     BehaviourSettings beh;
@@ -46,10 +46,12 @@ struct InferStudy {
     FitOptions fit;
     std::uint64_t seed = 1;
     int seeds = 1;
+    std::vector<std::string> ground_truths; // behaviour/simulated: rules to recover (default: rule.ground_truth)
     std::vector<double> grid_noise, grid_fraction;
     std::vector<std::string> compare_without;
     std::vector<std::string> files;
     int samples = 20, generate_animals = 4;
+    bool generate_only = false; // source = generate: write the synthetic animals and stop
     double cutoff = 0.8;
     bool continue_test = false;
     std::string aggregate = "median";

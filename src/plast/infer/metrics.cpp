@@ -26,9 +26,12 @@ double r2_per_unit(const std::vector<double>& truth, const std::vector<double>& 
             ss_tot += (y - m) * (y - m);
         }
         double r2;
-        if (!std::isfinite(ss_res)) r2 = -std::numeric_limits<double>::infinity();
-        else if (ss_tot == 0.0) r2 = ss_res == 0.0 ? 1.0 : 0.0;
-        else r2 = 1.0 - ss_res / ss_tot;
+        if (!std::isfinite(ss_res))
+            r2 = -std::numeric_limits<double>::infinity();
+        else if (ss_tot == 0.0)
+            r2 = ss_res == 0.0 ? 1.0 : 0.0;
+        else
+            r2 = 1.0 - ss_res / ss_tot;
         acc += r2;
     }
     return acc / static_cast<double>(cols);
@@ -50,7 +53,10 @@ double deviance(const std::vector<double>& logit, const std::vector<double>& dec
     return n ? s / static_cast<double>(n) : std::numeric_limits<double>::quiet_NaN();
 }
 
-double percent_deviance_explained(double d_model, double d_null) { return 100.0 * (d_null - d_model) / d_null; }
+double percent_deviance_explained(double d_model, double d_null)
+{
+    return 100.0 * (d_null - d_model) / d_null;
+}
 
 double median(std::vector<double> v)
 {

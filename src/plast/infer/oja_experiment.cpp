@@ -18,9 +18,11 @@ std::vector<std::uint8_t> observed_neurons(int n_out, double fraction, std::uint
     std::vector<int> perm(static_cast<std::size_t>(n_out));
     std::iota(perm.begin(), perm.end(), 0);
     rng::Stream s(seed, "oja_observed");
-    for (std::size_t i = perm.size(); i > 1; --i) std::swap(perm[i - 1], perm[s.below(i)]);
+    for (std::size_t i = perm.size(); i > 1; --i)
+        std::swap(perm[i - 1], perm[s.below(i)]);
     std::vector<std::uint8_t> obs(static_cast<std::size_t>(n_out), 0);
-    for (int i = 0; i < k; ++i) obs[static_cast<std::size_t>(perm[static_cast<std::size_t>(i)])] = 1;
+    for (int i = 0; i < k; ++i)
+        obs[static_cast<std::size_t>(perm[static_cast<std::size_t>(i)])] = 1;
     return obs;
 }
 
@@ -34,23 +36,26 @@ rate::OjaTrajectory make_oja_trajectory(const OjaSettings& s, const rules::Diffe
     rng::Stream xs(seed, "oja_inputs", split, index), ws(seed, "oja_w0", split, index),
         ns(seed, "oja_obs_noise", split, index);
     tr.x.resize(static_cast<std::size_t>(s.steps) * static_cast<std::size_t>(net.n_in));
-    for (auto& v : tr.x) v = s.input_std * xs.normal();
+    for (auto& v : tr.x)
+        v = s.input_std * xs.normal();
     const double w0s = s.w0_std > 0 ? s.w0_std : 1.0 / (net.n_in + net.n_out);
     tr.w0.resize(net.n_syn());
-    for (auto& v : tr.w0) v = w0s * ws.normal();
+    for (auto& v : tr.w0)
+        v = w0s * ws.normal();
     rate::OjaRecord rec;
     rate::simulate(net, teacher, theta_star.data(), tr.x.data(), tr.w0.data(), s.steps, rec);
     tr.activity = rec.y;
     if (s.noise_scale > 0)
-        for (auto& v : tr.activity) v += s.noise_scale * ns.normal();
+        for (auto& v : tr.activity)
+            v += s.noise_scale * ns.normal();
     tr.observed = observed;
     return tr;
 }
 
 namespace {
 
-void conditioning(const rules::DifferentiableRule& teacher, const std::vector<double>& theta_star,
-                  const OjaSettings& s, const rate::OjaTrajectory& tr, OjaResult& out)
+void conditioning(const rules::DifferentiableRule& teacher, const std::vector<double>& theta_star, const OjaSettings& s,
+                  const rate::OjaTrajectory& tr, OjaResult& out)
 {
     rate::OjaRecord rec;
     rate::simulate(s.net, teacher, theta_star.data(), tr.x.data(), tr.w0.data(), s.steps, rec);
@@ -63,12 +68,14 @@ void conditioning(const rules::DifferentiableRule& teacher, const std::vector<do
     for (int t = 0; t < s.steps; ++t)
         for (std::size_t k = 0; k < ns; k += stride) {
             const std::size_t j = k / no, i = k % no;
-            const double x = tr.x[static_cast<std::size_t>(t) * ni + j], y = rec.y[static_cast<std::size_t>(t) * no + i],
+            const double x = tr.x[static_cast<std::size_t>(t) * ni + j],
+                         y = rec.y[static_cast<std::size_t>(t) * no + i],
                          w = rec.w[static_cast<std::size_t>(t) * ns + k];
             const double xp[3] = {1, x, x * x}, yp[3] = {1, y, y * y}, wp[3] = {1, w, w * w};
             for (int a = 0; a < 3; ++a)
                 for (int b = 0; b < 3; ++b)
-                    for (int c = 0; c < 3; ++c) phi(9 * a + 3 * b + c) = xp[a] * yp[b] * wp[c];
+                    for (int c = 0; c < 3; ++c)
+                        phi(9 * a + 3 * b + c) = xp[a] * yp[b] * wp[c];
             G.noalias() += phi * phi.transpose();
         }
     Eigen::VectorXd d = G.diagonal().cwiseSqrt();
@@ -79,6 +86,22 @@ void conditioning(const rules::DifferentiableRule& teacher, const std::vector<do
     const double lmin = std::max(es.eigenvalues()(0), 0.0), lmax = es.eigenvalues()(26);
     out.condition_number = lmin > 0 ? lmax / lmin : std::numeric_limits<double>::infinity();
     out.weakest_direction.assign(es.eigenvectors().col(0).data(), es.eigenvectors().col(0).data() + 27);
+    double sy = 0, syy = 0;
+    for (double y : rec.y)
+        sy += y, syy += y * y;
+    out.y_mean = sy / static_cast<double>(rec.y.size());
+    out.y_std = std::sqrt(std::max(0.0, syy / static_cast<double>(rec.y.size()) - out.y_mean * out.y_mean));
+}
+
+std::vector<double> collapse(const std::vector<double>& th, double y)
+{
+    std::vector<double> c(9, 0.0);
+    for (int a = 0; a < 3; ++a)
+        for (int b = 0; b < 3; ++b)
+            for (int cc = 0; cc < 3; ++cc)
+                c[static_cast<std::size_t>(3 * a + cc)] +=
+                    th[static_cast<std::size_t>(9 * a + 3 * b + cc)] * std::pow(y, b);
+    return c;
 }
 
 } // namespace
@@ -97,7 +120,7 @@ OjaResult run_oja(const OjaSettings& s, const rules::DifferentiableRule& teacher
         train.push_back(make_oja_trajectory(s, teacher, theta_star, seed, 0, static_cast<std::uint64_t>(k), observed));
     if (teacher.n_params() == 27) conditioning(teacher, theta_star, s, train[0], out);
     TrajectoryLoss loss = [&](std::size_t k, const std::vector<double>& th, double* grad) {
-        rate::OjaRecord rec;
+        thread_local rate::OjaRecord rec; // scratch reused between calls (no reallocation, no page faults)
         return rate::activity_loss(s.net, student, th.data(), train[k], s.mse_factor, grad, rec);
     };
     out.fit = fit(loss, train.size(), student, theta0, fopt, on_log);
@@ -109,7 +132,8 @@ OjaResult run_oja(const OjaSettings& s, const rules::DifferentiableRule& teacher
     std::vector<double> r2w, r2y;
     const std::size_t ns = s.net.n_syn(), T = static_cast<std::size_t>(s.steps);
     for (int k = 0; k < s.num_eval; ++k) {
-        const auto tr = make_oja_trajectory(clean, teacher, theta_star, seed, 1, static_cast<std::uint64_t>(k), observed);
+        const auto tr =
+            make_oja_trajectory(clean, teacher, theta_star, seed, 1, static_cast<std::uint64_t>(k), observed);
         rate::OjaRecord rt, rf;
         rate::simulate(s.net, teacher, theta_star.data(), tr.x.data(), tr.w0.data(), s.steps, rt);
         rate::simulate(s.net, student, out.fit.theta.data(), tr.x.data(), tr.w0.data(), s.steps, rf);
@@ -122,8 +146,10 @@ OjaResult run_oja(const OjaSettings& s, const rules::DifferentiableRule& teacher
             out.kept_synapses = std::min(keep_synapses, ns);
             for (std::size_t t = 0; t <= T; ++t)
                 for (std::size_t q = 0; q < out.kept_synapses; ++q) {
-                    out.w_true.push_back(rt.w[t * ns + q]);
-                    out.w_fit.push_back(rf.w[t * ns + q]);
+                    // evenly spread over the weight matrix (different pre- and postsynaptic neurons)
+                    const std::size_t idx = q * (ns / out.kept_synapses) + q % std::max<std::size_t>(1, s.net.n_out);
+                    out.w_true.push_back(rt.w[t * ns + idx % ns]);
+                    out.w_fit.push_back(rf.w[t * ns + idx % ns]);
                 }
         }
     }
@@ -134,8 +160,17 @@ OjaResult run_oja(const OjaSettings& s, const rules::DifferentiableRule& teacher
     if (theta_star.size() == out.theta_eff.size() && student.name() != "mlp") {
         for (std::size_t p = 0; p < theta_star.size(); ++p) {
             const double e = std::fabs(out.theta_eff[p] - theta_star[p]);
-            if (theta_star[p] != 0.0) out.max_err_truth_terms = std::max(out.max_err_truth_terms, e);
-            else out.max_abs_other_terms = std::max(out.max_abs_other_terms, e);
+            if (theta_star[p] != 0.0)
+                out.max_err_truth_terms = std::max(out.max_err_truth_terms, e);
+            else
+                out.max_abs_other_terms = std::max(out.max_abs_other_terms, e);
+        }
+        if (theta_star.size() == 27) {
+            out.collapsed_fit = collapse(out.theta_eff, out.y_mean);
+            out.collapsed_true = collapse(theta_star, out.y_mean);
+            for (std::size_t i = 0; i < 9; ++i)
+                out.collapsed_max_err =
+                    std::max(out.collapsed_max_err, std::fabs(out.collapsed_fit[i] - out.collapsed_true[i]));
         }
     } else {
         out.max_err_truth_terms = out.max_abs_other_terms = std::numeric_limits<double>::quiet_NaN();

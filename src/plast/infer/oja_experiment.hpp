@@ -13,7 +13,8 @@
 // trajectories; coefficient errors against the ground truth.
 // Conditioning: condition number of the Gram matrix of the 27 Taylor monomials x^a y^b w^c (columns
 // normalised to unit length) along the teacher's first training trajectory, and the leading terms of
-// its least-determined direction.
+// its least-determined direction; and the rule collapsed at the mean activity (x^a w^c coefficients),
+// which is what small inputs leave identifiable.
 #include "plast/infer/fit.hpp"
 #include "plast/rate/oja_network.hpp"
 
@@ -44,6 +45,11 @@ struct OjaResult {
     double max_err_truth_terms = 0, max_abs_other_terms = 0;
     double condition_number = 0;
     std::vector<double> weakest_direction; // eigenvector of the smallest eigenvalue (27 entries)
+    // What is identifiable when y barely moves: the rule collapsed at y = y_mean (mean teacher activity),
+    // i.e. the 9 coefficients of x^a w^c, sum_b theta_abc y_mean^b, for the fit and the ground truth.
+    double y_mean = 0, y_std = 0;
+    std::vector<double> collapsed_fit, collapsed_true;
+    double collapsed_max_err = 0;
     // First evaluation trajectory, for figures: (steps+1) x min(n_syn, keep) weights, true and fitted.
     std::vector<double> w_true, w_fit;
     std::size_t kept_synapses = 0;

@@ -63,11 +63,20 @@ LbfgsResult minimize_lbfgs(const Objective& f, std::vector<double>& theta, int m
     try {
         const auto code = opt.optimize(theta, fmin);
         switch (code) {
-        case nlopt::SUCCESS: r.status = "success"; break;
-        case nlopt::FTOL_REACHED: r.status = "ftol_reached"; break;
-        case nlopt::XTOL_REACHED: r.status = "xtol_reached"; break;
-        case nlopt::MAXEVAL_REACHED: r.status = "maxeval_reached"; break;
-        default: r.status = "code_" + std::to_string(static_cast<int>(code));
+        case nlopt::SUCCESS:
+            r.status = "success";
+            break;
+        case nlopt::FTOL_REACHED:
+            r.status = "ftol_reached";
+            break;
+        case nlopt::XTOL_REACHED:
+            r.status = "xtol_reached";
+            break;
+        case nlopt::MAXEVAL_REACHED:
+            r.status = "maxeval_reached";
+            break;
+        default:
+            r.status = "code_" + std::to_string(static_cast<int>(code));
         }
     } catch (const nlopt::roundoff_limited&) {
         r.status = "roundoff_limited"; // converged as far as double precision allows; theta holds the best point

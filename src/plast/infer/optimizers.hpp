@@ -13,12 +13,12 @@
 namespace plast::infer {
 
 class Adam {
-public:
+  public:
     explicit Adam(std::size_t n, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8);
     void step(std::vector<double>& theta, const std::vector<double>& grad);
     long steps() const { return t_; }
 
-private:
+  private:
     double lr_, b1_, b2_, eps_;
     long t_ = 0;
     std::vector<double> m_, v_;

@@ -5,8 +5,14 @@
 
 namespace plast::rate {
 
-static inline double sigmoid(double u) { return 1.0 / (1.0 + std::exp(-u)); }
-static inline double softplus(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
+static inline double sigmoid(double u)
+{
+    return 1.0 / (1.0 + std::exp(-u));
+}
+static inline double softplus(double z)
+{
+    return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z));
+}
 
 BehaviourNetwork BehaviourNetwork::make(int n_in, int n_hidden, bool sigmoid_hidden, bool centered_reward)
 {
@@ -25,11 +31,13 @@ BehaviourNetwork BehaviourNetwork::make(int n_in, int n_hidden, bool sigmoid_hid
 double BehaviourNetwork::forward(const double* W, const double* x, double* y) const
 {
     const int np = n_post();
-    for (int j = 0; j < np; ++j) y[j] = b1[static_cast<std::size_t>(j)];
+    for (int j = 0; j < np; ++j)
+        y[j] = b1[static_cast<std::size_t>(j)];
     for (int i = 0; i < n_in; ++i) {
         const double xi = x[i];
         const double* row = W + static_cast<std::size_t>(i) * static_cast<std::size_t>(np);
-        for (int j = 0; j < np; ++j) y[j] += xi * row[j];
+        for (int j = 0; j < np; ++j)
+            y[j] += xi * row[j];
     }
     if (n_hidden == 0) return y[0];
     double z = b2;
@@ -43,7 +51,8 @@ double BehaviourNetwork::forward(const double* W, const double* x, double* y) co
 std::size_t BehaviourTrajectory::valid_cells() const
 {
     std::size_t n = 0;
-    for (int l : len) n += static_cast<std::size_t>(l);
+    for (int l : len)
+        n += static_cast<std::size_t>(l);
     return n;
 }
 
@@ -53,7 +62,8 @@ BehaviourTrajectory BehaviourTrajectory::slice(int first, int count) const
     s.n_trials = count;
     s.n_in = n_in;
     s.max_len = 1;
-    for (int t = first; t < first + count; ++t) s.max_len = std::max(s.max_len, len[static_cast<std::size_t>(t)]);
+    for (int t = first; t < first + count; ++t)
+        s.max_len = std::max(s.max_len, len[static_cast<std::size_t>(t)]);
     const std::size_t L = static_cast<std::size_t>(s.max_len), Lo = static_cast<std::size_t>(max_len),
                       ni = static_cast<std::size_t>(n_in);
     s.x.assign(static_cast<std::size_t>(count) * L * ni, 0.0);
@@ -65,7 +75,8 @@ BehaviourTrajectory BehaviourTrajectory::slice(int first, int count) const
         s.reward.push_back(reward[src]);
         s.expected_reward.push_back(expected_reward[src]);
         for (std::size_t k = 0; k < static_cast<std::size_t>(len[src]); ++k) {
-            for (std::size_t i = 0; i < ni; ++i) s.x[(dst * L + k) * ni + i] = x[(src * Lo + k) * ni + i];
+            for (std::size_t i = 0; i < ni; ++i)
+                s.x[(dst * L + k) * ni + i] = x[(src * Lo + k) * ni + i];
             s.decision[dst * L + k] = decision[src * Lo + k];
             if (!recording.empty()) s.recording[dst * L + k] = recording[src * Lo + k];
         }
@@ -76,8 +87,9 @@ BehaviourTrajectory BehaviourTrajectory::slice(int first, int count) const
 void simulate(const BehaviourNetwork& net, const rules::DifferentiableRule& rule, const double* theta,
               const BehaviourTrajectory& traj, const double* w0, BehaviourRecord& rec)
 {
-    const std::size_t ns = net.n_syn(), np = static_cast<std::size_t>(net.n_post()), ni = static_cast<std::size_t>(net.n_in),
-                      T = static_cast<std::size_t>(traj.n_trials), L = static_cast<std::size_t>(traj.max_len);
+    const std::size_t ns = net.n_syn(), np = static_cast<std::size_t>(net.n_post()),
+                      ni = static_cast<std::size_t>(net.n_in), T = static_cast<std::size_t>(traj.n_trials),
+                      L = static_cast<std::size_t>(traj.max_len);
     rec.w.resize((T + 1) * ns);
     rec.y.assign(T * L * np, 0.0);
     rec.logit.assign(T * L, 0.0);
@@ -98,7 +110,8 @@ void simulate(const BehaviourNetwork& net, const rules::DifferentiableRule& rule
         const double r = reward_signal(net, traj, static_cast<int>(t));
         for (std::size_t i = 0; i < ni; ++i) {
             rule.eval_row(xa[i], ya, W + i * np, r, np, theta, g.data(), nullptr, nullptr);
-            for (std::size_t j = 0; j < np; ++j) Wn[i * np + j] = W[i * np + j] + net.eta * g[j];
+            for (std::size_t j = 0; j < np; ++j)
+                Wn[i * np + j] = W[i * np + j] + net.eta * g[j];
         }
     }
     for (double v : rec.w)
@@ -109,12 +122,13 @@ void simulate(const BehaviourNetwork& net, const rules::DifferentiableRule& rule
 }
 
 double behaviour_loss(const BehaviourNetwork& net, const rules::DifferentiableRule& rule, const double* theta,
-                      const BehaviourTrajectory& traj, const double* w0, const BehaviourLossOptions& opt,
-                      double* grad, BehaviourRecord& rec)
+                      const BehaviourTrajectory& traj, const double* w0, const BehaviourLossOptions& opt, double* grad,
+                      BehaviourRecord& rec)
 {
     simulate(net, rule, theta, traj, w0, rec);
-    const std::size_t ns = net.n_syn(), np = static_cast<std::size_t>(net.n_post()), ni = static_cast<std::size_t>(net.n_in),
-                      T = static_cast<std::size_t>(traj.n_trials), L = static_cast<std::size_t>(traj.max_len);
+    const std::size_t ns = net.n_syn(), np = static_cast<std::size_t>(net.n_post()),
+                      ni = static_cast<std::size_t>(net.n_in), T = static_cast<std::size_t>(traj.n_trials),
+                      L = static_cast<std::size_t>(traj.max_len);
     const std::size_t n_valid = traj.valid_cells();
     const double denom_bce = opt.reference_padding ? static_cast<double>(T * L) : static_cast<double>(n_valid);
     const double denom_mse = static_cast<double>(T * L);
@@ -143,7 +157,7 @@ double behaviour_loss(const BehaviourNetwork& net, const rules::DifferentiableRu
     if (!std::isfinite(loss)) return std::numeric_limits<double>::quiet_NaN();
 
     const std::size_t npar = rule.n_params();
-    std::vector<double> wbar(ns, 0.0), ybar(np), dgy(np), dgw(np), gs(np), gth(npar, 0.0);
+    std::vector<double> wbar(ns, 0.0), ybar(np), gth(npar, 0.0);
     for (std::size_t t = T; t-- > 0;) {
         const double* W = rec.w.data() + t * ns;
         const std::size_t len = static_cast<std::size_t>(traj.len[t]);
@@ -155,12 +169,7 @@ double behaviour_loss(const BehaviourNetwork& net, const rules::DifferentiableRu
         std::fill(ybar.begin(), ybar.end(), 0.0);
         for (std::size_t i = 0; i < ni; ++i) {
             double* wb = wbar.data() + i * np;
-            rule.eval_row(xa[i], ya, W + i * np, r, np, theta, gs.data(), dgy.data(), dgw.data());
-            rule.accumulate_vjp(xa[i], ya, W + i * np, r, np, theta, wb, gth.data());
-            for (std::size_t j = 0; j < np; ++j) {
-                ybar[j] += net.eta * wb[j] * dgy[j];
-                wb[j] += net.eta * wb[j] * dgw[j];
-            }
+            rule.adjoint_row(xa[i], ya, W + i * np, r, np, theta, net.eta, wb, ybar.data(), gth.data());
         }
         // 2) every presentation of the trial: loss on its logit, and (accepted one) the rule's y
         for (std::size_t k = len; k-- > 0;) {
@@ -186,11 +195,13 @@ double behaviour_loss(const BehaviourNetwork& net, const rules::DifferentiableRu
             }
             for (std::size_t i = 0; i < ni; ++i) {
                 double* wb = wbar.data() + i * np;
-                for (std::size_t j = 0; j < np; ++j) wb[j] += x[i] * ub[j];
+                for (std::size_t j = 0; j < np; ++j)
+                    wb[j] += x[i] * ub[j];
             }
         }
     }
-    for (std::size_t p = 0; p < npar; ++p) grad[p] += net.eta * gth[p];
+    for (std::size_t p = 0; p < npar; ++p)
+        grad[p] += net.eta * gth[p];
     return loss;
 }
 

@@ -43,10 +43,10 @@ struct BehaviourNetwork {
 // decision NaN and zero input.
 struct BehaviourTrajectory {
     int n_trials = 0, max_len = 0, n_in = 0;
-    std::vector<int> len;               // presentations per trial, >= 1 (the last is the accepted one)
-    std::vector<double> x;              // n_trials x max_len x n_in
-    std::vector<double> decision;       // n_trials x max_len (0 reject, 1 accept, NaN padded)
-    std::vector<double> recording;      // n_trials x max_len generator output probability (may be empty)
+    std::vector<int> len;                        // presentations per trial, >= 1 (the last is the accepted one)
+    std::vector<double> x;                       // n_trials x max_len x n_in
+    std::vector<double> decision;                // n_trials x max_len (0 reject, 1 accept, NaN padded)
+    std::vector<double> recording;               // n_trials x max_len generator output probability (may be empty)
     std::vector<double> reward, expected_reward; // n_trials
     std::size_t cells() const { return static_cast<std::size_t>(n_trials) * static_cast<std::size_t>(max_len); }
     std::size_t valid_cells() const;
@@ -55,9 +55,9 @@ struct BehaviourTrajectory {
 };
 
 struct BehaviourRecord {
-    std::vector<double> w;      // (n_trials + 1) x n_syn
-    std::vector<double> y;      // cells x n_post (plastic-layer output, 0 on padded cells)
-    std::vector<double> logit;  // cells
+    std::vector<double> w;     // (n_trials + 1) x n_syn
+    std::vector<double> y;     // cells x n_post (plastic-layer output, 0 on padded cells)
+    std::vector<double> logit; // cells
     bool finite = true;
 };
 
@@ -71,8 +71,8 @@ void simulate(const BehaviourNetwork& net, const rules::DifferentiableRule& rule
               const BehaviourTrajectory& traj, const double* w0, BehaviourRecord& rec);
 
 double behaviour_loss(const BehaviourNetwork& net, const rules::DifferentiableRule& rule, const double* theta,
-                      const BehaviourTrajectory& traj, const double* w0, const BehaviourLossOptions& opt,
-                      double* grad, BehaviourRecord& rec);
+                      const BehaviourTrajectory& traj, const double* w0, const BehaviourLossOptions& opt, double* grad,
+                      BehaviourRecord& rec);
 
 // Reward signal of trial t as the rule sees it.
 inline double reward_signal(const BehaviourNetwork& net, const BehaviourTrajectory& traj, int t)

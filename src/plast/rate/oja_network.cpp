@@ -5,7 +5,10 @@
 
 namespace plast::rate {
 
-static inline double sigmoid(double u) { return 1.0 / (1.0 + std::exp(-u)); }
+static inline double sigmoid(double u)
+{
+    return 1.0 / (1.0 + std::exp(-u));
+}
 
 void simulate(const OjaNetwork& net, const rules::DifferentiableRule& rule, const double* theta, const double* x,
               const double* w0, int steps, OjaRecord& rec)
@@ -16,24 +19,33 @@ void simulate(const OjaNetwork& net, const rules::DifferentiableRule& rule, cons
     rec.y.resize(T * no);
     rec.finite = true;
     std::copy(w0, w0 + ns, rec.w.begin());
-    std::vector<double> u(no), g(no);
+    auto& u = rec.u;
+    auto& g = rec.g;
+    u.resize(no);
+    g.resize(no);
+    double* __restrict uu = u.data();
+    double* __restrict gg = g.data();
     for (std::size_t t = 0; t < T; ++t) {
-        const double* W = rec.w.data() + t * ns;
-        double* Wn = rec.w.data() + (t + 1) * ns;
+        const double* __restrict W = rec.w.data() + t * ns;
+        double* __restrict Wn = rec.w.data() + (t + 1) * ns;
         const double* xt = x + t * ni;
-        double* y = rec.y.data() + t * no;
-        std::fill(u.begin(), u.end(), 0.0);
+        double* __restrict y = rec.y.data() + t * no;
+        for (std::size_t i = 0; i < no; ++i)
+            uu[i] = 0.0;
         for (std::size_t j = 0; j < ni; ++j) {
             const double xj = xt[j];
-            const double* row = W + j * no;
-            for (std::size_t i = 0; i < no; ++i) u[i] += row[i] * xj;
+            const double* __restrict row = W + j * no;
+            for (std::size_t i = 0; i < no; ++i)
+                uu[i] += row[i] * xj;
         }
-        for (std::size_t i = 0; i < no; ++i) y[i] = sigmoid(u[i]);
+        for (std::size_t i = 0; i < no; ++i)
+            y[i] = sigmoid(uu[i]);
         for (std::size_t j = 0; j < ni; ++j) {
-            const double* row = W + j * no;
-            rule.eval_row(xt[j], y, row, 0.0, no, theta, g.data(), nullptr, nullptr);
-            double* nrow = Wn + j * no;
-            for (std::size_t i = 0; i < no; ++i) nrow[i] = row[i] + net.eta * g[i];
+            const double* __restrict row = W + j * no;
+            rule.eval_row(xt[j], y, row, 0.0, no, theta, gg, nullptr, nullptr);
+            double* __restrict nrow = Wn + j * no;
+            for (std::size_t i = 0; i < no; ++i)
+                nrow[i] = row[i] + net.eta * gg[i];
         }
     }
     for (double v : rec.w)
@@ -50,7 +62,8 @@ double activity_loss(const OjaNetwork& net, const rules::DifferentiableRule& rul
                       ns = net.n_syn(), T = static_cast<std::size_t>(traj.steps);
     simulate(net, rule, theta, traj.x.data(), traj.w0.data(), traj.steps, rec);
     std::size_t n_obs = 0;
-    for (auto o : traj.observed) n_obs += o ? 1 : 0;
+    for (auto o : traj.observed)
+        n_obs += o ? 1 : 0;
     if (n_obs == 0 || T == 0) return 0.0;
     const double scale = factor / static_cast<double>(n_obs * T);
     double loss = 0.0;
@@ -66,7 +79,11 @@ double activity_loss(const OjaNetwork& net, const rules::DifferentiableRule& rul
 
     // Adjoint: wbar = dL/dW(t+1) on entry to step t, dL/dW(t) on exit.
     const std::size_t np = rule.n_params();
-    std::vector<double> wbar(ns, 0.0), ybar(no), dgy(no), dgw(no), gs(no), gth(np, 0.0);
+    auto& wbar = rec.wbar;
+    auto& ybar = rec.ybar;
+    wbar.assign(ns, 0.0);
+    ybar.assign(no, 0.0);
+    std::vector<double> gth(np, 0.0);
     for (std::size_t tt = T; tt-- > 0;) {
         const double* W = rec.w.data() + tt * ns;
         const double* xt = traj.x.data() + tt * ni;
@@ -76,21 +93,19 @@ double activity_loss(const OjaNetwork& net, const rules::DifferentiableRule& rul
         for (std::size_t j = 0; j < ni; ++j) {
             const double* row = W + j * no;
             double* wb = wbar.data() + j * no;
-            rule.eval_row(xt[j], y, row, 0.0, no, theta, gs.data(), dgy.data(), dgw.data());
-            rule.accumulate_vjp(xt[j], y, row, 0.0, no, theta, wb, gth.data());
-            for (std::size_t i = 0; i < no; ++i) {
-                ybar[i] += net.eta * wb[i] * dgy[i];
-                wb[i] += net.eta * wb[i] * dgw[i];
-            }
+            rule.adjoint_row(xt[j], y, row, 0.0, no, theta, net.eta, wb, ybar.data(), gth.data());
         }
-        for (std::size_t i = 0; i < no; ++i) ybar[i] *= y[i] * (1.0 - y[i]); // now ubar
+        for (std::size_t i = 0; i < no; ++i)
+            ybar[i] *= y[i] * (1.0 - y[i]); // now ubar
         for (std::size_t j = 0; j < ni; ++j) {
             double* wb = wbar.data() + j * no;
             const double xj = xt[j];
-            for (std::size_t i = 0; i < no; ++i) wb[i] += ybar[i] * xj;
+            for (std::size_t i = 0; i < no; ++i)
+                wb[i] += ybar[i] * xj;
         }
     }
-    for (std::size_t p = 0; p < np; ++p) grad[p] += net.eta * gth[p];
+    for (std::size_t p = 0; p < np; ++p)
+        grad[p] += net.eta * gth[p];
     return loss;
 }
 

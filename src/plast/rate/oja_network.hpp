@@ -29,16 +29,17 @@ struct OjaNetwork {
 // One recorded trajectory.
 struct OjaTrajectory {
     int steps = 0;
-    std::vector<double> x;            // steps x n_in
-    std::vector<double> w0;           // n_in x n_out (presynaptic-major)
-    std::vector<double> activity;     // steps x n_out recorded rates (noise included)
+    std::vector<double> x;              // steps x n_in
+    std::vector<double> w0;             // n_in x n_out (presynaptic-major)
+    std::vector<double> activity;       // steps x n_out recorded rates (noise included)
     std::vector<std::uint8_t> observed; // n_out, 1 = recorded
 };
 
 // Forward trajectory: w is (steps + 1) x n_syn (W(0) ... W(steps)), y is steps x n_out.
 struct OjaRecord {
     std::vector<double> w, y;
-    bool finite = true; // false when the rule produced NaN/Inf (recorded as a result, not an error)
+    bool finite = true;                   // false when the rule produced NaN/Inf (recorded as a result, not an error)
+    std::vector<double> wbar, ybar, u, g; // adjoint / forward scratch, kept to avoid reallocation
 };
 
 void simulate(const OjaNetwork& net, const rules::DifferentiableRule& rule, const double* theta, const double* x,

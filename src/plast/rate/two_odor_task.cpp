@@ -15,7 +15,8 @@ OdorEncoding make_encoding(int n_in, double firing_mean, std::uint64_t seed, std
     rng::Stream s(seed, "two_odor_encoding", split, index);
     std::vector<int> perm(static_cast<std::size_t>(n_in));
     std::iota(perm.begin(), perm.end(), 0);
-    for (std::size_t i = perm.size(); i > 1; --i) std::swap(perm[i - 1], perm[s.below(i)]); // Fisher-Yates
+    for (std::size_t i = perm.size(); i > 1; --i)
+        std::swap(perm[i - 1], perm[s.below(i)]); // Fisher-Yates
     OdorEncoding e;
     e.mu_a.assign(static_cast<std::size_t>(n_in), 0.0);
     e.mu_b.assign(static_cast<std::size_t>(n_in), firing_mean);
@@ -40,8 +41,8 @@ std::vector<double> expected_rewards(const std::vector<double>& rewards, int win
 }
 
 GeneratedBehaviour generate_behaviour(const TwoOdorTask& task, const BehaviourNetwork& net,
-                                      const rules::DifferentiableRule& rule, const double* theta_star,
-                                      double w_scale, std::uint64_t seed, std::uint64_t split, std::uint64_t index)
+                                      const rules::DifferentiableRule& rule, const double* theta_star, double w_scale,
+                                      std::uint64_t seed, std::uint64_t split, std::uint64_t index)
 {
     const std::size_t ni = static_cast<std::size_t>(net.n_in), np = static_cast<std::size_t>(net.n_post()),
                       ns = net.n_syn();
@@ -52,7 +53,8 @@ GeneratedBehaviour generate_behaviour(const TwoOdorTask& task, const BehaviourNe
         os(seed, "two_odor_obs_noise", split, index);
     GeneratedBehaviour out;
     out.w0.resize(ns);
-    for (auto& v : out.w0) v = w_scale * ws.normal();
+    for (auto& v : out.w0)
+        v = w_scale * ws.normal();
     std::vector<double> W = out.w0, y(np), g(np), x(ni);
     out.w_true = W;
     struct Cell {
@@ -80,14 +82,17 @@ GeneratedBehaviour generate_behaviour(const TwoOdorTask& task, const BehaviourNe
                                                    std::to_string(t) + " (degenerate rule)");
             odor = sim.bernoulli(0.5) ? 1 : 0;
             const auto& mu = enc.mu(odor);
-            for (std::size_t i = 0; i < ni; ++i) x[i] = mu[i] + task.input_noise_std * xs.normal();
+            for (std::size_t i = 0; i < ni; ++i)
+                x[i] = mu[i] + task.input_noise_std * xs.normal();
             const double z = net.forward(W.data(), x.data(), y.data());
             const double p = 1.0 / (1.0 + std::exp(-z));
-            if (!std::isfinite(p)) runtime_error("two-odor task", "the generating rule produced NaN/Inf in trial " + std::to_string(t));
+            if (!std::isfinite(p))
+                runtime_error("two-odor task", "the generating rule produced NaN/Inf in trial " + std::to_string(t));
             const bool accept = sim.bernoulli(p);
             Cell c;
             c.xr.resize(ni);
-            for (std::size_t i = 0; i < ni; ++i) c.xr[i] = task.resample_inputs ? mu[i] + task.input_noise_std * rs.normal() : x[i];
+            for (std::size_t i = 0; i < ni; ++i)
+                c.xr[i] = task.resample_inputs ? mu[i] + task.input_noise_std * rs.normal() : x[i];
             c.d = accept ? 1.0 : 0.0;
             c.p = p + task.recording_noise_std * os.normal();
             c.odor = odor;
@@ -105,7 +110,8 @@ GeneratedBehaviour generate_behaviour(const TwoOdorTask& task, const BehaviourNe
         std::vector<double> Wn = W;
         for (std::size_t i = 0; i < ni; ++i) {
             rule.eval_row(x[i], y.data(), W.data() + i * np, r, np, theta_star, g.data(), nullptr, nullptr);
-            for (std::size_t j = 0; j < np; ++j) Wn[i * np + j] += net.eta * g[j];
+            for (std::size_t j = 0; j < np; ++j)
+                Wn[i * np + j] += net.eta * g[j];
         }
         W = std::move(Wn);
         out.w_true.insert(out.w_true.end(), W.begin(), W.end());
@@ -114,7 +120,8 @@ GeneratedBehaviour generate_behaviour(const TwoOdorTask& task, const BehaviourNe
     d.n_trials = T;
     d.n_in = net.n_in;
     d.max_len = 1;
-    for (const auto& c : trials) d.max_len = std::max(d.max_len, static_cast<int>(c.size()));
+    for (const auto& c : trials)
+        d.max_len = std::max(d.max_len, static_cast<int>(c.size()));
     const std::size_t L = static_cast<std::size_t>(d.max_len);
     d.x.assign(static_cast<std::size_t>(T) * L * ni, 0.0);
     d.decision.assign(static_cast<std::size_t>(T) * L, std::numeric_limits<double>::quiet_NaN());
@@ -141,8 +148,10 @@ BehaviourTrajectory trajectory_from_choices(const ChoiceRecord& rec, int n_in, d
     const OdorEncoding enc = make_encoding(n_in, firing_mean, seed, 2, sample);
     rng::Stream ns(seed, "fly_input_noise", sample);
     std::vector<double> xa(static_cast<std::size_t>(n_in)), xb(static_cast<std::size_t>(n_in));
-    for (int i = 0; i < n_in; ++i) xa[static_cast<std::size_t>(i)] = enc.mu_a[static_cast<std::size_t>(i)] + noise_std * ns.normal();
-    for (int i = 0; i < n_in; ++i) xb[static_cast<std::size_t>(i)] = enc.mu_b[static_cast<std::size_t>(i)] + noise_std * ns.normal();
+    for (int i = 0; i < n_in; ++i)
+        xa[static_cast<std::size_t>(i)] = enc.mu_a[static_cast<std::size_t>(i)] + noise_std * ns.normal();
+    for (int i = 0; i < n_in; ++i)
+        xb[static_cast<std::size_t>(i)] = enc.mu_b[static_cast<std::size_t>(i)] + noise_std * ns.normal();
     std::vector<std::vector<std::pair<int, int>>> trials;
     std::vector<std::pair<int, int>> cur;
     for (std::size_t e = 0; e < rec.odor.size(); ++e) {
@@ -156,7 +165,8 @@ BehaviourTrajectory trajectory_from_choices(const ChoiceRecord& rec, int n_in, d
     d.n_trials = static_cast<int>(trials.size());
     d.n_in = n_in;
     d.max_len = 1;
-    for (const auto& t : trials) d.max_len = std::max(d.max_len, static_cast<int>(t.size()));
+    for (const auto& t : trials)
+        d.max_len = std::max(d.max_len, static_cast<int>(t.size()));
     const std::size_t L = static_cast<std::size_t>(d.max_len), ni = static_cast<std::size_t>(n_in);
     d.x.assign(trials.size() * L * ni, 0.0);
     d.decision.assign(trials.size() * L, std::numeric_limits<double>::quiet_NaN());

@@ -31,9 +31,9 @@ struct TwoOdorTask {
     double input_firing_mean = 0.75;
     double input_noise_std = 0.12247448713915890; // sqrt(0.015), reference HEAD
     int moving_avg_window = 10;
-    double recording_noise_std = 0.0;             // observation noise on the stored output probability
-    int max_presentations = 1000;                 // per trial; beyond it the generating rule is declared degenerate
-    bool resample_inputs = true;                  // store a fresh x' (reference) or the x that drove the choice
+    double recording_noise_std = 0.0; // observation noise on the stored output probability
+    int max_presentations = 1000;     // per trial; beyond it the generating rule is declared degenerate
+    bool resample_inputs = true;      // store a fresh x' (reference) or the x that drove the choice
     int n_trials() const { return trials_per_block * static_cast<int>(block_probs.size()); }
 };
 
@@ -55,8 +55,8 @@ struct GeneratedBehaviour {
 
 // Closed-loop generation with the generating rule theta_star; W1(0) = w_scale * N(0, 1).
 GeneratedBehaviour generate_behaviour(const TwoOdorTask& task, const BehaviourNetwork& net,
-                                      const rules::DifferentiableRule& rule, const double* theta_star,
-                                      double w_scale, std::uint64_t seed, std::uint64_t split, std::uint64_t index);
+                                      const rules::DifferentiableRule& rule, const double* theta_star, double w_scale,
+                                      std::uint64_t seed, std::uint64_t split, std::uint64_t index);
 
 // Recorded choices of one animal (fly data, spec §5): per event the odor (0 = A, 1 = B) and the
 // decision, per accepted event the reward. Events after the last acceptance are dropped.

@@ -14,13 +14,19 @@
 namespace plast::rules {
 
 class DifferentiableRule : public RuleFamily {
-public:
+  public:
     // g[k] = g_theta(x, y[k], w[k], r); dg_dy / dg_dw may be null.
     virtual void eval_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
                           double* g, double* dg_dy, double* dg_dw) const = 0;
     // grad[p] += sum_k lam[k] * d g(x, y[k], w[k], r) / d theta_p.
     virtual void accumulate_vjp(double x, const double* y, const double* w, double r, std::size_t n,
                                 const double* theta, const double* lam, double* grad) const = 0;
+    // One reverse step through W' = W + eta * g(x, y, W, r) for one presynaptic row, fused for speed:
+    // on entry wbar[k] = dL/dW'[k]; adds sum_k wbar[k] dg_k/dtheta to grad (unscaled by eta),
+    // adds eta * wbar[k] * dg_k/dy to ybar[k], and leaves wbar[k] = dL/dW[k] through this path,
+    // wbar[k] * (1 + eta * dg_k/dw). The default calls eval_row and accumulate_vjp.
+    virtual void adjoint_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
+                             double eta, double* wbar, double* ybar, double* grad) const;
     // Whether r enters the rule (4-variable families).
     virtual bool uses_reward() const = 0;
     // 1 for trainable parameters, 0 for masked ones (masked parameters have no effect and zero gradient).

@@ -25,17 +25,20 @@ std::vector<std::string> MlpRule::param_names() const
     std::vector<std::string> out;
     const char* in[4] = {"x", "y", "w", "r"};
     for (int h = 0; h < hidden_; ++h)
-        for (int i = 0; i < n_inputs(); ++i) out.push_back("Wh_" + std::to_string(h) + "_" + in[i]);
-    for (int h = 0; h < hidden_; ++h) out.push_back("bh_" + std::to_string(h));
-    for (int h = 0; h < hidden_; ++h) out.push_back("Wout_" + std::to_string(h));
+        for (int i = 0; i < n_inputs(); ++i)
+            out.push_back("Wh_" + std::to_string(h) + "_" + in[i]);
+    for (int h = 0; h < hidden_; ++h)
+        out.push_back("bh_" + std::to_string(h));
+    for (int h = 0; h < hidden_; ++h)
+        out.push_back("Wout_" + std::to_string(h));
     out.push_back("bout");
     return out;
 }
 
 std::string MlpRule::formula(const double*, double) const
 {
-    return "tanh(W_out·leaky_relu(W_h·(" + std::string(with_reward_ ? "x, y, w, r" : "x, y, w") + ") + b_h) + b_out), " +
-           std::to_string(hidden_) + " hidden units";
+    return "tanh(W_out·leaky_relu(W_h·(" + std::string(with_reward_ ? "x, y, w, r" : "x, y, w") +
+           ") + b_h) + b_out), " + std::to_string(hidden_) + " hidden units";
 }
 
 std::vector<double> MlpRule::init_theta(std::uint64_t seed, double scale, bool legacy_shared_key) const
@@ -46,7 +49,8 @@ std::vector<double> MlpRule::init_theta(std::uint64_t seed, double scale, bool l
     std::size_t off = 0;
     for (std::uint64_t t = 0; t < 4; ++t) {
         rng::Stream s(seed, "mlp_rule_init", legacy_shared_key ? 0 : t);
-        for (std::size_t i = 0; i < sizes[t]; ++i) th[off + i] = scale * s.normal();
+        for (std::size_t i = 0; i < sizes[t]; ++i)
+            th[off + i] = scale * s.normal();
         off += sizes[t];
     }
     return th;
@@ -61,7 +65,8 @@ void MlpRule::eval_row(double x, const double* y, const double* w, double r, std
     const double* Wo = bh + H;
     const double bo = Wo[H];
     double base[4096];
-    for (int h = 0; h < H; ++h) base[h] = bh[h] + Wh[h * ni] * x + (with_reward_ ? Wh[h * ni + 3] * r : 0.0);
+    for (int h = 0; h < H; ++h)
+        base[h] = bh[h] + Wh[h * ni] * x + (with_reward_ ? Wh[h * ni + 3] * r : 0.0);
     for (std::size_t k = 0; k < n; ++k) {
         double o = bo, sy = 0.0, sw = 0.0;
         for (int h = 0; h < H; ++h) {
@@ -91,7 +96,8 @@ void MlpRule::accumulate_vjp(double x, const double* y, const double* w, double 
     double* gbh = gWh + H * ni;
     double* gWo = gbh + H;
     double base[4096], u[4096];
-    for (int h = 0; h < H; ++h) base[h] = bh[h] + Wh[h * ni] * x + (with_reward_ ? Wh[h * ni + 3] * r : 0.0);
+    for (int h = 0; h < H; ++h)
+        base[h] = bh[h] + Wh[h * ni] * x + (with_reward_ ? Wh[h * ni + 3] * r : 0.0);
     for (std::size_t k = 0; k < n; ++k) {
         if (lam[k] == 0.0) continue;
         double o = bo;
@@ -108,7 +114,8 @@ void MlpRule::accumulate_vjp(double x, const double* y, const double* w, double 
             gWo[h] += dout * u[h] * d;
             const double du = dout * Wo[h] * d;
             gbh[h] += du;
-            for (int i = 0; i < ni; ++i) gWh[h * ni + i] += du * in[i];
+            for (int i = 0; i < ni; ++i)
+                gWh[h * ni + i] += du * in[i];
         }
     }
 }

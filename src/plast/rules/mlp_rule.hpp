@@ -16,7 +16,7 @@
 namespace plast::rules {
 
 class MlpRule : public DifferentiableRule {
-public:
+  public:
     MlpRule(bool with_reward, int hidden = 10, double negative_slope = 0.01);
 
     std::string name() const override { return "mlp"; }
@@ -24,8 +24,8 @@ public:
     std::vector<std::string> param_names() const override;
     std::string formula(const double* theta, double tol = 0.0) const override;
 
-    void eval_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
-                  double* g, double* dg_dy, double* dg_dw) const override;
+    void eval_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta, double* g,
+                  double* dg_dy, double* dg_dw) const override;
     void accumulate_vjp(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
                         const double* lam, double* grad) const override;
     bool uses_reward() const override { return with_reward_; }
@@ -34,7 +34,7 @@ public:
     int n_inputs() const { return with_reward_ ? 4 : 3; }
     std::vector<double> init_theta(std::uint64_t seed, double scale = 0.01, bool legacy_shared_key = false) const;
 
-private:
+  private:
     bool with_reward_;
     int hidden_;
     double slope_;

@@ -24,20 +24,23 @@ Term parse_term(const std::string& t, double sign, bool with_reward, const std::
     std::size_t i = 0;
     // numeric multiplier
     std::size_t j = i;
-    while (j < t.size() && (std::isdigit(static_cast<unsigned char>(t[j])) || t[j] == '.')) ++j;
+    while (j < t.size() && (std::isdigit(static_cast<unsigned char>(t[j])) || t[j] == '.'))
+        ++j;
     if (j < t.size() && (t[j] == 'e' || t[j] == 'E') && j > i) {
         std::size_t k = j + 1;
         if (k < t.size() && (t[k] == '+' || t[k] == '-')) ++k;
         if (k < t.size() && std::isdigit(static_cast<unsigned char>(t[k]))) {
             j = k;
-            while (j < t.size() && std::isdigit(static_cast<unsigned char>(t[j]))) ++j;
+            while (j < t.size() && std::isdigit(static_cast<unsigned char>(t[j])))
+                ++j;
         }
     }
     if (j > i) {
         const std::string num = t.substr(i, j - i);
         char* end = nullptr;
         term.coef = std::strtod(num.c_str(), &end);
-        if (end != num.c_str() + num.size()) config_error(where, key, "bad multiplier '" + num + "' in term '" + t + "'", kAllowed);
+        if (end != num.c_str() + num.size())
+            config_error(where, key, "bad multiplier '" + num + "' in term '" + t + "'", kAllowed);
         i = j;
     }
     term.coef *= sign;
@@ -45,20 +48,26 @@ Term parse_term(const std::string& t, double sign, bool with_reward, const std::
     while (i < t.size()) {
         const char c = static_cast<char>(std::toupper(static_cast<unsigned char>(t[i])));
         int v = c == 'X' ? 0 : c == 'Y' ? 1 : c == 'W' ? 2 : c == 'R' ? 3 : -1;
-        if (v < 0) config_error(where, key, "unknown symbol '" + std::string(1, t[i]) + "' in term '" + t + "'", kAllowed);
+        if (v < 0)
+            config_error(where, key, "unknown symbol '" + std::string(1, t[i]) + "' in term '" + t + "'", kAllowed);
         if (v == 3 && !with_reward)
             config_error(where, key, "term '" + t + "' uses R but this rule family has no reward variable",
                          "variables X, Y, W (27-term family)");
-        if (seen[v]) config_error(where, key, "variable " + std::string(1, c) + " repeated in term '" + t + "'", kAllowed);
+        if (seen[v])
+            config_error(where, key, "variable " + std::string(1, c) + " repeated in term '" + t + "'", kAllowed);
         seen[v] = true;
         ++i;
         int p = 1;
         if (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) {
             std::size_t k = i;
-            while (k < t.size() && std::isdigit(static_cast<unsigned char>(t[k]))) ++k;
+            while (k < t.size() && std::isdigit(static_cast<unsigned char>(t[k])))
+                ++k;
             p = std::atoi(t.substr(i, k - i).c_str());
             if (p > 2 || k - i > 1)
-                config_error(where, key, "power " + t.substr(i, k - i) + " of " + std::string(1, c) + " in term '" + t + "' is above 2", "powers 0, 1, 2");
+                config_error(where, key,
+                             "power " + t.substr(i, k - i) + " of " + std::string(1, c) + " in term '" + t +
+                                 "' is above 2",
+                             "powers 0, 1, 2");
             i = k;
         }
         term.pow[v] = p;
@@ -108,12 +117,14 @@ std::string format_rule_string(const std::vector<double>& theta, bool with_rewar
     for (std::size_t k = 0; k < theta.size(); ++k) {
         const double c = theta[k];
         if (c == 0.0) continue;
-        std::string name = with_reward ? "X" + std::to_string(k / 27) + "Y" + std::to_string(k / 9 % 3) + "W" +
-                                             std::to_string(k / 3 % 3) + "R" + std::to_string(k % 3)
-                                       : "X" + std::to_string(k / 9) + "Y" + std::to_string(k / 3 % 3) + "W" +
-                                             std::to_string(k % 3);
-        if (c < 0) s += "-";
-        else if (!s.empty()) s += "+";
+        std::string name =
+            with_reward ? "X" + std::to_string(k / 27) + "Y" + std::to_string(k / 9 % 3) + "W" +
+                              std::to_string(k / 3 % 3) + "R" + std::to_string(k % 3)
+                        : "X" + std::to_string(k / 9) + "Y" + std::to_string(k / 3 % 3) + "W" + std::to_string(k % 3);
+        if (c < 0)
+            s += "-";
+        else if (!s.empty())
+            s += "+";
         if (std::fabs(c) != 1.0) s += io::format_number(std::fabs(c));
         s += name;
     }

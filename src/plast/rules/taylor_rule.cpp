@@ -9,35 +9,13 @@
 
 namespace plast::rules {
 
-std::vector<double> DifferentiableRule::effective(const std::vector<double>& theta) const
-{
-    auto m = param_mask();
-    std::vector<double> out(theta.size());
-    for (std::size_t i = 0; i < theta.size(); ++i) out[i] = theta[i] * m[i];
-    return out;
-}
-
-void DifferentiableRule::evaluate(const double* const* in, std::size_t n, const double* theta, double* out) const
-{
-    for (std::size_t i = 0; i < n; ++i)
-        eval_row(in[0][i], in[1] + i, in[2] + i, uses_reward() ? in[3][i] : 0.0, 1, theta, out + i, nullptr, nullptr);
-}
-
-void DifferentiableRule::param_gradient(const double* const* in, std::size_t n, const double* theta, double* grad) const
-{
-    const std::size_t np = n_params();
-    std::fill(grad, grad + n * np, 0.0);
-    const double one = 1.0;
-    for (std::size_t i = 0; i < n; ++i)
-        accumulate_vjp(in[0][i], in[1] + i, in[2] + i, uses_reward() ? in[3][i] : 0.0, 1, theta, &one, grad + i * np);
-}
-
 TaylorRule::TaylorRule(bool with_reward, std::vector<double> mask, bool legacy_index_order)
     : with_reward_(with_reward), legacy_(legacy_index_order), mask_(std::move(mask))
 {
     if (mask_.empty()) mask_.assign(size(), 1.0);
     if (mask_.size() != size())
-        runtime_error(name(), "mask has " + std::to_string(mask_.size()) + " entries, expected " + std::to_string(size()));
+        runtime_error(name(),
+                      "mask has " + std::to_string(mask_.size()) + " entries, expected " + std::to_string(size()));
     if (legacy_ && !with_reward_) runtime_error(name(), "legacy_index_order exists only for the 81-term family");
 }
 
@@ -59,7 +37,8 @@ std::string TaylorRule::column_name(std::size_t k) const
 {
     std::string s = "A_";
     const std::string t = term_name(k);
-    for (std::size_t i = 1; i < t.size(); i += 2) s += t[i];
+    for (std::size_t i = 1; i < t.size(); i += 2)
+        s += t[i];
     return s;
 }
 
@@ -81,7 +60,8 @@ std::string TaylorRule::monomial(std::size_t k) const
 std::vector<std::string> TaylorRule::param_names() const
 {
     std::vector<std::string> out(size());
-    for (std::size_t k = 0; k < size(); ++k) out[k] = term_name(k);
+    for (std::size_t k = 0; k < size(); ++k)
+        out[k] = term_name(k);
     return out;
 }
 
@@ -112,8 +92,10 @@ std::string TaylorRule::formula(const double* theta, double tol) const
     for (auto k : order) {
         if (std::fabs(c[k]) <= tol || c[k] == 0.0) continue;
         const double v = c[k];
-        if (s.empty()) s += v < 0 ? "-" : "";
-        else s += v < 0 ? " - " : " + ";
+        if (s.empty())
+            s += v < 0 ? "-" : "";
+        else
+            s += v < 0 ? " - " : " + ";
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.4g", std::fabs(v));
         s += buf;
@@ -122,15 +104,15 @@ std::string TaylorRule::formula(const double* theta, double tol) const
     return s.empty() ? "0" : s;
 }
 
-void TaylorRule::eval_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
-                          double* g, double* dg_dy, double* dg_dw) const
+void TaylorRule::collapse(double x, double r, const double* theta, double* cc) const
 {
     double th[81];
     canonical(theta, th);
     // Collapse over the row constants x and r: c[b][c] = sum_{a,d} theta_abcd x^a r^d (9 coefficients).
     const double xp[3] = {1.0, x, x * x};
     const double rp[3] = {1.0, r, r * r};
-    double cc[9] = {};
+    for (int bc = 0; bc < 9; ++bc)
+        cc[bc] = 0.0;
     for (int a = 0; a < 3; ++a)
         for (int bc = 0; bc < 9; ++bc) {
             if (with_reward_) {
@@ -140,36 +122,11 @@ void TaylorRule::eval_row(double x, const double* y, const double* w, double r, 
                 cc[bc] += xp[a] * th[9 * a + bc];
             }
         }
-    for (std::size_t k = 0; k < n; ++k) {
-        const double yk = y[k], wk = w[k];
-        // q_b(w) = c_b0 + c_b1 w + c_b2 w^2 and its w-derivative
-        const double q0 = cc[0] + wk * (cc[1] + wk * cc[2]);
-        const double q1 = cc[3] + wk * (cc[4] + wk * cc[5]);
-        const double q2 = cc[6] + wk * (cc[7] + wk * cc[8]);
-        g[k] = q0 + yk * (q1 + yk * q2);
-        if (dg_dy) dg_dy[k] = q1 + 2.0 * yk * q2;
-        if (dg_dw) {
-            const double d0 = cc[1] + 2.0 * wk * cc[2];
-            const double d1 = cc[4] + 2.0 * wk * cc[5];
-            const double d2 = cc[7] + 2.0 * wk * cc[8];
-            dg_dw[k] = d0 + yk * (d1 + yk * d2);
-        }
-    }
 }
 
-void TaylorRule::accumulate_vjp(double x, const double* y, const double* w, double r, std::size_t n, const double*,
-                                const double* lam, double* grad) const
+void TaylorRule::scatter_grad(double x, double r, const double* G, double* grad) const
 {
-    // G[b][c] = sum_k lam_k y_k^b w_k^c; then d/d theta_abcd = x^a r^d G[b][c] (times the mask).
-    double G[9] = {};
-    for (std::size_t k = 0; k < n; ++k) {
-        const double l = lam[k], yk = y[k], wk = w[k];
-        const double l0 = l, l1 = l * yk, l2 = l1 * yk;
-        const double w2 = wk * wk;
-        G[0] += l0, G[1] += l0 * wk, G[2] += l0 * w2;
-        G[3] += l1, G[4] += l1 * wk, G[5] += l1 * w2;
-        G[6] += l2, G[7] += l2 * wk, G[8] += l2 * w2;
-    }
+    // d/d theta_abcd = x^a r^d G[b][c] (times the mask)
     const double xp[3] = {1.0, x, x * x};
     const double rp[3] = {1.0, r, r * r};
     for (int a = 0; a < 3; ++a)
@@ -184,6 +141,96 @@ void TaylorRule::accumulate_vjp(double x, const double* y, const double* w, doub
                 grad[s] += mask_[s] * xp[a] * G[bc];
             }
         }
+}
+
+void TaylorRule::eval_row(double x, const double* __restrict y, const double* __restrict w, double r, std::size_t n,
+                          const double* theta, double* __restrict g, double* __restrict dg_dy,
+                          double* __restrict dg_dw) const
+{
+    double cc[9];
+    collapse(x, r, theta, cc);
+    for (std::size_t k = 0; k < n; ++k) {
+        const double yk = y[k], wk = w[k];
+        // q_b(w) = c_b0 + c_b1 w + c_b2 w^2
+        const double q0 = cc[0] + wk * (cc[1] + wk * cc[2]);
+        const double q1 = cc[3] + wk * (cc[4] + wk * cc[5]);
+        const double q2 = cc[6] + wk * (cc[7] + wk * cc[8]);
+        g[k] = q0 + yk * (q1 + yk * q2);
+    }
+    if (dg_dy)
+        for (std::size_t k = 0; k < n; ++k) {
+            const double yk = y[k], wk = w[k];
+            const double q1 = cc[3] + wk * (cc[4] + wk * cc[5]);
+            const double q2 = cc[6] + wk * (cc[7] + wk * cc[8]);
+            dg_dy[k] = q1 + 2.0 * yk * q2;
+        }
+    if (dg_dw)
+        for (std::size_t k = 0; k < n; ++k) {
+            const double yk = y[k], wk = w[k];
+            const double d0 = cc[1] + 2.0 * wk * cc[2];
+            const double d1 = cc[4] + 2.0 * wk * cc[5];
+            const double d2 = cc[7] + 2.0 * wk * cc[8];
+            dg_dw[k] = d0 + yk * (d1 + yk * d2);
+        }
+}
+
+// G[b][c] = sum_k lam_k y_k^b w_k^c, accumulated in two interleaved sets (even / odd k) to shorten the
+// dependency chains; the summation order is fixed, so results are reproducible.
+namespace {
+inline void accumulate_G(const double* __restrict y, const double* __restrict w, const double* __restrict lam,
+                         std::size_t n, double* out)
+{
+    // lane v accumulates k = v (mod 2); the two lanes sit in one SSE2 register per sum
+    alignas(16) double G[9][2] = {};
+    std::size_t k = 0;
+    for (; k + 1 < n; k += 2)
+        for (std::size_t v = 0; v < 2; ++v) {
+            const double l = lam[k + v], yk = y[k + v], wk = w[k + v];
+            const double l1 = l * yk, l2 = l1 * yk, w2 = wk * wk;
+            G[0][v] += l, G[1][v] += l * wk, G[2][v] += l * w2;
+            G[3][v] += l1, G[4][v] += l1 * wk, G[5][v] += l1 * w2;
+            G[6][v] += l2, G[7][v] += l2 * wk, G[8][v] += l2 * w2;
+        }
+    if (k < n) {
+        const double l = lam[k], yk = y[k], wk = w[k];
+        const double l1 = l * yk, l2 = l1 * yk, w2 = wk * wk;
+        G[0][0] += l, G[1][0] += l * wk, G[2][0] += l * w2;
+        G[3][0] += l1, G[4][0] += l1 * wk, G[5][0] += l1 * w2;
+        G[6][0] += l2, G[7][0] += l2 * wk, G[8][0] += l2 * w2;
+    }
+    for (int i = 0; i < 9; ++i)
+        out[i] = G[i][0] + G[i][1];
+}
+} // namespace
+
+void TaylorRule::accumulate_vjp(double x, const double* y, const double* w, double r, std::size_t n, const double*,
+                                const double* lam, double* grad) const
+{
+    double G[9];
+    accumulate_G(y, w, lam, n, G);
+    scatter_grad(x, r, G, grad);
+}
+
+void TaylorRule::adjoint_row(double x, const double* __restrict y, const double* __restrict w, double r, std::size_t n,
+                             const double* theta, double eta, double* __restrict wbar, double* __restrict ybar,
+                             double* grad) const
+{
+    double cc[9], G[9];
+    collapse(x, r, theta, cc);
+    // Pass 1 (scalar reduction, fixed order): G[b][c] = sum_k lam_k y^b w^c with lam = dL/dW'.
+    accumulate_G(y, w, wbar, n, G);
+    scatter_grad(x, r, G, grad);
+    // Pass 2 (vectorised): the partials dg/dy, dg/dw.
+    for (std::size_t k = 0; k < n; ++k) {
+        const double yk = y[k], wk = w[k], l = wbar[k];
+        const double q1 = cc[3] + wk * (cc[4] + wk * cc[5]);
+        const double q2 = cc[6] + wk * (cc[7] + wk * cc[8]);
+        const double d0 = cc[1] + 2.0 * wk * cc[2];
+        const double d1 = cc[4] + 2.0 * wk * cc[5];
+        const double d2 = cc[7] + 2.0 * wk * cc[8];
+        ybar[k] += eta * l * (q1 + 2.0 * yk * q2);
+        wbar[k] = l + eta * l * (d0 + yk * (d1 + yk * d2));
+    }
 }
 
 } // namespace plast::rules

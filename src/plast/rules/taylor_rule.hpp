@@ -20,7 +20,7 @@
 namespace plast::rules {
 
 class TaylorRule : public DifferentiableRule {
-public:
+  public:
     // with_reward: 81 terms in (x, y, w, r); otherwise 27 terms in (x, y, w).
     explicit TaylorRule(bool with_reward, std::vector<double> mask = {}, bool legacy_index_order = false);
 
@@ -29,10 +29,12 @@ public:
     std::vector<std::string> param_names() const override;
     std::string formula(const double* theta, double tol = 0.0) const override;
 
-    void eval_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
-                  double* g, double* dg_dy, double* dg_dw) const override;
+    void eval_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta, double* g,
+                  double* dg_dy, double* dg_dw) const override;
     void accumulate_vjp(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
                         const double* lam, double* grad) const override;
+    void adjoint_row(double x, const double* y, const double* w, double r, std::size_t n, const double* theta,
+                     double eta, double* wbar, double* ybar, double* grad) const override;
     bool uses_reward() const override { return with_reward_; }
     std::vector<double> param_mask() const override { return mask_; }
     bool regularised() const override { return true; }
@@ -40,16 +42,22 @@ public:
     std::size_t size() const { return with_reward_ ? 81 : 27; }
     bool legacy_index_order() const { return legacy_; }
     // Flat index of x^a y^b w^c r^d in canonical order (d ignored for 27 terms).
-    std::size_t index(int a, int b, int c, int d = 0) const { return with_reward_ ? 27 * a + 9 * b + 3 * c + d : 9 * a + 3 * b + c; }
+    std::size_t index(int a, int b, int c, int d = 0) const
+    {
+        return with_reward_ ? 27 * a + 9 * b + 3 * c + d : 9 * a + 3 * b + c;
+    }
     // Canonical name X{a}Y{b}W{c}R{d} of parameter k, and the CSV column name A_abcd.
     std::string term_name(std::size_t k) const;
     std::string column_name(std::size_t k) const;
     // Human-readable monomial, e.g. "x*y^2*w" ("1" for the bias).
     std::string monomial(std::size_t k) const;
 
-private:
+  private:
     // Canonical-order coefficients with the mask applied (and the legacy permutation undone).
     void canonical(const double* theta, double* out) const;
+    // c[b*3+c] = sum_{a,d} theta_abcd x^a r^d (masked, canonical)
+    void collapse(double x, double r, const double* theta, double* cc) const;
+    void scatter_grad(double x, double r, const double* G, double* grad) const;
     std::size_t storage_index(std::size_t canonical_k) const;
     bool with_reward_;
     bool legacy_;
