@@ -77,7 +77,7 @@ void Network::reset_counts()
 bool Network::run(double seconds)
 {
     // Advance to an exact target time so that many short intervals do not accumulate rounding.
-    target_ = std::max(target_, time()) + seconds;
+    target_ += seconds;
     const auto end = static_cast<std::uint64_t>(std::max(0LL, std::llround(target_ / dt_)));
     while (step_ < end && !aborted_) step();
     return !aborted_;
