@@ -34,6 +34,18 @@ name = "screen"
 title = "Rule discovery by screening rounds (rate toy task): prior, restricted prior, conditional density"
 verb = "screen"
 args = []
+
+[[step]]
+name = "simulate"
+title = "Spiking fSBI network (1024 E + 256 I) with iSTDP: stability metrics and plausibility verdict"
+verb = "simulate"
+args = []
+
+[[step]]
+name = "memory"
+title = "Familiarity memory of a recurrent iSTDP network vs a static control (5 runs each, t-test per test time)"
+verb = "memory"
+args = ["--set", "protocol.breaks=[1.0,9.0]"]
 )TOML";
 
 static std::string self_exe()
