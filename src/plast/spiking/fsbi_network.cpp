@@ -1,6 +1,7 @@
 #include "plast/spiking/fsbi_network.hpp"
 
 #include "plast/core/error.hpp"
+#include "plast/expr/expr_rule.hpp"
 #include "plast/io/config.hpp"
 
 #include <chrono>
@@ -48,8 +49,25 @@ FsbiConfig FsbiConfig::from_config(const Section& s)
     c.neuron = IfParams::from_config(s.sub("neuron"));
     for (int k = 0; k < 4; ++k) {
         const Section r = s.sub(std::string("rule_") + kTypes[k]);
+        if (r.has("preset") && r.string("preset", "6ppol", {"6ppol", "vogels_istdp", "pair_stdp", "static", "expression"}) == "expression") {
+            ExpressionRule e{r.string("on_pre", "0"), r.string("on_post", "0")};
+            for (const char* key : {"on_pre", "on_post"}) {
+                try {
+                    expr::ExprRule::parse(key == std::string("on_pre") ? e.on_pre : e.on_post, {"x_pre", "x_post", "w"});
+                } catch (const Error& err) {
+                    r.fail(key, err.problem(), "an expression over x_pre, x_post, w with + - * / pow and numbers");
+                }
+            }
+            auto& rule = c.rules[static_cast<std::size_t>(k)];
+            rule.tau_pre = r.number("tau_pre", 0.02, Range::positive());
+            rule.tau_post = r.number("tau_post", 0.02, Range::positive());
+            c.expressions[static_cast<std::size_t>(k)] = e;
+            c.plastic[static_cast<std::size_t>(k)] = r.flag("plastic", true);
+            continue;
+        }
         c.rules[static_cast<std::size_t>(k)] = SixParamRule::from_config(r);
-        c.plastic[static_cast<std::size_t>(k)] = r.flag("plastic", true);
+        const bool is_static = r.has("preset") && r.string("preset", "6ppol") == "static";
+        c.plastic[static_cast<std::size_t>(k)] = r.flag("plastic", !is_static) && !is_static;
     }
     // Memory: synapses ~ p N^2; refuse sizes that cannot fit (4 + 4 + 12 bytes per synapse with indices).
     const double syn = c.p_rec * (static_cast<double>(c.exc() + c.inh()) * static_cast<double>(c.exc() + c.inh())) +
@@ -92,7 +110,14 @@ FsbiRun build_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key)
         const auto [pre, post] = ends[k];
         auto pr = proj(kTypes[k], net.group(pre).size(), net.group(post).size(), pre == r.exc ? Receptor::ampa : Receptor::gaba,
                        prec, pre == post, w0[k], 20 + k);
-        pr.set_plasticity(c.rules[k], c.eta, c.w_max, c.dt);
+        if (c.expressions[k]) {
+            const std::vector<std::string> vars{"x_pre", "x_post", "w"};
+            pr.set_event_rules(expr::ExprRule::parse(c.expressions[k]->on_pre, vars), {},
+                               expr::ExprRule::parse(c.expressions[k]->on_post, vars), {}, c.rules[k].tau_pre,
+                               c.rules[k].tau_post, c.eta, c.w_max, c.dt);
+        } else {
+            pr.set_plasticity(c.rules[k], c.eta, c.w_max, c.dt);
+        }
         pr.set_plastic(c.plastic[k]);
         r.proj[k] = net.add_projection(std::move(pr), {false, pre}, post);
     }

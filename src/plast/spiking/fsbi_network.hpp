@@ -20,6 +20,7 @@
 #include <array>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -41,6 +42,12 @@ struct FsbiConfig {
     double guard_min = 0.0, guard_max = 100.0;
     IfParams neuron;
     std::array<SixParamRule, 4> rules{};   // EE, EI, IE, II
+    // Optional expression rules (preset = "expression"): on_pre / on_post over x_pre, x_post, w;
+    // their taus are rules[k].tau_pre / tau_post. Parsed at configuration time, no recompilation.
+    struct ExpressionRule {
+        std::string on_pre, on_post;
+    };
+    std::array<std::optional<ExpressionRule>, 4> expressions{};
     std::array<bool, 4> plastic{true, true, true, true};
 
     static FsbiConfig from_config(const Section& s); // [network] keys; validated before any simulation

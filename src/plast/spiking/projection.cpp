@@ -73,8 +73,68 @@ void Projection::set_plasticity(const SixParamRule& rule, double eta, double w_m
     x_post_.assign(n_post_, 0.f);
 }
 
+void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double> theta_pre, rules::RuleFamilyPtr on_post,
+                                 std::vector<double> theta_post, double tau_pre, double tau_post, double eta, double w_max,
+                                 double dt)
+{
+    set_plasticity(SixParamRule{tau_pre, tau_post, 0, 0, 0, 0}, eta, w_max, dt);
+    auto map_of = [&](const rules::RuleFamilyPtr& f, const std::vector<double>& theta) {
+        std::vector<int> m;
+        if (!f) return m;
+        if (theta.size() != f->n_params())
+            runtime_error(name_, "rule '" + f->name() + "' needs " + std::to_string(f->n_params()) + " parameters");
+        for (const auto& v : f->inputs()) {
+            if (v == "x_pre") m.push_back(0);
+            else if (v == "x_post") m.push_back(1);
+            else if (v == "w") m.push_back(2);
+            else runtime_error(name_, "unknown rule variable '" + v + "' (allowed: x_pre, x_post, w)");
+        }
+        return m;
+    };
+    map_pre_ = map_of(on_pre, theta_pre);
+    map_post_ = map_of(on_post, theta_post);
+    on_pre_ = std::move(on_pre);
+    on_post_ = std::move(on_post);
+    theta_pre_ = std::move(theta_pre);
+    theta_post_ = std::move(theta_post);
+}
+
+void Projection::generic_update(const rules::RuleFamily& f, const std::vector<int>& map, const std::vector<double>& theta,
+                                const std::uint32_t* syn, std::size_t n)
+{
+    for (auto& b : buf_) b.resize(n);
+    out_.resize(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::uint32_t s = syn[k];
+        buf_[0][k] = x_pre_[syn_pre_[s]];
+        buf_[1][k] = x_post_[post_[s]];
+        buf_[2][k] = w_[s];
+    }
+    std::vector<const double*> in;
+    for (int v : map) in.push_back(buf_[v].data());
+    f.evaluate(in.data(), n, theta.data(), out_.data());
+    const float wmax = static_cast<float>(w_max_);
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::uint32_t s = syn[k];
+        // A NaN or infinite update leaves NaN in the weight; the network's guard reports it.
+        const float nw = static_cast<float>(w_[s] + eta_ * out_[k]);
+        w_[s] = std::isnan(nw) ? nw : (nw < 0.f ? 0.f : (nw > wmax ? wmax : nw));
+    }
+}
+
 void Projection::forward(const std::vector<std::uint32_t>& arriving, float* g)
 {
+    if (plastic_ && generic()) {
+        std::vector<std::uint32_t> syn;
+        for (auto i : arriving) {
+            for (std::uint32_t s = row_[i]; s < row_[i + 1]; ++s) g[post_[s]] += w_[s];
+            if (!on_pre_) continue;
+            syn.resize(row_[i + 1] - row_[i]);
+            for (std::uint32_t s = row_[i]; s < row_[i + 1]; ++s) syn[s - row_[i]] = s;
+            generic_update(*on_pre_, map_pre_, theta_pre_, syn.data(), syn.size());
+        }
+        return;
+    }
     const std::uint32_t* post = post_.data();
     float* w = w_.data();
     if (!plastic_) {
@@ -98,6 +158,12 @@ void Projection::forward(const std::vector<std::uint32_t>& arriving, float* g)
 void Projection::backward(const std::vector<std::uint32_t>& post_spikes)
 {
     if (!plastic_) return;
+    if (generic()) {
+        if (!on_post_) return;
+        for (auto j : post_spikes)
+            generic_update(*on_post_, map_post_, theta_post_, col_syn_.data() + col_ptr_[j], col_ptr_[j + 1] - col_ptr_[j]);
+        return;
+    }
     const float b = static_cast<float>(eta_ * rule_.beta), gm = static_cast<float>(eta_ * rule_.gamma);
     const float wmax = static_cast<float>(w_max_);
     const float* xq = x_pre_.data();

@@ -4,6 +4,7 @@
 // synapse indices of its incoming synapses) so a postsynaptic spike reaches them without search
 // (Auryn's DuplexConnection). Fixed axonal delay in steps (default 0.8 ms = 8 steps); weights in
 // single precision; optional 6pPol plasticity (six_param_rule.hpp) with its own traces.
+#include "plast/rules/rule_family.hpp"
 #include "plast/spiking/six_param_rule.hpp"
 
 #include <cstdint>
@@ -25,6 +26,14 @@ public:
     void connect_pairs(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, float w0);
 
     void set_plasticity(const SixParamRule& rule, double eta, double w_max, double dt);
+    // Generic event rules: any pair of rule families (e.g. typed or evolved expressions) evaluated in
+    // one batch per presynaptic row (on arrivals) and per postsynaptic column (on spikes), with the
+    // same event order, traces and clipping as 6pPol. Variables by name: x_pre, x_post, w.
+    // dw = eta * on_pre(...) on an arrival; dw = eta * on_post(...) on a postsynaptic spike.
+    void set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double> theta_pre, rules::RuleFamilyPtr on_post,
+                         std::vector<double> theta_post, double tau_pre, double tau_post, double eta, double w_max,
+                         double dt);
+    bool generic() const { return static_cast<bool>(on_pre_) || static_cast<bool>(on_post_); }
     void set_plastic(bool on) { plastic_ = on && has_rule_; }
     bool plastic() const { return plastic_; }
     bool has_rule() const { return has_rule_; }
@@ -78,6 +87,13 @@ private:
     double eta_ = 0, w_max_ = 0;
     float decay_pre_ = 1, decay_post_ = 1;
     std::vector<float> x_pre_, x_post_;
+    // Generic path
+    rules::RuleFamilyPtr on_pre_, on_post_;
+    std::vector<double> theta_pre_, theta_post_;
+    std::vector<int> map_pre_, map_post_; // variable index -> 0 x_pre, 1 x_post, 2 w
+    std::vector<double> buf_[3], out_;
+    void generic_update(const rules::RuleFamily& f, const std::vector<int>& map, const std::vector<double>& theta,
+                        const std::uint32_t* syn, std::size_t n);
 };
 
 } // namespace plast::spiking
