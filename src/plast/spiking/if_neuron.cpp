@@ -1,14 +1,28 @@
 #include "plast/spiking/if_neuron.hpp"
 
+#include "plast/core/rng.hpp"
 #include "plast/io/config.hpp"
 
 #include <cmath>
 
 namespace plast::spiking {
 
-IfParams IfParams::from_config(const Section& s)
+IfParams IfParams::tif()
 {
     IfParams p;
+    p.model = Model::tif;
+    p.v_rest = p.v_reset = -60;
+    p.v_th_base = -50;
+    p.ampa_nmda_ratio = 0; // unused: no NMDA
+    p.refractory = 5e-3;
+    return p;
+}
+
+IfParams IfParams::from_config(const Section& s)
+{
+    const bool tif = s.string("model", "if", {"if", "tif"}) == "tif";
+    IfParams p = tif ? IfParams::tif() : IfParams{};
+    p.refractory = s.number("refractory", p.refractory, Range::nonneg());
     const Range pos = Range::positive();
     p.tau_m = s.number("tau_m", p.tau_m, pos);
     p.v_rest = s.number("v_rest", p.v_rest);
@@ -28,6 +42,7 @@ IfParams IfParams::from_config(const Section& s)
 
 void IfState::resize(std::size_t n, float v0)
 {
+    refractory.assign(n, 0);
     v.assign(n, v0);
     g_ampa.assign(n, 0.f);
     g_nmda.assign(n, 0.f);
@@ -45,10 +60,49 @@ IfGroup::IfGroup(std::string name, std::size_t n, const IfParams& p, double dt) 
     decay_ampa_ = static_cast<float>(std::exp(-dt / p.tau_ampa));
     decay_gaba_ = static_cast<float>(std::exp(-dt / p.tau_gaba));
     decay_thr_ = static_cast<float>(std::exp(-dt / p.tau_thr));
+    ref_steps_ = static_cast<std::int32_t>(std::llround(p.refractory / dt));
+}
+
+void IfGroup::randomize_v(double lo, double hi, std::uint64_t seed, std::uint64_t key)
+{
+    rng::Stream r(seed, "initial_v", key);
+    for (auto& v : s_.v) v = static_cast<float>(r.uniform(lo, hi));
+}
+
+bool IfGroup::step_tif(std::vector<std::uint32_t>& spikes)
+{
+    float* v = s_.v.data();
+    float* ga = s_.g_ampa.data();
+    float* gi = s_.g_gaba.data();
+    std::int32_t* ref = s_.refractory.data();
+    const float vrest = static_cast<float>(p_.v_rest), ee = static_cast<float>(p_.e_exc),
+                ei = static_cast<float>(p_.e_inh), vth = static_cast<float>(p_.v_th_base),
+                vreset = static_cast<float>(p_.v_reset);
+    bool finite = true;
+    for (std::size_t i = 0; i < n_; ++i) {
+        const float dv = dt_tau_m_ * ((vrest - v[i]) + ga[i] * (ee - v[i]) + gi[i] * (ei - v[i]));
+        ga[i] *= decay_ampa_;
+        gi[i] *= decay_gaba_;
+        if (ref[i] > 0) {
+            --ref[i];
+            v[i] = vreset;
+            continue;
+        }
+        float vn = v[i] + dv;
+        finite &= std::isfinite(vn);
+        if (vn > vth) {
+            spikes.push_back(static_cast<std::uint32_t>(i));
+            vn = vreset;
+            ref[i] = ref_steps_;
+        }
+        v[i] = vn;
+    }
+    return finite;
 }
 
 bool IfGroup::step(std::vector<std::uint32_t>& spikes)
 {
+    if (p_.model == IfParams::Model::tif) return step_tif(spikes);
     float* v = s_.v.data();
     float* ga = s_.g_ampa.data();
     float* gn = s_.g_nmda.data();

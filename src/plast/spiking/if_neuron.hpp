@@ -36,16 +36,25 @@ class Section;
 
 namespace plast::spiking {
 
+// The Vogels-Abbott neuron "TIF" (Auryn TIFGroup; spec §1.3) is the same group with model = tif:
+// fixed threshold -50 mV, E_rest = V_reset = -60 mV, tau_m = 20 ms, single-exponential AMPA (5 ms)
+// and GABA (10 ms) conductances without NMDA, and a hard refractory period (5 ms) during which V is
+// held at V_reset. IfParams::tif() gives those defaults.
 struct IfParams {
+    enum class Model { if_nmda, tif };
+    Model model = Model::if_nmda;
+    double refractory = 0.0; // s (tif)
     double tau_m = 20e-3, v_rest = -70, v_reset = -70, e_exc = 0, e_inh = -80, v_th_base = -50, v_th_spike = 100;
     double tau_thr = 5e-3, tau_ampa = 5e-3, tau_gaba = 10e-3, tau_nmda = 100e-3, ampa_nmda_ratio = 0.3;
 
     static IfParams from_config(const Section& s); // validates (time constants > 0, ...)
+    static IfParams tif();
 };
 
 // State of a group of IF neurons as structure-of-arrays (single precision).
 struct IfState {
     std::vector<float> v, g_ampa, g_nmda, g_gaba, theta;
+    std::vector<std::int32_t> refractory; // remaining refractory steps (tif)
     void resize(std::size_t n, float v0);
 };
 
@@ -54,6 +63,8 @@ public:
     IfGroup(std::string name, std::size_t n, const IfParams& p, double dt);
     // One step; spikes are appended to `spikes` (indices). Returns false if a state became NaN/Inf.
     bool step(std::vector<std::uint32_t>& spikes);
+    // Initial membrane potentials uniform in [lo, hi) from the stream (seed, "initial_v", key).
+    void randomize_v(double lo, double hi, std::uint64_t seed, std::uint64_t key);
 
     const std::string& name() const { return name_; }
     std::size_t size() const { return n_; }
@@ -63,9 +74,11 @@ public:
     float* g_gaba() { return s_.g_gaba.data(); }
 
 private:
+    bool step_tif(std::vector<std::uint32_t>& spikes);
     std::string name_;
     std::size_t n_;
     IfParams p_;
+    std::int32_t ref_steps_ = 0;
     IfState s_;
     float a_, dt_tau_m_, dt_tau_nmda_, decay_ampa_, decay_gaba_, decay_thr_;
 };
