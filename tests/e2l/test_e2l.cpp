@@ -18,16 +18,24 @@ using namespace plast::e2l;
 
 namespace {
 
-expr::Tape P(const std::string& s, const std::vector<std::string>& names) { return expr::parse(s, names); }
+expr::Tape P(const std::string& s, const std::vector<std::string>& names)
+{
+    return expr::parse(s, names);
+}
 
-double F(const Task& t, const std::string& rule) { return t.fitness(parse_rules(t, rule)); }
+double F(const Task& t, const std::string& rule)
+{
+    return t.fitness(parse_rules(t, rule));
+}
 
 } // namespace
 
 TEST(E2lEquivalence, RewardIdentitiesHoldForRPlusMinusOne)
 {
     const std::vector<std::string> re{"R", "E"}, rb{"R", "E", "Rbar"}, rs{"R", "E", "Rbar_plus", "Rbar_minus"};
-    auto same = [](const expr::Tape& a, const expr::Tape& b, std::vector<bool> pm) { return max_rel_difference(a, b, pm, -2.0, 2.0); };
+    auto same = [](const expr::Tape& a, const expr::Tape& b, std::vector<bool> pm) {
+        return max_rel_difference(a, b, pm, -2.0, 2.0);
+    };
     // (R - 1)E == E(R - 1)/R^2 and RE == E/R for R = +-1 ...
     EXPECT_LT(same(P("(R - 1)*E", re), P("E*(R - 1)/R^2", re), {true, false}), 1e-12);
     EXPECT_LT(same(P("R*E", re), P("E/R", re), {true, false}), 1e-12);
@@ -36,8 +44,12 @@ TEST(E2lEquivalence, RewardIdentitiesHoldForRPlusMinusOne)
     // LR1 forms, LR2 forms, LR4 forms (eLife appendix vs Fig. 3D).
     EXPECT_LT(same(P("-E*(R - 1)*(R + Rbar)", rb), P("E*(R - 1)*(R + Rbar)/R", rb), {true, false, false}), 1e-12);
     EXPECT_LT(same(P("(1 + R*Rbar)*(R - 1)*E", rb), P("-E*(R - 1)*(R + Rbar)", rb), {true, false, false}), 1e-12);
-    EXPECT_LT(same(P("E*(R - Rbar_plus + Rbar_minus)", rs), P("(R - (Rbar_plus - Rbar_minus))*E", rs), {true, false, false, false}), 1e-12);
-    EXPECT_LT(same(P("(R - 1)*E + (R - 1)*(R + 2*Rbar_plus)", rs), P("(R - 1)*(R + E + 2*Rbar_plus)", rs), {true, false, false, false}), 1e-12);
+    EXPECT_LT(same(P("E*(R - Rbar_plus + Rbar_minus)", rs), P("(R - (Rbar_plus - Rbar_minus))*E", rs),
+                   {true, false, false, false}),
+              1e-12);
+    EXPECT_LT(same(P("(R - 1)*E + (R - 1)*(R + 2*Rbar_plus)", rs), P("(R - 1)*(R + E + 2*Rbar_plus)", rs),
+                   {true, false, false, false}),
+              1e-12);
     // LR5 and its sign-split form for R = +1 (Rbar = Rbar_plus + Rbar_minus, Rbar_abs = Rbar_plus - Rbar_minus).
     const auto lr5 = P("2*(R - (Rbar_plus - R*Rbar_minus))*E - (R - (Rbar_plus - R*Rbar_minus))*R*Rbar_minus", rs);
     const auto lr5_app = P("(-R*Rbar_minus + 2*E)*(R*Rbar_minus + R - Rbar_plus)", rs);
@@ -80,7 +92,8 @@ TEST(E2lErrorTask, StudentEqualsTeacherWithoutLearning)
     // Mean potential: E_L + sum_j w rate_j tau_s tau_m / C_m, between 150 and 850 Hz per input.
     const double lo = -70 + 5 * 5.0 * 150 * 2e-3 * 10 / 250, hi = -70 + 5 * 5.0 * 850 * 2e-3 * 10 / 250;
     double m = 0;
-    for (std::size_t i = 100; i < tr.v.size(); ++i) m += tr.v[i] / (tr.v.size() - 100);
+    for (std::size_t i = 100; i < tr.v.size(); ++i)
+        m += tr.v[i] / (tr.v.size() - 100);
     EXPECT_GT(m, lo);
     EXPECT_LT(m, hi);
 }
@@ -136,7 +149,8 @@ TEST(E2lRewardTask, ExpectedRewardVariantsAndDeterminism)
     const double f = t.run(P("E*(R - Rbar_plus + Rbar_minus)", t.rule_inputs()[0]), 0, &tr);
     EXPECT_EQ(tr.reward.size(), 40u);
     int s = 0;
-    for (int r : tr.reward) s += r;
+    for (int r : tr.reward)
+        s += r;
     EXPECT_EQ(f, s);
     EXPECT_EQ(f, t.run(P("E*(R - Rbar_plus + Rbar_minus)", t.rule_inputs()[0]), 0, nullptr)); // frozen noise
     EXPECT_THROW(parse_rules(t, "R + Rbar"), Error); // Rbar is not an input of this variant
@@ -167,7 +181,8 @@ TEST(E2lCorrelationTask, InputStatisticsAreRateBalanced)
     CorrelationTrace tr;
     t.run(P("0", {"w", "E"}), P("0", {"w", "E"}), 0, &tr);
     int n_pattern = 0;
-    for (bool b : tr.pattern_neuron) n_pattern += b;
+    for (bool b : tr.pattern_neuron)
+        n_pattern += b;
     // P(>= 1 spike in 100 ms at 3 Hz) = 1 - exp(-0.3) = 0.26; binomial sd over 1000 inputs ~ 14.
     EXPECT_NEAR(n_pattern, 259, 60);
     // Without plasticity the neuron fires at roughly the designed ~20 Hz.

@@ -25,14 +25,15 @@ double delta_rule_factor(const expr::Tape& f)
     return mid;
 }
 
-double max_rel_difference(const expr::Tape& f, const expr::Tape& g, const std::vector<bool>& pm_one, double lo, double hi,
-                          int samples, std::uint64_t seed)
+double max_rel_difference(const expr::Tape& f, const expr::Tape& g, const std::vector<bool>& pm_one, double lo,
+                          double hi, int samples, std::uint64_t seed)
 {
     rng::Stream r(seed, "e2l_rule_equivalence");
     std::vector<double> x(pm_one.size());
     double worst = 0.0;
     for (int s = 0; s < samples; ++s) {
-        for (std::size_t i = 0; i < x.size(); ++i) x[i] = pm_one[i] ? (r.bernoulli(0.5) ? 1.0 : -1.0) : r.uniform(lo, hi);
+        for (std::size_t i = 0; i < x.size(); ++i)
+            x[i] = pm_one[i] ? (r.bernoulli(0.5) ? 1.0 : -1.0) : r.uniform(lo, hi);
         const double a = f.eval(x.data()), b = g.eval(x.data());
         if (!std::isfinite(a) && !std::isfinite(b)) continue;
         const double d = std::fabs(a - b) / std::max(1.0, std::fabs(a));

@@ -15,7 +15,7 @@ double delta_rule_factor(const expr::Tape& f);
 // Maximum |f - g| / max(1, |f|) over `samples` random points; inputs i are drawn from
 // {-1, +1} where pm_one[i] is true and from U[lo, hi] otherwise. Non-finite where both are
 // non-finite counts as equal.
-double max_rel_difference(const expr::Tape& f, const expr::Tape& g, const std::vector<bool>& pm_one, double lo, double hi,
-                          int samples = 500, std::uint64_t seed = 1);
+double max_rel_difference(const expr::Tape& f, const expr::Tape& g, const std::vector<bool>& pm_one, double lo,
+                          double hi, int samples = 500, std::uint64_t seed = 1);
 
 } // namespace plast::e2l

@@ -18,7 +18,8 @@ double Task::aggregate(const std::vector<double>& f) const
     if (f.empty()) return -std::numeric_limits<double>::infinity();
     double r = aggregate_min() ? f[0] : 0.0;
     for (double x : f) {
-        if (std::isnan(x) || x == -std::numeric_limits<double>::infinity()) return -std::numeric_limits<double>::infinity();
+        if (std::isnan(x) || x == -std::numeric_limits<double>::infinity())
+            return -std::numeric_limits<double>::infinity();
         r = aggregate_min() ? std::min(r, x) : r + x;
     }
     return aggregate_min() ? r : r / static_cast<double>(f.size());
@@ -84,12 +85,15 @@ std::vector<expr::Tape> parse_rules(const Task& task, const std::string& text)
     }
     if (parts.size() != slots.size()) {
         std::string want;
-        for (const auto& s : slots) want += (want.empty() ? "" : " ; ") + s;
-        usage_error("rule \"" + text + "\"", "task " + task.name() + " needs " + std::to_string(slots.size()) +
-                                                 " expression(s) separated by ';'", want);
+        for (const auto& s : slots)
+            want += (want.empty() ? "" : " ; ") + s;
+        usage_error(
+            "rule \"" + text + "\"",
+            "task " + task.name() + " needs " + std::to_string(slots.size()) + " expression(s) separated by ';'", want);
     }
     std::vector<expr::Tape> r;
-    for (std::size_t i = 0; i < parts.size(); ++i) r.push_back(expr::parse(parts[i], names[i]));
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        r.push_back(expr::parse(parts[i], names[i]));
     return r;
 }
 

@@ -17,7 +17,7 @@ class Config;
 namespace plast::e2l {
 
 class Task {
-public:
+  public:
     virtual ~Task() = default;
     virtual std::string name() const = 0;
     // One list of input names per rule slot (one genome each): e.g. {{"v", "u", "sbar"}}.

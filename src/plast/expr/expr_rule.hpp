@@ -12,7 +12,7 @@
 namespace plast::expr {
 
 class ExprRule : public rules::RuleFamily {
-public:
+  public:
     explicit ExprRule(Tape tape, std::string name = "expr");
     // Parse a rule string over the given input names (and optional parameter names).
     static std::shared_ptr<const ExprRule> parse(const std::string& text, const std::vector<std::string>& inputs,
@@ -26,7 +26,7 @@ public:
 
     const Tape& tape() const { return tape_; }
 
-private:
+  private:
     Tape tape_;
     std::string name_;
 };
