@@ -43,30 +43,31 @@ const std::vector<std::string>& task_names()
 
 std::unique_ptr<Task> make_task(Config& cfg, const std::string& name, bool fast)
 {
+    // fast = true caps the workload after reading (explicit larger values are capped too).
     const Section s = cfg.section(name);
     if (name == "error") {
-        ErrorTaskParams d;
+        auto p = ErrorTaskParams::from_config(s);
         if (fast) {
-            d.n_experiments = 3;
-            d.duration = 2000.0;
+            p.n_experiments = std::min(p.n_experiments, 3);
+            p.duration = std::min(p.duration, 2000.0);
         }
-        return std::make_unique<ErrorTask>(ErrorTaskParams::from_config(s, d));
+        return std::make_unique<ErrorTask>(p);
     }
     if (name == "reward") {
-        RewardTaskParams d;
+        auto p = RewardTaskParams::from_config(s);
         if (fast) {
-            d.n_experiments = 3;
-            d.n_trials = 100;
+            p.n_experiments = std::min(p.n_experiments, 3);
+            p.n_trials = std::min(p.n_trials, 100);
         }
-        return std::make_unique<RewardTask>(RewardTaskParams::from_config(s, d));
+        return std::make_unique<RewardTask>(p);
     }
     if (name == "correlation") {
-        CorrelationTaskParams d;
+        auto p = CorrelationTaskParams::from_config(s);
         if (fast) {
-            d.n_tasks = 2;
-            d.train = 20000.0;
+            p.n_tasks = std::min(p.n_tasks, 2);
+            p.train = std::max(p.test, std::min(p.train, 20000.0));
         }
-        return std::make_unique<CorrelationTask>(CorrelationTaskParams::from_config(s, d));
+        return std::make_unique<CorrelationTask>(p);
     }
     usage_error("task '" + name + "'", "unknown task", "error, reward, correlation");
 }
