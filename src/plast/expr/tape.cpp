@@ -114,6 +114,8 @@ std::vector<bool> Tape::uses_inputs() const
 
 double pow_op(double a, double b, bool real_part)
 {
+    if (b == 2.0) return a * a; // common in typed rules; equal to the correctly rounded pow
+
     if (real_part && a < 0.0 && b != std::floor(b) && std::isfinite(b))
         return std::pow(-a, b) * std::cos(3.14159265358979323846 * b);
     return std::pow(a, b);
@@ -183,8 +185,11 @@ PLAST_SIMD_CLONES void Tape::eval_batch(const double* const* inputs, std::size_t
     // filled into their slot. thread_local so that repeated calls do not allocate.
     thread_local std::vector<double> scratch;
     thread_local std::vector<const double*> srcs;
+    thread_local std::vector<char> consts; // level holds a constant (uniform) value
     if (scratch.size() < max_depth_ * B) scratch.resize(max_depth_ * B);
     if (srcs.size() < max_depth_) srcs.resize(max_depth_);
+    if (consts.size() < max_depth_) consts.resize(max_depth_);
+    char* is_const = consts.data();
     double* buf = scratch.data();
     const double** src = srcs.data();
     for (std::size_t off = 0; off < n; off += B) {
@@ -193,6 +198,7 @@ PLAST_SIMD_CLONES void Tape::eval_batch(const double* const* inputs, std::size_t
         for (const Node& nd : nodes_) {
             switch (nd.op) {
             case Op::input:
+                is_const[sp] = false;
                 src[sp++] = inputs[nd.index] + off;
                 break;
             case Op::constant:
@@ -217,6 +223,8 @@ PLAST_SIMD_CLONES void Tape::eval_batch(const double* const* inputs, std::size_t
                 double* d = buf + (sp - 1) * B;
                 const double* a = src[sp - 1];
                 const double* b = src[sp];
+                const bool b_const = is_const[sp];
+                is_const[sp - 1] = false;
                 // d may alias a (a result already in this slot): element-wise, so that is safe.
                 switch (nd.op) {
                 case Op::add:
