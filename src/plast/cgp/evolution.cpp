@@ -121,9 +121,10 @@ void Evolution::evaluate(std::vector<Individual*>& todo)
         todo[misses[k]]->fitness = fit[k];
         if (cfg_.cache_key != CacheKey::none) cache_[keys[misses[k]]] = fit[k];
     }
+    // Duplicates of a miss in this batch take the fitness just computed (counted as cache hits).
     if (cfg_.cache_key != CacheKey::none)
         for (std::size_t i = 0; i < todo.size(); ++i)
-            if (auto it = first_miss.find(keys[i]); it != first_miss.end() && it->second != i && !cache_.empty()) {
+            if (auto it = first_miss.find(keys[i]); it != first_miss.end() && it->second != i) {
                 todo[i]->fitness = cache_.at(keys[i]);
                 ++n_cache_hits_;
             }
