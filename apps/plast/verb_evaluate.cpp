@@ -9,6 +9,7 @@
 #include "plast/core/error.hpp"
 #include "plast/core/parallel.hpp"
 #include "plast/e2l/correlation_task.hpp"
+#include "plast/e2l/rule_checks.hpp"
 #include "plast/e2l/task.hpp"
 #include "plast/expr/simplify.hpp"
 #include "plast/io/config.hpp"
@@ -74,6 +75,14 @@ int run_evaluate(Context&)
     for (std::size_t i = 0; i < rules.size(); ++i) {
         std::cout << slots[i] << ": " << expr::canonical(rules[i]) << "\n";
         j["formula"][slots[i]] = expr::canonical(rules[i]);
+    }
+    if (task->name() == "error") {
+        const double c = e2l::delta_rule_factor(rules[0]), cl = e2l::linearized_delta_factor(rules[0]);
+        std::cout << "equals c (v - u) sbar: " << (std::isnan(c) ? std::string("no") : "c = " + io::format_number(c))
+                  << ";  near v = u: "
+                  << (std::isnan(cl) ? std::string("no delta-rule form") : "c = " + io::format_number(cl)) << "\n";
+        j["delta_rule_factor"] = std::isnan(c) ? nlohmann::json(nullptr) : nlohmann::json(c);
+        j["linearized_delta_factor"] = std::isnan(cl) ? nlohmann::json(nullptr) : nlohmann::json(cl);
     }
     std::cout << "per experiment:";
     for (double x : f)

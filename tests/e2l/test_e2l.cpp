@@ -67,6 +67,13 @@ TEST(E2lEquivalence, ErrorRulesReduceToScaledDeltaRule)
     EXPECT_NEAR(delta_rule_factor(P("(v - u)*(sbar + sbar)/1", n)), 2.0, 1e-12);
     EXPECT_TRUE(std::isnan(delta_rule_factor(P("sbar*(v - u)*(2*u - 1)/v", n)))); // Eq. 10: only approximately
     EXPECT_TRUE(std::isnan(delta_rule_factor(P("u*(u - v)/(2*(v*sbar + u^2))", n))));
+    // Linearised near v = u: Eq. 10 -> c ~ 2, Eq. 11 -> c ~ 2; the failure mode has no sbar factor.
+    EXPECT_NEAR(linearized_delta_factor(P("sbar*(v - u)*(2*u - 1)/v", n)), 2.0, 0.05);
+    EXPECT_NEAR(linearized_delta_factor(P("sbar*(v + u)*(v*(v - u) - sbar)/v^2", n)), 2.0, 0.05);
+    EXPECT_NEAR(linearized_delta_factor(P("3*sbar*(v - u)", n)), 3.0, 1e-6);
+    EXPECT_TRUE(std::isnan(linearized_delta_factor(P("u*(u - v)/(2*(v*sbar + u^2))", n))));
+    EXPECT_TRUE(std::isnan(linearized_delta_factor(P("1 - v/u", n))));
+    EXPECT_TRUE(std::isnan(linearized_delta_factor(P("(u - v)*sbar", n)))); // wrong sign
     // Eq. 10 and Eq. 11 are close to 2(v - u)sbar for v ~ u, |v|, |u| >> 1 (relative deviation O(1/|v|)).
     const double x[3] = {-60.0, -60.5, 0.05};
     const double ref = 2 * (x[0] - x[1]) * x[2];

@@ -76,7 +76,7 @@ class Evolution {
     const std::vector<Individual>& parents() const { return parents_; }
     const Individual& champion() const { return parents_.front(); }
     std::vector<expr::Tape> phenotype(const Individual& ind) const;
-    // Canonical simplified formula per genome.
+    // Readable formula per genome (canonical form, or the infix form when that is shorter).
     std::vector<std::string> formulas(const Individual& ind) const;
     std::string cache_key(const Individual& ind) const;
 

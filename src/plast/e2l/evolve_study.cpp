@@ -150,7 +150,10 @@ void EvolveStudy::run(io::RunDir& dir) const
     s["cache_hits"] = ev.n_cache_hits();
     s["silent_offspring"] = ev.n_silent();
     s["resumed_from"] = resume;
-    if (t.name() == "error") s["delta_rule_factor"] = num(delta_rule_factor(tapes[0]));
+    if (t.name() == "error") {
+        s["delta_rule_factor"] = num(delta_rule_factor(tapes[0]));
+        s["linearized_delta_factor"] = num(linearized_delta_factor(tapes[0]));
+    }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s["evolution_wall_s"] = secs;
 }

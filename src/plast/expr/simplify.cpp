@@ -291,4 +291,11 @@ std::string canonical(const Tape& t, const double* theta)
     return print(to_poly(t, theta));
 }
 
+std::string readable(const Tape& t)
+{
+    std::string c = canonical(t);
+    std::string i = t.infix();
+    return c.size() <= i.size() ? c : i;
+}
+
 } // namespace plast::expr
