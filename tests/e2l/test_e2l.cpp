@@ -105,6 +105,63 @@ TEST(E2lErrorTask, StudentEqualsTeacherWithoutLearning)
     EXPECT_LT(m, hi);
 }
 
+TEST(E2lErrorTask, BlockIntegrationEqualsStepByStepReference)
+{
+    // Reference implementation of spec §3.2 stepping every h: neurons, PSP traces, the rule per
+    // step and synapse, the low-pass I and w updates, weights used for transmission frozen per 1 ms.
+    ErrorTaskParams p;
+    p.n_experiments = 1;
+    p.duration = 300.0;
+    ErrorTask t(p);
+    const auto rule = P("2*(v - u)*sbar", {"v", "u", "sbar"});
+    ErrorTrace tr;
+    t.run(rule, 0, &tr);
+    const std::size_t n = 5, B = 100, N = 30000;
+    const double h = p.h, P11 = std::exp(-h / p.tau_s), P22 = std::exp(-h / p.tau_m);
+    const double P21 = p.tau_m * p.tau_s / (p.C_m * (p.tau_m - p.tau_s)) * (P22 - P11), aI = std::exp(-h / p.tau_I);
+    std::vector<double> psp(n, 0), isyn(n, 0), I(n, 0), w(n, p.w0), w_tx(n, p.w0);
+    std::vector<std::size_t> cur(n, 0);
+    double vt = 0, it = 0, vs = 0, is = 0, target = 0;
+    std::size_t sample = 0;
+    double max_dv = 0, max_du = 0, max_dw = 0;
+    for (std::size_t k = 0; k < N; ++k) {
+        if (k % B == 0) w_tx = w;
+        vt = vt * P22 + it * P21;
+        vs = vs * P22 + is * P21;
+        it *= P11;
+        is *= P11;
+        for (std::size_t j = 0; j < n; ++j) {
+            psp[j] = psp[j] * P22 + isyn[j] * P21;
+            isyn[j] *= P11;
+            const auto& arr = tr.arrivals[j];
+            for (; cur[j] < arr.size() && static_cast<std::size_t>(arr[cur[j]]) == k; ++cur[j]) {
+                isyn[j] += 1;
+                it += tr.w_teacher[j];
+                is += w_tx[j];
+            }
+        }
+        if (k % 500 == 0) target = p.E_L + vt;
+        for (std::size_t j = 0; j < n; ++j) {
+            const double x[3] = {target, p.E_L + vs, psp[j]};
+            I[j] = I[j] * aI + (1 - aI) * rule.eval(x);
+            w[j] += p.eta * I[j] * h;
+        }
+        if ((k + 1) % B == 0) {
+            max_dv = std::max(max_dv, std::fabs(tr.v[sample] - (p.E_L + vt)));
+            max_du = std::max(max_du, std::fabs(tr.u[sample] - (p.E_L + vs)));
+            for (std::size_t j = 0; j < n; ++j)
+                max_dw = std::max(max_dw, std::fabs(tr.w[sample][j] - w[j]));
+            ++sample;
+        }
+    }
+    ASSERT_EQ(sample, tr.v.size());
+    // Same equations, different summation order: rounding-level agreement (potentials ~70 mV, weights ~10 pA).
+    EXPECT_LT(max_dv, 1e-9);
+    EXPECT_LT(max_du, 1e-9);
+    EXPECT_LT(max_dw, 1e-9);
+    EXPECT_GT(std::fabs(tr.w.back()[0] - p.w0), 0.01); // the weights did learn
+}
+
 TEST(E2lErrorTask, OrderingOfReferenceRules)
 {
     // Full 10 s trials (shorter trials change the ordering of the two delta rules: the doubled rate
@@ -142,6 +199,41 @@ TEST(E2lRewardTask, ReinforceRuleBeatsRewardOnly)
     p.n_trials = 5;
     RewardTask t(p);
     EXPECT_EQ(F(t, "E/(R - R)"), -INFINITY);
+}
+
+TEST(E2lRewardTask, AdjointEligibilityEqualsForwardTraces)
+{
+    // The backward pass must give exactly the per-step traces of spec §2.2 (coded variant):
+    //   PSP <- PSP P22 + i P21; i <- i P11 + n;  E <- E PE + (1 - PE)/delta_syn PSP (s - phi_syn(u) h) 1e9.
+    RewardTaskParams p;
+    p.n_experiments = 1;
+    p.n_trials = 1;
+    RewardTask t(p);
+    RewardTrace tr;
+    t.run(P("0", {"R", "E"}), 0, &tr);
+    const std::size_t n_syn = tr.E0.size(), N = tr.u0.size();
+    ASSERT_GT(n_syn, 20u);
+    const double h = p.h, P11 = std::exp(-h / p.tau_s), P22 = std::exp(-h / p.tau_m);
+    const double P21 = p.tau_m * p.tau_s / (p.C_m * (p.tau_m - p.tau_s)) * (P22 - P11), PE = std::exp(-h / p.tau_M);
+    std::vector<double> psp(n_syn, 0), isyn(n_syn, 0), E(n_syn, 0);
+    std::size_t a = 0;
+    for (std::size_t k = 0; k < N; ++k) {
+        const double g = tr.spikes0[k] - p.rho_syn * std::exp((tr.u0[k] - p.theta_syn) / p.delta_syn) * h;
+        for (std::size_t j = 0; j < n_syn; ++j) {
+            psp[j] = psp[j] * P22 + isyn[j] * P21;
+            isyn[j] *= P11;
+            E[j] = E[j] * PE + (1 - PE) / p.delta_syn * psp[j] * g * 1e9;
+        }
+        for (; a < tr.arrivals0.size() && static_cast<std::size_t>(tr.arrivals0[a].first) == k; ++a)
+            isyn[static_cast<std::size_t>(tr.arrivals0[a].second)] += 1.0;
+    }
+    double scale = 0;
+    for (double e : E)
+        scale = std::max(scale, std::fabs(e));
+    ASSERT_GT(scale, 0.0);
+    // Summation order differs (backward vs forward): agreement to 1e-9 of the largest trace.
+    for (std::size_t j = 0; j < n_syn; ++j)
+        EXPECT_NEAR(tr.E0[j], E[j], 1e-9 * scale) << "synapse " << j;
 }
 
 TEST(E2lRewardTask, ExpectedRewardVariantsAndDeterminism)

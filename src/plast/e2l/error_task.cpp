@@ -151,6 +151,7 @@ PLAST_SIMD_CLONES double ErrorTask::run(const expr::Tape& rule, int k, ErrorTrac
     if (trace) {
         *trace = {};
         trace->w_teacher = in.w_teacher;
+        trace->arrivals = in.arrivals;
     }
     for (std::int64_t t0 = 0; t0 < n_steps_; t0 += block_) {
         // 1. PSP traces, teacher and student over the block, with the weights of the block start.

@@ -70,6 +70,7 @@ struct ErrorTrace {
     std::vector<double> t, v, u;        // sampled every sample_interval
     std::vector<std::vector<double>> w; // student weights per sample
     std::vector<double> w_teacher;
+    std::vector<std::vector<std::int64_t>> arrivals; // per input: arrival steps
 };
 
 class ErrorTask : public Task {

@@ -196,6 +196,13 @@ double RewardTask::run(const expr::Tape& rule, int k, RewardTrace* trace) const
             E[static_cast<std::size_t>(ar.syn)] += Si[static_cast<std::size_t>(ar.step)];
         for (auto& e : E)
             e *= c;
+        if (trace && trial == 0) {
+            trace->u0 = u;
+            trace->spikes0 = spk;
+            for (const Arrival& ar : arr)
+                trace->arrivals0.emplace_back(ar.step, ar.syn);
+            trace->E0 = E;
+        }
         // Decision, reward, rule.
         const int label = in.label[static_cast<std::size_t>(in.choice[static_cast<std::size_t>(trial)])];
         const int R = ((spiked ? 1 : -1) == label) ? 1 : -1;

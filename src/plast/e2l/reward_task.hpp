@@ -63,6 +63,12 @@ struct RewardTaskParams {
 struct RewardTrace {
     std::vector<int> reward; // per trial
     std::vector<double> mean_abs_w;
+    // First trial in detail (for checks): membrane u [mV absolute] and spikes per step, the
+    // arrivals (step, synapse) and the eligibility traces E_j(T).
+    std::vector<double> u0;
+    std::vector<std::uint8_t> spikes0;
+    std::vector<std::pair<int, int>> arrivals0;
+    std::vector<double> E0;
 };
 
 class RewardTask : public Task {
