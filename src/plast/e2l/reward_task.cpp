@@ -13,7 +13,13 @@ namespace plast::e2l {
 
 namespace {
 constexpr double neg_inf = -std::numeric_limits<double>::infinity();
+
+// Escape noise: spike with probability p_scale exp(x) in this step.
+[[gnu::noinline]] bool escape_spike(rng::Stream& noise, double p_scale, double x)
+{
+    return noise.uniform() < p_scale * std::exp(x);
 }
+} // namespace
 
 RewardTaskParams RewardTaskParams::from_config(const Section& s)
 {
@@ -125,6 +131,7 @@ double RewardTask::run(const expr::Tape& rule, int k, RewardTrace* trace) const
     const auto ref_steps = static_cast<int>(std::llround(p_.tau_ref / p_.h));
     const double p_scale = p_.rho * p_.h * 1e-3;
     const double x_min = std::log(1e-13 / p_scale); // below: spike probability < 1e-13, no draw
+    const double V_min = theta_rel + x_min * p_.delta_u, E_L = p_.E_L;
     // Coefficients of g(t) = a_s s_post + a_phi exp((u - Theta')/delta'), and the prefactor c.
     double c, a_s, a_phi, theta_g, delta_g;
     if (p_.coded_eligibility) {
@@ -151,34 +158,33 @@ double RewardTask::run(const expr::Tape& rule, int k, RewardTrace* trace) const
         const auto& arr = in.patterns[static_cast<std::size_t>(in.choice[static_cast<std::size_t>(trial)])];
         rng::Stream noise(p_.seed + static_cast<std::uint64_t>(k), "e2l_reward_noise",
                           static_cast<std::uint64_t>(trial));
-        // Forward pass: membrane, escape-noise spikes.
+        // Forward pass: membrane, escape-noise spikes. The rare escape-noise draw lives in a
+        // separate function so that the hot loop makes no calls and keeps its state in registers.
         double V = 0.0, I = 0.0;
         int refr = 0;
         bool spiked = false;
         std::size_t a = 0;
+        std::size_t next = arr.empty() ? N : static_cast<std::size_t>(arr[0].step);
         for (std::size_t t = 0; t < N; ++t) {
             std::uint8_t s = 0;
             if (refr > 0) {
                 --refr;
             } else {
                 V = V * pr.p22 + I * pr.p21;
-                const double x = (V - theta_rel) / p_.delta_u;
-                if (x > x_min) {
-                    const double prob = p_scale * std::exp(x);
-                    if (noise.uniform() < prob) {
-                        s = 1;
-                        spiked = true;
-                        V = reset_rel;
-                        refr = ref_steps;
-                    }
+                if (V > V_min && escape_spike(noise, p_scale, (V - theta_rel) / p_.delta_u)) {
+                    s = 1;
+                    spiked = true;
+                    V = reset_rel;
+                    refr = ref_steps;
                 }
             }
             I *= pr.p11;
-            while (a < arr.size() && static_cast<std::size_t>(arr[a].step) == t) {
-                I += w[static_cast<std::size_t>(arr[a].syn)];
-                ++a;
+            if (t == next) {
+                for (; a < arr.size() && static_cast<std::size_t>(arr[a].step) == t; ++a)
+                    I += w[static_cast<std::size_t>(arr[a].syn)];
+                next = a < arr.size() ? static_cast<std::size_t>(arr[a].step) : N;
             }
-            u[t] = p_.E_L + V;
+            u[t] = E_L + V;
             spk[t] = s;
         }
         // Backward (adjoint) pass for the eligibility traces at the trial end.
