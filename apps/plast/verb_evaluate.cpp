@@ -9,6 +9,7 @@
 #include "plast/core/error.hpp"
 #include "plast/core/parallel.hpp"
 #include "plast/e2l/correlation_task.hpp"
+#include "plast/e2l/rule_checks.hpp"
 #include "plast/e2l/task.hpp"
 #include "plast/expr/simplify.hpp"
 #include "plast/io/config.hpp"
@@ -34,7 +35,8 @@ int run_evaluate(Context&)
 {
     const auto& o = g_eval;
     Config cfg = o.config.empty() ? Config::parse("", "<no config>") : Config::load_file(o.config);
-    for (const auto& s : o.sets) cfg.apply_override(s);
+    for (const auto& s : o.sets)
+        cfg.apply_override(s);
     std::string rule = o.rule;
     bool baseline = false;
     if (o.task == "correlation" && (rule == "baseline" || rule == "none")) {
@@ -47,11 +49,13 @@ int run_evaluate(Context&)
     }
     std::unique_ptr<e2l::Task> task;
     if (baseline) {
-        auto p = e2l::CorrelationTask::baseline_params(e2l::CorrelationTaskParams::from_config(cfg.section("correlation")));
+        auto p =
+            e2l::CorrelationTask::baseline_params(e2l::CorrelationTaskParams::from_config(cfg.section("correlation")));
         task = std::make_unique<e2l::CorrelationTask>(p);
     } else {
         bool known = false;
-        for (const auto& n : e2l::task_names()) known = known || n == o.task;
+        for (const auto& n : e2l::task_names())
+            known = known || n == o.task;
         if (!known) usage_error("evaluate " + o.task, "unknown task", "error, reward, correlation");
         task = e2l::make_task(cfg, o.task);
     }
@@ -61,7 +65,8 @@ int run_evaluate(Context&)
     const auto rules = e2l::parse_rules(*task, rule);
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<double> f(static_cast<std::size_t>(task->n_experiments()));
-    parallel_for(f.size(), resolve_threads(o.threads), [&](std::size_t k) { f[k] = task->experiment(rules, static_cast<int>(k)); });
+    parallel_for(f.size(), resolve_threads(o.threads),
+                 [&](std::size_t k) { f[k] = task->experiment(rules, static_cast<int>(k)); });
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double F = task->aggregate(f);
     const auto slots = task->rule_slots();
@@ -71,13 +76,23 @@ int run_evaluate(Context&)
         std::cout << slots[i] << ": " << expr::canonical(rules[i]) << "\n";
         j["formula"][slots[i]] = expr::canonical(rules[i]);
     }
+    if (task->name() == "error") {
+        const double c = e2l::delta_rule_factor(rules[0]), cl = e2l::linearized_delta_factor(rules[0]);
+        std::cout << "equals c (v - u) sbar: " << (std::isnan(c) ? std::string("no") : "c = " + io::format_number(c))
+                  << ";  near v = u: "
+                  << (std::isnan(cl) ? std::string("no delta-rule form") : "c = " + io::format_number(cl)) << "\n";
+        j["delta_rule_factor"] = std::isnan(c) ? nlohmann::json(nullptr) : nlohmann::json(c);
+        j["linearized_delta_factor"] = std::isnan(cl) ? nlohmann::json(nullptr) : nlohmann::json(cl);
+    }
     std::cout << "per experiment:";
-    for (double x : f) std::cout << " " << io::format_number(x);
+    for (double x : f)
+        std::cout << " " << io::format_number(x);
     std::cout << "\nfitness (" << (task->aggregate_min() ? "min" : "mean") << " over " << f.size()
               << " experiments): " << io::format_number(F) << "   [" << secs << " s]\n";
     if (!o.json.empty()) {
         j["per_experiment"] = nlohmann::json::array();
-        for (double x : f) j["per_experiment"].push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr));
+        for (double x : f)
+            j["per_experiment"].push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr));
         j["fitness"] = std::isfinite(F) ? nlohmann::json(F) : nlohmann::json(nullptr);
         j["valid"] = F > -std::numeric_limits<double>::infinity();
         std::ofstream(o.json) << j.dump(2) << "\n";
@@ -87,18 +102,20 @@ int run_evaluate(Context&)
 
 } // namespace
 
-PLAST_VERB("evaluate", "fitness of a typed plasticity rule on an E2L task (error, reward, correlation)", false,
-           [](CLI::App& sub) {
-               sub.add_option("task", g_eval.task, "error, reward or correlation")->required();
-               sub.add_option("rule", g_eval.rule,
-                              "rule expression over the task's inputs (error: v, u, sbar; reward: R, E[, Rbar | Rbar_plus, "
-                              "Rbar_minus]; correlation: 'dep ; fac' over w, E, or 'baseline' / 'none'); x_0, x_1, ... also work")
-                   ->required();
-               sub.add_option("--config", g_eval.config, "TOML file with a [TASK] section (e.g. an evolve config)");
-               sub.add_option("--set", g_eval.sets, "override a task parameter: TASK.key=value");
-               sub.add_option("--threads,-j", g_eval.threads, "threads over experiments (0 = all cores)");
-               sub.add_option("--json", g_eval.json, "also write the result as JSON");
-           },
-           run_evaluate);
+PLAST_VERB(
+    "evaluate", "fitness of a typed plasticity rule on an E2L task (error, reward, correlation)", false,
+    [](CLI::App& sub) {
+        sub.add_option("task", g_eval.task, "error, reward or correlation")->required();
+        sub.add_option(
+               "rule", g_eval.rule,
+               "rule expression over the task's inputs (error: v, u, sbar; reward: R, E[, Rbar | Rbar_plus, "
+               "Rbar_minus]; correlation: 'dep ; fac' over w, E, or 'baseline' / 'none'); x_0, x_1, ... also work")
+            ->required();
+        sub.add_option("--config", g_eval.config, "TOML file with a [TASK] section (e.g. an evolve config)");
+        sub.add_option("--set", g_eval.sets, "override a task parameter: TASK.key=value");
+        sub.add_option("--threads,-j", g_eval.threads, "threads over experiments (0 = all cores)");
+        sub.add_option("--json", g_eval.json, "also write the result as JSON");
+    },
+    run_evaluate);
 
 } // namespace plast::app

@@ -16,15 +16,16 @@ static int run_evolve(Context& ctx)
     auto& dir = ctx.open_run();
     study.run(dir);
     if (!ctx.opts.quiet)
-        std::cerr << "plast evolve: champion " << dir.summary()["champion"].get<std::string>() << "  (F = "
-                  << dir.summary()["champion_fitness"].dump() << ")\n";
+        std::cerr << "plast evolve: champion " << dir.summary()["champion"].get<std::string>()
+                  << "  (F = " << dir.summary()["champion_fitness"].dump() << ")\n";
     return ctx.complete();
 }
 
-PLAST_VERB("evolve", "evolve readable plasticity rules with CGP on an E2L task (error, reward, correlation)", true,
-           [](CLI::App& sub) {
-               sub.add_option("--resume", g_resume, "continue from a checkpoint.json (or a run directory holding one)");
-           },
-           run_evolve);
+PLAST_VERB(
+    "evolve", "evolve readable plasticity rules with CGP on an E2L task (error, reward, correlation)", true,
+    [](CLI::App& sub) {
+        sub.add_option("--resume", g_resume, "continue from a checkpoint.json (or a run directory holding one)");
+    },
+    run_evolve);
 
 } // namespace plast::app

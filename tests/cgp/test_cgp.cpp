@@ -22,7 +22,8 @@ std::shared_ptr<const GenomeSpec> make_spec(int n_in, int cols, std::vector<std:
     s->n_columns = cols;
     s->n_rows = 1;
     s->levels_back = levels_back < 0 ? cols : levels_back;
-    for (const auto& p : prims) s->primitives.push_back(primitive_from_name(p));
+    for (const auto& p : prims)
+        s->primitives.push_back(primitive_from_name(p));
     s->finalize();
     return s;
 }
@@ -50,10 +51,10 @@ TEST(CgpGenome, HandBuiltGenomeCompiles)
     auto spec = make_spec(2, 3, {"+", "*", "1.0"});
     ASSERT_EQ(spec->length(), 6 * 3);
     const Genome g(spec, {-1, -3, -3, -1, -3, -3, //
-                          0, 0, 1,                 // h2 = x + y
-                          1, 2, 0,                 // h3 = h2 * x
-                          2, 3, 3,                 // h4 = 1 (inactive)
-                          -2, 3, -3});             // out = h3
+                          0, 0, 1,                // h2 = x + y
+                          1, 2, 0,                // h3 = h2 * x
+                          2, 3, 3,                // h4 = 1 (inactive)
+                          -2, 3, -3});            // out = h3
     const auto act = g.active_regions();
     EXPECT_EQ(act, (std::vector<bool>{true, true, true, true, false, true}));
     const auto t = g.compile(0, xy);
@@ -86,7 +87,8 @@ TEST(CgpGenome, MutationRateWithinBinomialBoundsAndAlwaysChanges)
     rng::Stream init(3, "test_init");
     const Genome parent = Genome::random(spec, init);
     std::size_t mutable_genes = 0;
-    for (const auto& al : spec->alleles) mutable_genes += al.size() > 1;
+    for (const auto& al : spec->alleles)
+        mutable_genes += al.size() > 1;
     const double p = 0.045;
     const int trials = 4000;
     long long changed = 0, reported = 0;
@@ -96,7 +98,9 @@ TEST(CgpGenome, MutationRateWithinBinomialBoundsAndAlwaysChanges)
         reported += child.mutate(p, r).n_mutated;
         const Genome checked(spec, child.dna()); // throws on an impermissible allele
         for (std::size_t g = 0; g < parent.dna().size(); ++g) {
-            if (spec->alleles[g].size() < 2) EXPECT_EQ(child.dna()[g], parent.dna()[g]);
+            if (spec->alleles[g].size() < 2) {
+                EXPECT_EQ(child.dna()[g], parent.dna()[g]);
+            }
             changed += child.dna()[g] != parent.dna()[g];
         }
     }
@@ -126,10 +130,15 @@ TEST(CgpGenome, ReorderKeepsPhenotypeAndValidity)
         for (int i = 0; i < 10; ++i) {
             const double x[3] = {r.uniform(-3, 3), r.uniform(-3, 3), r.uniform(-3, 3)};
             const double a = before.eval(x), b = after.eval(x);
-            if (std::isnan(a)) EXPECT_TRUE(std::isnan(b));
-            else EXPECT_EQ(a, b); // same tree, same operations: bit-identical
+            if (std::isnan(a)) {
+                EXPECT_TRUE(std::isnan(b));
+            } else {
+                EXPECT_EQ(a, b); // same tree, same operations: bit-identical
+            }
         }
-        if (s == 0) EXPECT_TRUE(moved);
+        if (s == 0) {
+            EXPECT_TRUE(moved);
+        }
     }
 }
 
@@ -171,7 +180,7 @@ TEST(CgpEvolution, SilentMutationsAreNotEvaluated)
         ev.step();
         if (ev.n_silent() > before_silent) {
             ++silent_seen;
-            EXPECT_EQ(calls, before_calls);              // no evaluation
+            EXPECT_EQ(calls, before_calls);                   // no evaluation
             EXPECT_EQ(ev.champion().fitness, parent.fitness); // inherited fitness
             EXPECT_NE(ev.champion().id, parent.id);           // ... and it replaced its parent (tie)
             // The active graph really is unchanged.
@@ -194,7 +203,8 @@ TEST(CgpEvolution, NeutralDriftOffspringReplacesTiedParent)
     ev.initialize();
     ev.step();
     // All fitnesses tie; offspring (ids 4..7) come first and fill all mu places.
-    for (const auto& p : ev.parents()) EXPECT_GE(p.id, 4);
+    for (const auto& p : ev.parents())
+        EXPECT_GE(p.id, 4);
 }
 
 TEST(CgpEvolution, InvalidRulesAreMinusInfinityAndNeverWinATie)
@@ -215,10 +225,12 @@ TEST(CgpEvolution, InvalidRulesAreMinusInfinityAndNeverWinATie)
     ev.initialize();
     for (int g = 0; g < 30; ++g) {
         ev.step();
-        for (const auto& p : ev.parents()) EXPECT_FALSE(std::isnan(p.fitness));
-        if (ev.champion().fitness == 1.0)
+        for (const auto& p : ev.parents())
+            EXPECT_FALSE(std::isnan(p.fitness));
+        if (ev.champion().fitness == 1.0) {
             for (std::size_t i = 1; i < ev.parents().size(); ++i)
                 EXPECT_TRUE(ev.parents()[i].fitness == 1.0 || ev.parents()[i].fitness == -INFINITY);
+        }
     }
     EXPECT_EQ(ev.champion().fitness, 1.0);
 }
@@ -256,9 +268,11 @@ TEST(CgpEvolution, SameTrajectoryForAnyThreadCountAndAfterResume)
         cfg.threads = threads;
         cfg.seed = 9;
         cfg.reorder = true;
-        auto ev = std::make_unique<Evolution>(cfg, std::vector<std::shared_ptr<const GenomeSpec>>{spec}, std::vector<std::vector<std::string>>{xy}, regression_fitness);
+        auto ev = std::make_unique<Evolution>(cfg, std::vector<std::shared_ptr<const GenomeSpec>>{spec},
+                                              std::vector<std::vector<std::string>>{xy}, regression_fitness);
         ev->initialize();
-        for (int g = 0; g < gens; ++g) ev->step();
+        for (int g = 0; g < gens; ++g)
+            ev->step();
         return ev;
     };
     const auto serial = run(1, 60);
@@ -276,7 +290,8 @@ TEST(CgpEvolution, SameTrajectoryForAnyThreadCountAndAfterResume)
     cfg.reorder = true;
     Evolution resumed(cfg, {spec}, {xy}, regression_fitness);
     resumed.restore(nlohmann::json::parse(text), "test");
-    while (resumed.generation() < 60) resumed.step();
+    while (resumed.generation() < 60)
+        resumed.step();
     for (std::size_t i = 0; i < serial->parents().size(); ++i) {
         EXPECT_EQ(serial->parents()[i].genomes[0].dna(), resumed.parents()[i].genomes[0].dna());
         EXPECT_EQ(serial->parents()[i].fitness, resumed.parents()[i].fitness);
@@ -304,7 +319,8 @@ TEST(CgpEvolution, RegressionFindsTarget)
     cfg.seed = 1;
     Evolution ev(cfg, {spec}, {xy}, regression_fitness);
     ev.initialize();
-    while (!ev.finished()) ev.step();
+    while (!ev.finished())
+        ev.step();
     EXPECT_GE(ev.champion().fitness, -1e-12) << ev.formulas(ev.champion())[0];
 }
 
@@ -323,7 +339,8 @@ TEST(CgpGenome, LegacyMutationCountsOnlyOutputChanges)
         const auto out_gene = static_cast<std::size_t>(15 * spec->region_size() + 1);
         // Two successful output mutations: the final output address may coincide with the parent's
         // only if the second change returned to it.
-        for (std::size_t g = 0; g < out_gene - 1; ++g) hidden_changes += child.dna()[g] != parent.dna()[g];
+        for (std::size_t g = 0; g < out_gene - 1; ++g)
+            hidden_changes += child.dna()[g] != parent.dna()[g];
         EXPECT_NO_THROW(Genome(spec, child.dna()));
     }
     // Expected hidden draws per success: (mutable genes) / 1 output gene ~ 48, i.e. far above p * length.

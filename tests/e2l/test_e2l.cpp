@@ -18,16 +18,24 @@ using namespace plast::e2l;
 
 namespace {
 
-expr::Tape P(const std::string& s, const std::vector<std::string>& names) { return expr::parse(s, names); }
+expr::Tape P(const std::string& s, const std::vector<std::string>& names)
+{
+    return expr::parse(s, names);
+}
 
-double F(const Task& t, const std::string& rule) { return t.fitness(parse_rules(t, rule)); }
+double F(const Task& t, const std::string& rule)
+{
+    return t.fitness(parse_rules(t, rule));
+}
 
 } // namespace
 
 TEST(E2lEquivalence, RewardIdentitiesHoldForRPlusMinusOne)
 {
     const std::vector<std::string> re{"R", "E"}, rb{"R", "E", "Rbar"}, rs{"R", "E", "Rbar_plus", "Rbar_minus"};
-    auto same = [](const expr::Tape& a, const expr::Tape& b, std::vector<bool> pm) { return max_rel_difference(a, b, pm, -2.0, 2.0); };
+    auto same = [](const expr::Tape& a, const expr::Tape& b, std::vector<bool> pm) {
+        return max_rel_difference(a, b, pm, -2.0, 2.0);
+    };
     // (R - 1)E == E(R - 1)/R^2 and RE == E/R for R = +-1 ...
     EXPECT_LT(same(P("(R - 1)*E", re), P("E*(R - 1)/R^2", re), {true, false}), 1e-12);
     EXPECT_LT(same(P("R*E", re), P("E/R", re), {true, false}), 1e-12);
@@ -36,8 +44,12 @@ TEST(E2lEquivalence, RewardIdentitiesHoldForRPlusMinusOne)
     // LR1 forms, LR2 forms, LR4 forms (eLife appendix vs Fig. 3D).
     EXPECT_LT(same(P("-E*(R - 1)*(R + Rbar)", rb), P("E*(R - 1)*(R + Rbar)/R", rb), {true, false, false}), 1e-12);
     EXPECT_LT(same(P("(1 + R*Rbar)*(R - 1)*E", rb), P("-E*(R - 1)*(R + Rbar)", rb), {true, false, false}), 1e-12);
-    EXPECT_LT(same(P("E*(R - Rbar_plus + Rbar_minus)", rs), P("(R - (Rbar_plus - Rbar_minus))*E", rs), {true, false, false, false}), 1e-12);
-    EXPECT_LT(same(P("(R - 1)*E + (R - 1)*(R + 2*Rbar_plus)", rs), P("(R - 1)*(R + E + 2*Rbar_plus)", rs), {true, false, false, false}), 1e-12);
+    EXPECT_LT(same(P("E*(R - Rbar_plus + Rbar_minus)", rs), P("(R - (Rbar_plus - Rbar_minus))*E", rs),
+                   {true, false, false, false}),
+              1e-12);
+    EXPECT_LT(same(P("(R - 1)*E + (R - 1)*(R + 2*Rbar_plus)", rs), P("(R - 1)*(R + E + 2*Rbar_plus)", rs),
+                   {true, false, false, false}),
+              1e-12);
     // LR5 and its sign-split form for R = +1 (Rbar = Rbar_plus + Rbar_minus, Rbar_abs = Rbar_plus - Rbar_minus).
     const auto lr5 = P("2*(R - (Rbar_plus - R*Rbar_minus))*E - (R - (Rbar_plus - R*Rbar_minus))*R*Rbar_minus", rs);
     const auto lr5_app = P("(-R*Rbar_minus + 2*E)*(R*Rbar_minus + R - Rbar_plus)", rs);
@@ -55,6 +67,13 @@ TEST(E2lEquivalence, ErrorRulesReduceToScaledDeltaRule)
     EXPECT_NEAR(delta_rule_factor(P("(v - u)*(sbar + sbar)/1", n)), 2.0, 1e-12);
     EXPECT_TRUE(std::isnan(delta_rule_factor(P("sbar*(v - u)*(2*u - 1)/v", n)))); // Eq. 10: only approximately
     EXPECT_TRUE(std::isnan(delta_rule_factor(P("u*(u - v)/(2*(v*sbar + u^2))", n))));
+    // Linearised near v = u: Eq. 10 -> c ~ 2, Eq. 11 -> c ~ 2; the failure mode has no sbar factor.
+    EXPECT_NEAR(linearized_delta_factor(P("sbar*(v - u)*(2*u - 1)/v", n)), 2.0, 0.05);
+    EXPECT_NEAR(linearized_delta_factor(P("sbar*(v + u)*(v*(v - u) - sbar)/v^2", n)), 2.0, 0.05);
+    EXPECT_NEAR(linearized_delta_factor(P("3*sbar*(v - u)", n)), 3.0, 1e-6);
+    EXPECT_TRUE(std::isnan(linearized_delta_factor(P("u*(u - v)/(2*(v*sbar + u^2))", n))));
+    EXPECT_TRUE(std::isnan(linearized_delta_factor(P("1 - v/u", n))));
+    EXPECT_TRUE(std::isnan(linearized_delta_factor(P("(u - v)*sbar", n)))); // wrong sign
     // Eq. 10 and Eq. 11 are close to 2(v - u)sbar for v ~ u, |v|, |u| >> 1 (relative deviation O(1/|v|)).
     const double x[3] = {-60.0, -60.5, 0.05};
     const double ref = 2 * (x[0] - x[1]) * x[2];
@@ -80,9 +99,67 @@ TEST(E2lErrorTask, StudentEqualsTeacherWithoutLearning)
     // Mean potential: E_L + sum_j w rate_j tau_s tau_m / C_m, between 150 and 850 Hz per input.
     const double lo = -70 + 5 * 5.0 * 150 * 2e-3 * 10 / 250, hi = -70 + 5 * 5.0 * 850 * 2e-3 * 10 / 250;
     double m = 0;
-    for (std::size_t i = 100; i < tr.v.size(); ++i) m += tr.v[i] / (tr.v.size() - 100);
+    for (std::size_t i = 100; i < tr.v.size(); ++i)
+        m += tr.v[i] / (tr.v.size() - 100);
     EXPECT_GT(m, lo);
     EXPECT_LT(m, hi);
+}
+
+TEST(E2lErrorTask, BlockIntegrationEqualsStepByStepReference)
+{
+    // Reference implementation of spec §3.2 stepping every h: neurons, PSP traces, the rule per
+    // step and synapse, the low-pass I and w updates, weights used for transmission frozen per 1 ms.
+    ErrorTaskParams p;
+    p.n_experiments = 1;
+    p.duration = 300.0;
+    ErrorTask t(p);
+    const auto rule = P("2*(v - u)*sbar", {"v", "u", "sbar"});
+    ErrorTrace tr;
+    t.run(rule, 0, &tr);
+    const std::size_t n = 5, B = 100, N = 30000;
+    const double h = p.h, P11 = std::exp(-h / p.tau_s), P22 = std::exp(-h / p.tau_m);
+    const double P21 = p.tau_m * p.tau_s / (p.C_m * (p.tau_m - p.tau_s)) * (P22 - P11), aI = std::exp(-h / p.tau_I);
+    std::vector<double> psp(n, 0), isyn(n, 0), I(n, 0), w(n, p.w0), w_tx(n, p.w0);
+    std::vector<std::size_t> cur(n, 0);
+    double vt = 0, it = 0, vs = 0, is = 0, target = 0;
+    std::size_t sample = 0;
+    double max_dv = 0, max_du = 0, max_dw = 0;
+    for (std::size_t k = 0; k < N; ++k) {
+        if (k % B == 0) w_tx = w;
+        vt = vt * P22 + it * P21;
+        vs = vs * P22 + is * P21;
+        it *= P11;
+        is *= P11;
+        for (std::size_t j = 0; j < n; ++j) {
+            psp[j] = psp[j] * P22 + isyn[j] * P21;
+            isyn[j] *= P11;
+            const auto& arr = tr.arrivals[j];
+            for (; cur[j] < arr.size() && static_cast<std::size_t>(arr[cur[j]]) == k; ++cur[j]) {
+                isyn[j] += 1;
+                it += tr.w_teacher[j];
+                is += w_tx[j];
+            }
+        }
+        if (k % 500 == 0) target = p.E_L + vt;
+        for (std::size_t j = 0; j < n; ++j) {
+            const double x[3] = {target, p.E_L + vs, psp[j]};
+            I[j] = I[j] * aI + (1 - aI) * rule.eval(x);
+            w[j] += p.eta * I[j] * h;
+        }
+        if ((k + 1) % B == 0) {
+            max_dv = std::max(max_dv, std::fabs(tr.v[sample] - (p.E_L + vt)));
+            max_du = std::max(max_du, std::fabs(tr.u[sample] - (p.E_L + vs)));
+            for (std::size_t j = 0; j < n; ++j)
+                max_dw = std::max(max_dw, std::fabs(tr.w[sample][j] - w[j]));
+            ++sample;
+        }
+    }
+    ASSERT_EQ(sample, tr.v.size());
+    // Same equations, different summation order: rounding-level agreement (potentials ~70 mV, weights ~10 pA).
+    EXPECT_LT(max_dv, 1e-9);
+    EXPECT_LT(max_du, 1e-9);
+    EXPECT_LT(max_dw, 1e-9);
+    EXPECT_GT(std::fabs(tr.w.back()[0] - p.w0), 0.01); // the weights did learn
 }
 
 TEST(E2lErrorTask, OrderingOfReferenceRules)
@@ -124,6 +201,41 @@ TEST(E2lRewardTask, ReinforceRuleBeatsRewardOnly)
     EXPECT_EQ(F(t, "E/(R - R)"), -INFINITY);
 }
 
+TEST(E2lRewardTask, AdjointEligibilityEqualsForwardTraces)
+{
+    // The backward pass must give exactly the per-step traces of spec §2.2 (coded variant):
+    //   PSP <- PSP P22 + i P21; i <- i P11 + n;  E <- E PE + (1 - PE)/delta_syn PSP (s - phi_syn(u) h) 1e9.
+    RewardTaskParams p;
+    p.n_experiments = 1;
+    p.n_trials = 1;
+    RewardTask t(p);
+    RewardTrace tr;
+    t.run(P("0", {"R", "E"}), 0, &tr);
+    const std::size_t n_syn = tr.E0.size(), N = tr.u0.size();
+    ASSERT_GT(n_syn, 20u);
+    const double h = p.h, P11 = std::exp(-h / p.tau_s), P22 = std::exp(-h / p.tau_m);
+    const double P21 = p.tau_m * p.tau_s / (p.C_m * (p.tau_m - p.tau_s)) * (P22 - P11), PE = std::exp(-h / p.tau_M);
+    std::vector<double> psp(n_syn, 0), isyn(n_syn, 0), E(n_syn, 0);
+    std::size_t a = 0;
+    for (std::size_t k = 0; k < N; ++k) {
+        const double g = tr.spikes0[k] - p.rho_syn * std::exp((tr.u0[k] - p.theta_syn) / p.delta_syn) * h;
+        for (std::size_t j = 0; j < n_syn; ++j) {
+            psp[j] = psp[j] * P22 + isyn[j] * P21;
+            isyn[j] *= P11;
+            E[j] = E[j] * PE + (1 - PE) / p.delta_syn * psp[j] * g * 1e9;
+        }
+        for (; a < tr.arrivals0.size() && static_cast<std::size_t>(tr.arrivals0[a].first) == k; ++a)
+            isyn[static_cast<std::size_t>(tr.arrivals0[a].second)] += 1.0;
+    }
+    double scale = 0;
+    for (double e : E)
+        scale = std::max(scale, std::fabs(e));
+    ASSERT_GT(scale, 0.0);
+    // Summation order differs (backward vs forward): agreement to 1e-9 of the largest trace.
+    for (std::size_t j = 0; j < n_syn; ++j)
+        EXPECT_NEAR(tr.E0[j], E[j], 1e-9 * scale) << "synapse " << j;
+}
+
 TEST(E2lRewardTask, ExpectedRewardVariantsAndDeterminism)
 {
     RewardTaskParams p;
@@ -136,7 +248,8 @@ TEST(E2lRewardTask, ExpectedRewardVariantsAndDeterminism)
     const double f = t.run(P("E*(R - Rbar_plus + Rbar_minus)", t.rule_inputs()[0]), 0, &tr);
     EXPECT_EQ(tr.reward.size(), 40u);
     int s = 0;
-    for (int r : tr.reward) s += r;
+    for (int r : tr.reward)
+        s += r;
     EXPECT_EQ(f, s);
     EXPECT_EQ(f, t.run(P("E*(R - Rbar_plus + Rbar_minus)", t.rule_inputs()[0]), 0, nullptr)); // frozen noise
     EXPECT_THROW(parse_rules(t, "R + Rbar"), Error); // Rbar is not an input of this variant
@@ -167,7 +280,8 @@ TEST(E2lCorrelationTask, InputStatisticsAreRateBalanced)
     CorrelationTrace tr;
     t.run(P("0", {"w", "E"}), P("0", {"w", "E"}), 0, &tr);
     int n_pattern = 0;
-    for (bool b : tr.pattern_neuron) n_pattern += b;
+    for (bool b : tr.pattern_neuron)
+        n_pattern += b;
     // P(>= 1 spike in 100 ms at 3 Hz) = 1 - exp(-0.3) = 0.26; binomial sd over 1000 inputs ~ 14.
     EXPECT_NEAR(n_pattern, 259, 60);
     // Without plasticity the neuron fires at roughly the designed ~20 Hz.

@@ -113,7 +113,7 @@ TEST(ExprRuleFamily, AdapterEvaluatesRowsAndPrints)
     EXPECT_EQ(f->name(), "expr");
     EXPECT_EQ(f->inputs(), vus);
     EXPECT_EQ(f->n_params(), 2u);
-    EXPECT_FALSE(f->has_param_gradient());
+    EXPECT_TRUE(f->has_param_gradient());
     const double v[3] = {1, 2, 3}, u[3] = {0, 0, 1}, s[3] = {1, 0.5, 2};
     const double* in[3] = {v, u, s};
     const double theta[2] = {2.0, 0.25};
@@ -123,4 +123,25 @@ TEST(ExprRuleFamily, AdapterEvaluatesRowsAndPrints)
     EXPECT_DOUBLE_EQ(out[1], 2.25);
     EXPECT_DOUBLE_EQ(out[2], 8.25);
     EXPECT_EQ(f->formula(theta), "2*sbar*v - 2*sbar*u + 0.25");
+}
+
+TEST(ExprRuleFamily, ParamGradientMatchesFiniteDifferences)
+{
+    rules::RuleFamilyPtr f = ExprRule::parse("a*v^b/(u + c) - pow(sbar, a)", vus, {"a", "b", "c"});
+    const double v[2] = {1.3, 2.0}, u[2] = {0.4, -3.0}, s[2] = {0.7, 1.5};
+    const double* in[3] = {v, u, s};
+    const double theta[3] = {0.8, 1.7, 2.5};
+    double g[6];
+    f->param_gradient(in, 2, theta, g);
+    // Central differences, step 1e-6: truncation O(h^2) ~ 1e-12, rounding ~ 1e-16 / 1e-6 = 1e-10.
+    for (int p = 0; p < 3; ++p) {
+        double tp[3] = {theta[0], theta[1], theta[2]}, tm[3] = {theta[0], theta[1], theta[2]};
+        tp[p] += 1e-6;
+        tm[p] -= 1e-6;
+        double op[2], om[2];
+        f->evaluate(in, 2, tp, op);
+        f->evaluate(in, 2, tm, om);
+        for (int i = 0; i < 2; ++i)
+            EXPECT_NEAR(g[i * 3 + p], (op[i] - om[i]) / 2e-6, 1e-7) << "param " << p << " row " << i;
+    }
 }

@@ -75,6 +75,9 @@ def key_numbers(run_dir, run):
     if "delta_rule_factor" in s:
         c = s["delta_rule_factor"]
         out.append(("champion = c (v - u) sbar ?", "no" if c is None else f"yes, c = {c:.6g}"))
+    if "linearized_delta_factor" in s:
+        c = s["linearized_delta_factor"]
+        out.append(("near v = u: champion ~ c (v - u) sbar ?", "no" if c is None else f"yes, c = {c:.4g}"))
     cj = run_dir / "champion.json"
     if cj.exists():
         rules = json.loads(cj.read_text()).get("rules", {})

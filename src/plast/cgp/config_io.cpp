@@ -46,7 +46,10 @@ EaSettings read_ea_settings(const Section& s, const EaConfig& d)
     c.termination_fitness = s.has("termination_fitness") ? s.number("termination_fitness") : d.termination_fitness;
     c.reorder = s.flag("reorder", d.reorder);
     c.legacy_mutation_0_1_0 = s.flag("legacy_mutation_0_1_0", d.legacy_mutation_0_1_0);
-    const std::string key = s.string("cache_key", d.cache_key == CacheKey::canonical ? "canonical" : d.cache_key == CacheKey::none ? "none" : "functional",
+    const std::string key = s.string("cache_key",
+                                     d.cache_key == CacheKey::canonical ? "canonical"
+                                     : d.cache_key == CacheKey::none    ? "none"
+                                                                        : "functional",
                                      {"functional", "canonical", "none"});
     c.cache_key = key == "canonical" ? CacheKey::canonical : key == "none" ? CacheKey::none : CacheKey::functional;
     r.checkpoint_every = static_cast<int>(s.integer("checkpoint_every", 10, 1, 100000000));

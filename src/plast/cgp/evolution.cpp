@@ -16,9 +16,15 @@ namespace plast::cgp {
 namespace {
 constexpr double neg_inf = -std::numeric_limits<double>::infinity();
 
-double sane(double f) { return std::isnan(f) ? neg_inf : f; }
+double sane(double f)
+{
+    return std::isnan(f) ? neg_inf : f;
+}
 
-nlohmann::json fit_json(double f) { return std::isfinite(f) ? nlohmann::json(f) : nlohmann::json(f > 0 ? "inf" : "-inf"); }
+nlohmann::json fit_json(double f)
+{
+    return std::isfinite(f) ? nlohmann::json(f) : nlohmann::json(f > 0 ? "inf" : "-inf");
+}
 double fit_from(const nlohmann::json& j)
 {
     if (j.is_string()) return j.get<std::string>() == "inf" ? -neg_inf : neg_inf;
@@ -45,14 +51,16 @@ Evolution::Evolution(EaConfig cfg, std::vector<std::shared_ptr<const GenomeSpec>
 std::vector<expr::Tape> Evolution::phenotype(const Individual& ind) const
 {
     std::vector<expr::Tape> t;
-    for (std::size_t g = 0; g < ind.genomes.size(); ++g) t.push_back(ind.genomes[g].compile(0, names_[g]));
+    for (std::size_t g = 0; g < ind.genomes.size(); ++g)
+        t.push_back(ind.genomes[g].compile(0, names_[g]));
     return t;
 }
 
 std::vector<std::string> Evolution::formulas(const Individual& ind) const
 {
     std::vector<std::string> f;
-    for (const auto& t : phenotype(ind)) f.push_back(expr::canonical(t));
+    for (const auto& t : phenotype(ind))
+        f.push_back(expr::canonical(t));
     return f;
 }
 
@@ -61,7 +69,8 @@ std::string Evolution::cache_key(const Individual& ind) const
     std::string key;
     const auto tapes = phenotype(ind);
     if (cfg_.cache_key == CacheKey::canonical) {
-        for (const auto& t : tapes) key += expr::canonical(t) + ";";
+        for (const auto& t : tapes)
+            key += expr::canonical(t) + ";";
         return key;
     }
     // Functional equivalence (hal-cgp 0.3.0): outputs on a fixed batch of 10 random inputs in
@@ -70,7 +79,8 @@ std::string Evolution::cache_key(const Individual& ind) const
         rng::Stream r(0x5eed, "cgp_cache_samples", t.n_inputs());
         std::vector<double> x(t.n_inputs());
         for (int s = 0; s < 10; ++s) {
-            for (auto& xi : x) xi = r.uniform(-100.0, 100.0);
+            for (auto& xi : x)
+                xi = r.uniform(-100.0, 100.0);
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.10g,", t.eval(x.data()));
             key += buf;
@@ -80,7 +90,10 @@ std::string Evolution::cache_key(const Individual& ind) const
     return key;
 }
 
-double Evolution::evaluate_one(const Individual& ind) const { return sane(objective_(phenotype(ind))); }
+double Evolution::evaluate_one(const Individual& ind) const
+{
+    return sane(objective_(phenotype(ind)));
+}
 
 void Evolution::evaluate(std::vector<Individual*>& todo)
 {
@@ -108,9 +121,10 @@ void Evolution::evaluate(std::vector<Individual*>& todo)
         todo[misses[k]]->fitness = fit[k];
         if (cfg_.cache_key != CacheKey::none) cache_[keys[misses[k]]] = fit[k];
     }
+    // Duplicates of a miss in this batch take the fitness just computed (counted as cache hits).
     if (cfg_.cache_key != CacheKey::none)
         for (std::size_t i = 0; i < todo.size(); ++i)
-            if (auto it = first_miss.find(keys[i]); it != first_miss.end() && it->second != i && !cache_.empty()) {
+            if (auto it = first_miss.find(keys[i]); it != first_miss.end() && it->second != i) {
                 todo[i]->fitness = cache_.at(keys[i]);
                 ++n_cache_hits_;
             }
@@ -129,9 +143,11 @@ void Evolution::initialize()
         parents_.push_back(std::move(ind));
     }
     std::vector<Individual*> todo;
-    for (auto& p : parents_) todo.push_back(&p);
+    for (auto& p : parents_)
+        todo.push_back(&p);
     evaluate(todo);
-    std::stable_sort(parents_.begin(), parents_.end(), [](const Individual& a, const Individual& b) { return a.fitness > b.fitness; });
+    std::stable_sort(parents_.begin(), parents_.end(),
+                     [](const Individual& a, const Individual& b) { return a.fitness > b.fitness; });
     generation_ = 0;
     history_.push_back(record());
 }
@@ -161,7 +177,8 @@ GenerationRecord Evolution::step()
         }
         pool.push_back(best);
     }
-    std::stable_sort(pool.begin(), pool.end(), [&](std::size_t a, std::size_t b) { return parents_[a].fitness > parents_[b].fitness; });
+    std::stable_sort(pool.begin(), pool.end(),
+                     [&](std::size_t a, std::size_t b) { return parents_[a].fitness > parents_[b].fitness; });
     pool.resize(static_cast<std::size_t>(cfg_.lambda));
 
     std::vector<Individual> offspring;
@@ -188,8 +205,10 @@ GenerationRecord Evolution::step()
     evaluate(todo);
     // Offspring first, then parents; stable sort keeps offspring ahead on ties.
     std::vector<Individual> all = std::move(offspring);
-    for (auto& p : parents_) all.push_back(std::move(p));
-    std::stable_sort(all.begin(), all.end(), [](const Individual& a, const Individual& b) { return a.fitness > b.fitness; });
+    for (auto& p : parents_)
+        all.push_back(std::move(p));
+    std::stable_sort(all.begin(), all.end(),
+                     [](const Individual& a, const Individual& b) { return a.fitness > b.fitness; });
     all.resize(static_cast<std::size_t>(cfg_.mu));
     parents_ = std::move(all);
     history_.push_back(record());
@@ -207,7 +226,8 @@ GenerationRecord Evolution::record() const
     r.generation = generation_;
     r.champion_fitness = champion().fitness;
     double s = 0;
-    for (const auto& p : parents_) s += p.fitness;
+    for (const auto& p : parents_)
+        s += p.fitness;
     r.mean_parent_fitness = s / static_cast<double>(parents_.size());
     r.n_evaluations = n_evaluations_;
     r.n_cache_hits = n_cache_hits_;
@@ -223,7 +243,8 @@ nlohmann::json Evolution::checkpoint() const
     j["generation"] = generation_;
     j["seed"] = cfg_.seed;
     std::vector<std::string> sig;
-    for (const auto& s : specs_) sig.push_back(s->signature());
+    for (const auto& s : specs_)
+        sig.push_back(s->signature());
     j["genome_layout"] = sig;
     j["next_id"] = next_id_;
     j["n_evaluations"] = n_evaluations_;
@@ -231,18 +252,20 @@ nlohmann::json Evolution::checkpoint() const
     j["n_silent"] = n_silent_;
     for (const auto& p : parents_) {
         nlohmann::json pj;
-        for (const auto& g : p.genomes) pj["genomes"].push_back(g.dna());
+        for (const auto& g : p.genomes)
+            pj["genomes"].push_back(g.dna());
         pj["fitness"] = fit_json(p.fitness);
         pj["id"] = p.id;
         pj["parent"] = p.parent;
         j["parents"].push_back(pj);
     }
     j["cache"] = nlohmann::json::array();
-    for (const auto& [k, f] : cache_) j["cache"].push_back({k, fit_json(f)});
+    for (const auto& [k, f] : cache_)
+        j["cache"].push_back({k, fit_json(f)});
     j["history"] = nlohmann::json::array();
     for (const auto& h : history_)
-        j["history"].push_back({h.generation, fit_json(h.champion_fitness), fit_json(h.mean_parent_fitness), h.n_evaluations,
-                                h.n_cache_hits, h.n_silent, h.champion_formula});
+        j["history"].push_back({h.generation, fit_json(h.champion_fitness), fit_json(h.mean_parent_fitness),
+                                h.n_evaluations, h.n_cache_hits, h.n_silent, h.champion_formula});
     return j;
 }
 
@@ -251,12 +274,15 @@ void Evolution::restore(const nlohmann::json& j, const std::string& where)
     try {
         if (j.at("format") != "plast-cgp-checkpoint-1") runtime_error(where, "not a plast CGP checkpoint");
         std::vector<std::string> sig;
-        for (const auto& s : specs_) sig.push_back(s->signature());
+        for (const auto& s : specs_)
+            sig.push_back(s->signature());
         if (j.at("genome_layout").get<std::vector<std::string>>() != sig)
-            config_error(where, "genome_layout", "checkpoint was written for a different genome layout or primitive set",
+            config_error(where, "genome_layout",
+                         "checkpoint was written for a different genome layout or primitive set",
                          sig.empty() ? "" : sig[0]);
         if (j.at("seed").get<std::uint64_t>() != cfg_.seed)
-            config_error(where, "seed", "checkpoint was written with seed " + std::to_string(j.at("seed").get<std::uint64_t>()),
+            config_error(where, "seed",
+                         "checkpoint was written with seed " + std::to_string(j.at("seed").get<std::uint64_t>()),
                          std::to_string(cfg_.seed));
         generation_ = j.at("generation").get<int>();
         next_id_ = j.at("next_id").get<long long>();
@@ -268,7 +294,8 @@ void Evolution::restore(const nlohmann::json& j, const std::string& where)
             Individual ind;
             const auto& gs = pj.at("genomes");
             if (gs.size() != specs_.size()) runtime_error(where, "wrong number of genomes per individual");
-            for (std::size_t g = 0; g < gs.size(); ++g) ind.genomes.emplace_back(specs_[g], gs[g].get<std::vector<int>>());
+            for (std::size_t g = 0; g < gs.size(); ++g)
+                ind.genomes.emplace_back(specs_[g], gs[g].get<std::vector<int>>());
             ind.fitness = fit_from(pj.at("fitness"));
             ind.id = pj.at("id").get<long long>();
             ind.parent = pj.at("parent").get<long long>();
@@ -277,7 +304,8 @@ void Evolution::restore(const nlohmann::json& j, const std::string& where)
         if (static_cast<int>(parents_.size()) != cfg_.mu)
             config_error(where, "parents", "checkpoint holds " + std::to_string(parents_.size()) + " parents", "mu");
         cache_.clear();
-        for (const auto& e : j.at("cache")) cache_[e.at(0).get<std::string>()] = fit_from(e.at(1));
+        for (const auto& e : j.at("cache"))
+            cache_[e.at(0).get<std::string>()] = fit_from(e.at(1));
         history_.clear();
         for (const auto& h : j.at("history")) {
             GenerationRecord r;

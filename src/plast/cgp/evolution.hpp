@@ -32,8 +32,8 @@ namespace plast::cgp {
 struct Individual {
     std::vector<Genome> genomes;
     double fitness = -std::numeric_limits<double>::infinity();
-    long long id = 0;       // birth order
-    long long parent = -1;  // id of the parent it was cloned from
+    long long id = 0;      // birth order
+    long long parent = -1; // id of the parent it was cloned from
 };
 
 enum class CacheKey { functional, canonical, none };
@@ -62,7 +62,7 @@ struct GenerationRecord {
 };
 
 class Evolution {
-public:
+  public:
     Evolution(EaConfig cfg, std::vector<std::shared_ptr<const GenomeSpec>> specs,
               std::vector<std::vector<std::string>> input_names, Objective objective);
 
@@ -76,7 +76,7 @@ public:
     const std::vector<Individual>& parents() const { return parents_; }
     const Individual& champion() const { return parents_.front(); }
     std::vector<expr::Tape> phenotype(const Individual& ind) const;
-    // Canonical simplified formula per genome.
+    // Readable formula per genome (canonical form, or the infix form when that is shorter).
     std::vector<std::string> formulas(const Individual& ind) const;
     std::string cache_key(const Individual& ind) const;
 
@@ -93,7 +93,7 @@ public:
     nlohmann::json checkpoint() const;
     void restore(const nlohmann::json& j, const std::string& where);
 
-private:
+  private:
     double evaluate_one(const Individual& ind) const;
     GenerationRecord record() const;
 

@@ -15,7 +15,8 @@ constexpr int input_allele = -1, output_allele = -2, noncoding = -3;
 
 std::string lower(std::string s)
 {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 } // namespace
@@ -52,23 +53,28 @@ void GenomeSpec::finalize(const std::string& where)
         bad("levels_back", "is " + std::to_string(levels_back), "1 .. n_columns (" + std::to_string(n_columns) + ")");
     if (primitives.empty()) bad("primitives", "no primitives", "a non-empty list such as [\"+\", \"*\", \"1.0\"]");
     max_arity = 1; // outputs need one address gene even with constants only
-    for (const auto& p : primitives) max_arity = std::max(max_arity, p.arity);
+    for (const auto& p : primitives)
+        max_arity = std::max(max_arity, p.arity);
     alleles.assign(static_cast<std::size_t>(length()), {});
     std::vector<int> funcs(primitives.size());
-    for (std::size_t i = 0; i < funcs.size(); ++i) funcs[i] = static_cast<int>(i);
+    for (std::size_t i = 0; i < funcs.size(); ++i)
+        funcs[i] = static_cast<int>(i);
     for (int r = 0; r < n_regions(); ++r) {
         const auto base = static_cast<std::size_t>(r * region_size());
         if (r < n_inputs) {
             alleles[base] = {input_allele};
-            for (int a = 1; a <= max_arity; ++a) alleles[base + a] = {noncoding};
+            for (int a = 1; a <= max_arity; ++a)
+                alleles[base + a] = {noncoding};
         } else if (is_hidden(r)) {
             alleles[base] = funcs;
             const auto src = sources_for_column(column_of(r));
-            for (int a = 1; a <= max_arity; ++a) alleles[base + a] = src;
+            for (int a = 1; a <= max_arity; ++a)
+                alleles[base + a] = src;
         } else {
             alleles[base] = {output_allele};
             alleles[base + 1] = sources_for_output();
-            for (int a = 2; a <= max_arity; ++a) alleles[base + a] = {noncoding};
+            for (int a = 2; a <= max_arity; ++a)
+                alleles[base + a] = {noncoding};
         }
     }
 }
@@ -76,16 +82,19 @@ void GenomeSpec::finalize(const std::string& where)
 std::vector<int> GenomeSpec::sources_for_column(int c) const
 {
     std::vector<int> s;
-    for (int i = 0; i < n_inputs; ++i) s.push_back(i);
+    for (int i = 0; i < n_inputs; ++i)
+        s.push_back(i);
     for (int cc = std::max(0, c - levels_back); cc < c; ++cc)
-        for (int row = 0; row < n_rows; ++row) s.push_back(n_inputs + cc * n_rows + row);
+        for (int row = 0; row < n_rows; ++row)
+            s.push_back(n_inputs + cc * n_rows + row);
     return s;
 }
 
 std::vector<int> GenomeSpec::sources_for_output() const
 {
     std::vector<int> s;
-    for (int i = 0; i < n_inputs + n_hidden(); ++i) s.push_back(i);
+    for (int i = 0; i < n_inputs + n_hidden(); ++i)
+        s.push_back(i);
     return s;
 }
 
@@ -93,19 +102,22 @@ std::string GenomeSpec::signature() const
 {
     std::string s = std::to_string(n_inputs) + "/" + std::to_string(n_outputs) + "/" + std::to_string(n_columns) + "x" +
                     std::to_string(n_rows) + "/L" + std::to_string(levels_back) + "/";
-    for (const auto& p : primitives) s += p.name + ",";
+    for (const auto& p : primitives)
+        s += p.name + ",";
     return s;
 }
 
-Genome::Genome(std::shared_ptr<const GenomeSpec> spec, std::vector<int> dna) : spec_(std::move(spec)), dna_(std::move(dna))
+Genome::Genome(std::shared_ptr<const GenomeSpec> spec, std::vector<int> dna)
+    : spec_(std::move(spec)), dna_(std::move(dna))
 {
     if (dna_.size() != static_cast<std::size_t>(spec_->length()))
-        runtime_error("cgp::Genome", "DNA length " + std::to_string(dna_.size()) + " does not match the genome layout (" +
-                                         std::to_string(spec_->length()) + ")");
+        runtime_error("cgp::Genome", "DNA length " + std::to_string(dna_.size()) +
+                                         " does not match the genome layout (" + std::to_string(spec_->length()) + ")");
     for (std::size_t g = 0; g < dna_.size(); ++g) {
         const auto& al = spec_->alleles[g];
         if (std::find(al.begin(), al.end(), dna_[g]) == al.end())
-            runtime_error("cgp::Genome", "gene " + std::to_string(g) + " has impermissible allele " + std::to_string(dna_[g]));
+            runtime_error("cgp::Genome",
+                          "gene " + std::to_string(g) + " has impermissible allele " + std::to_string(dna_[g]));
     }
 }
 
@@ -137,7 +149,8 @@ std::vector<bool> Genome::active_regions() const
         if (!s.is_hidden(r)) continue;
         const auto base = static_cast<std::size_t>(r * s.region_size());
         const int ar = s.primitives[static_cast<std::size_t>(dna_[base])].arity;
-        for (int a = 1; a <= ar; ++a) todo.push_back(dna_[base + static_cast<std::size_t>(a)]);
+        for (int a = 1; a <= ar; ++a)
+            todo.push_back(dna_[base + static_cast<std::size_t>(a)]);
     }
     return act;
 }
@@ -154,7 +167,8 @@ expr::Tape Genome::compile(int output, const std::vector<std::string>& input_nam
         const auto base = static_cast<std::size_t>(r * s.region_size());
         const Primitive& p = s.primitives[static_cast<std::size_t>(dna_[base])];
         if (p.arity == 0) return t.push_constant(p.value);
-        for (int a = 1; a <= p.arity; ++a) emit(dna_[base + static_cast<std::size_t>(a)]);
+        for (int a = 1; a <= p.arity; ++a)
+            emit(dna_[base + static_cast<std::size_t>(a)]);
         t.push_op(p.op);
     };
     const int out_region = s.n_inputs + s.n_hidden() + output;
@@ -227,7 +241,8 @@ void Genome::reorder(rng::Stream& r)
         for (int h = 0; h < nh; ++h) {
             if (placed[static_cast<std::size_t>(h)]) continue;
             bool ok = true;
-            for (int d : deps[static_cast<std::size_t>(h)]) ok = ok && placed[static_cast<std::size_t>(d)];
+            for (int d : deps[static_cast<std::size_t>(h)])
+                ok = ok && placed[static_cast<std::size_t>(d)];
             if (ok) ready.push_back(h);
         }
         const int pick = ready[r.below(ready.size())];
@@ -245,8 +260,10 @@ void Genome::reorder(rng::Stream& r)
         const auto& allowed = s.alleles[static_cast<std::size_t>(to * rs + 1)];
         for (int a = 1; a <= s.max_arity; ++a) {
             const int src = map_region(old_gene(from, a));
-            if (a <= ar || std::find(allowed.begin(), allowed.end(), src) != allowed.end()) gene(to, a) = src;
-            else gene(to, a) = allowed[r.below(allowed.size())]; // inactive gene made invalid: redraw
+            if (a <= ar || std::find(allowed.begin(), allowed.end(), src) != allowed.end())
+                gene(to, a) = src;
+            else
+                gene(to, a) = allowed[r.below(allowed.size())]; // inactive gene made invalid: redraw
         }
     }
     for (int o = 0; o < s.n_outputs; ++o) {

@@ -55,7 +55,7 @@ struct GenomeSpec {
 };
 
 class Genome {
-public:
+  public:
     Genome() = default;
     Genome(std::shared_ptr<const GenomeSpec> spec, std::vector<int> dna); // validates the alleles
     static Genome random(std::shared_ptr<const GenomeSpec> spec, rng::Stream& r);
@@ -70,7 +70,7 @@ public:
     expr::Tape compile(int output, const std::vector<std::string>& input_names) const;
 
     struct MutationReport {
-        int n_mutated = 0;     // genes whose allele changed
+        int n_mutated = 0;       // genes whose allele changed
         bool only_silent = true; // all changed genes lie in regions inactive in the parent
     };
     // Per gene, with probability p, the gene takes a different permissible allele (drawn uniformly
@@ -89,7 +89,7 @@ public:
 
     bool operator==(const Genome& o) const { return dna_ == o.dna_; }
 
-private:
+  private:
     std::shared_ptr<const GenomeSpec> spec_;
     std::vector<int> dna_;
 };

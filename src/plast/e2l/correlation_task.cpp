@@ -15,7 +15,10 @@ namespace {
 constexpr double neg_inf = -std::numeric_limits<double>::infinity();
 }
 
-CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s) { return from_config(s, CorrelationTaskParams{}); }
+CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s)
+{
+    return from_config(s, CorrelationTaskParams{});
+}
 
 CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const CorrelationTaskParams& defaults)
 {
@@ -40,12 +43,16 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const
     p.delay = s.number("delay", p.delay, Range::positive());
     p.w_init = s.number("w_init", p.w_init);
     p.w_sd = s.number("w_sd", p.w_sd, Range::nonneg());
-    p.with_replacement = s.string("subsample", p.with_replacement ? "with_replacement" : "without_replacement", {"without_replacement", "with_replacement"}) == "with_replacement";
+    p.with_replacement = s.string("subsample", p.with_replacement ? "with_replacement" : "without_replacement",
+                                  {"without_replacement", "with_replacement"}) == "with_replacement";
     p.pow_real_part = s.string("pow", p.pow_real_part ? "real_part" : "real", {"real_part", "real"}) == "real_part";
-    p.symmetric_clip = s.string("clip", p.symmetric_clip ? "symmetric" : "asymmetric", {"asymmetric", "symmetric"}) == "symmetric";
-    if (p.test > p.train) s.fail("test", "the test re-runs the start of the training input, so test <= train", "<= train");
+    p.symmetric_clip =
+        s.string("clip", p.symmetric_clip ? "symmetric" : "asymmetric", {"asymmetric", "symmetric"}) == "symmetric";
+    if (p.test > p.train)
+        s.fail("test", "the test re-runs the start of the training input, so test <= train", "<= train");
     if (p.delay < p.h) s.fail("delay", "must be at least one step h", ">= h");
-    if (p.first_pattern + p.pattern > p.test) s.fail("test", "no pattern window inside the test phase", "> first_pattern + pattern");
+    if (p.first_pattern + p.pattern > p.test)
+        s.fail("test", "no pattern window inside the test phase", "> first_pattern + pattern");
     return p;
 }
 
@@ -90,7 +97,7 @@ CorrelationTask::CorrelationTask(CorrelationTaskParams p) : p_(p)
             // Background: times = round(cumsum(ISI) + 0.1 ms) on the grid, window spikes removed.
             rng::Stream rb(p_.seed + 123, "e2l_corr_background", ku, iu);
             std::vector<std::int64_t> bg;
-            for (double t = rb.exponential(1000.0 / p_.rate); ; t += rb.exponential(1000.0 / p_.rate)) {
+            for (double t = rb.exponential(1000.0 / p_.rate);; t += rb.exponential(1000.0 / p_.rate)) {
                 const std::int64_t s = std::llround((t + 0.1) / h);
                 if (s >= n_train_) break;
                 if (!in_window(s)) bg.push_back(s);
@@ -102,21 +109,27 @@ CorrelationTask::CorrelationTask(CorrelationTaskParams p) : p_(p)
                 const auto keep = static_cast<std::size_t>(std::llround(alpha * static_cast<double>(bg.size())));
                 std::vector<std::int64_t> kept;
                 if (p_.with_replacement) {
-                    for (std::size_t q = 0; q < keep; ++q) kept.push_back(bg[rs.below(bg.size())]);
+                    for (std::size_t q = 0; q < keep; ++q)
+                        kept.push_back(bg[rs.below(bg.size())]);
                 } else {
                     std::vector<std::size_t> idx(bg.size());
                     std::iota(idx.begin(), idx.end(), 0);
-                    for (std::size_t q = 0; q < keep; ++q) std::swap(idx[q], idx[q + rs.below(idx.size() - q)]);
-                    for (std::size_t q = 0; q < keep; ++q) kept.push_back(bg[idx[q]]);
+                    for (std::size_t q = 0; q < keep; ++q)
+                        std::swap(idx[q], idx[q + rs.below(idx.size() - q)]);
+                    for (std::size_t q = 0; q < keep; ++q)
+                        kept.push_back(bg[idx[q]]);
                 }
                 bg = std::move(kept);
                 for (std::int64_t w0 = first; w0 + pat_steps <= n_train_; w0 += period)
-                    for (std::int64_t s : pat) bg.push_back(w0 + s);
+                    for (std::int64_t s : pat)
+                        bg.push_back(w0 + s);
             }
-            for (std::int64_t s : bg) in.events.push_back({static_cast<std::int32_t>(s), static_cast<std::int32_t>(i)});
+            for (std::int64_t s : bg)
+                in.events.push_back({static_cast<std::int32_t>(s), static_cast<std::int32_t>(i)});
         }
-        std::sort(in.events.begin(), in.events.end(),
-                  [](const Event& a, const Event& b) { return a.step < b.step || (a.step == b.step && a.input < b.input); });
+        std::sort(in.events.begin(), in.events.end(), [](const Event& a, const Event& b) {
+            return a.step < b.step || (a.step == b.step && a.input < b.input);
+        });
     }
 }
 
@@ -160,7 +173,10 @@ double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, 
             if (V >= p_.V_th) {
                 V = 0.0;
                 refr = ref_steps;
-                const double K = post_t.empty() ? 1.0 : post_K.back() * std::exp(-static_cast<double>(t - post_t.back()) * h / p_.tau_minus) + 1.0;
+                const double K =
+                    post_t.empty()
+                        ? 1.0
+                        : post_K.back() * std::exp(-static_cast<double>(t - post_t.back()) * h / p_.tau_minus) + 1.0;
                 post_t.push_back(t);
                 post_K.push_back(K);
             }
@@ -207,7 +223,8 @@ double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, 
         double& slot = buf[static_cast<std::size_t>(t) % ring];
         V = V * P22 + slot;
         slot = 0.0;
-        for (; e < ev.size() && ev[e].step == t; ++e) buf[static_cast<std::size_t>(t + D) % ring] += w[static_cast<std::size_t>(ev[e].input)];
+        for (; e < ev.size() && ev[e].step == t; ++e)
+            buf[static_cast<std::size_t>(t + D) % ring] += w[static_cast<std::size_t>(ev[e].input)];
         vt[static_cast<std::size_t>(t)] = V;
     }
     const std::int64_t pat_steps = std::llround(p_.pattern / h), period = std::llround((p_.pattern + p_.inter) / h);
@@ -225,8 +242,10 @@ double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, 
         } else {
             const std::int64_t kwin = (t - first) / period;
             if (first + kwin * period + pat_steps > n_test_) continue; // incomplete last window
-            if (static_cast<std::size_t>(kwin) >= maxima.size()) maxima.push_back(v);
-            else maxima.back() = std::max(maxima.back(), v);
+            if (static_cast<std::size_t>(kwin) >= maxima.size())
+                maxima.push_back(v);
+            else
+                maxima.back() = std::max(maxima.back(), v);
         }
     }
     const double mean = cnt ? sum / static_cast<double>(cnt) : 0.0;
@@ -238,7 +257,8 @@ double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, 
     const double sd = cnt ? std::sqrt(var / static_cast<double>(cnt)) : 0.0;
     double snr = 0.0;
     if (sd > 0 && !maxima.empty()) {
-        for (double m : maxima) snr += (m - mean) / sd;
+        for (double m : maxima)
+            snr += (m - mean) / sd;
         snr /= static_cast<double>(maxima.size());
     }
     if (!std::isfinite(snr)) snr = neg_inf;

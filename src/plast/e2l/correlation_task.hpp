@@ -19,10 +19,10 @@
 //   3. transmit w; K+ <- K+ exp(-(t_pre - t_last_pre)/tau+) + 1
 // Rule inputs x_0 = w (= w/W_max), x_1 = E (the trace). A rule result of +-Inf is absorbed by
 // the clipping bound it runs into (min(1, w + inf) = 1, max(0, w - inf) = 0), as in the reference's
-// C++ clipping; a NaN result, or an infinite weight left unclipped, makes the rule invalid (-inf). clip = "asymmetric" (default, as coded)
-// or "symmetric" (both updates clipped to [0, 1]).
-// Baseline (Masquelier 2018) = dep "0", fac "E - 0.15" with symmetric clipping and w_init 0.5
-// (w <- clip(w + lambda K+ + W_out), W_out = -0.0015); `baseline_rules()` returns it.
+// C++ clipping; a NaN result, or an infinite weight left unclipped, makes the rule invalid (-inf). clip = "asymmetric"
+// (default, as coded) or "symmetric" (both updates clipped to [0, 1]). Baseline (Masquelier 2018) = dep "0", fac "E -
+// 0.15" with symmetric clipping and w_init 0.5 (w <- clip(w + lambda K+ + W_out), W_out = -0.0015); `baseline_rules()`
+// returns it.
 //
 // Fitness (Eq. 13-14): train for T = 100 s; freeze the weights; re-run the same input for 11 s with
 // spiking disabled, recording V every step; SNR = mean over windows of (max V in window - mean V
@@ -71,7 +71,7 @@ struct CorrelationTrace {
 };
 
 class CorrelationTask : public Task {
-public:
+  public:
     explicit CorrelationTask(CorrelationTaskParams p);
     std::string name() const override { return "correlation"; }
     std::vector<std::vector<std::string>> rule_inputs() const override { return {{"w", "E"}, {"w", "E"}}; }
@@ -85,7 +85,7 @@ public:
     static CorrelationTaskParams baseline_params(CorrelationTaskParams p);
     static const char* baseline_rule() { return "0; E - 0.15"; }
 
-private:
+  private:
     struct Event {
         std::int32_t step;
         std::int32_t input;

@@ -23,7 +23,10 @@ std::int64_t steps_of(const Section& s, const std::string& key, double ms, doubl
 }
 } // namespace
 
-ErrorTaskParams ErrorTaskParams::from_config(const Section& s) { return from_config(s, ErrorTaskParams{}); }
+ErrorTaskParams ErrorTaskParams::from_config(const Section& s)
+{
+    return from_config(s, ErrorTaskParams{});
+}
 
 ErrorTaskParams ErrorTaskParams::from_config(const Section& s, const ErrorTaskParams& defaults)
 {
@@ -41,7 +44,8 @@ ErrorTaskParams ErrorTaskParams::from_config(const Section& s, const ErrorTaskPa
     p.w_teacher_hi = s.number("w_teacher_hi", p.w_teacher_hi);
     if (p.w_teacher_hi < p.w_teacher_lo) s.fail("w_teacher_hi", "must be >= w_teacher_lo", ">= w_teacher_lo");
     p.w_shift = s.number("w_shift", p.w_shift);
-    p.random_sign = s.string("teacher_shift", p.random_sign ? "random_sign" : "plus", {"plus", "random_sign"}) == "random_sign";
+    p.random_sign =
+        s.string("teacher_shift", p.random_sign ? "random_sign" : "plus", {"plus", "random_sign"}) == "random_sign";
     p.w0 = s.number("w0", p.w0);
     p.eta = s.number("eta", p.eta);
     p.tau_I = s.number("tau_I", p.tau_I, Range::positive());
@@ -77,7 +81,8 @@ ErrorTask::ErrorTask(ErrorTaskParams p) : p_(p)
         rng::Stream rw(p_.seed + ks, "e2l_error_teacher");
         double shift = p_.w_shift;
         if (p_.random_sign && rw.uniform() < 0.5) shift = -shift;
-        for (int j = 0; j < p_.n_inputs; ++j) in.w_teacher.push_back(rw.uniform(p_.w_teacher_lo, p_.w_teacher_hi) + shift);
+        for (int j = 0; j < p_.n_inputs; ++j)
+            in.w_teacher.push_back(rw.uniform(p_.w_teacher_lo, p_.w_teacher_hi) + shift);
         rng::Stream rr(p_.seed + ks, "e2l_error_rates");
         for (int j = 0; j < p_.n_inputs; ++j) {
             const double prob = rr.uniform(p_.rate_min, p_.rate_max) * p_.h * 1e-3;
@@ -93,7 +98,10 @@ ErrorTask::ErrorTask(ErrorTaskParams p) : p_(p)
     }
 }
 
-double ErrorTask::experiment(const std::vector<expr::Tape>& rules, int k) const { return run(rules.at(0), k, nullptr); }
+double ErrorTask::experiment(const std::vector<expr::Tape>& rules, int k) const
+{
+    return run(rules.at(0), k, nullptr);
+}
 
 PLAST_SIMD_CLONES double ErrorTask::run(const expr::Tape& rule, int k, ErrorTrace* trace) const
 {
@@ -132,7 +140,7 @@ PLAST_SIMD_CLONES double ErrorTask::run(const expr::Tape& rule, int k, ErrorTrac
     std::vector<double> w(n, p_.w0), I(n, 0.0), psp(n, 0.0), isyn(n, 0.0);
     std::vector<std::size_t> cursor(n, 0);
     double vs = 0.0, is = 0.0; // student V relative to E_L, synaptic current
-    double u_target = p_.E_L; // overwritten at t = 0
+    double u_target = p_.E_L;  // overwritten at t = 0
     std::int64_t to_target = 1;
     // Block buffers laid out [synapse][step] so that one eval_batch covers the whole block.
     std::vector<double> bv(n * B), bu(n * B), bs(n * B), d(n * B), X(B), VT(B), XS(B);
@@ -143,6 +151,7 @@ PLAST_SIMD_CLONES double ErrorTask::run(const expr::Tape& rule, int k, ErrorTrac
     if (trace) {
         *trace = {};
         trace->w_teacher = in.w_teacher;
+        trace->arrivals = in.arrivals;
     }
     for (std::int64_t t0 = 0; t0 < n_steps_; t0 += block_) {
         // 1. PSP traces, teacher and student over the block, with the weights of the block start.
@@ -156,7 +165,8 @@ PLAST_SIMD_CLONES double ErrorTask::run(const expr::Tape& rule, int k, ErrorTrac
             double i_arr = 0.0; // current at the block end due to this block's arrivals
             for (; c < arr.size() && arr[c] < t0 + block_; ++c) {
                 const auto r = static_cast<std::size_t>(arr[c] - t0);
-                for (std::size_t s = r + 1; s < B; ++s) X[s] += G[s - r];
+                for (std::size_t s = r + 1; s < B; ++s)
+                    X[s] += G[s - r];
                 i_arr += p11s[B - 1 - r];
             }
             cursor[j] = c;
@@ -184,8 +194,12 @@ PLAST_SIMD_CLONES double ErrorTask::run(const expr::Tape& rule, int k, ErrorTrac
         is = is_end;
         // 2. The rule over the whole block (v and u are shared by all synapses).
         for (std::size_t j = 1; j < n; ++j) {
-            if (uses[0]) std::copy(bv.begin(), bv.begin() + static_cast<std::ptrdiff_t>(B), bv.begin() + static_cast<std::ptrdiff_t>(j * B));
-            if (uses[1]) std::copy(bu.begin(), bu.begin() + static_cast<std::ptrdiff_t>(B), bu.begin() + static_cast<std::ptrdiff_t>(j * B));
+            if (uses[0])
+                std::copy(bv.begin(), bv.begin() + static_cast<std::ptrdiff_t>(B),
+                          bv.begin() + static_cast<std::ptrdiff_t>(j * B));
+            if (uses[1])
+                std::copy(bu.begin(), bu.begin() + static_cast<std::ptrdiff_t>(B),
+                          bu.begin() + static_cast<std::ptrdiff_t>(j * B));
         }
         rule.eval_batch(inputs, n * B, nullptr, d.data());
         // 3. Low-pass filtered weight updates; take effect from the next block. The recursion

@@ -67,13 +67,14 @@ struct ErrorTaskParams {
 
 // Per-experiment recording (optional) for figures and tests.
 struct ErrorTrace {
-    std::vector<double> t, v, u;         // sampled every sample_interval
-    std::vector<std::vector<double>> w;  // student weights per sample
+    std::vector<double> t, v, u;        // sampled every sample_interval
+    std::vector<std::vector<double>> w; // student weights per sample
     std::vector<double> w_teacher;
+    std::vector<std::vector<std::int64_t>> arrivals; // per input: arrival steps
 };
 
 class ErrorTask : public Task {
-public:
+  public:
     explicit ErrorTask(ErrorTaskParams p);
     std::string name() const override { return "error"; }
     std::vector<std::vector<std::string>> rule_inputs() const override { return {{"v", "u", "sbar"}}; }
@@ -83,7 +84,7 @@ public:
     double run(const expr::Tape& rule, int k, ErrorTrace* trace) const;
     const ErrorTaskParams& params() const { return p_; }
 
-private:
+  private:
     struct Instance {
         std::vector<std::vector<std::int64_t>> arrivals; // per input: arrival steps (sorted)
         std::vector<double> w_teacher;

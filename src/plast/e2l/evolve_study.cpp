@@ -7,6 +7,7 @@
 #include "plast/io/csv.hpp"
 #include "plast/io/run_dir.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -14,10 +15,11 @@
 
 namespace plast::e2l {
 
-const char* const default_evolve_config = R"(# plast evolve: CGP search for an error-driven plasticity rule (Jordan et al. 2021, §3)
+const char* const default_evolve_config =
+    R"(# plast evolve: CGP search for an error-driven plasticity rule (Jordan et al. 2021, §3)
 seed = 12
 task = "error"
-fast = false          # true: 3 experiments x 2 s and at most 100 generations (demo)
+fast = false          # true: caps to 3 experiments x 2 s and 100 generations (demo)
 
 [error]               # the coded task: 15 experiments x 10 s at h = 0.01 ms, teacher shift +15 pA
 n_experiments = 15
@@ -54,9 +56,9 @@ EvolveStudy EvolveStudy::from_config(Config& cfg, std::uint64_t seed, int thread
     d.seed = seed;
     d.threads = threads;
     if (st.task_name == "error") d.termination_fitness = 0.0;
-    if (st.fast) d.max_generations = 100;
     const Section ea = cfg.section("ea");
     st.settings = cgp::read_ea_settings(ea, d);
+    if (st.fast) st.settings.ea.max_generations = std::min(st.settings.ea.max_generations, 100);
     st.settings.ea.seed = seed;
     st.settings.ea.threads = threads;
     std::string resume = ea.string("resume", "");
@@ -77,11 +79,15 @@ namespace {
 std::string join(const std::vector<std::string>& parts, const std::string& sep)
 {
     std::string s;
-    for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? sep : "") + parts[i];
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        s += (i ? sep : "") + parts[i];
     return s;
 }
 
-nlohmann::json num(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+nlohmann::json num(double x)
+{
+    return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
 
 } // namespace
 
@@ -89,18 +95,22 @@ void EvolveStudy::run(io::RunDir& dir) const
 {
     const auto t0 = std::chrono::steady_clock::now();
     const Task& t = *task;
-    cgp::Evolution ev(settings.ea, specs, t.rule_inputs(), [&t](const std::vector<expr::Tape>& r) { return t.fitness(r); });
-    if (!resume.empty()) ev.restore(cgp::read_json(resume), resume);
-    else ev.initialize();
+    cgp::Evolution ev(settings.ea, specs, t.rule_inputs(),
+                      [&t](const std::vector<expr::Tape>& r) { return t.fitness(r); });
+    if (!resume.empty())
+        ev.restore(cgp::read_json(resume), resume);
+    else
+        ev.initialize();
 
     const auto slots = t.rule_slots();
-    io::CsvWriter csv(dir.file("history.csv"), {"generation", "champion_fitness", "mean_parent_fitness", "n_evaluations",
-                                                 "n_cache_hits", "n_silent", "champion"});
+    io::CsvWriter csv(dir.file("history.csv"), {"generation", "champion_fitness", "mean_parent_fitness",
+                                                "n_evaluations", "n_cache_hits", "n_silent", "champion"});
     auto row = [&](const cgp::GenerationRecord& r) {
         csv.row({static_cast<long long>(r.generation), r.champion_fitness, r.mean_parent_fitness, r.n_evaluations,
                  r.n_cache_hits, r.n_silent, join(r.champion_formula, " ; ")});
     };
-    for (const auto& r : ev.history()) row(r);
+    for (const auto& r : ev.history())
+        row(r);
     csv.flush();
     const std::string ckpt = dir.file("checkpoint.json");
     const int every = settings.checkpoint_every;
@@ -124,7 +134,9 @@ void EvolveStudy::run(io::RunDir& dir) const
     cj["fitness"] = num(ch.fitness);
     cj["generation"] = ev.generation();
     for (std::size_t i = 0; i < slots.size(); ++i) {
-        cj["rules"][slots[i]] = {{"formula", formulas[i]}, {"expression", tapes[i].infix()}, {"inputs", tapes[i].input_names()},
+        cj["rules"][slots[i]] = {{"formula", formulas[i]},
+                                 {"expression", tapes[i].infix()},
+                                 {"inputs", tapes[i].input_names()},
                                  {"dna", ch.genomes[i].dna()}};
     }
     dir.write_json("champion.json", cj);
@@ -138,7 +150,10 @@ void EvolveStudy::run(io::RunDir& dir) const
     s["cache_hits"] = ev.n_cache_hits();
     s["silent_offspring"] = ev.n_silent();
     s["resumed_from"] = resume;
-    if (t.name() == "error") s["delta_rule_factor"] = num(delta_rule_factor(tapes[0]));
+    if (t.name() == "error") {
+        s["delta_rule_factor"] = num(delta_rule_factor(tapes[0]));
+        s["linearized_delta_factor"] = num(linearized_delta_factor(tapes[0]));
+    }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s["evolution_wall_s"] = secs;
 }

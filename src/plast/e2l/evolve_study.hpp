@@ -1,8 +1,8 @@
 #pragma once
 // `plast evolve CONFIG`: a CGP evolution of plasticity rules on one E2L task (evolving-rules §5-6).
 //
-// Top-level keys: seed, task ("error" | "reward" | "correlation"), fast (false; a quick variant of
-// the task and at most 100 generations unless [ea] max_generations is set, for demos).
+// Top-level keys: seed, task ("error" | "reward" | "correlation"), fast (false; caps the task to a
+// quick variant and the run to 100 generations, for demos).
 // Sections: [<task>] task parameters, [cgp] genome layout and primitives, [ea] strategy settings
 // (see cgp/config_io.hpp), resume = "path" (a checkpoint.json or a run directory holding one).
 // Outputs in the run directory: history.csv (one row per generation: champion fitness, mean parent

@@ -13,9 +13,18 @@ namespace plast::e2l {
 
 namespace {
 constexpr double neg_inf = -std::numeric_limits<double>::infinity();
-}
 
-RewardTaskParams RewardTaskParams::from_config(const Section& s) { return from_config(s, RewardTaskParams{}); }
+// Escape noise: spike with probability p_scale exp(x) in this step.
+[[gnu::noinline]] bool escape_spike(rng::Stream& noise, double p_scale, double x)
+{
+    return noise.uniform() < p_scale * std::exp(x);
+}
+} // namespace
+
+RewardTaskParams RewardTaskParams::from_config(const Section& s)
+{
+    return from_config(s, RewardTaskParams{});
+}
 
 RewardTaskParams RewardTaskParams::from_config(const Section& s, const RewardTaskParams& defaults)
 {
@@ -43,7 +52,8 @@ RewardTaskParams RewardTaskParams::from_config(const Section& s, const RewardTas
     if (p.tau_m == p.tau_s) s.fail("tau_s", "must differ from tau_m", "!= tau_m");
     p.tau_M = s.number("tau_M", p.tau_M, Range::positive());
     p.delay = s.number("delay", p.delay, Range::nonneg());
-    p.coded_eligibility = s.string("eligibility", p.coded_eligibility ? "coded" : "paper", {"coded", "paper"}) == "coded";
+    p.coded_eligibility =
+        s.string("eligibility", p.coded_eligibility ? "coded" : "paper", {"coded", "paper"}) == "coded";
     p.rho_syn = s.number("rho_syn", p.rho_syn, Range::nonneg());
     p.delta_syn = s.number("delta_syn", p.delta_syn, Range::positive());
     p.theta_syn = s.number("theta_syn", p.theta_syn);
@@ -78,28 +88,37 @@ RewardTask::RewardTask(RewardTaskParams p) : p_(std::move(p))
                 in.connected.push_back(i);
             }
         rng::Stream rw(seed, "e2l_reward_weights");
-        for (std::size_t j = 0; j < in.connected.size(); ++j) in.w0.push_back(rw.normal(0.0, p_.sigma_w));
+        for (std::size_t j = 0; j < in.connected.size(); ++j)
+            in.w0.push_back(rw.normal(0.0, p_.sigma_w));
         rng::Stream rl(seed, "e2l_reward_labels");
         for (int m = 0; m < p_.n_patterns; ++m) {
             in.label.push_back(rl.bernoulli(0.5) ? 1 : -1);
             std::vector<Arrival> arr;
             for (int i = 0; i < p_.n_inputs; ++i) {
-                rng::Stream rs(seed, "e2l_reward_pattern", static_cast<std::uint64_t>(m), static_cast<std::uint64_t>(i));
+                rng::Stream rs(seed, "e2l_reward_pattern", static_cast<std::uint64_t>(m),
+                               static_cast<std::uint64_t>(i));
                 if (prob <= 0) continue;
                 const int syn = syn_of_input[static_cast<std::size_t>(i)];
                 for (std::int64_t t = static_cast<std::int64_t>(rs.geometric_skip(prob)); t < n_steps_;
                      t += 1 + static_cast<std::int64_t>(rs.geometric_skip(prob)))
-                    if (syn >= 0 && t + delay_steps < n_steps_) arr.push_back({static_cast<std::int32_t>(t + delay_steps), syn});
+                    if (syn >= 0 && t + delay_steps < n_steps_)
+                        arr.push_back({static_cast<std::int32_t>(t + delay_steps), syn});
             }
-            std::sort(arr.begin(), arr.end(), [](const Arrival& a, const Arrival& b) { return a.step < b.step || (a.step == b.step && a.syn < b.syn); });
+            std::sort(arr.begin(), arr.end(), [](const Arrival& a, const Arrival& b) {
+                return a.step < b.step || (a.step == b.step && a.syn < b.syn);
+            });
             in.patterns.push_back(std::move(arr));
         }
         rng::Stream rt(seed, "e2l_reward_trials");
-        for (int i = 0; i < p_.n_trials; ++i) in.choice.push_back(static_cast<int>(rt.below(static_cast<std::uint64_t>(p_.n_patterns))));
+        for (int i = 0; i < p_.n_trials; ++i)
+            in.choice.push_back(static_cast<int>(rt.below(static_cast<std::uint64_t>(p_.n_patterns))));
     }
 }
 
-double RewardTask::experiment(const std::vector<expr::Tape>& rules, int k) const { return run(rules.at(0), k, nullptr); }
+double RewardTask::experiment(const std::vector<expr::Tape>& rules, int k) const
+{
+    return run(rules.at(0), k, nullptr);
+}
 
 double RewardTask::run(const expr::Tape& rule, int k, RewardTrace* trace) const
 {
@@ -112,6 +131,7 @@ double RewardTask::run(const expr::Tape& rule, int k, RewardTrace* trace) const
     const auto ref_steps = static_cast<int>(std::llround(p_.tau_ref / p_.h));
     const double p_scale = p_.rho * p_.h * 1e-3;
     const double x_min = std::log(1e-13 / p_scale); // below: spike probability < 1e-13, no draw
+    const double V_min = theta_rel + x_min * p_.delta_u, E_L = p_.E_L;
     // Coefficients of g(t) = a_s s_post + a_phi exp((u - Theta')/delta'), and the prefactor c.
     double c, a_s, a_phi, theta_g, delta_g;
     if (p_.coded_eligibility) {
@@ -136,35 +156,35 @@ double RewardTask::run(const expr::Tape& rule, int k, RewardTrace* trace) const
     if (trace) *trace = {};
     for (int trial = 0; trial < p_.n_trials; ++trial) {
         const auto& arr = in.patterns[static_cast<std::size_t>(in.choice[static_cast<std::size_t>(trial)])];
-        rng::Stream noise(p_.seed + static_cast<std::uint64_t>(k), "e2l_reward_noise", static_cast<std::uint64_t>(trial));
-        // Forward pass: membrane, escape-noise spikes.
+        rng::Stream noise(p_.seed + static_cast<std::uint64_t>(k), "e2l_reward_noise",
+                          static_cast<std::uint64_t>(trial));
+        // Forward pass: membrane, escape-noise spikes. The rare escape-noise draw lives in a
+        // separate function so that the hot loop makes no calls and keeps its state in registers.
         double V = 0.0, I = 0.0;
         int refr = 0;
         bool spiked = false;
         std::size_t a = 0;
+        std::size_t next = arr.empty() ? N : static_cast<std::size_t>(arr[0].step);
         for (std::size_t t = 0; t < N; ++t) {
             std::uint8_t s = 0;
             if (refr > 0) {
                 --refr;
             } else {
                 V = V * pr.p22 + I * pr.p21;
-                const double x = (V - theta_rel) / p_.delta_u;
-                if (x > x_min) {
-                    const double prob = p_scale * std::exp(x);
-                    if (noise.uniform() < prob) {
-                        s = 1;
-                        spiked = true;
-                        V = reset_rel;
-                        refr = ref_steps;
-                    }
+                if (V > V_min && escape_spike(noise, p_scale, (V - theta_rel) / p_.delta_u)) {
+                    s = 1;
+                    spiked = true;
+                    V = reset_rel;
+                    refr = ref_steps;
                 }
             }
             I *= pr.p11;
-            while (a < arr.size() && static_cast<std::size_t>(arr[a].step) == t) {
-                I += w[static_cast<std::size_t>(arr[a].syn)];
-                ++a;
+            if (t == next) {
+                for (; a < arr.size() && static_cast<std::size_t>(arr[a].step) == t; ++a)
+                    I += w[static_cast<std::size_t>(arr[a].syn)];
+                next = a < arr.size() ? static_cast<std::size_t>(arr[a].step) : N;
             }
-            u[t] = p_.E_L + V;
+            u[t] = E_L + V;
             spk[t] = s;
         }
         // Backward (adjoint) pass for the eligibility traces at the trial end.
@@ -178,8 +198,17 @@ double RewardTask::run(const expr::Tape& rule, int k, RewardTrace* trace) const
             decay *= PE;
         }
         std::fill(E.begin(), E.end(), 0.0);
-        for (const Arrival& ar : arr) E[static_cast<std::size_t>(ar.syn)] += Si[static_cast<std::size_t>(ar.step)];
-        for (auto& e : E) e *= c;
+        for (const Arrival& ar : arr)
+            E[static_cast<std::size_t>(ar.syn)] += Si[static_cast<std::size_t>(ar.step)];
+        for (auto& e : E)
+            e *= c;
+        if (trace && trial == 0) {
+            trace->u0 = u;
+            trace->spikes0 = spk;
+            for (const Arrival& ar : arr)
+                trace->arrivals0.emplace_back(ar.step, ar.syn);
+            trace->E0 = E;
+        }
         // Decision, reward, rule.
         const int label = in.label[static_cast<std::size_t>(in.choice[static_cast<std::size_t>(trial)])];
         const int R = ((spiked ? 1 : -1) == label) ? 1 : -1;
@@ -200,7 +229,8 @@ double RewardTask::run(const expr::Tape& rule, int k, RewardTrace* trace) const
         if (trace) {
             trace->reward.push_back(R);
             double m = 0;
-            for (double x : w) m += std::fabs(x);
+            for (double x : w)
+                m += std::fabs(x);
             trace->mean_abs_w.push_back(n_syn ? m / static_cast<double>(n_syn) : 0.0);
         }
     }

@@ -61,12 +61,18 @@ struct RewardTaskParams {
 };
 
 struct RewardTrace {
-    std::vector<int> reward;       // per trial
+    std::vector<int> reward; // per trial
     std::vector<double> mean_abs_w;
+    // First trial in detail (for checks): membrane u [mV absolute] and spikes per step, the
+    // arrivals (step, synapse) and the eligibility traces E_j(T).
+    std::vector<double> u0;
+    std::vector<std::uint8_t> spikes0;
+    std::vector<std::pair<int, int>> arrivals0;
+    std::vector<double> E0;
 };
 
 class RewardTask : public Task {
-public:
+  public:
     explicit RewardTask(RewardTaskParams p);
     std::string name() const override { return "reward"; }
     std::vector<std::vector<std::string>> rule_inputs() const override;
@@ -76,17 +82,17 @@ public:
     double run(const expr::Tape& rule, int k, RewardTrace* trace) const;
     const RewardTaskParams& params() const { return p_; }
 
-private:
+  private:
     struct Arrival {
         std::int32_t step;
         std::int32_t syn; // index into the connected synapses
     };
     struct Instance {
-        std::vector<int> connected;                 // input index per synapse
+        std::vector<int> connected; // input index per synapse
         std::vector<double> w0;
         std::vector<std::vector<Arrival>> patterns; // arrivals sorted by step
         std::vector<int> label;
-        std::vector<int> choice;                    // pattern per trial
+        std::vector<int> choice; // pattern per trial
     };
     RewardTaskParams p_;
     std::vector<Instance> inst_;

@@ -2,6 +2,7 @@
 
 #include "plast/core/rng.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -25,14 +26,34 @@ double delta_rule_factor(const expr::Tape& f)
     return mid;
 }
 
-double max_rel_difference(const expr::Tape& f, const expr::Tape& g, const std::vector<bool>& pm_one, double lo, double hi,
-                          int samples, std::uint64_t seed)
+double linearized_delta_factor(const expr::Tape& f)
+{
+    rng::Stream r(2021, "e2l_delta_rule_linearization");
+    std::vector<double> cs;
+    const double dv = 1e-3; // mV; central difference, f is smooth near v = u for valid rules
+    for (int i = 0; i < 100; ++i) {
+        const double u = r.uniform(-75.0, -55.0), s = r.uniform(0.005, 0.1);
+        const double xp[3] = {u + dv, u, s}, xm[3] = {u - dv, u, s}, x0[3] = {u, u, s};
+        const double c = (f.eval(xp) - f.eval(xm)) / (2 * dv * s);
+        const double f0 = f.eval(x0);
+        // At v = u the update must be negligible (< 1 %) next to the update for a 1 mV error, c * s.
+        if (!std::isfinite(c) || !std::isfinite(f0) || c <= 0 || std::fabs(f0) > 1e-2 * c * s) return std::nan("");
+        cs.push_back(c);
+    }
+    std::sort(cs.begin(), cs.end());
+    if (cs.back() > 3.0 * cs.front()) return std::nan("");
+    return cs[cs.size() / 2];
+}
+
+double max_rel_difference(const expr::Tape& f, const expr::Tape& g, const std::vector<bool>& pm_one, double lo,
+                          double hi, int samples, std::uint64_t seed)
 {
     rng::Stream r(seed, "e2l_rule_equivalence");
     std::vector<double> x(pm_one.size());
     double worst = 0.0;
     for (int s = 0; s < samples; ++s) {
-        for (std::size_t i = 0; i < x.size(); ++i) x[i] = pm_one[i] ? (r.bernoulli(0.5) ? 1.0 : -1.0) : r.uniform(lo, hi);
+        for (std::size_t i = 0; i < x.size(); ++i)
+            x[i] = pm_one[i] ? (r.bernoulli(0.5) ? 1.0 : -1.0) : r.uniform(lo, hi);
         const double a = f.eval(x.data()), b = g.eval(x.data());
         if (!std::isfinite(a) && !std::isfinite(b)) continue;
         const double d = std::fabs(a - b) / std::max(1.0, std::fabs(a));

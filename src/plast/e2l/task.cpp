@@ -18,7 +18,8 @@ double Task::aggregate(const std::vector<double>& f) const
     if (f.empty()) return -std::numeric_limits<double>::infinity();
     double r = aggregate_min() ? f[0] : 0.0;
     for (double x : f) {
-        if (std::isnan(x) || x == -std::numeric_limits<double>::infinity()) return -std::numeric_limits<double>::infinity();
+        if (std::isnan(x) || x == -std::numeric_limits<double>::infinity())
+            return -std::numeric_limits<double>::infinity();
         r = aggregate_min() ? std::min(r, x) : r + x;
     }
     return aggregate_min() ? r : r / static_cast<double>(f.size());
@@ -42,30 +43,31 @@ const std::vector<std::string>& task_names()
 
 std::unique_ptr<Task> make_task(Config& cfg, const std::string& name, bool fast)
 {
+    // fast = true caps the workload after reading (explicit larger values are capped too).
     const Section s = cfg.section(name);
     if (name == "error") {
-        ErrorTaskParams d;
+        auto p = ErrorTaskParams::from_config(s);
         if (fast) {
-            d.n_experiments = 3;
-            d.duration = 2000.0;
+            p.n_experiments = std::min(p.n_experiments, 3);
+            p.duration = std::min(p.duration, 2000.0);
         }
-        return std::make_unique<ErrorTask>(ErrorTaskParams::from_config(s, d));
+        return std::make_unique<ErrorTask>(p);
     }
     if (name == "reward") {
-        RewardTaskParams d;
+        auto p = RewardTaskParams::from_config(s);
         if (fast) {
-            d.n_experiments = 3;
-            d.n_trials = 100;
+            p.n_experiments = std::min(p.n_experiments, 3);
+            p.n_trials = std::min(p.n_trials, 100);
         }
-        return std::make_unique<RewardTask>(RewardTaskParams::from_config(s, d));
+        return std::make_unique<RewardTask>(p);
     }
     if (name == "correlation") {
-        CorrelationTaskParams d;
+        auto p = CorrelationTaskParams::from_config(s);
         if (fast) {
-            d.n_tasks = 2;
-            d.train = 20000.0;
+            p.n_tasks = std::min(p.n_tasks, 2);
+            p.train = std::max(p.test, std::min(p.train, 20000.0));
         }
-        return std::make_unique<CorrelationTask>(CorrelationTaskParams::from_config(s, d));
+        return std::make_unique<CorrelationTask>(p);
     }
     usage_error("task '" + name + "'", "unknown task", "error, reward, correlation");
 }
@@ -84,12 +86,15 @@ std::vector<expr::Tape> parse_rules(const Task& task, const std::string& text)
     }
     if (parts.size() != slots.size()) {
         std::string want;
-        for (const auto& s : slots) want += (want.empty() ? "" : " ; ") + s;
-        usage_error("rule \"" + text + "\"", "task " + task.name() + " needs " + std::to_string(slots.size()) +
-                                                 " expression(s) separated by ';'", want);
+        for (const auto& s : slots)
+            want += (want.empty() ? "" : " ; ") + s;
+        usage_error(
+            "rule \"" + text + "\"",
+            "task " + task.name() + " needs " + std::to_string(slots.size()) + " expression(s) separated by ';'", want);
     }
     std::vector<expr::Tape> r;
-    for (std::size_t i = 0; i < parts.size(); ++i) r.push_back(expr::parse(parts[i], names[i]));
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        r.push_back(expr::parse(parts[i], names[i]));
     return r;
 }
 

@@ -17,7 +17,7 @@ class Config;
 namespace plast::e2l {
 
 class Task {
-public:
+  public:
     virtual ~Task() = default;
     virtual std::string name() const = 0;
     // One list of input names per rule slot (one genome each): e.g. {{"v", "u", "sbar"}}.
@@ -37,8 +37,8 @@ public:
 // Names accepted for task = "...".
 const std::vector<std::string>& task_names();
 // Reads the section [name] of the configuration (all keys optional; defaults = the coded task).
-// fast = true shrinks the defaults to a quick variant (see docs/evolution.md): error 3 experiments
-// x 2 s; reward 3 experiments x 100 trials; correlation 2 tasks x 20 s training.
+// fast = true caps the workload for demos (see docs/evolution.md): error <= 3 experiments x 2 s;
+// reward <= 3 experiments x 100 trials; correlation <= 2 tasks x 20 s training.
 std::unique_ptr<Task> make_task(Config& cfg, const std::string& name, bool fast = false);
 
 // Parse a rule string for a task: slots separated by ';' (correlation: "dep ; fac").

@@ -4,6 +4,8 @@
 #include "plast/expr/parser.hpp"
 #include "plast/expr/simplify.hpp"
 
+#include <cmath>
+
 namespace plast::expr {
 
 ExprRule::ExprRule(Tape tape, std::string name) : tape_(std::move(tape)), name_(std::move(name))
@@ -20,6 +22,69 @@ std::shared_ptr<const ExprRule> ExprRule::parse(const std::string& text, const s
 void ExprRule::evaluate(const double* const* inputs, std::size_t n, const double* theta, double* out) const
 {
     tape_.eval_batch(inputs, n, theta, out);
+}
+
+void ExprRule::param_gradient(const double* const* inputs, std::size_t n, const double* theta, double* grad) const
+{
+    // Forward mode: each stack entry carries its value and its derivative for every parameter.
+    const std::size_t np = tape_.n_params();
+    std::vector<double> val(tape_.max_depth()), der(tape_.max_depth() * np);
+    std::vector<double> x(tape_.n_inputs());
+    const auto uses = tape_.uses_inputs();
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t k = 0; k < x.size(); ++k)
+            x[k] = uses[k] ? inputs[k][i] : 0.0;
+        std::size_t sp = 0;
+        for (const Node& nd : tape_.nodes()) {
+            double* d = der.data();
+            switch (nd.op) {
+            case Op::input:
+            case Op::constant:
+            case Op::param:
+                val[sp] = nd.op == Op::input ? x[nd.index] : nd.op == Op::param ? theta[nd.index] : nd.value;
+                for (std::size_t p = 0; p < np; ++p)
+                    d[sp * np + p] = (nd.op == Op::param && p == nd.index) ? 1.0 : 0.0;
+                ++sp;
+                break;
+            case Op::neg:
+                val[sp - 1] = -val[sp - 1];
+                for (std::size_t p = 0; p < np; ++p)
+                    d[(sp - 1) * np + p] = -d[(sp - 1) * np + p];
+                break;
+            default: {
+                --sp;
+                const double a = val[sp - 1], b = val[sp];
+                double* da = d + (sp - 1) * np;
+                const double* db = d + sp * np;
+                double r = 0.0, ca = 0.0, cb = 0.0; // r = op(a, b); dr = ca da + cb db
+                switch (nd.op) {
+                case Op::add:
+                    r = a + b, ca = 1, cb = 1;
+                    break;
+                case Op::sub:
+                    r = a - b, ca = 1, cb = -1;
+                    break;
+                case Op::mul:
+                    r = a * b, ca = b, cb = a;
+                    break;
+                case Op::div:
+                    r = a / b, ca = 1 / b, cb = -a / (b * b);
+                    break;
+                default:
+                    r = pow_op(a, b, tape_.pow_real_part());
+                    ca = b * pow_op(a, b - 1, tape_.pow_real_part());
+                    cb = r * std::log(a); // NaN for a < 0 unless db = 0 everywhere
+                    break;
+                }
+                for (std::size_t p = 0; p < np; ++p)
+                    da[p] = ca * da[p] + (db[p] == 0.0 ? 0.0 : cb * db[p]);
+                val[sp - 1] = r;
+            }
+            }
+        }
+        for (std::size_t p = 0; p < np; ++p)
+            grad[i * np + p] = der[p];
+    }
 }
 
 std::string ExprRule::formula(const double* theta, double) const

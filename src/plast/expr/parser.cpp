@@ -10,7 +10,7 @@ namespace plast::expr {
 namespace {
 
 class Parser {
-public:
+  public:
     Parser(const std::string& text, const std::vector<std::string>& in, const std::vector<std::string>& par)
         : s_(text), tape_(in, par)
     {
@@ -26,14 +26,15 @@ public:
         return std::move(tape_);
     }
 
-private:
+  private:
     [[noreturn]] void fail(const std::string& what, const std::string& allowed)
     {
         usage_error("rule \"" + s_ + "\"", "position " + std::to_string(pos_ + 1) + ": " + what, allowed);
     }
     void skip()
     {
-        while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+        while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_])))
+            ++pos_;
     }
     bool eat(const char* tok)
     {
@@ -55,18 +56,28 @@ private:
     {
         term();
         for (;;) {
-            if (eat("+")) { term(); tape_.push_op(Op::add); }
-            else if (eat("-")) { term(); tape_.push_op(Op::sub); }
-            else return;
+            if (eat("+")) {
+                term();
+                tape_.push_op(Op::add);
+            } else if (eat("-")) {
+                term();
+                tape_.push_op(Op::sub);
+            } else
+                return;
         }
     }
     void term()
     {
         unary();
         for (;;) {
-            if (eat("*")) { unary(); tape_.push_op(Op::mul); }
-            else if (eat("/")) { unary(); tape_.push_op(Op::div); }
-            else return;
+            if (eat("*")) {
+                unary();
+                tape_.push_op(Op::mul);
+            } else if (eat("/")) {
+                unary();
+                tape_.push_op(Op::div);
+            } else
+                return;
         }
     }
     void unary()
@@ -91,8 +102,10 @@ private:
     std::string allowed_names() const
     {
         std::string a;
-        for (const auto& n : tape_.input_names()) a += (a.empty() ? "" : ", ") + n;
-        for (const auto& n : tape_.param_names()) a += (a.empty() ? "" : ", ") + n;
+        for (const auto& n : tape_.input_names())
+            a += (a.empty() ? "" : ", ") + n;
+        for (const auto& n : tape_.param_names())
+            a += (a.empty() ? "" : ", ") + n;
         const std::size_t k = tape_.n_inputs();
         if (k > 0) a += (a.empty() ? "" : ", ") + std::string("x_0") + (k > 1 ? "..x_" + std::to_string(k - 1) : "");
         return a.empty() ? "numbers only" : a;
@@ -119,7 +132,8 @@ private:
         }
         if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
             const std::size_t start = pos_;
-            while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) ++pos_;
+            while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_'))
+                ++pos_;
             const std::string name = s_.substr(start, pos_ - start);
             if (name == "pow") {
                 expect("(");
@@ -140,7 +154,8 @@ private:
             if (name.size() >= 2 && name[0] == 'x') {
                 const std::string digits = name.substr(name[1] == '_' ? 2 : 1);
                 bool ok = !digits.empty() && digits.size() < 6;
-                for (char d : digits) ok = ok && std::isdigit(static_cast<unsigned char>(d));
+                for (char d : digits)
+                    ok = ok && std::isdigit(static_cast<unsigned char>(d));
                 if (ok) {
                     const auto k = static_cast<std::size_t>(std::stoul(digits));
                     if (k < in.size()) return tape_.push_input(k);

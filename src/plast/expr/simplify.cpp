@@ -19,8 +19,10 @@ struct Poly {
     static Poly constant(double c)
     {
         Poly p;
-        if (!std::isfinite(c)) p.invalid = true;
-        else if (c != 0.0) p.terms[Mono{}] = c;
+        if (!std::isfinite(c))
+            p.invalid = true;
+        else if (c != 0.0)
+            p.terms[Mono{}] = c;
         return p;
     }
     static Poly atom(const std::string& name, int exponent = 1)
@@ -30,7 +32,10 @@ struct Poly {
         return p;
     }
     bool is_zero() const { return !invalid && terms.empty(); }
-    bool is_constant() const { return !invalid && (terms.empty() || (terms.size() == 1 && terms.begin()->first.empty())); }
+    bool is_constant() const
+    {
+        return !invalid && (terms.empty() || (terms.size() == 1 && terms.begin()->first.empty()));
+    }
     double constant_value() const { return terms.empty() ? 0.0 : terms.begin()->second; }
 };
 
@@ -48,10 +53,13 @@ std::string num(double c)
 void clean(Poly& p)
 {
     double big = 0.0;
-    for (const auto& [m, c] : p.terms) big = std::max(big, std::fabs(c));
+    for (const auto& [m, c] : p.terms)
+        big = std::max(big, std::fabs(c));
     for (auto it = p.terms.begin(); it != p.terms.end();) {
-        if (it->second == 0.0 || std::fabs(it->second) <= 1e-13 * big) it = p.terms.erase(it);
-        else ++it;
+        if (it->second == 0.0 || std::fabs(it->second) <= 1e-13 * big)
+            it = p.terms.erase(it);
+        else
+            ++it;
     }
     for (const auto& [m, c] : p.terms)
         if (!std::isfinite(c)) p.invalid = true;
@@ -63,7 +71,8 @@ Poly add(const Poly& a, const Poly& b, double sign = 1.0)
     r.invalid = a.invalid || b.invalid;
     if (r.invalid) return r;
     r.terms = a.terms;
-    for (const auto& [m, c] : b.terms) r.terms[m] += sign * c;
+    for (const auto& [m, c] : b.terms)
+        r.terms[m] += sign * c;
     clean(r);
     return r;
 }
@@ -71,7 +80,8 @@ Poly add(const Poly& a, const Poly& b, double sign = 1.0)
 Poly scale(const Poly& a, double s)
 {
     Poly r = a;
-    for (auto& [m, c] : r.terms) c *= s;
+    for (auto& [m, c] : r.terms)
+        c *= s;
     clean(r);
     return r;
 }
@@ -87,7 +97,10 @@ Mono mono_mul(const Mono& a, const Mono& b)
 }
 
 std::string print(const Poly& p);
-Poly opaque(const std::string& name) { return Poly::atom(name); }
+Poly opaque(const std::string& name)
+{
+    return Poly::atom(name);
+}
 
 Poly mul(const Poly& a, const Poly& b)
 {
@@ -99,7 +112,8 @@ Poly mul(const Poly& a, const Poly& b)
         return opaque("(" + print(a) + ")*(" + print(b) + ")");
     }
     for (const auto& [ma, ca] : a.terms)
-        for (const auto& [mb, cb] : b.terms) r.terms[mono_mul(ma, mb)] += ca * cb;
+        for (const auto& [mb, cb] : b.terms)
+            r.terms[mono_mul(ma, mb)] += ca * cb;
     clean(r);
     return r;
 }
@@ -112,7 +126,8 @@ Poly div(const Poly& a, const Poly& b)
     if (b.terms.size() == 1) {
         const auto& [mb, cb] = *b.terms.begin();
         Mono inv;
-        for (const auto& [k, e] : mb) inv[k] = -e;
+        for (const auto& [k, e] : mb)
+            inv[k] = -e;
         Poly q;
         q.terms[inv] = 1.0 / cb;
         return mul(a, q);
@@ -125,7 +140,8 @@ Poly div(const Poly& a, const Poly& b)
         const double k = a.terms.begin()->second;
         bool prop = true;
         for (auto ia = a.terms.begin(), ib = bn.terms.begin(); ia != a.terms.end(); ++ia, ++ib)
-            prop = prop && ia->first == ib->first && std::fabs(ia->second - k * ib->second) <= 1e-12 * std::fabs(k * ib->second);
+            prop = prop && ia->first == ib->first &&
+                   std::fabs(ia->second - k * ib->second) <= 1e-12 * std::fabs(k * ib->second);
         if (prop) return Poly::constant(k / c);
     }
     return scale(mul(a, Poly::atom("(" + print(bn) + ")", -1)), 1.0 / c);
@@ -141,7 +157,8 @@ Poly power(const Poly& a, const Poly& b)
         if (a.is_constant()) return Poly::constant(std::pow(a.constant_value(), n));
         if (n == std::round(n) && std::fabs(n) <= 6) {
             Poly p = Poly::constant(1.0);
-            for (int i = 0; i < static_cast<int>(std::fabs(n)); ++i) p = mul(p, a);
+            for (int i = 0; i < static_cast<int>(std::fabs(n)); ++i)
+                p = mul(p, a);
             return n >= 0 ? p : div(Poly::constant(1.0), p);
         }
     }
@@ -155,7 +172,8 @@ std::string print_mono(const Mono& m, bool& has_den, std::string& den)
     int nden = 0;
     for (const auto& [k, e] : m) {
         std::string f = k + (std::abs(e) > 1 ? "^" + std::to_string(std::abs(e)) : "");
-        if (e > 0) numr += (numr.empty() ? "" : "*") + f;
+        if (e > 0)
+            numr += (numr.empty() ? "" : "*") + f;
         else {
             den += (den.empty() ? "" : "*") + f;
             ++nden;
@@ -169,7 +187,8 @@ std::string print_mono(const Mono& m, bool& has_den, std::string& den)
 int degree(const Mono& m)
 {
     int d = 0;
-    for (const auto& [k, e] : m) d += std::abs(e);
+    for (const auto& [k, e] : m)
+        d += std::abs(e);
     return d;
 }
 
@@ -199,9 +218,12 @@ std::string print(const Poly& p)
         std::string den;
         const std::string numr = print_mono(m, has_den, den);
         std::string term;
-        if (numr.empty()) term = num(c);
-        else if (c == 1.0) term = numr;
-        else term = num(c) + "*" + numr;
+        if (numr.empty())
+            term = num(c);
+        else if (c == 1.0)
+            term = numr;
+        else
+            term = num(c) + "*" + numr;
         if (has_den) term += "/" + den;
         s += term;
     }
@@ -213,22 +235,38 @@ Poly to_poly(const Tape& t, const double* theta)
     std::vector<Poly> st;
     for (const Node& n : t.nodes()) {
         switch (n.op) {
-        case Op::input: st.push_back(Poly::atom(t.input_names()[n.index])); break;
+        case Op::input:
+            st.push_back(Poly::atom(t.input_names()[n.index]));
+            break;
         case Op::param:
             st.push_back(theta ? Poly::constant(theta[n.index]) : Poly::atom(t.param_names()[n.index]));
             break;
-        case Op::constant: st.push_back(Poly::constant(n.value)); break;
-        case Op::neg: st.back() = scale(st.back(), -1.0); break;
+        case Op::constant:
+            st.push_back(Poly::constant(n.value));
+            break;
+        case Op::neg:
+            st.back() = scale(st.back(), -1.0);
+            break;
         default: {
             Poly b = std::move(st.back());
             st.pop_back();
             Poly& a = st.back();
             switch (n.op) {
-            case Op::add: a = add(a, b); break;
-            case Op::sub: a = add(a, b, -1.0); break;
-            case Op::mul: a = mul(a, b); break;
-            case Op::div: a = div(a, b); break;
-            default: a = power(a, b); break;
+            case Op::add:
+                a = add(a, b);
+                break;
+            case Op::sub:
+                a = add(a, b, -1.0);
+                break;
+            case Op::mul:
+                a = mul(a, b);
+                break;
+            case Op::div:
+                a = div(a, b);
+                break;
+            default:
+                a = power(a, b);
+                break;
             }
         }
         }
@@ -243,8 +281,21 @@ Poly to_poly(const Tape& t, const double* theta)
 
 } // namespace
 
-std::string canonical(const Tape& t) { return print(to_poly(t, nullptr)); }
+std::string canonical(const Tape& t)
+{
+    return print(to_poly(t, nullptr));
+}
 
-std::string canonical(const Tape& t, const double* theta) { return print(to_poly(t, theta)); }
+std::string canonical(const Tape& t, const double* theta)
+{
+    return print(to_poly(t, theta));
+}
+
+std::string readable(const Tape& t)
+{
+    std::string c = canonical(t);
+    std::string i = t.infix();
+    return c.size() <= i.size() ? c : i;
+}
 
 } // namespace plast::expr

@@ -24,4 +24,8 @@ std::string canonical(const Tape& t);
 // Canonical form with the parameters replaced by the values theta.
 std::string canonical(const Tape& t, const double* theta);
 
+// For reports: the canonical form, unless expanding made it longer than the plain infix form of the
+// expression (nested quotients), in which case the infix form.
+std::string readable(const Tape& t);
+
 } // namespace plast::expr

@@ -13,24 +13,36 @@ int arity(Op op)
     switch (op) {
     case Op::input:
     case Op::constant:
-    case Op::param: return 0;
-    case Op::neg: return 1;
-    default: return 2;
+    case Op::param:
+        return 0;
+    case Op::neg:
+        return 1;
+    default:
+        return 2;
     }
 }
 
 const char* symbol(Op op)
 {
     switch (op) {
-    case Op::add: return "+";
-    case Op::sub: return "-";
-    case Op::mul: return "*";
-    case Op::div: return "/";
-    case Op::pow: return "^";
-    case Op::neg: return "neg";
-    case Op::input: return "input";
-    case Op::param: return "param";
-    default: return "const";
+    case Op::add:
+        return "+";
+    case Op::sub:
+        return "-";
+    case Op::mul:
+        return "*";
+    case Op::div:
+        return "/";
+    case Op::pow:
+        return "^";
+    case Op::neg:
+        return "neg";
+    case Op::input:
+        return "input";
+    case Op::param:
+        return "param";
+    default:
+        return "const";
     }
 }
 
@@ -77,10 +89,17 @@ void Tape::append(const Tape& other)
 {
     for (const Node& n : other.nodes_) {
         switch (n.op) {
-        case Op::input: push_input(n.index); break;
-        case Op::param: push_param(n.index); break;
-        case Op::constant: push_constant(n.value); break;
-        default: push_op(n.op);
+        case Op::input:
+            push_input(n.index);
+            break;
+        case Op::param:
+            push_param(n.index);
+            break;
+        case Op::constant:
+            push_constant(n.value);
+            break;
+        default:
+            push_op(n.op);
         }
     }
 }
@@ -95,6 +114,8 @@ std::vector<bool> Tape::uses_inputs() const
 
 double pow_op(double a, double b, bool real_part)
 {
+    if (b == 2.0) return a * a; // common in typed rules; equal to the correctly rounded pow
+
     if (real_part && a < 0.0 && b != std::floor(b) && std::isfinite(b))
         return std::pow(-a, b) * std::cos(3.14159265358979323846 * b);
     return std::pow(a, b);
@@ -113,25 +134,50 @@ double Tape::eval(const double* x, const double* theta) const
     std::size_t sp = 0;
     for (const Node& n : nodes_) {
         switch (n.op) {
-        case Op::input: st[sp++] = x[n.index]; break;
-        case Op::constant: st[sp++] = n.value; break;
-        case Op::param: st[sp++] = theta[n.index]; break;
-        case Op::neg: st[sp - 1] = -st[sp - 1]; break;
-        case Op::add: --sp; st[sp - 1] += st[sp]; break;
-        case Op::sub: --sp; st[sp - 1] -= st[sp]; break;
-        case Op::mul: --sp; st[sp - 1] *= st[sp]; break;
-        case Op::div: --sp; st[sp - 1] /= st[sp]; break;
-        case Op::pow: --sp; st[sp - 1] = pow_op(st[sp - 1], st[sp], pow_real_part_); break;
+        case Op::input:
+            st[sp++] = x[n.index];
+            break;
+        case Op::constant:
+            st[sp++] = n.value;
+            break;
+        case Op::param:
+            st[sp++] = theta[n.index];
+            break;
+        case Op::neg:
+            st[sp - 1] = -st[sp - 1];
+            break;
+        case Op::add:
+            --sp;
+            st[sp - 1] += st[sp];
+            break;
+        case Op::sub:
+            --sp;
+            st[sp - 1] -= st[sp];
+            break;
+        case Op::mul:
+            --sp;
+            st[sp - 1] *= st[sp];
+            break;
+        case Op::div:
+            --sp;
+            st[sp - 1] /= st[sp];
+            break;
+        case Op::pow:
+            --sp;
+            st[sp - 1] = pow_op(st[sp - 1], st[sp], pow_real_part_);
+            break;
         }
     }
     return sp == 1 ? st[0] : std::nan("");
 }
 
-PLAST_SIMD_CLONES void Tape::eval_batch(const double* const* inputs, std::size_t n, const double* theta, double* out) const
+PLAST_SIMD_CLONES void Tape::eval_batch(const double* const* inputs, std::size_t n, const double* theta,
+                                        double* out) const
 {
     constexpr std::size_t B = 64;
     if (!complete()) {
-        for (std::size_t k = 0; k < n; ++k) out[k] = std::nan("");
+        for (std::size_t k = 0; k < n; ++k)
+            out[k] = std::nan("");
         return;
     }
     // Each stack level owns a B-wide slot; a level also remembers where its values are (`src`):
@@ -139,8 +185,11 @@ PLAST_SIMD_CLONES void Tape::eval_batch(const double* const* inputs, std::size_t
     // filled into their slot. thread_local so that repeated calls do not allocate.
     thread_local std::vector<double> scratch;
     thread_local std::vector<const double*> srcs;
+    thread_local std::vector<char> consts; // level holds a constant (uniform) value
     if (scratch.size() < max_depth_ * B) scratch.resize(max_depth_ * B);
     if (srcs.size() < max_depth_) srcs.resize(max_depth_);
+    if (consts.size() < max_depth_) consts.resize(max_depth_);
+    char* is_const = consts.data();
     double* buf = scratch.data();
     const double** src = srcs.data();
     for (std::size_t off = 0; off < n; off += B) {
@@ -149,20 +198,23 @@ PLAST_SIMD_CLONES void Tape::eval_batch(const double* const* inputs, std::size_t
         for (const Node& nd : nodes_) {
             switch (nd.op) {
             case Op::input:
+                is_const[sp] = false;
                 src[sp++] = inputs[nd.index] + off;
                 break;
             case Op::constant:
             case Op::param: {
                 double* d = buf + sp * B;
                 const double v = nd.op == Op::constant ? nd.value : theta[nd.index];
-                for (std::size_t k = 0; k < m; ++k) d[k] = v;
+                for (std::size_t k = 0; k < m; ++k)
+                    d[k] = v;
                 src[sp++] = d;
                 break;
             }
             case Op::neg: {
                 double* d = buf + (sp - 1) * B;
                 const double* a = src[sp - 1];
-                for (std::size_t k = 0; k < m; ++k) d[k] = -a[k];
+                for (std::size_t k = 0; k < m; ++k)
+                    d[k] = -a[k];
                 src[sp - 1] = d;
                 break;
             }
@@ -171,20 +223,38 @@ PLAST_SIMD_CLONES void Tape::eval_batch(const double* const* inputs, std::size_t
                 double* d = buf + (sp - 1) * B;
                 const double* a = src[sp - 1];
                 const double* b = src[sp];
+                const bool b_const = is_const[sp];
+                is_const[sp - 1] = false;
                 // d may alias a (a result already in this slot): element-wise, so that is safe.
                 switch (nd.op) {
-                case Op::add: for (std::size_t k = 0; k < m; ++k) d[k] = a[k] + b[k]; break;
-                case Op::sub: for (std::size_t k = 0; k < m; ++k) d[k] = a[k] - b[k]; break;
-                case Op::mul: for (std::size_t k = 0; k < m; ++k) d[k] = a[k] * b[k]; break;
-                case Op::div: for (std::size_t k = 0; k < m; ++k) d[k] = a[k] / b[k]; break;
-                default: for (std::size_t k = 0; k < m; ++k) d[k] = pow_op(a[k], b[k], pow_real_part_); break;
+                case Op::add:
+                    for (std::size_t k = 0; k < m; ++k)
+                        d[k] = a[k] + b[k];
+                    break;
+                case Op::sub:
+                    for (std::size_t k = 0; k < m; ++k)
+                        d[k] = a[k] - b[k];
+                    break;
+                case Op::mul:
+                    for (std::size_t k = 0; k < m; ++k)
+                        d[k] = a[k] * b[k];
+                    break;
+                case Op::div:
+                    for (std::size_t k = 0; k < m; ++k)
+                        d[k] = a[k] / b[k];
+                    break;
+                default:
+                    for (std::size_t k = 0; k < m; ++k)
+                        d[k] = pow_op(a[k], b[k], pow_real_part_);
+                    break;
                 }
                 src[sp - 1] = d;
             }
             }
         }
         const double* r = src[0];
-        for (std::size_t k = 0; k < m; ++k) out[off + k] = r[k];
+        for (std::size_t k = 0; k < m; ++k)
+            out[off + k] = r[k];
     }
 }
 
@@ -195,12 +265,17 @@ int prec(Op op)
 {
     switch (op) {
     case Op::add:
-    case Op::sub: return 1;
+    case Op::sub:
+        return 1;
     case Op::mul:
-    case Op::div: return 2;
-    case Op::neg: return 3;
-    case Op::pow: return 4;
-    default: return 5;
+    case Op::div:
+        return 2;
+    case Op::neg:
+        return 3;
+    case Op::pow:
+        return 4;
+    default:
+        return 5;
     }
 }
 
@@ -216,8 +291,12 @@ std::string Tape::infix() const
     std::vector<Printed> st;
     for (const Node& n : nodes_) {
         switch (n.op) {
-        case Op::input: st.push_back({inputs_[n.index], 5}); break;
-        case Op::param: st.push_back({params_[n.index], 5}); break;
+        case Op::input:
+            st.push_back({inputs_[n.index], 5});
+            break;
+        case Op::param:
+            st.push_back({params_[n.index], 5});
+            break;
         case Op::constant: {
             std::string s = io::format_number(n.value);
             st.push_back({s, n.value < 0 ? 3 : 5});
@@ -236,7 +315,9 @@ std::string Tape::infix() const
             // Left operand needs parentheses when it binds weaker; right operand also when equal
             // (a - (b - c), a / (b * c)); power is right-associative.
             const bool pa = n.op == Op::pow ? a.prec <= p : a.prec < p;
-            const bool pb = n.op == Op::pow ? b.prec < p : (n.op == Op::add || n.op == Op::mul) ? b.prec < p : b.prec <= p;
+            const bool pb = n.op == Op::pow                        ? b.prec < p
+                            : (n.op == Op::add || n.op == Op::mul) ? b.prec < p
+                                                                   : b.prec <= p;
             std::string s = (pa ? "(" + a.s + ")" : a.s) + " " + symbol(n.op) + " " + (pb ? "(" + b.s + ")" : b.s);
             if (n.op == Op::pow) s = (pa ? "(" + a.s + ")" : a.s) + "^" + (pb ? "(" + b.s + ")" : b.s);
             st.back() = {s, p};
@@ -252,10 +333,17 @@ Tape bind_params(const Tape& t, const double* theta)
     r.set_pow_real_part(t.pow_real_part());
     for (const Node& n : t.nodes()) {
         switch (n.op) {
-        case Op::input: r.push_input(n.index); break;
-        case Op::param: r.push_constant(theta[n.index]); break;
-        case Op::constant: r.push_constant(n.value); break;
-        default: r.push_op(n.op);
+        case Op::input:
+            r.push_input(n.index);
+            break;
+        case Op::param:
+            r.push_constant(theta[n.index]);
+            break;
+        case Op::constant:
+            r.push_constant(n.value);
+            break;
+        default:
+            r.push_op(n.op);
         }
     }
     return r;

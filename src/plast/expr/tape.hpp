@@ -31,7 +31,7 @@ struct Node {
 };
 
 class Tape {
-public:
+  public:
     Tape() = default;
     explicit Tape(std::vector<std::string> input_names, std::vector<std::string> param_names = {});
 
@@ -69,7 +69,7 @@ public:
     // Fully parenthesised-where-needed infix form with the tape's input names, e.g. "(v - u) * sbar".
     std::string infix() const;
 
-private:
+  private:
     std::vector<std::string> inputs_, params_;
     std::vector<Node> nodes_;
     std::size_t depth_ = 0, max_depth_ = 0;
