@@ -30,6 +30,12 @@ verb = "infer"
 args = []
 
 [[step]]
+name = "evolve"
+title = "Evolving readable rules with CGP on the error-driven E2L task (fast mode: short trials, 100 generations)"
+verb = "evolve"
+args = ["--set", "fast=true"]
+
+[[step]]
 name = "screen"
 title = "Rule discovery by screening rounds (rate toy task): prior, restricted prior, conditional density"
 verb = "screen"
