@@ -112,23 +112,27 @@ bool IfGroup::step(std::vector<std::uint32_t>& spikes)
                 ei = static_cast<float>(p_.e_inh), vth = static_cast<float>(p_.v_th_base),
                 vreset = static_cast<float>(p_.v_reset), vspike = static_cast<float>(p_.v_th_spike);
     const float a = a_, b = 1.f - a_;
-    bool finite = true;
+    // Pass 1 (branch-free, vectorisable): currents from the start-of-step state, conductances,
+    // Euler step of V, clip to [E_I, 0] (NaN passes through the comparisons unchanged), threshold decay.
     for (std::size_t i = 0; i < n_; ++i) {
         const float ge = a * ga[i] + b * gn[i];
         const float dv = dt_tau_m_ * ((vrest - v[i]) + ge * (ee - v[i]) + gi[i] * (ei - v[i]));
         gn[i] += dt_tau_nmda_ * (ga[i] - gn[i]);
         ga[i] *= decay_ampa_;
         gi[i] *= decay_gaba_;
-        float vn = v[i] + dv;
-        finite &= std::isfinite(vn);
-        vn = vn < ei ? ei : (vn > 0.f ? 0.f : vn);
+        const float vn = v[i] + dv;
+        v[i] = vn < ei ? ei : (vn > 0.f ? 0.f : vn);
         th[i] *= decay_thr_;
-        if (vn > vth + th[i]) {
+    }
+    // Pass 2: threshold test and reset; the NaN check rides along (a NaN never crosses threshold).
+    bool finite = true;
+    for (std::size_t i = 0; i < n_; ++i) {
+        finite &= v[i] == v[i];
+        if (v[i] > vth + th[i]) {
             spikes.push_back(static_cast<std::uint32_t>(i));
-            vn = vreset;
+            v[i] = vreset;
             th[i] = vspike;
         }
-        v[i] = vn;
     }
     return finite;
 }

@@ -59,6 +59,8 @@ void Projection::build(std::vector<std::pair<std::uint32_t, std::uint32_t>> pair
     col_syn_.resize(post_.size());
     std::vector<std::uint32_t> fill(col_ptr_.begin(), col_ptr_.end() - 1);
     for (std::size_t s = 0; s < post_.size(); ++s) col_syn_[fill[post_[s]]++] = static_cast<std::uint32_t>(s);
+    col_pre_.resize(col_syn_.size());
+    for (std::size_t c = 0; c < col_syn_.size(); ++c) col_pre_[c] = syn_pre_[col_syn_[c]];
 }
 
 void Projection::set_plasticity(const SixParamRule& rule, double eta, double w_max, double dt)
@@ -171,7 +173,7 @@ void Projection::backward(const std::vector<std::uint32_t>& post_spikes)
     for (auto j : post_spikes) {
         for (std::uint32_t c = col_ptr_[j]; c < col_ptr_[j + 1]; ++c) {
             const std::uint32_t s = col_syn_[c];
-            const float nw = w[s] + b + gm * xq[syn_pre_[s]];
+            const float nw = w[s] + b + gm * xq[col_pre_[c]];
             w[s] = nw < 0.f ? 0.f : (nw > wmax ? wmax : nw);
         }
     }

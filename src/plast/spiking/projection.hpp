@@ -82,6 +82,7 @@ private:
     std::vector<std::uint32_t> row_, post_; // CSR
     std::vector<float> w_;
     std::vector<std::uint32_t> col_ptr_, col_syn_, syn_pre_; // transposed index
+    std::vector<std::uint32_t> col_pre_; // presynaptic neuron of each col_syn_ entry (sequential in the backward pass)
     bool has_rule_ = false, plastic_ = false;
     SixParamRule rule_;
     double eta_ = 0, w_max_ = 0;
