@@ -25,13 +25,13 @@ args = []
 
 [[step]]
 name = "infer"
-title = "Gradient inference: recover Oja's rule from weight trajectories (Taylor rule, exact adjoint)"
+title = "Gradient inference: recover the reward rule x(R - E[R]) from simulated two-odor behaviour (81-term Taylor rule, exact adjoint)"
 verb = "infer"
 args = []
 
 [[step]]
 name = "evolve"
-title = "Evolving readable rules with CGP on the error-driven E2L task (fast mode: short trials, 100 generations)"
+title = "Evolving readable rules with CGP on the error-driven E2L task (fast mode: short trials, 400 generations)"
 verb = "evolve"
 args = ["--set", "fast=true"]
 

@@ -19,7 +19,7 @@ const char* const default_evolve_config =
     R"(# plast evolve: CGP search for an error-driven plasticity rule (Jordan et al. 2021, §3)
 seed = 12
 task = "error"
-fast = false          # true: caps to 3 experiments x 2 s and 100 generations (demo)
+fast = false          # true: caps to 3 experiments x 2 s and 400 generations (demo)
 
 [error]               # the coded task: 15 experiments x 10 s at h = 0.01 ms, teacher shift +15 pA
 n_experiments = 15
@@ -58,7 +58,7 @@ EvolveStudy EvolveStudy::from_config(Config& cfg, std::uint64_t seed, int thread
     if (st.task_name == "error") d.termination_fitness = 0.0;
     const Section ea = cfg.section("ea");
     st.settings = cgp::read_ea_settings(ea, d);
-    if (st.fast) st.settings.ea.max_generations = std::min(st.settings.ea.max_generations, 100);
+    if (st.fast) st.settings.ea.max_generations = std::min(st.settings.ea.max_generations, 400);
     st.settings.ea.seed = seed;
     st.settings.ea.threads = threads;
     std::string resume = ea.string("resume", "");
