@@ -181,7 +181,9 @@ void Projection::backward(const std::vector<std::uint32_t>& post_spikes)
 
 void Projection::update_traces(const std::vector<std::uint32_t>& arriving, const std::vector<std::uint32_t>& post_spikes)
 {
-    if (!has_rule_) return;
+    // Frozen projections freeze their traces too: nothing reads them until plasticity is back, and the
+    // protocols restore a snapshot (traces included) before they switch it on again.
+    if (!plastic_) return;
     for (auto i : arriving) x_pre_[i] += 1.f;
     for (auto j : post_spikes) x_post_[j] += 1.f;
     for (auto& x : x_pre_) x *= decay_pre_;
