@@ -111,15 +111,8 @@ std::uint64_t Stream::binomial(std::uint64_t n, double p)
 {
     if (n == 0 || !(p > 0.0)) return 0;
     if (p >= 1.0) return n;
-    // Geometric skipping: cost ~ n*p, exact.
-    std::uint64_t count = 0, i = 0;
-    while (true) {
-        const std::uint64_t skip = geometric_skip(p);
-        if (skip >= n - i) break;
-        i += skip + 1;
-        ++count;
-        if (i >= n) break;
-    }
+    std::uint64_t count = 0;
+    for_each_success(n, p, [&](std::uint64_t) { ++count; });
     return count;
 }
 

@@ -41,6 +41,19 @@ public:
     std::uint64_t poisson(double mean);
     std::uint64_t binomial(std::uint64_t n, double p); // exact for small n*p, normal approx never used
     std::uint64_t geometric_skip(double p);            // failures before the first success, p in (0, 1]
+    // Calls f(i) for each success index i of n Bernoulli(p) trials, in increasing order, by geometric
+    // skipping (cost proportional to the number of successes).
+    template <class F>
+    void for_each_success(std::uint64_t n, double p, F&& f)
+    {
+        std::uint64_t i = geometric_skip(p);
+        while (i < n) {
+            f(i);
+            const std::uint64_t skip = geometric_skip(p);
+            if (skip >= n - i) break;
+            i += skip + 1;
+        }
+    }
 
     // Reposition the stream at block n (4 draws a block); used to jump to a time step cheaply.
     void seek_block(std::uint64_t n);

@@ -90,9 +90,10 @@ ErrorTask::ErrorTask(ErrorTaskParams p) : p_(p)
             std::vector<std::int64_t> a;
             // Bernoulli spikes on the grid; the arrival is one delay later.
             if (prob > 0)
-                for (std::int64_t t = static_cast<std::int64_t>(rs.geometric_skip(prob)); t < n_steps_;
-                     t += 1 + static_cast<std::int64_t>(rs.geometric_skip(prob)))
+                rs.for_each_success(static_cast<std::uint64_t>(n_steps_), prob, [&](std::uint64_t s) {
+                    const auto t = static_cast<std::int64_t>(s);
                     if (t + block_ < n_steps_) a.push_back(t + block_);
+                });
             in.arrivals.push_back(std::move(a));
         }
     }

@@ -99,10 +99,11 @@ RewardTask::RewardTask(RewardTaskParams p) : p_(std::move(p))
                                static_cast<std::uint64_t>(i));
                 if (prob <= 0) continue;
                 const int syn = syn_of_input[static_cast<std::size_t>(i)];
-                for (std::int64_t t = static_cast<std::int64_t>(rs.geometric_skip(prob)); t < n_steps_;
-                     t += 1 + static_cast<std::int64_t>(rs.geometric_skip(prob)))
+                rs.for_each_success(static_cast<std::uint64_t>(n_steps_), prob, [&](std::uint64_t s) {
+                    const auto t = static_cast<std::int64_t>(s);
                     if (syn >= 0 && t + delay_steps < n_steps_)
                         arr.push_back({static_cast<std::int32_t>(t + delay_steps), syn});
+                });
             }
             std::sort(arr.begin(), arr.end(), [](const Arrival& a, const Arrival& b) {
                 return a.step < b.step || (a.step == b.step && a.syn < b.syn);

@@ -34,26 +34,14 @@ void PoissonGroup::step(std::uint64_t step, std::vector<std::uint32_t>& spikes) 
     }
     if (p_base_ > 0) {
         rng::Stream r(seed_, "poisson", key_, step);
-        std::uint64_t i = r.geometric_skip(p_base_);
-        while (i < n_) {
-            spikes.push_back(static_cast<std::uint32_t>(i));
-            const std::uint64_t skip = r.geometric_skip(p_base_);
-            if (skip >= n_) break;
-            i += skip + 1;
-        }
+        r.for_each_success(n_, p_base_, [&](std::uint64_t i) { spikes.push_back(static_cast<std::uint32_t>(i)); });
     }
     if (active_ >= 0) {
         const auto& idx = patterns_[static_cast<std::size_t>(active_)];
         const double p = pattern_p_[static_cast<std::size_t>(active_)];
         if (p > 0 && !idx.empty()) {
             rng::Stream r(seed_, "poisson_pattern", key_, step);
-            std::uint64_t k = r.geometric_skip(p);
-            while (k < idx.size()) {
-                spikes.push_back(idx[k]);
-                const std::uint64_t skip = r.geometric_skip(p);
-                if (skip >= idx.size()) break;
-                k += skip + 1;
-            }
+            r.for_each_success(idx.size(), p, [&](std::uint64_t k) { spikes.push_back(idx[k]); });
         }
     }
     // A neuron drawn by several processes spikes once in the step; lists stay sorted.

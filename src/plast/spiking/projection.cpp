@@ -22,13 +22,9 @@ void Projection::connect_random(double p, bool recurrent, float w0, std::uint64_
     pairs.reserve(static_cast<std::size_t>(p * static_cast<double>(n_pre_) * static_cast<double>(n_post_) * 1.05) + 16);
     for (std::size_t i = 0; i < n_pre_; ++i) {
         rng::Stream r(seed, "connect", key, i);
-        std::uint64_t j = r.geometric_skip(p);
-        while (j < n_post_) {
+        r.for_each_success(n_post_, p, [&](std::uint64_t j) {
             if (!(recurrent && j == i)) pairs.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j));
-            const std::uint64_t skip = r.geometric_skip(p);
-            if (skip >= n_post_) break;
-            j += skip + 1;
-        }
+        });
     }
     build(std::move(pairs), w0);
 }
@@ -59,6 +55,8 @@ void Projection::build(std::vector<std::pair<std::uint32_t, std::uint32_t>> pair
     col_syn_.resize(post_.size());
     std::vector<std::uint32_t> fill(col_ptr_.begin(), col_ptr_.end() - 1);
     for (std::size_t s = 0; s < post_.size(); ++s) col_syn_[fill[post_[s]]++] = static_cast<std::uint32_t>(s);
+    row_syn_.resize(post_.size());
+    std::iota(row_syn_.begin(), row_syn_.end(), 0u);
     col_pre_.resize(col_syn_.size());
     for (std::size_t c = 0; c < col_syn_.size(); ++c) col_pre_[c] = syn_pre_[col_syn_[c]];
 }
@@ -91,6 +89,7 @@ void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double
             else if (v == "w") m.push_back(2);
             else runtime_error(name_, "unknown rule variable '" + v + "' (allowed: x_pre, x_post, w)");
         }
+        if (m.size() > 3) runtime_error(name_, "rule '" + f->name() + "' lists a variable twice");
         return m;
     };
     map_pre_ = map_of(on_pre, theta_pre);
@@ -112,9 +111,9 @@ void Projection::generic_update(const rules::RuleFamily& f, const std::vector<in
         buf_[1][k] = x_post_[post_[s]];
         buf_[2][k] = w_[s];
     }
-    std::vector<const double*> in;
-    for (int v : map) in.push_back(buf_[v].data());
-    f.evaluate(in.data(), n, theta.data(), out_.data());
+    const double* in[3];
+    for (std::size_t k = 0; k < map.size(); ++k) in[k] = buf_[map[k]].data();
+    f.evaluate(in, n, theta.data(), out_.data());
     const float wmax = static_cast<float>(w_max_);
     for (std::size_t k = 0; k < n; ++k) {
         const std::uint32_t s = syn[k];
@@ -127,13 +126,11 @@ void Projection::generic_update(const rules::RuleFamily& f, const std::vector<in
 void Projection::forward(const std::vector<std::uint32_t>& arriving, float* g)
 {
     if (plastic_ && generic()) {
-        std::vector<std::uint32_t> syn;
         for (auto i : arriving) {
             for (std::uint32_t s = row_[i]; s < row_[i + 1]; ++s) g[post_[s]] += w_[s];
             if (!on_pre_) continue;
-            syn.resize(row_[i + 1] - row_[i]);
-            for (std::uint32_t s = row_[i]; s < row_[i + 1]; ++s) syn[s - row_[i]] = s;
-            generic_update(*on_pre_, map_pre_, theta_pre_, syn.data(), syn.size());
+            // Synapse indices of a row are consecutive: row_syn_ holds 0..size-1, offset by row_[i].
+            generic_update(*on_pre_, map_pre_, theta_pre_, row_syn_.data() + row_[i], row_[i + 1] - row_[i]);
         }
         return;
     }

@@ -82,6 +82,7 @@ private:
     std::vector<std::uint32_t> row_, post_; // CSR
     std::vector<float> w_;
     std::vector<std::uint32_t> col_ptr_, col_syn_, syn_pre_; // transposed index
+    std::vector<std::uint32_t> row_syn_; // 0..size-1: synapse indices of forward rows for the generic path
     std::vector<std::uint32_t> col_pre_; // presynaptic neuron of each col_syn_ entry (sequential in the backward pass)
     bool has_rule_ = false, plastic_ = false;
     SixParamRule rule_;
@@ -91,7 +92,7 @@ private:
     // Generic path
     rules::RuleFamilyPtr on_pre_, on_post_;
     std::vector<double> theta_pre_, theta_post_;
-    std::vector<int> map_pre_, map_post_; // variable index -> 0 x_pre, 1 x_post, 2 w
+    std::vector<int> map_pre_, map_post_; // variable index -> 0 x_pre, 1 x_post, 2 w (at most 3 variables)
     std::vector<double> buf_[3], out_;
     void generic_update(const rules::RuleFamily& f, const std::vector<int>& map, const std::vector<double>& theta,
                         const std::uint32_t* syn, std::size_t n);
