@@ -2,6 +2,7 @@
 
 #include "plast/core/rng.hpp"
 #include "plast/io/config.hpp"
+#include "plast/spiking/neuron_kernels.hpp"
 
 #include <cmath>
 
@@ -54,13 +55,22 @@ IfGroup::IfGroup(std::string name, std::size_t n, const IfParams& p, double dt) 
 {
     s_.resize(n, static_cast<float>(p.v_rest));
     const double r = p.ampa_nmda_ratio;
-    a_ = static_cast<float>(r / (r + 1.0)); // exactly 0.3/1.3, not the rounded 0.23 (§13.20)
-    dt_tau_m_ = static_cast<float>(dt / p.tau_m);
-    dt_tau_nmda_ = static_cast<float>(dt / p.tau_nmda);
-    decay_ampa_ = static_cast<float>(std::exp(-dt / p.tau_ampa));
-    decay_gaba_ = static_cast<float>(std::exp(-dt / p.tau_gaba));
-    decay_thr_ = static_cast<float>(std::exp(-dt / p.tau_thr));
-    ref_steps_ = static_cast<std::int32_t>(std::llround(p.refractory / dt));
+    const auto f = [](double x) { return static_cast<float>(x); };
+    const float a = f(r / (r + 1.0)); // exactly 0.3/1.3, not the rounded 0.23 (§13.20)
+    k_ = IfConstants{a,
+                     1.f - a,
+                     f(p.v_rest),
+                     f(p.v_reset),
+                     f(p.e_exc),
+                     f(p.e_inh),
+                     f(dt / p.tau_m),
+                     f(dt / p.tau_nmda),
+                     f(std::exp(-dt / p.tau_ampa)),
+                     f(std::exp(-dt / p.tau_gaba)),
+                     f(std::exp(-dt / p.tau_thr)),
+                     f(p.v_th_base),
+                     f(p.v_th_spike),
+                     static_cast<std::int32_t>(std::llround(p.refractory / dt))};
 }
 
 void IfGroup::randomize_v(double lo, double hi, std::uint64_t seed, std::uint64_t key)
@@ -69,72 +79,16 @@ void IfGroup::randomize_v(double lo, double hi, std::uint64_t seed, std::uint64_
     for (auto& v : s_.v) v = static_cast<float>(r.uniform(lo, hi));
 }
 
-bool IfGroup::step_tif(std::vector<std::uint32_t>& spikes)
-{
-    float* v = s_.v.data();
-    float* ga = s_.g_ampa.data();
-    float* gi = s_.g_gaba.data();
-    std::int32_t* ref = s_.refractory.data();
-    const float vrest = static_cast<float>(p_.v_rest), ee = static_cast<float>(p_.e_exc),
-                ei = static_cast<float>(p_.e_inh), vth = static_cast<float>(p_.v_th_base),
-                vreset = static_cast<float>(p_.v_reset);
-    bool finite = true;
-    for (std::size_t i = 0; i < n_; ++i) {
-        const float dv = dt_tau_m_ * ((vrest - v[i]) + ga[i] * (ee - v[i]) + gi[i] * (ei - v[i]));
-        ga[i] *= decay_ampa_;
-        gi[i] *= decay_gaba_;
-        if (ref[i] > 0) {
-            --ref[i];
-            v[i] = vreset;
-            continue;
-        }
-        float vn = v[i] + dv;
-        finite &= std::isfinite(vn);
-        if (vn > vth) {
-            spikes.push_back(static_cast<std::uint32_t>(i));
-            vn = vreset;
-            ref[i] = ref_steps_;
-        }
-        v[i] = vn;
-    }
-    return finite;
-}
-
 bool IfGroup::step(std::vector<std::uint32_t>& spikes)
 {
-    if (p_.model == IfParams::Model::tif) return step_tif(spikes);
-    float* v = s_.v.data();
-    float* ga = s_.g_ampa.data();
-    float* gn = s_.g_nmda.data();
-    float* gi = s_.g_gaba.data();
-    float* th = s_.theta.data();
-    const float vrest = static_cast<float>(p_.v_rest), ee = static_cast<float>(p_.e_exc),
-                ei = static_cast<float>(p_.e_inh), vth = static_cast<float>(p_.v_th_base),
-                vreset = static_cast<float>(p_.v_reset), vspike = static_cast<float>(p_.v_th_spike);
-    const float a = a_, b = 1.f - a_;
-    // Pass 1 (branch-free, vectorisable): currents from the start-of-step state, conductances,
-    // Euler step of V, clip to [E_I, 0] (NaN passes through the comparisons unchanged), threshold decay.
-    for (std::size_t i = 0; i < n_; ++i) {
-        const float ge = a * ga[i] + b * gn[i];
-        const float dv = dt_tau_m_ * ((vrest - v[i]) + ge * (ee - v[i]) + gi[i] * (ei - v[i]));
-        gn[i] += dt_tau_nmda_ * (ga[i] - gn[i]);
-        ga[i] *= decay_ampa_;
-        gi[i] *= decay_gaba_;
-        const float vn = v[i] + dv;
-        v[i] = vn < ei ? ei : (vn > 0.f ? 0.f : vn);
-        th[i] *= decay_thr_;
-    }
-    // Pass 2: threshold test and reset; the NaN check rides along (a NaN never crosses threshold).
-    bool finite = true;
-    for (std::size_t i = 0; i < n_; ++i) {
-        finite &= v[i] == v[i];
-        if (v[i] > vth + th[i]) {
-            spikes.push_back(static_cast<std::uint32_t>(i));
-            v[i] = vreset;
-            th[i] = vspike;
-        }
-    }
-    return finite;
+    flags_.resize(n_);
+    const std::uint32_t bad = p_.model == IfParams::Model::tif
+                                  ? tif_kernel(n_, k_, s_.v.data(), s_.g_ampa.data(), s_.g_gaba.data(),
+                                               s_.refractory.data(), flags_.data())
+                                  : if_kernel(n_, k_, s_.v.data(), s_.g_ampa.data(), s_.g_nmda.data(),
+                                              s_.g_gaba.data(), s_.theta.data(), flags_.data());
+    collect_flags(flags_.data(), n_, spikes);
+    return bad == 0;
 }
 
 } // namespace plast::spiking

@@ -26,6 +26,8 @@
 // | E_I | -80 mV | | tau_NMDA | 100 ms |
 // | V_th_base | -50 mV | | ampa_nmda_ratio | 0.3 |
 // | V_th_spike | +100 mV | | dt | 0.1 ms |
+#include "plast/spiking/neuron_kernels.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -74,13 +76,12 @@ public:
     float* g_gaba() { return s_.g_gaba.data(); }
 
 private:
-    bool step_tif(std::vector<std::uint32_t>& spikes);
     std::string name_;
     std::size_t n_;
     IfParams p_;
-    std::int32_t ref_steps_ = 0;
     IfState s_;
-    float a_, dt_tau_m_, dt_tau_nmda_, decay_ampa_, decay_gaba_, decay_thr_;
+    IfConstants k_;
+    std::vector<std::uint32_t> flags_; // per-neuron spike flags of the current step
 };
 
 } // namespace plast::spiking
