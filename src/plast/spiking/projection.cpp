@@ -67,10 +67,8 @@ void Projection::set_plasticity(const SixParamRule& rule, double eta, double w_m
     rule_ = rule;
     eta_ = eta;
     w_max_ = w_max;
-    decay_pre_ = static_cast<float>(std::exp(-dt / rule.tau_pre));
-    decay_post_ = static_cast<float>(std::exp(-dt / rule.tau_post));
-    x_pre_.assign(n_pre_, 0.f);
-    x_post_.assign(n_post_, 0.f);
+    x_pre_ = Trace(n_pre_, std::exp(-dt / rule.tau_pre));
+    x_post_ = Trace(n_post_, std::exp(-dt / rule.tau_post));
 }
 
 void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double> theta_pre, rules::RuleFamilyPtr on_post,
@@ -107,8 +105,8 @@ void Projection::generic_update(const rules::RuleFamily& f, const std::vector<in
     out_.resize(n);
     for (std::size_t k = 0; k < n; ++k) {
         const std::uint32_t s = syn[k];
-        buf_[0][k] = x_pre_[syn_pre_[s]];
-        buf_[1][k] = x_post_[post_[s]];
+        buf_[0][k] = x_pre_.value(syn_pre_[s]);
+        buf_[1][k] = x_post_.value(post_[s]);
         buf_[2][k] = w_[s];
     }
     const double* in[3];
@@ -141,9 +139,10 @@ void Projection::forward(const std::vector<std::uint32_t>& arriving, float* g)
             for (std::uint32_t s = row_[i]; s < row_[i + 1]; ++s) g[post[s]] += w[s];
         return;
     }
-    const float a = static_cast<float>(eta_ * rule_.alpha), k = static_cast<float>(eta_ * rule_.kappa);
+    // k * x_post = (k * scale) * y_post: the trace's scale folds into the coefficient (trace.hpp).
+    const float a = static_cast<float>(eta_ * rule_.alpha), k = static_cast<float>(eta_ * rule_.kappa) * x_post_.scale();
     const float wmax = static_cast<float>(w_max_);
-    const float* xp = x_post_.data();
+    const float* xp = x_post_.scaled();
     for (auto i : arriving) {
         for (std::uint32_t s = row_[i]; s < row_[i + 1]; ++s) {
             const std::uint32_t j = post[s];
@@ -163,13 +162,17 @@ void Projection::backward(const std::vector<std::uint32_t>& post_spikes)
             generic_update(*on_post_, map_post_, theta_post_, col_syn_.data() + col_ptr_[j], col_ptr_[j + 1] - col_ptr_[j]);
         return;
     }
-    const float b = static_cast<float>(eta_ * rule_.beta), gm = static_cast<float>(eta_ * rule_.gamma);
+    const float b = static_cast<float>(eta_ * rule_.beta), gm = static_cast<float>(eta_ * rule_.gamma) * x_pre_.scale();
     const float wmax = static_cast<float>(w_max_);
-    const float* xq = x_pre_.data();
+    const float* xq = x_pre_.scaled();
     float* w = w_.data();
+    const std::uint32_t* cs = col_syn_.data();
     for (auto j : post_spikes) {
-        for (std::uint32_t c = col_ptr_[j]; c < col_ptr_[j + 1]; ++c) {
-            const std::uint32_t s = col_syn_[c];
+        const std::uint32_t e = col_ptr_[j + 1];
+        for (std::uint32_t c = col_ptr_[j]; c < e; ++c) {
+            // A column's weights are scattered over the forward rows: fetch ahead of use.
+            if (c + 16 < e) __builtin_prefetch(w + cs[c + 16], 1, 3);
+            const std::uint32_t s = cs[c];
             const float nw = w[s] + b + gm * xq[col_pre_[c]];
             w[s] = nw < 0.f ? 0.f : (nw > wmax ? wmax : nw);
         }
@@ -181,10 +184,10 @@ void Projection::update_traces(const std::vector<std::uint32_t>& arriving, const
     // Frozen projections freeze their traces too: nothing reads them until plasticity is back, and the
     // protocols restore a snapshot (traces included) before they switch it on again.
     if (!plastic_) return;
-    for (auto i : arriving) x_pre_[i] += 1.f;
-    for (auto j : post_spikes) x_post_[j] += 1.f;
-    for (auto& x : x_pre_) x *= decay_pre_;
-    for (auto& x : x_post_) x *= decay_post_;
+    x_pre_.add(arriving);
+    x_post_.add(post_spikes);
+    x_pre_.advance();
+    x_post_.advance();
 }
 
 double Projection::mean_weight() const

@@ -4,8 +4,10 @@
 // synapse indices of its incoming synapses) so a postsynaptic spike reaches them without search
 // (Auryn's DuplexConnection). Fixed axonal delay in steps (default 0.8 ms = 8 steps); weights in
 // single precision; optional 6pPol plasticity (six_param_rule.hpp) with its own traces.
+#include "plast/core/huge_page_allocator.hpp"
 #include "plast/rules/rule_family.hpp"
 #include "plast/spiking/six_param_rule.hpp"
+#include "plast/spiking/trace.hpp"
 
 #include <cstdint>
 #include <string>
@@ -14,6 +16,10 @@
 namespace plast::spiking {
 
 enum class Receptor { ampa, gaba };
+
+// Per-synapse arrays (weights, indices) live on huge pages where the kernel allows it.
+template <class T>
+using SynapseArray = std::vector<T, HugePageAllocator<T>>;
 
 class Projection {
 public:
@@ -53,15 +59,16 @@ public:
     std::size_t size() const { return post_.size(); }
     std::size_t n_pre() const { return n_pre_; }
     std::size_t n_post() const { return n_post_; }
-    std::vector<float>& weights() { return w_; }
-    const std::vector<float>& weights() const { return w_; }
+    SynapseArray<float>& weights() { return w_; }
+    const SynapseArray<float>& weights() const { return w_; }
     const std::vector<std::uint32_t>& row_ptr() const { return row_; }
-    const std::vector<std::uint32_t>& post_index() const { return post_; }
+    const SynapseArray<std::uint32_t>& post_index() const { return post_; }
     double mean_weight() const;
 
     // Plastic state (weights and traces) for snapshots.
     struct State {
-        std::vector<float> w, x_pre, x_post;
+        SynapseArray<float> w;
+        Trace x_pre, x_post;
     };
     State state() const { return {w_, x_pre_, x_post_}; }
     void set_state(const State& s)
@@ -70,8 +77,8 @@ public:
         x_pre_ = s.x_pre;
         x_post_ = s.x_post;
     }
-    const std::vector<float>& pre_trace() const { return x_pre_; }
-    const std::vector<float>& post_trace() const { return x_post_; }
+    const Trace& pre_trace() const { return x_pre_; }
+    const Trace& post_trace() const { return x_post_; }
 
 private:
     void build(std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs, float w0);
@@ -79,16 +86,17 @@ private:
     std::size_t n_pre_, n_post_;
     Receptor receptor_;
     int delay_;
-    std::vector<std::uint32_t> row_, post_; // CSR
-    std::vector<float> w_;
-    std::vector<std::uint32_t> col_ptr_, col_syn_, syn_pre_; // transposed index
-    std::vector<std::uint32_t> row_syn_; // 0..size-1: synapse indices of forward rows for the generic path
-    std::vector<std::uint32_t> col_pre_; // presynaptic neuron of each col_syn_ entry (sequential in the backward pass)
+    std::vector<std::uint32_t> row_; // CSR row pointers
+    SynapseArray<std::uint32_t> post_;
+    SynapseArray<float> w_;
+    std::vector<std::uint32_t> col_ptr_;         // transposed index: column pointers
+    SynapseArray<std::uint32_t> col_syn_, syn_pre_;
+    SynapseArray<std::uint32_t> row_syn_; // 0..size-1: synapse indices of forward rows for the generic path
+    SynapseArray<std::uint32_t> col_pre_; // presynaptic neuron of each col_syn_ entry (sequential in the backward pass)
     bool has_rule_ = false, plastic_ = false;
     SixParamRule rule_;
     double eta_ = 0, w_max_ = 0;
-    float decay_pre_ = 1, decay_post_ = 1;
-    std::vector<float> x_pre_, x_post_;
+    Trace x_pre_, x_post_;
     // Generic path
     rules::RuleFamilyPtr on_pre_, on_post_;
     std::vector<double> theta_pre_, theta_post_;
