@@ -134,16 +134,31 @@ void Projection::forward(const std::vector<std::uint32_t>& arriving, float* g)
     }
     const std::uint32_t* post = post_.data();
     float* w = w_.data();
+    const std::size_t n_arr = arriving.size();
+    // Rows start at random places: fetch the head of the next arriving row while this one streams.
+    const auto prefetch_next_row = [&](std::size_t m) {
+        if (m + 1 >= n_arr) return;
+        const std::uint32_t r = row_[arriving[m + 1]];
+        for (std::uint32_t k = 0; k < 64; k += 16) {
+            __builtin_prefetch(post + r + k);
+            __builtin_prefetch(w + r + k);
+        }
+    };
     if (!plastic_) {
-        for (auto i : arriving)
+        for (std::size_t m = 0; m < n_arr; ++m) {
+            prefetch_next_row(m);
+            const std::uint32_t i = arriving[m];
             for (std::uint32_t s = row_[i]; s < row_[i + 1]; ++s) g[post[s]] += w[s];
+        }
         return;
     }
     // k * x_post = (k * scale) * y_post: the trace's scale folds into the coefficient (trace.hpp).
     const float a = static_cast<float>(eta_ * rule_.alpha), k = static_cast<float>(eta_ * rule_.kappa) * x_post_.scale();
     const float wmax = static_cast<float>(w_max_);
     const float* xp = x_post_.scaled();
-    for (auto i : arriving) {
+    for (std::size_t m = 0; m < n_arr; ++m) {
+        prefetch_next_row(m);
+        const std::uint32_t i = arriving[m];
         for (std::uint32_t s = row_[i]; s < row_[i + 1]; ++s) {
             const std::uint32_t j = post[s];
             g[j] += w[s];
@@ -167,13 +182,29 @@ void Projection::backward(const std::vector<std::uint32_t>& post_spikes)
     const float* xq = x_pre_.scaled();
     float* w = w_.data();
     const std::uint32_t* cs = col_syn_.data();
+    const std::uint32_t* cp = col_pre_.data();
+    // A column's weights are scattered over the forward rows: a prefetch cursor runs `ahead`
+    // synapses in front of the updates, across the columns of all of this step's spikes.
+    constexpr std::uint32_t ahead = 32;
+    const std::size_t n_sp = post_spikes.size();
+    std::size_t pm = 0;
+    std::uint32_t pc = 0, pe = 0;
+    const auto prefetch_one = [&] {
+        while (pc == pe) {
+            if (pm == n_sp) return;
+            pc = col_ptr_[post_spikes[pm]];
+            pe = col_ptr_[post_spikes[pm] + 1];
+            ++pm;
+        }
+        __builtin_prefetch(w + cs[pc++], 1, 3);
+    };
+    for (std::uint32_t k = 0; k < ahead; ++k) prefetch_one();
     for (auto j : post_spikes) {
         const std::uint32_t e = col_ptr_[j + 1];
         for (std::uint32_t c = col_ptr_[j]; c < e; ++c) {
-            // A column's weights are scattered over the forward rows: fetch ahead of use.
-            if (c + 16 < e) __builtin_prefetch(w + cs[c + 16], 1, 3);
+            prefetch_one();
             const std::uint32_t s = cs[c];
-            const float nw = w[s] + b + gm * xq[col_pre_[c]];
+            const float nw = w[s] + b + gm * xq[cp[c]];
             w[s] = nw < 0.f ? 0.f : (nw > wmax ? wmax : nw);
         }
     }
