@@ -84,10 +84,9 @@ bool IfGroup::step(std::vector<std::uint32_t>& spikes)
     flags_.resize(n_);
     const std::uint32_t bad = p_.model == IfParams::Model::tif
                                   ? tif_kernel(n_, k_, s_.v.data(), s_.g_ampa.data(), s_.g_gaba.data(),
-                                               s_.refractory.data(), flags_.data())
+                                               s_.refractory.data(), flags_.data(), spikes)
                                   : if_kernel(n_, k_, s_.v.data(), s_.g_ampa.data(), s_.g_nmda.data(),
-                                              s_.g_gaba.data(), s_.theta.data(), flags_.data());
-    collect_flags(flags_.data(), n_, spikes);
+                                              s_.g_gaba.data(), s_.theta.data(), flags_.data(), spikes);
     return bad == 0;
 }
 

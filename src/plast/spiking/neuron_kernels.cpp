@@ -3,7 +3,7 @@
 // floating-point exception flags, which plast never reads, may differ.
 #include "plast/spiking/neuron_kernels.hpp"
 
-#include <cstring>
+#include <algorithm>
 
 namespace plast::spiking {
 
@@ -17,50 +17,72 @@ namespace {
 
 // Separate functions with restrict-qualified streams: with seven arrays the compiler would otherwise
 // give up on run-time alias checks and stay scalar.
+// Spikes are flagged inside blocks of 64 neurons; only blocks with a spike are scanned for indices.
+constexpr std::size_t block = 64;
+
+inline void collect(const std::uint32_t* fl, std::size_t b, std::size_t e, std::vector<std::uint32_t>& out)
+{
+    for (std::size_t i = b; i < e; ++i)
+        if (fl[i]) out.push_back(static_cast<std::uint32_t>(i));
+}
+
 PLAST_CLONES std::uint32_t if_loop(std::size_t n, const IfConstants c, float* __restrict v, float* __restrict ga,
                                    float* __restrict gn, float* __restrict gi, float* __restrict th,
-                                   std::uint32_t* __restrict fl)
+                                   std::uint32_t* __restrict fl, std::vector<std::uint32_t>& out)
 {
     std::uint32_t bad = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const float vi = v[i];
-        const float ge = c.a * ga[i] + c.b * gn[i];
-        const float dv = c.dt_tau_m * ((c.v_rest - vi) + ge * (c.e_exc - vi) + gi[i] * (c.e_inh - vi)); // 1.
-        gn[i] += c.dt_tau_nmda * (ga[i] - gn[i]);                                                       // 2.
-        ga[i] *= c.decay_ampa;                                                                          // 3.
-        gi[i] *= c.decay_gaba;
-        float vn = vi + dv;                                  // 4.
-        vn = vn < c.e_inh ? c.e_inh : vn;                    // 5. NaN passes both comparisons unchanged
-        vn = vn > 0.f ? 0.f : vn;
-        const float t = th[i] * c.decay_thr;                 // 6.
-        const bool s = vn > c.v_th + t;
-        bad += (vn - vn) != 0.f ? 1u : 0u; // NaN or Inf: x - x is NaN
-        v[i] = s ? c.v_reset : vn;
-        th[i] = s ? c.v_th_spike : t;
-        fl[i] = s ? 1u : 0u;
+    for (std::size_t b = 0; b < n; b += block) {
+        const std::size_t e = std::min(n, b + block);
+        std::uint32_t any = 0;
+        for (std::size_t i = b; i < e; ++i) {
+            const float vi = v[i];
+            const float ge = c.a * ga[i] + c.b * gn[i];
+            const float dv = c.dt_tau_m * ((c.v_rest - vi) + ge * (c.e_exc - vi) + gi[i] * (c.e_inh - vi)); // 1.
+            gn[i] += c.dt_tau_nmda * (ga[i] - gn[i]);                                                       // 2.
+            ga[i] *= c.decay_ampa;                                                                          // 3.
+            gi[i] *= c.decay_gaba;
+            float vn = vi + dv;               // 4.
+            vn = vn < c.e_inh ? c.e_inh : vn; // 5. NaN passes both comparisons unchanged
+            vn = vn > 0.f ? 0.f : vn;
+            const float t = th[i] * c.decay_thr; // 6.
+            const bool s = vn > c.v_th + t;
+            bad += (vn - vn) != 0.f ? 1u : 0u; // NaN or Inf: x - x is NaN
+            v[i] = s ? c.v_reset : vn;
+            th[i] = s ? c.v_th_spike : t;
+            fl[i] = s ? 1u : 0u;
+            any |= fl[i];
+        }
+        if (any) collect(fl, b, e, out);
     }
     return bad;
 }
 
 PLAST_CLONES std::uint32_t tif_loop(std::size_t n, const IfConstants c, float* __restrict v, float* __restrict ga,
-                                    float* __restrict gi, std::int32_t* __restrict ref, std::uint32_t* __restrict fl)
+                                    float* __restrict gi, std::int32_t* __restrict ref, std::uint32_t* __restrict fl,
+                                    std::vector<std::uint32_t>& out)
 {
     std::uint32_t bad = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const float vi = v[i];
-        const float dv = c.dt_tau_m * ((c.v_rest - vi) + ga[i] * (c.e_exc - vi) + gi[i] * (c.e_inh - vi));
-        ga[i] *= c.decay_ampa;
-        gi[i] *= c.decay_gaba;
-        const std::int32_t r = ref[i];
-        const float vn = vi + dv;
-        // Bitwise rather than short-circuit logic: one unconditional (blended) store per array.
-        const bool in_ref = r > 0;
-        const bool s = !in_ref & (vn > c.v_th);
-        bad += (vn - vn) != 0.f ? 1u : 0u;
-        const float vo = (in_ref | s) ? c.v_reset : vn;
-        v[i] = vo;
-        ref[i] = s ? c.refractory_steps : r - (in_ref ? 1 : 0);
-        fl[i] = s ? 1u : 0u;
+    for (std::size_t b = 0; b < n; b += block) {
+        const std::size_t e = std::min(n, b + block);
+        std::uint32_t any = 0;
+        for (std::size_t i = b; i < e; ++i) {
+            const float vi = v[i];
+            const float dv = c.dt_tau_m * ((c.v_rest - vi) + ga[i] * (c.e_exc - vi) + gi[i] * (c.e_inh - vi));
+            ga[i] *= c.decay_ampa;
+            gi[i] *= c.decay_gaba;
+            const std::int32_t r = ref[i];
+            const float vn = vi + dv;
+            // Bitwise rather than short-circuit logic: one unconditional (blended) store per array.
+            const bool in_ref = r > 0;
+            const bool s = !in_ref & (vn > c.v_th);
+            bad += (vn - vn) != 0.f ? 1u : 0u;
+            const float vo = (in_ref | s) ? c.v_reset : vn;
+            v[i] = vo;
+            ref[i] = s ? c.refractory_steps : r - (in_ref ? 1 : 0);
+            fl[i] = s ? 1u : 0u;
+            any |= fl[i];
+        }
+        if (any) collect(fl, b, e, out);
     }
     return bad;
 }
@@ -68,30 +90,15 @@ PLAST_CLONES std::uint32_t tif_loop(std::size_t n, const IfConstants c, float* _
 } // namespace
 
 std::uint32_t if_kernel(std::size_t n, const IfConstants& c, float* v, float* g_ampa, float* g_nmda, float* g_gaba,
-                        float* theta, std::uint32_t* flags)
+                        float* theta, std::uint32_t* flags, std::vector<std::uint32_t>& spikes)
 {
-    return if_loop(n, c, v, g_ampa, g_nmda, g_gaba, theta, flags);
+    return if_loop(n, c, v, g_ampa, g_nmda, g_gaba, theta, flags, spikes);
 }
 
 std::uint32_t tif_kernel(std::size_t n, const IfConstants& c, float* v, float* g_ampa, float* g_gaba,
-                         std::int32_t* refractory, std::uint32_t* flags)
+                         std::int32_t* refractory, std::uint32_t* flags, std::vector<std::uint32_t>& spikes)
 {
-    return tif_loop(n, c, v, g_ampa, g_gaba, refractory, flags);
-}
-
-void collect_flags(const std::uint32_t* flags, std::size_t n, std::vector<std::uint32_t>& out)
-{
-    std::size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        std::uint64_t lo, hi;
-        std::memcpy(&lo, flags + i, 8);
-        std::memcpy(&hi, flags + i + 2, 8);
-        if ((lo | hi) == 0) continue;
-        for (std::size_t k = i; k < i + 4; ++k)
-            if (flags[k]) out.push_back(static_cast<std::uint32_t>(k));
-    }
-    for (; i < n; ++i)
-        if (flags[i]) out.push_back(static_cast<std::uint32_t>(i));
+    return tif_loop(n, c, v, g_ampa, g_gaba, refractory, flags, spikes);
 }
 
 } // namespace plast::spiking

@@ -1,10 +1,10 @@
 #pragma once
 // Vectorised per-step updates of the IF and TIF neuron groups (models documented in if_neuron.hpp).
-// Branch-free loops over structure-of-arrays state: each neuron's spike is written as a 0/1 flag and
-// the spike indices are collected afterwards (spikes are rare, so whole blocks of zero flags are
-// skipped). The kernels are compiled with an AVX2 clone chosen at run time and a baseline clone;
-// both perform the same IEEE single-precision operations in the same order (no FMA contraction),
-// so results are bit-identical on every x86-64 machine.
+// Branch-free loops over structure-of-arrays state, in blocks of 64 neurons: each neuron's spike is
+// written as a 0/1 flag and only blocks that contain a spike are scanned for indices. The kernels
+// are compiled with an AVX2 clone chosen at run time and a baseline clone; both perform the same
+// IEEE single-precision operations in the same order (no FMA contraction), so results are
+// bit-identical on every x86-64 machine.
 #include <cstdint>
 #include <vector>
 
@@ -19,14 +19,13 @@ struct IfConstants {
     std::int32_t refractory_steps;    // TIF only
 };
 
-// One IF step (if_neuron.hpp, per-step order 1-6). Returns the number of neurons whose new V is
-// NaN or infinite.
+// One IF step (if_neuron.hpp, per-step order 1-6); spike indices are appended to `spikes` in
+// increasing order (`flags`: n words of scratch). Returns the number of neurons whose new V is NaN
+// or infinite.
 std::uint32_t if_kernel(std::size_t n, const IfConstants& c, float* v, float* g_ampa, float* g_nmda, float* g_gaba,
-                        float* theta, std::uint32_t* flags);
+                        float* theta, std::uint32_t* flags, std::vector<std::uint32_t>& spikes);
 // One TIF step: conductances decay, V held at V_reset during the refractory period.
 std::uint32_t tif_kernel(std::size_t n, const IfConstants& c, float* v, float* g_ampa, float* g_gaba,
-                         std::int32_t* refractory, std::uint32_t* flags);
-// Append the indices i < n with flags[i] != 0 to `out`, in increasing order.
-void collect_flags(const std::uint32_t* flags, std::size_t n, std::vector<std::uint32_t>& out);
+                         std::int32_t* refractory, std::uint32_t* flags, std::vector<std::uint32_t>& spikes);
 
 } // namespace plast::spiking
