@@ -1,14 +1,33 @@
 #include "plast/rate/oja_network.hpp"
 
+#include "plast/core/simd.hpp"
+
 #include <cmath>
 #include <limits>
 
 namespace plast::rate {
 
-static inline double sigmoid(double u)
+namespace {
+inline double sigmoid(double u)
 {
     return 1.0 / (1.0 + std::exp(-u));
 }
+
+// u += a row (vectorised; simd.hpp)
+PLAST_SIMD_CLONES void add_scaled(double* __restrict u, const double* __restrict row, double a, std::size_t n)
+{
+    for (std::size_t i = 0; i < n; ++i)
+        u[i] += row[i] * a;
+}
+
+// next = row + eta g
+PLAST_SIMD_CLONES void euler_row(double* __restrict next, const double* __restrict row, double eta,
+                                 const double* __restrict g, std::size_t n)
+{
+    for (std::size_t i = 0; i < n; ++i)
+        next[i] = row[i] + eta * g[i];
+}
+} // namespace
 
 void simulate(const OjaNetwork& net, const rules::DifferentiableRule& rule, const double* theta, const double* x,
               const double* w0, int steps, OjaRecord& rec)
@@ -32,20 +51,14 @@ void simulate(const OjaNetwork& net, const rules::DifferentiableRule& rule, cons
         double* __restrict y = rec.y.data() + t * no;
         for (std::size_t i = 0; i < no; ++i)
             uu[i] = 0.0;
-        for (std::size_t j = 0; j < ni; ++j) {
-            const double xj = xt[j];
-            const double* __restrict row = W + j * no;
-            for (std::size_t i = 0; i < no; ++i)
-                uu[i] += row[i] * xj;
-        }
+        for (std::size_t j = 0; j < ni; ++j)
+            add_scaled(uu, W + j * no, xt[j], no);
         for (std::size_t i = 0; i < no; ++i)
             y[i] = sigmoid(uu[i]);
         for (std::size_t j = 0; j < ni; ++j) {
             const double* __restrict row = W + j * no;
             rule.eval_row(xt[j], y, row, 0.0, no, theta, gg, nullptr, nullptr);
-            double* __restrict nrow = Wn + j * no;
-            for (std::size_t i = 0; i < no; ++i)
-                nrow[i] = row[i] + net.eta * gg[i];
+            euler_row(Wn + j * no, row, net.eta, gg, no);
         }
     }
     for (double v : rec.w)
@@ -97,12 +110,8 @@ double activity_loss(const OjaNetwork& net, const rules::DifferentiableRule& rul
         }
         for (std::size_t i = 0; i < no; ++i)
             ybar[i] *= y[i] * (1.0 - y[i]); // now ubar
-        for (std::size_t j = 0; j < ni; ++j) {
-            double* wb = wbar.data() + j * no;
-            const double xj = xt[j];
-            for (std::size_t i = 0; i < no; ++i)
-                wb[i] += ybar[i] * xj;
-        }
+        for (std::size_t j = 0; j < ni; ++j)
+            add_scaled(wbar.data() + j * no, ybar.data(), xt[j], no);
     }
     for (std::size_t p = 0; p < np; ++p)
         grad[p] += net.eta * gth[p];

@@ -1,6 +1,7 @@
 #include "plast/rules/taylor_rule.hpp"
 
 #include "plast/core/error.hpp"
+#include "plast/core/simd.hpp"
 #include "plast/io/csv.hpp"
 
 #include <algorithm>
@@ -143,20 +144,76 @@ void TaylorRule::scatter_grad(double x, double r, const double* G, double* grad)
         }
 }
 
+namespace {
+// G[b][c] = sum_k lam_k y_k^b w_k^c, accumulated in four interleaved sets (k mod 4) to shorten the
+// dependency chains and fill a vector register; the summation order is fixed, so results are
+// reproducible and identical for both clones.
+PLAST_SIMD_CLONES void accumulate_G(const double* __restrict y, const double* __restrict w, const double* __restrict lam,
+                                    std::size_t n, double* out)
+{
+    constexpr std::size_t L = 4;
+    alignas(32) double G[9][L] = {};
+    std::size_t k = 0;
+    for (; k + L <= n; k += L)
+        for (std::size_t v = 0; v < L; ++v) {
+            const double l = lam[k + v], yk = y[k + v], wk = w[k + v];
+            const double l1 = l * yk, l2 = l1 * yk, w2 = wk * wk;
+            G[0][v] += l, G[1][v] += l * wk, G[2][v] += l * w2;
+            G[3][v] += l1, G[4][v] += l1 * wk, G[5][v] += l1 * w2;
+            G[6][v] += l2, G[7][v] += l2 * wk, G[8][v] += l2 * w2;
+        }
+    for (std::size_t v = 0; k < n; ++k, ++v) {
+        const double l = lam[k], yk = y[k], wk = w[k];
+        const double l1 = l * yk, l2 = l1 * yk, w2 = wk * wk;
+        G[0][v] += l, G[1][v] += l * wk, G[2][v] += l * w2;
+        G[3][v] += l1, G[4][v] += l1 * wk, G[5][v] += l1 * w2;
+        G[6][v] += l2, G[7][v] += l2 * wk, G[8][v] += l2 * w2;
+    }
+    for (int i = 0; i < 9; ++i)
+        out[i] = (G[i][0] + G[i][1]) + (G[i][2] + G[i][3]);
+}
+
+// g = q0 + y (q1 + y q2) with q_b(w) = c_b0 + c_b1 w + c_b2 w^2 (the rule collapsed at x, r).
+PLAST_SIMD_CLONES void eval_g(const double* __restrict cc, const double* __restrict y, const double* __restrict w,
+                              std::size_t n, double* __restrict g)
+{
+    const double c0 = cc[0], c1 = cc[1], c2 = cc[2], c3 = cc[3], c4 = cc[4], c5 = cc[5], c6 = cc[6], c7 = cc[7],
+                 c8 = cc[8];
+    for (std::size_t k = 0; k < n; ++k) {
+        const double yk = y[k], wk = w[k];
+        const double q0 = c0 + wk * (c1 + wk * c2);
+        const double q1 = c3 + wk * (c4 + wk * c5);
+        const double q2 = c6 + wk * (c7 + wk * c8);
+        g[k] = q0 + yk * (q1 + yk * q2);
+    }
+}
+
+// Partials dg/dy, dg/dw applied to the adjoint: ybar += eta lam dg/dy, wbar = lam (1 + eta dg/dw).
+PLAST_SIMD_CLONES void adjoint_partials(const double* __restrict cc, const double* __restrict y,
+                                        const double* __restrict w, std::size_t n, double eta, double* __restrict wbar,
+                                        double* __restrict ybar)
+{
+    const double c1 = cc[1], c2 = cc[2], c3 = cc[3], c4 = cc[4], c5 = cc[5], c6 = cc[6], c7 = cc[7], c8 = cc[8];
+    for (std::size_t k = 0; k < n; ++k) {
+        const double yk = y[k], wk = w[k], l = wbar[k];
+        const double q1 = c3 + wk * (c4 + wk * c5);
+        const double q2 = c6 + wk * (c7 + wk * c8);
+        const double d0 = c1 + 2.0 * wk * c2;
+        const double d1 = c4 + 2.0 * wk * c5;
+        const double d2 = c7 + 2.0 * wk * c8;
+        ybar[k] += eta * l * (q1 + 2.0 * yk * q2);
+        wbar[k] = l + eta * l * (d0 + yk * (d1 + yk * d2));
+    }
+}
+} // namespace
+
 void TaylorRule::eval_row(double x, const double* __restrict y, const double* __restrict w, double r, std::size_t n,
                           const double* theta, double* __restrict g, double* __restrict dg_dy,
                           double* __restrict dg_dw) const
 {
     double cc[9];
     collapse(x, r, theta, cc);
-    for (std::size_t k = 0; k < n; ++k) {
-        const double yk = y[k], wk = w[k];
-        // q_b(w) = c_b0 + c_b1 w + c_b2 w^2
-        const double q0 = cc[0] + wk * (cc[1] + wk * cc[2]);
-        const double q1 = cc[3] + wk * (cc[4] + wk * cc[5]);
-        const double q2 = cc[6] + wk * (cc[7] + wk * cc[8]);
-        g[k] = q0 + yk * (q1 + yk * q2);
-    }
+    eval_g(cc, y, w, n, g);
     if (dg_dy)
         for (std::size_t k = 0; k < n; ++k) {
             const double yk = y[k], wk = w[k];
@@ -174,34 +231,6 @@ void TaylorRule::eval_row(double x, const double* __restrict y, const double* __
         }
 }
 
-// G[b][c] = sum_k lam_k y_k^b w_k^c, accumulated in two interleaved sets (even / odd k) to shorten the
-// dependency chains; the summation order is fixed, so results are reproducible.
-namespace {
-inline void accumulate_G(const double* __restrict y, const double* __restrict w, const double* __restrict lam,
-                         std::size_t n, double* out)
-{
-    // lane v accumulates k = v (mod 2); the two lanes sit in one SSE2 register per sum
-    alignas(16) double G[9][2] = {};
-    std::size_t k = 0;
-    for (; k + 1 < n; k += 2)
-        for (std::size_t v = 0; v < 2; ++v) {
-            const double l = lam[k + v], yk = y[k + v], wk = w[k + v];
-            const double l1 = l * yk, l2 = l1 * yk, w2 = wk * wk;
-            G[0][v] += l, G[1][v] += l * wk, G[2][v] += l * w2;
-            G[3][v] += l1, G[4][v] += l1 * wk, G[5][v] += l1 * w2;
-            G[6][v] += l2, G[7][v] += l2 * wk, G[8][v] += l2 * w2;
-        }
-    if (k < n) {
-        const double l = lam[k], yk = y[k], wk = w[k];
-        const double l1 = l * yk, l2 = l1 * yk, w2 = wk * wk;
-        G[0][0] += l, G[1][0] += l * wk, G[2][0] += l * w2;
-        G[3][0] += l1, G[4][0] += l1 * wk, G[5][0] += l1 * w2;
-        G[6][0] += l2, G[7][0] += l2 * wk, G[8][0] += l2 * w2;
-    }
-    for (int i = 0; i < 9; ++i)
-        out[i] = G[i][0] + G[i][1];
-}
-} // namespace
 
 void TaylorRule::accumulate_vjp(double x, const double* y, const double* w, double r, std::size_t n, const double*,
                                 const double* lam, double* grad) const
@@ -221,16 +250,7 @@ void TaylorRule::adjoint_row(double x, const double* __restrict y, const double*
     accumulate_G(y, w, wbar, n, G);
     scatter_grad(x, r, G, grad);
     // Pass 2 (vectorised): the partials dg/dy, dg/dw.
-    for (std::size_t k = 0; k < n; ++k) {
-        const double yk = y[k], wk = w[k], l = wbar[k];
-        const double q1 = cc[3] + wk * (cc[4] + wk * cc[5]);
-        const double q2 = cc[6] + wk * (cc[7] + wk * cc[8]);
-        const double d0 = cc[1] + 2.0 * wk * cc[2];
-        const double d1 = cc[4] + 2.0 * wk * cc[5];
-        const double d2 = cc[7] + 2.0 * wk * cc[8];
-        ybar[k] += eta * l * (q1 + 2.0 * yk * q2);
-        wbar[k] = l + eta * l * (d0 + yk * (d1 + yk * d2));
-    }
+    adjoint_partials(cc, y, w, n, eta, wbar, ybar);
 }
 
 } // namespace plast::rules

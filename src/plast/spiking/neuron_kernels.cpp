@@ -3,15 +3,12 @@
 // floating-point exception flags, which plast never reads, may differ.
 #include "plast/spiking/neuron_kernels.hpp"
 
+#include "plast/core/simd.hpp"
+
 #include <algorithm>
 
 namespace plast::spiking {
 
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-#define PLAST_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define PLAST_CLONES
-#endif
 
 namespace {
 
@@ -26,7 +23,7 @@ inline void collect(const std::uint32_t* fl, std::size_t b, std::size_t e, std::
         if (fl[i]) out.push_back(static_cast<std::uint32_t>(i));
 }
 
-PLAST_CLONES std::uint32_t if_loop(std::size_t n, const IfConstants c, float* __restrict v, float* __restrict ga,
+PLAST_SIMD_CLONES std::uint32_t if_loop(std::size_t n, const IfConstants c, float* __restrict v, float* __restrict ga,
                                    float* __restrict gn, float* __restrict gi, float* __restrict th,
                                    std::uint32_t* __restrict fl, std::vector<std::uint32_t>& out)
 {
@@ -57,7 +54,7 @@ PLAST_CLONES std::uint32_t if_loop(std::size_t n, const IfConstants c, float* __
     return bad;
 }
 
-PLAST_CLONES std::uint32_t tif_loop(std::size_t n, const IfConstants c, float* __restrict v, float* __restrict ga,
+PLAST_SIMD_CLONES std::uint32_t tif_loop(std::size_t n, const IfConstants c, float* __restrict v, float* __restrict ga,
                                     float* __restrict gi, std::int32_t* __restrict ref, std::uint32_t* __restrict fl,
                                     std::vector<std::uint32_t>& out)
 {
