@@ -151,3 +151,36 @@ TEST(OjaRecovery, R2FallsWithNoiseAndWithFewerObservedNeurons)
     EXPECT_GT(clean, noisy);
     EXPECT_GT(noisy, noisy_sparse);
 }
+
+TEST(InferFit, AdamBacktracksOutOfABlowUp)
+{
+    // Loss (theta_0 - 1.4)^2, but the "network" blows up (NaN) for theta_0 > 1.5, and Adam's steps of
+    // about the learning rate (0.4) jump past the edge. Backtracking returns to the last finite
+    // parameters with halved steps and converges to the minimum; skipping is stuck past the edge.
+    rules::TaylorRule rule(false);
+    auto loss = [](std::size_t, const std::vector<double>& th, double* g) {
+        if (th[0] > 1.5) return std::nan("");
+        if (g) g[0] += 2.0 * (th[0] - 1.4);
+        return (th[0] - 1.4) * (th[0] - 1.4);
+    };
+    infer::FitOptions o;
+    o.learning_rate = 0.4;
+    o.epochs = 300;
+    o.regularization = "none";
+    o.log_interval = 1;
+    std::vector<double> th0(rule.n_params(), 0.0);
+    const auto back = infer::fit(loss, 1, rule, th0, o);
+    EXPECT_EQ(back.status, "converged");
+    EXPECT_GT(back.backtracks, 0);
+    EXPECT_NEAR(back.theta[0], 1.4, 0.02);
+    o.on_nonfinite = "skip";
+    const auto skip = infer::fit(loss, 1, rule, th0, o);
+    EXPECT_EQ(skip.status, "diverged");
+    EXPECT_GT(skip.theta[0], 1.5);
+    // A budget of zero backtracks keeps the last finite parameters and says so.
+    o.on_nonfinite = "backtrack";
+    o.max_backtracks = 0;
+    const auto limit = infer::fit(loss, 1, rule, th0, o);
+    EXPECT_EQ(limit.status, "backtrack_limit");
+    EXPECT_LE(limit.theta[0], 1.5);
+}

@@ -92,10 +92,11 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
         Adam adam(np, opt.learning_rate);
         const std::size_t bs =
             opt.batch_size <= 0 ? n_train : std::min<std::size_t>(static_cast<std::size_t>(opt.batch_size), n_train);
-        std::vector<double> grad;
+        std::vector<double> grad, before; // before: parameters ahead of the last Adam step
         for (int epoch = 0; epoch <= opt.epochs; ++epoch) {
             double sum = 0.0;
             std::size_t nb = 0;
+            const int backtracks_before = res.backtracks;
             for (std::size_t first = 0; first < n_train; first += bs) {
                 const std::size_t n = std::min(bs, n_train - first);
                 double l = batch(first, n, grad);
@@ -104,24 +105,40 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
                 for (double g : grad)
                     gfin = gfin && std::isfinite(g);
                 if (!gfin) {
-                    // The current rule blows up on this batch: skip the step (theta unchanged) and go on;
-                    // a whole epoch without a finite step ends the fit as "diverged".
-                    ++res.skipped_steps;
+                    // The current rule blows up on this batch. Backtrack: return to the parameters before
+                    // the last step with a halved step size (Adam's first steps move every coefficient by
+                    // about the learning rate at once, which can push a full Taylor rule into a blow-up).
+                    if (opt.on_nonfinite == "backtrack" && !before.empty() && res.backtracks >= opt.max_backtracks) {
+                        theta = before; // out of backtracks: keep the last finite rule and stop
+                        res.status = "backtrack_limit";
+                        break;
+                    }
+                    if (opt.on_nonfinite == "backtrack" && !before.empty()) {
+                        theta = before;
+                        before.clear();
+                        adam.backtrack(0.5);
+                        ++res.backtracks;
+                    } else {
+                        ++res.skipped_steps; // a whole epoch without a finite step ends the fit as "diverged"
+                    }
                     continue;
                 }
+                before = theta;
                 adam.step(theta, grad);
                 sum += l;
                 ++nb;
             }
-            if (nb == 0) {
+            if (res.status == "backtrack_limit") break;
+            if (nb == 0 && res.backtracks == backtracks_before) { // nothing finite and nowhere to go back to
                 res.status = "diverged";
                 record(epoch, std::nan(""));
                 break;
             }
-            if (epoch % std::max(1, opt.log_interval) == 0 || epoch == opt.epochs)
+            if (nb > 0 && (epoch % std::max(1, opt.log_interval) == 0 || epoch == opt.epochs))
                 record(epoch, sum / static_cast<double>(nb));
         }
     }
+    res.final_learning_rate = opt.optimizer == "adam" ? opt.learning_rate * std::pow(0.5, res.backtracks) : 0.0;
     res.theta = theta;
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return res;

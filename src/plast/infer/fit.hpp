@@ -25,6 +25,12 @@ struct FitOptions {
     std::string regularization = "l1"; // "l1" | "l2" | "none"
     double reg_scale = 1e-2;
     int log_interval = 25;
+    // Adam on a batch whose loss or gradient is not finite: "backtrack" returns to the parameters
+    // before the last step and halves the learning rate (after max_backtracks the fit stops there
+    // with status "backtrack_limit"); "skip" leaves the parameters and goes on with the next batch. An epoch without any
+    // finite batch ends the fit as "diverged".
+    std::string on_nonfinite = "backtrack";
+    int max_backtracks = 20;
     int lbfgs_max_evaluations = 500;
     double lbfgs_ftol_rel = 1e-12;
     int threads = 1;
@@ -42,10 +48,12 @@ struct FitLog {
 struct FitResult {
     std::vector<double> theta; // raw parameters (masked entries keep their initial value)
     FitLog log;
-    std::string status = "converged"; // "converged", "diverged" (non-finite loss), or the L-BFGS stop reason
+    std::string status = "converged"; // "converged", "diverged" (non-finite loss), "backtrack_limit", or the L-BFGS stop reason
     double seconds = 0.0;
     long gradient_evaluations = 0; // trajectory loss+gradient evaluations
     long skipped_steps = 0;        // Adam steps skipped because the loss or gradient was not finite
+    int backtracks = 0;            // returns to the previous parameters with a halved learning rate
+    double final_learning_rate = 0.0;
 };
 
 // Regulariser value; adds its gradient to grad when non-null.

@@ -180,6 +180,8 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
     const Section f = cfg.section("fit");
     st.fit.optimizer = f.string("optimizer", "adam", {"adam", "lbfgs"});
     st.fit.learning_rate = f.number("learning_rate", 1e-3, Range::positive());
+    st.fit.on_nonfinite = f.string("on_nonfinite", "backtrack", {"backtrack", "skip"});
+    st.fit.max_backtracks = static_cast<int>(f.integer("max_backtracks", 20, 0, 1000));
     st.fit.epochs = static_cast<int>(f.integer("epochs", 250, 0, 10000000));
     st.fit.batch_size = static_cast<int>(f.integer("batch_size", 1, 0, 10000000));
     st.fit.regularization = f.string("regularization", st.rule.family == "mlp" ? "none" : "l1", {"l1", "l2", "none"});
@@ -488,6 +490,8 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         summary["fitted_rule"] = fitted;
         summary["status"] = r0.fit.status;
         summary["skipped_steps"] = r0.fit.skipped_steps;
+        summary["backtracks"] = r0.fit.backtracks;
+        summary["final_learning_rate"] = r0.fit.final_learning_rate;
         summary["fit_seconds"] = r0.fit.seconds;
         summary["mean_presentations_per_trial"] = r0.mean_trial_length;
         summary["r2_weights_heldout"] = jnum(agg_median ? r0.r2_weights_median : r0.r2_weights_mean);

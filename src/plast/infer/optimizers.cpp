@@ -2,6 +2,7 @@
 
 #include <nlopt.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -21,6 +22,14 @@ void Adam::step(std::vector<double>& theta, const std::vector<double>& grad)
         v_[i] = b2_ * v_[i] + (1.0 - b2_) * grad[i] * grad[i];
         theta[i] -= lr_ * (m_[i] / c1) / (std::sqrt(v_[i] / c2) + eps_);
     }
+}
+
+void Adam::backtrack(double lr_factor)
+{
+    lr_ *= lr_factor;
+    t_ = 0;
+    std::fill(m_.begin(), m_.end(), 0.0);
+    std::fill(v_.begin(), v_.end(), 0.0);
 }
 
 namespace {

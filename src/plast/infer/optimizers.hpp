@@ -17,6 +17,10 @@ class Adam {
     explicit Adam(std::size_t n, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8);
     void step(std::vector<double>& theta, const std::vector<double>& grad);
     long steps() const { return t_; }
+    // Backtracking after a step into a region where the rule blows up: a smaller step size and
+    // moments forgotten (they point where the step went).
+    void backtrack(double lr_factor);
+    double learning_rate() const { return lr_; }
 
   private:
     double lr_, b1_, b2_, eps_;
