@@ -45,6 +45,14 @@ eta = [0.005, 0.01, 0.02]
 a = { min = 0.0, max = 3.0, points = 61 }
 b = { min = -2.0, max = 2.0, points = 61 }
 c = 1.0
+
+[rnn2]                     # two-neuron E-I network, familiarity task; EE and IE both hold r_E at 1
+EE = [0.1, 1.0, 0.0, -1.0] # [eta, alpha (pre), beta (post), gamma (pre*post)]
+IE = [0.1, -1.0, 0.0, 1.0]
+
+[linear_rnn]               # linear RNN A-B-A task, Hebbian vs non-Hebbian vs gradient descent
+n = 5
+rules = ["hebbian", "non_hebbian", "gradient"]
 )";
 
 std::vector<double> GridAxis::values() const
@@ -157,6 +165,74 @@ ToyStudy ToyStudy::from_config(Config& cfg, std::uint64_t seed)
         st.a = read_axis(sw, "a", {0.0, 3.0, 61});
         st.b = read_axis(sw, "b", {-2.0, 2.0, 61});
         st.c = sw.number("c", 1.0, Range::nonneg());
+    }
+    if (root.has("rnn2")) {
+        const Section r = cfg.section("rnn2");
+        TwoNeuronRnn net;
+        net.tau_e = r.number("tau_E", 0.01, Range::positive());
+        net.tau_i = r.number("tau_I", 0.01, Range::positive());
+        // Forward Euler on rates with gain up to ~1 needs dt << tau.
+        net.dt = r.number("dt", 1e-4, Range::open_closed(0.0, std::min(net.tau_e, net.tau_i) / 10.0));
+        const auto w0 = r.numbers("w0", {0.5, 1.0, 0.5, 0.5}, Range::nonneg(), 4, 4);
+        std::copy(w0.begin(), w0.end(), net.w0.begin());
+        for (int k = 0; k < 4; ++k) {
+            if (!r.has(syn_names[static_cast<std::size_t>(k)])) continue;
+            const auto v = r.numbers(syn_names[static_cast<std::size_t>(k)], {}, Range::any(), 4, 4);
+            if (v[0] < 0)
+                r.fail(syn_names[static_cast<std::size_t>(k)], "eta must be >= 0", "[eta >= 0, alpha, beta, gamma]");
+            net.rules[static_cast<std::size_t>(k)] = {v[0], v[1], v[2], v[3]};
+        }
+        if (r.has("w_max")) net.w_max = r.number("w_max", Range::positive());
+        net.r_max = r.number("r_max", 1e3, Range::positive());
+        auto vec2 = [&](const std::string& key, Eigen::Vector2d def) {
+            const auto v = r.numbers(key, {def(0), def(1)}, Range::nonneg(), 2, 2);
+            return Eigen::Vector2d(v[0], v[1]);
+        };
+        FamiliarityTask& ft = st.rnn2_task;
+        ft.x_bg = vec2("x_bg", ft.x_bg);
+        ft.x_stim = vec2("x_stim", ft.x_stim);
+        ft.t_bg = r.number("t_bg", ft.t_bg, Range::closed(0.0, 1e4));
+        ft.t_stim = r.number("t_stim", ft.t_stim, Range::closed(0.0, 1e4));
+        ft.t_post = r.number("t_post", ft.t_post, Range::closed(0.0, 1e4));
+        ft.t_probe = r.number("t_probe", ft.t_probe, Range::closed(0.0, 1e3));
+        ft.record_dt = r.number("record_dt", ft.record_dt, Range::nonneg());
+        if (ft.record_dt > 0 && ft.record_dt < net.dt) r.fail("record_dt", "is below dt", ">= dt or 0 (no trajectory)");
+        st.rnn2 = net;
+    }
+    if (root.has("linear_rnn")) {
+        const Section l = cfg.section("linear_rnn");
+        const int n = static_cast<int>(l.integer("n", 5, 1, 200));
+        const auto rules =
+            l.strings("rules", {"hebbian", "non_hebbian", "gradient"}, {"hebbian", "non_hebbian", "gradient"});
+        if (rules.empty()) l.fail("rules", "is empty", "one or more of hebbian, non_hebbian, gradient");
+        const auto nn = static_cast<std::size_t>(n);
+        const auto tg = l.numbers("h_target", std::vector<double>(nn, 1.0), Range::positive(), nn, nn);
+        rng::Stream rs(seed, "toy_linear_rnn_inputs");
+        auto input = [&](const std::string& key) {
+            std::vector<double> def(nn);
+            for (auto& v : def)
+                v = rs.uniform(); // drawn even when given, so x_b does not depend on x_a
+            const auto v = l.numbers(key, def, Range::nonneg(), nn, nn);
+            Eigen::VectorXd x = Eigen::Map<const Eigen::VectorXd>(v.data(), n);
+            if (x.norm() <= 0.0) l.fail(key, "input vector is zero", "non-negative vector with norm > 0");
+            return x;
+        };
+        LinearAbaTask& lt = st.linear_task;
+        lt.x_a = input("x_a");
+        lt.x_b = input("x_b");
+        const double eta = l.number("eta", 0.01, Range::positive());
+        lt.steps = l.integer("steps", 4000, 1, 10000000);
+        lt.rho = l.number("rho", 1e-3, Range::positive());
+        lt.record_every = l.integer("record_every", 20, 0, 10000000);
+        for (const auto& name : rules) {
+            LinearRnn net;
+            net.rule = LinearRnn::parse_rule(name);
+            net.h_tg = Eigen::Map<const Eigen::VectorXd>(tg.data(), n);
+            net.w0 = Eigen::MatrixXd::Zero(n, n);
+            net.u0 = Eigen::MatrixXd::Identity(n, n);
+            net.eta = eta;
+            st.linear_rnns.push_back(net);
+        }
     }
     return st;
 }
@@ -354,6 +430,98 @@ void ToyStudy::run(io::RunDir& dir, int threads) const
         io::write_npy(dir.file("implicit_b.npy"), bv);
         summary["implicit_sweep"] = {{"points", n}, {"psd", n_psd}, {"RI_positive", n_pos}, {"c", c}};
     }
+
+    if (rnn2) run_rnn2(dir);
+    if (!linear_rnns.empty()) run_linear(dir);
+}
+
+void ToyStudy::run_rnn2(io::RunDir& dir) const
+{
+    const TwoNeuronRnn& net = *rnn2;
+    const FamiliarityTask& ft = rnn2_task;
+    const TwoNeuronResult r = run_familiarity(net, ft);
+    auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+    auto warr = [](const std::array<double, 4>& w) { return std::vector<double>(w.begin(), w.end()); };
+    nlohmann::json rules = nlohmann::json::object();
+    for (int k = 0; k < 4; ++k) {
+        const auto& ru = net.rules[static_cast<std::size_t>(k)];
+        if (ru.eta != 0.0) rules[syn_names[static_cast<std::size_t>(k)]] = {ru.eta, ru.alpha, ru.beta, ru.gamma};
+    }
+    // Weights and rates after a phase appear only when that phase completed.
+    auto after = [&](int phase, const nlohmann::json& v) {
+        return r.phases_done > phase ? v : nlohmann::json(nullptr);
+    };
+    nlohmann::json j = {{"status", r.status},
+                        {"rules", rules},
+                        {"weight_order", {"EE", "EI", "IE", "II"}},
+                        {"w0", warr(net.w0)},
+                        {"w_after_bg", after(0, warr(r.w_after_bg))},
+                        {"w_after_stim", after(1, warr(r.w_after_stim))},
+                        {"w_end", warr(r.w_end)},
+                        {"r_after_bg", after(0, vec_json(r.r_after_bg))},
+                        {"r_after_stim", after(1, vec_json(r.r_after_stim))},
+                        {"r_end", vec_json(r.r_end)},
+                        {"t_end", r.t_end},
+                        {"probe_rE_before", num(r.probe_before)},
+                        {"probe_rE_after", num(r.probe_after)},
+                        {"familiarity", num(r.familiarity())},
+                        {"x_bg", vec_json(ft.x_bg)},
+                        {"x_stim", vec_json(ft.x_stim)}};
+    if (r.status == "diverged") j["diverged_in"] = r.diverged_in;
+    if (const auto ss = TwoNeuronRnn::steady_state(net.w0, ft.x_bg)) j["static_steady_state_bg"] = vec_json(*ss);
+    // The IE set point is the analytic check when IE is the only plastic synapse.
+    bool ie_only = net.rules[IE].eta != 0.0;
+    for (int k : {EE, EI, II})
+        ie_only = ie_only && net.rules[static_cast<std::size_t>(k)].eta == 0.0;
+    if (ie_only)
+        if (const auto sp = ie_set_point(net.rules[IE], net.w0, ft.x_bg))
+            j["ie_set_point"] = {{"r_E", sp->r_e}, {"r_I", sp->r_i}, {"w_IE", sp->w_ie}};
+    dir.write_json("rnn2.json", j);
+    dir.summary()["rnn2"] = j;
+    io::CsvWriter csv(dir.file("rnn2_trajectory.csv"), {"t", "phase", "r_E", "r_I", "w_EE", "w_EI", "w_IE", "w_II"});
+    for (const auto& row : r.trajectory) {
+        std::vector<io::Cell> cells;
+        for (std::size_t i = 0; i < row.size(); ++i)
+            cells.emplace_back(i == 1 ? io::Cell(static_cast<long long>(row[i])) : io::Cell(row[i]));
+        csv.row(cells);
+    }
+}
+
+void ToyStudy::run_linear(io::RunDir& dir) const
+{
+    const LinearAbaTask& lt = linear_task;
+    const int n = linear_rnns.front().n();
+    auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+    io::CsvWriter csv(dir.file("linear_rnn.csv"), {"rule", "status", "err_A", "err_B", "err_A2", "weight_change", "RI",
+                                                   "err_B_before", "err_B_after"});
+    auto header = std::vector<std::string>{"rule", "step", "phase", "err", "dist_w0"};
+    for (auto& h : vec_header("h", n))
+        header.push_back(h);
+    io::CsvWriter traj(dir.file("linear_rnn_trajectory.csv"), header);
+    nlohmann::json sj = {{"n", n},
+                         {"x_a", vec_json(lt.x_a)},
+                         {"x_b", vec_json(lt.x_b)},
+                         {"h_target", vec_json(linear_rnns.front().h_tg)},
+                         {"eta", linear_rnns.front().eta},
+                         {"steps", lt.steps}};
+    for (const auto& net : linear_rnns) {
+        const LinearAbaResult r = run_linear_aba(net, lt);
+        const std::string name = LinearRnn::rule_name(net.rule);
+        csv.row({name, r.status, r.err_a, r.err_b, r.err_a2, r.weight_change, r.ri, r.err_b_before, r.err_b_after});
+        for (const auto& row : r.trajectory) {
+            std::vector<io::Cell> cells{name, static_cast<long long>(row[0]), static_cast<long long>(row[1])};
+            for (std::size_t i = 2; i < row.size(); ++i)
+                cells.emplace_back(row[i]);
+            traj.row(cells);
+        }
+        sj[name] = {{"status", r.status},
+                    {"RI", num(r.ri)},
+                    {"weight_change", num(r.weight_change)},
+                    {"err_B_before", num(r.err_b_before)},
+                    {"err_B_after", num(r.err_b_after)},
+                    {"err_A2", num(r.err_a2)}};
+    }
+    dir.summary()["linear_rnn"] = sj;
 }
 
 } // namespace plast::toy

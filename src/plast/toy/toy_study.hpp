@@ -11,8 +11,19 @@
 //   [implicit]        sigma_inv = [[a, b], [b, c]] (N x N, symmetric)
 //   [explicit_sweep]  theta0 = {min, max, points}; theta1 = {...}; eta = [...]
 //   [implicit_sweep]  a = {min, max, points}; b = {...}; c = 1   (2-D only)
+//   [rnn2]            the two-neuron E-I rate network (two_neuron_rnn.hpp): tau_E = tau_I = 0.01,
+//                     dt = 1e-4 (s; <= min(tau)/10); w0 = [EE, EI, IE, II] = [0.5, 1, 0.5, 0.5];
+//                     EE, EI, IE, II = [eta, alpha, beta, gamma] (absent: static); w_max (absent: none);
+//                     r_max = 1e3; x_bg = [1, 1]; x_stim = [1.5, 1]; t_bg = t_stim = t_post = 50,
+//                     t_probe = 0.2, record_dt = 0.05 (s)
+//   [linear_rnn]      the linear RNN A-B-A task (linear_rnn.hpp): n = 5; rules = ["hebbian",
+//                     "non_hebbian", "gradient"]; h_target = [1, ...]; x_a, x_b (non-negative; default
+//                     uniform [0, 1] from the seed, purpose "toy_linear_rnn_inputs"); eta = 0.01;
+//                     steps = 4000 (per phase); rho = 1e-3; record_every = 20
 // Sections that are absent are not run.
 #include "plast/toy/aba_task.hpp"
+#include "plast/toy/linear_rnn.hpp"
+#include "plast/toy/two_neuron_rnn.hpp"
 
 #include <Eigen/Core>
 
@@ -46,14 +57,23 @@ struct ToyStudy {
     bool implicit_sweep = false;
     GridAxis a, b;
     double c = 1.0;
+    std::optional<TwoNeuronRnn> rnn2;
+    FamiliarityTask rnn2_task;
+    std::vector<LinearRnn> linear_rnns; // one per rule
+    LinearAbaTask linear_task;
 
     static ToyStudy from_config(Config& cfg, std::uint64_t seed);
     // Runs everything configured; writes CSV/NPY/JSON into the run directory and fills its summary.
     void run(io::RunDir& dir, int threads) const;
+
+  private:
+    void run_rnn2(io::RunDir& dir) const;
+    void run_linear(io::RunDir& dir) const;
 };
 
 // The embedded default configuration: the paper's 2-D A-B-A setting with a (theta0, theta1, eta)
-// sweep, the Mahalanobis (a, b) sweep, and the delta rule as the single-rule example.
+// sweep, the Mahalanobis (a, b) sweep, the delta rule as the single-rule example, the 2RNN familiarity
+// task with EE and IE rules, and the linear RNN with all three rules.
 extern const char* const default_toy_config;
 
 } // namespace plast::toy

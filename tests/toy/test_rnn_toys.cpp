@@ -1,0 +1,247 @@
+// The two-neuron mean-field RNN and the linear RNN toy models (spec §12.5, §12.6).
+#include "plast/toy/linear_rnn.hpp"
+#include "plast/toy/two_neuron_rnn.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+using namespace plast::toy;
+
+namespace {
+
+TwoNeuronRnn static_net()
+{
+    TwoNeuronRnn net; // w0 = (EE 0.5, EI 1, IE 0.5, II 0.5), no plasticity
+    return net;
+}
+
+bool all_finite(const TwoNeuronResult& r)
+{
+    for (const auto& row : r.trajectory)
+        for (double v : row)
+            if (!std::isfinite(v)) return false;
+    for (double v : r.w_end)
+        if (!std::isfinite(v)) return false;
+    return r.r_end.allFinite();
+}
+
+LinearRnn linear_net(LinearRnn::Rule rule)
+{
+    LinearRnn net;
+    net.rule = rule;
+    const int n = 4;
+    net.h_tg = Eigen::VectorXd::Ones(n);
+    net.w0 = Eigen::MatrixXd::Zero(n, n);
+    net.u0 = Eigen::MatrixXd::Identity(n, n);
+    net.eta = 0.02;
+    return net;
+}
+
+LinearAbaTask linear_task()
+{
+    LinearAbaTask t;
+    t.x_a = Eigen::Vector4d(1.0, 0.5, 0.2, 0.8);
+    t.x_b = Eigen::Vector4d(0.2, 0.9, 1.0, 0.3);
+    t.steps = 3000;
+    t.record_every = 0;
+    return t;
+}
+
+} // namespace
+
+TEST(Rnn2, StaticWeightsConvergeToLinearThresholdSteadyState)
+{
+    const TwoNeuronRnn net = static_net();
+    // Both active: (I - W) r = x with W = [[0.5, -0.5], [1, -0.5]] -> r = (0.8, 1.2).
+    const auto ss = TwoNeuronRnn::steady_state(net.w0, Eigen::Vector2d(1, 1));
+    ASSERT_TRUE(ss);
+    EXPECT_NEAR((*ss)(0), 0.8, 1e-12);
+    EXPECT_NEAR((*ss)(1), 1.2, 1e-12);
+    // Jacobian eigenvalues (-1 +- 0.5i)/tau: after 0.5 s = 50 tau the distance is ~e^-50 of the start.
+    EXPECT_LT(net.max_real_eigenvalue(net.w0, Eigen::Vector2d(1, 1), *ss), 0.0);
+    for (const Eigen::Vector2d& x : {Eigen::Vector2d(1, 1), Eigen::Vector2d(1.5, 1), Eigen::Vector2d(0, 1)}) {
+        Eigen::Vector2d r(0, 0);
+        auto w = net.w0;
+        ASSERT_TRUE(simulate(net, x, 0.5, r, w, true));
+        const auto s = TwoNeuronRnn::steady_state(net.w0, x);
+        ASSERT_TRUE(s);
+        EXPECT_LT((r - *s).cwiseAbs().maxCoeff(), 1e-9) << x.transpose();
+    }
+    // x = (0, 1): E is silenced by inhibition, r = (0, 1/(1 + w_II)).
+    const auto s0 = TwoNeuronRnn::steady_state(net.w0, Eigen::Vector2d(0, 1));
+    EXPECT_EQ((*s0)(0), 0.0);
+    EXPECT_NEAR((*s0)(1), 1.0 / 1.5, 1e-12);
+}
+
+TEST(Rnn2, IeRuleAloneReachesAnalyticSetPoint)
+{
+    TwoNeuronRnn net = static_net();
+    // beta = 0: r_E* = -alpha/gamma = 1, r_I* = (w_EI + x_I)/(1 + w_II) = 4/3, w_IE* = 0.375.
+    net.rules[IE] = {1.0, -1.0, 0.0, 1.0};
+    const Eigen::Vector2d x(1, 1);
+    const auto sp = ie_set_point(net.rules[IE], net.w0, x);
+    ASSERT_TRUE(sp);
+    EXPECT_NEAR(sp->r_e, 1.0, 1e-12);
+    EXPECT_NEAR(sp->r_i, 4.0 / 3.0, 1e-12);
+    EXPECT_NEAR(sp->w_ie, 0.375, 1e-12);
+    // Quasi-static relaxation rate eta r_I* gamma |dr_E/dw_IE| ~ 2.4/s: 20 s leaves ~e^-47.
+    Eigen::Vector2d r = *TwoNeuronRnn::steady_state(net.w0, x);
+    auto w = net.w0;
+    ASSERT_TRUE(simulate(net, x, 20.0, r, w, true));
+    EXPECT_NEAR(r(0), sp->r_e, 1e-8);
+    EXPECT_NEAR(r(1), sp->r_i, 1e-8);
+    EXPECT_NEAR(w[IE], sp->w_ie, 1e-8);
+    EXPECT_EQ(w[EE], net.w0[EE]); // static synapses untouched
+
+    // beta != 0: the set point is the positive root of the quadratic in the header.
+    net.rules[IE] = {1.0, -1.0, -0.25, 1.0};
+    const auto sq = ie_set_point(net.rules[IE], net.w0, x);
+    ASSERT_TRUE(sq);
+    r = *TwoNeuronRnn::steady_state(net.w0, x);
+    w = net.w0;
+    ASSERT_TRUE(simulate(net, x, 40.0, r, w, true));
+    EXPECT_NEAR(r(0), sq->r_e, 1e-7);
+    EXPECT_NEAR(w[IE], sq->w_ie, 1e-7);
+}
+
+TEST(Rnn2, FrozenProbeReadsStaticSteadyState)
+{
+    TwoNeuronRnn net = static_net();
+    net.rules[IE] = {1.0, -1.0, 0.0, 1.0};
+    FamiliarityTask task;
+    task.t_bg = task.t_stim = task.t_post = 10.0;
+    const auto res = run_familiarity(net, task);
+    ASSERT_EQ(res.status, "stable");
+    // Probe = r_E at the frozen-weight steady state for x_stim (t_probe = 20 tau -> ~e^-20).
+    EXPECT_NEAR(res.probe_before, (*TwoNeuronRnn::steady_state(res.w_after_bg, task.x_stim))(0), 1e-6);
+    EXPECT_NEAR(res.probe_after, (*TwoNeuronRnn::steady_state(res.w_end, task.x_stim))(0), 1e-6);
+    // During the stimulus the IE rule restores r_E to its set point: stimulus-specific homeostasis.
+    EXPECT_NEAR(res.r_after_stim(0), 1.0, 1e-3);
+    // A single rule has one weight for one constraint: no degeneracy, the weights return (no memory).
+    EXPECT_NEAR(res.w_end[IE], 0.375, 1e-3);
+    EXPECT_NEAR(res.familiarity(), 0.0, 1e-2);
+    EXPECT_FALSE(res.trajectory.empty());
+    EXPECT_EQ(res.phases_done, 3);
+    EXPECT_NEAR(res.t_end, 30.0, 1e-6);
+}
+
+TEST(Rnn2, ExplodingRuleIsReportedAsDivergedWithoutNaN)
+{
+    TwoNeuronRnn net = static_net();
+    net.rules[EE] = {1.0, 0.0, 0.0, 1.0}; // pure Hebbian EE: w_EE grows until the E unit runs away
+    FamiliarityTask task;
+    task.t_bg = task.t_stim = task.t_post = 20.0;
+    const auto res = run_familiarity(net, task);
+    EXPECT_EQ(res.status, "diverged");
+    EXPECT_FALSE(res.diverged_in.empty());
+    EXPECT_LT(res.phases_done, 3);
+    EXPECT_LT(res.t_end, 60.0);
+    EXPECT_TRUE(all_finite(res));
+    EXPECT_LT(res.r_end.maxCoeff(), net.r_max);
+}
+
+TEST(RnnLinear, HebbianAndNonHebbianReachTarget)
+{
+    for (auto rule : {LinearRnn::Rule::hebbian, LinearRnn::Rule::non_hebbian, LinearRnn::Rule::gradient}) {
+        const auto res = run_linear_aba(linear_net(rule), linear_task());
+        ASSERT_EQ(res.status, "converged") << LinearRnn::rule_name(rule);
+        EXPECT_LE(res.err_a2, 1e-3);
+        EXPECT_LE(res.err_b, 1e-3);
+    }
+}
+
+TEST(RnnLinear, NonHebbianRuleStoresNoInputSpecificTrace)
+{
+    const LinearRnn net = linear_net(LinearRnn::Rule::non_hebbian);
+    const auto task = linear_task();
+    const auto res = run_linear_aba(net, task);
+    ASSERT_EQ(res.status, "converged");
+    // W = W0 + C 1^T with C fixed by the input: C = (h_tg - W0 h_tg - U0 x)/(1^T h_tg + 1^T x).
+    const Eigen::VectorXd c = (net.h_tg - net.w0 * net.h_tg - net.u0 * task.x_a) / (net.h_tg.sum() + task.x_a.sum());
+    const Eigen::MatrixXd w_expect = net.w0 + c * Eigen::RowVectorXd::Ones(net.n());
+    // Residual error e decays geometrically; weights are within O(err/eta-step) of the closed form.
+    EXPECT_LT((res.w_a - w_expect).cwiseAbs().maxCoeff(), 1e-6);
+    EXPECT_LT(res.weight_change, 1e-6);
+    EXPECT_NEAR(res.ri, 0.0, 1e-6);
+}
+
+TEST(RnnLinear, HebbianRuleKeepsTraceOfB)
+{
+    const auto heb = run_linear_aba(linear_net(LinearRnn::Rule::hebbian), linear_task());
+    ASSERT_EQ(heb.status, "converged");
+    EXPECT_GT(heb.weight_change, 1e-2);
+    EXPECT_GT(heb.ri, 0.0);
+}
+
+namespace {
+struct Out {
+    int rc;
+    std::string text;
+};
+Out run_cli(const std::string& args)
+{
+    const std::string cmd = std::string(PLAST_CLI) + " " + args + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    std::string text;
+    char buf[4096];
+    while (fgets(buf, sizeof buf, p))
+        text += buf;
+    const int st = pclose(p);
+    return {WEXITSTATUS(st), text};
+}
+std::string write_cfg(const std::string& name, const std::string& body)
+{
+    const auto dir = std::filesystem::temp_directory_path() / ("plast_rnn_cli_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto p = dir / name;
+    std::ofstream(p) << body;
+    return p.string();
+}
+} // namespace
+
+TEST(RnnCli, SmallRunWritesOutputs)
+{
+    const auto cfg = write_cfg("rnn.toml", R"(seed = 2
+[rnn2]
+t_bg = 5.0
+t_stim = 5.0
+t_post = 5.0
+IE = [1.0, -1.0, 0.0, 1.0]
+[linear_rnn]
+n = 3
+steps = 500
+rules = ["hebbian", "non_hebbian"]
+)");
+    const auto out = std::filesystem::path(cfg).parent_path() / "run";
+    std::filesystem::remove_all(out);
+    const auto r = run_cli("toy " + cfg + " --out " + out.string() + " --no-report -q");
+    ASSERT_EQ(r.rc, 0) << r.text;
+    for (const char* f : {"rnn2_trajectory.csv", "rnn2.json", "linear_rnn.csv", "linear_rnn_trajectory.csv"})
+        EXPECT_TRUE(std::filesystem::exists(out / f)) << f;
+    std::ifstream in(out / "run.json");
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j["summary"]["rnn2"]["status"], "stable");
+    EXPECT_NEAR(j["summary"]["rnn2"]["ie_set_point"]["r_E"].get<double>(), 1.0, 1e-12);
+}
+
+TEST(RnnCli, BadConfigNamesFileAndKey)
+{
+    auto expect_err = [](const std::string& body, const std::string& key) {
+        const auto cfg = write_cfg("bad_rnn.toml", body);
+        const auto r = run_cli("toy " + cfg + " --no-report -q --out " + cfg + ".run");
+        EXPECT_EQ(r.rc, 2) << r.text;
+        EXPECT_NE(r.text.find("bad_rnn.toml"), std::string::npos) << r.text;
+        EXPECT_NE(r.text.find(key), std::string::npos) << r.text;
+    };
+    expect_err("[rnn2]\ndt = 0.5\n", "dt");
+    expect_err("[rnn2]\nIE = [1.0, 2.0]\n", "IE");
+    expect_err("[linear_rnn]\nrules = [\"oja\"]\n", "rules");
+    expect_err("[linear_rnn]\nn = 3\nx_a = [1.0, -1.0, 0.5]\n", "x_a");
+}
