@@ -159,11 +159,83 @@ def _trajectory(run_dir, run, figs):
                  "direction u = theta0*1 + theta1*x onto the target line of the presented input."))
 
 
+def _read_csv(path):
+    if not path.exists():
+        return None
+    rows = list(csv.DictReader(path.open()))
+    return rows or None
+
+
+def _rnn2(run_dir, run, figs):
+    rows = _read_csv(run_dir / "rnn2_trajectory.csv")
+    if rows is None:
+        return
+    col = {k: np.array([float(r[k]) for r in rows]) for k in rows[0]}
+    s = run.get("summary", {}).get("rnn2", {})
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(7, 5), sharex=True, layout="constrained")
+    a1.plot(col["t"], col["r_E"], label="$r_E$")
+    a1.plot(col["t"], col["r_I"], label="$r_I$")
+    sp = s.get("ie_set_point")
+    if sp:
+        a1.axhline(sp["r_E"], color="k", ls=":", lw=1, label="IE set point $r_E^*$")
+    for w in ["w_EE", "w_EI", "w_IE", "w_II"]:
+        a2.plot(col["t"], col[w], label=w)
+    for ax in (a1, a2):
+        ph = col["phase"]
+        for k in np.flatnonzero(np.diff(ph) != 0):
+            ax.axvline(col["t"][k + 1], color="0.6", lw=0.8)
+        ax.legend(fontsize=7, loc="best")
+    a1.set_ylabel("rate")
+    a2.set_ylabel("weight")
+    a2.set_xlabel("t [s]")
+    fam = s.get("familiarity")
+    title = f"2RNN familiarity task: {s.get('status')}"
+    if fam is not None:
+        title += f", probe r_E before/after = {s['probe_rE_before']:.4f} / {s['probe_rE_after']:.4f}"
+    a1.set_title(title, fontsize=9)
+    figs.append((save(fig, run_dir, "rnn2_trajectory.png"),
+                 "Two-neuron E-I network: rates and the four weights over background, stimulus and background "
+                 "phases (grey lines). The familiarity readout probes x_stim with frozen weights before and after."))
+
+
+def _linear_rnn(run_dir, run, figs):
+    rows = _read_csv(run_dir / "linear_rnn_trajectory.csv")
+    summ = _read_csv(run_dir / "linear_rnn.csv")
+    if rows is None or summ is None:
+        return
+    rules = list(dict.fromkeys(r["rule"] for r in rows))
+    fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained")
+    for rule in rules:
+        rr = [r for r in rows if r["rule"] == rule]
+        step = np.array([float(r["step"]) for r in rr])
+        a1.semilogy(step, np.maximum([float(r["err"]) for r in rr], 1e-16), label=rule)
+        a2.plot(step, [float(r["dist_w0"]) for r in rr], label=rule)
+    for ax in (a1, a2):
+        ax.set_xlabel("learning step (phases A, B, A')")
+        ax.legend(fontsize=7)
+    a1.set_ylabel(r"$|h - h_{tg}|$")
+    a2.set_ylabel(r"$\|(W, U) - (W, U)_0\|_F$")
+    names = [r["rule"] for r in summ]
+    ri = [float(r["RI"]) if r["RI"] not in ("", "nan", "NaN") else np.nan for r in summ]
+    dw = [float(r["weight_change"]) if r["weight_change"] not in ("", "nan", "NaN") else np.nan for r in summ]
+    x = np.arange(len(names))
+    a3.bar(x - 0.2, ri, 0.4, label="RI (trace of B)")
+    a3.bar(x + 0.2, dw, 0.4, label=r"$\|W_{A'} - W_A\|_F$")
+    a3.set_xticks(x, names)
+    a3.axhline(0, color="k", lw=0.8)
+    a3.legend(fontsize=7)
+    figs.append((save(fig, run_dir, "linear_rnn.png"),
+                 "Linear RNN A-B-A task: error to the target, distance of the weights from the start, and the memory "
+                 "of B after returning to A (RI, weight change). The non-Hebbian rule returns to the same weights."))
+
+
 def figures(run_dir, run):
     figs = []
     _explicit_maps(run_dir, run, figs)
     _implicit_map(run_dir, run, figs)
     _trajectory(run_dir, run, figs)
+    _rnn2(run_dir, run, figs)
+    _linear_rnn(run_dir, run, figs)
     return figs
 
 
@@ -188,4 +260,13 @@ def key_numbers(run_dir, run):
     im = s.get("implicit_sweep")
     if im:
         out += [("Mahalanobis grid points (PSD / RI > 0)", f"{im.get('points')} ({im.get('psd')} / {im.get('RI_positive')})")]
+    r2 = s.get("rnn2")
+    if r2:
+        out += [("2RNN status", r2.get("status")), ("2RNN probe r_E before / after", [r2.get("probe_rE_before"), r2.get("probe_rE_after")]),
+                ("2RNN familiarity", r2.get("familiarity")), ("2RNN w_end (EE, EI, IE, II)", r2.get("w_end"))]
+    lr = s.get("linear_rnn")
+    if lr:
+        for k, v in lr.items():
+            if isinstance(v, dict):
+                out.append((f"linear RNN {k}: status / RI / weight change", [v.get("status"), v.get("RI"), v.get("weight_change")]))
     return out
