@@ -1,5 +1,6 @@
 #include "plast/memory/memory_study.hpp"
 
+#include "plast/core/connection_types.hpp"
 #include "plast/core/error.hpp"
 #include "plast/core/parallel.hpp"
 #include "plast/core/progress.hpp"
@@ -39,12 +40,11 @@ scale = 0.125
 )TOML";
 
 namespace {
-const char* kTypes[4] = {"EE", "EI", "IE", "II"};
 
 bool valid_condition(const std::string& c)
 {
     if (c == "control" || c == "static") return true;
-    for (const char* t : kTypes)
+    for (const char* t : connection_types)
         if (c == std::string("only_") + t || c == std::string("no_") + t) return true;
     if (c.rfind("eta=", 0) == 0) {
         try {
@@ -131,8 +131,8 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
             for (std::size_t k = 0; k < 4; ++k) {
                 bool on = true;
                 if (cond == "static") on = false;
-                if (cond.rfind("only_", 0) == 0) on = cond.substr(5) == kTypes[k];
-                if (cond.rfind("no_", 0) == 0) on = cond.substr(3) != kTypes[k];
+                if (cond.rfind("only_", 0) == 0) on = cond.substr(5) == connection_types[k];
+                if (cond.rfind("no_", 0) == 0) on = cond.substr(3) != connection_types[k];
                 c.net.plastic[k] = c.net.plastic[k] && on;
             }
             if (cond.rfind("eta=", 0) == 0) c.net.eta = std::stod(cond.substr(4));

@@ -1,5 +1,7 @@
 #include "plast/metrics/stability_metrics.hpp"
 
+#include "plast/core/connection_types.hpp"
+
 #include <unsupported/Eigen/FFT>
 
 #include <algorithm>
@@ -233,7 +235,7 @@ std::map<std::string, double> fsbi_metrics(const Trains& e, const Trains& i, con
     m["std_rate_spatial"] = std_rate_spatial(e, t0, t1);
     m["w_blow"] = w_blow(w);
     m["w_creep"] = w_creep(w);
-    for (const char* k : {"EE", "EI", "IE", "II"}) {
+    for (const char* k : connection_types) {
         double v = std::numeric_limits<double>::quiet_NaN();
         for (const auto& p : w)
             if (p.name == k && !p.samples.empty()) {

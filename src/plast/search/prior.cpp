@@ -1,5 +1,6 @@
 #include "plast/search/prior.hpp"
 
+#include "plast/core/connection_types.hpp"
 #include "plast/core/error.hpp"
 #include "plast/core/rng.hpp"
 #include "plast/io/config.hpp"
@@ -90,7 +91,7 @@ std::vector<double> BoxPrior::from_unit(const std::vector<double>& u) const
 std::vector<std::string> quadruplet_names(bool with_input_rate)
 {
     std::vector<std::string> n;
-    for (const char* syn : {"EE", "EI", "IE", "II"})
+    for (const char* syn : connection_types)
         for (const char* p : {"tau_pre", "tau_post", "alpha", "beta", "gamma", "kappa"})
             n.push_back(std::string(syn) + "_" + p);
     if (with_input_rate) n.push_back("input_rate");

@@ -1,5 +1,6 @@
 #include "plast/spiking/fsbi_network.hpp"
 
+#include "plast/core/connection_types.hpp"
 #include "plast/core/error.hpp"
 #include "plast/expr/expr_rule.hpp"
 #include "plast/io/config.hpp"
@@ -10,7 +11,6 @@
 
 namespace plast::spiking {
 
-static const char* const kTypes[4] = {"EE", "EI", "IE", "II"};
 
 std::size_t FsbiConfig::exc() const { return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(n_exc) * scale))); }
 std::size_t FsbiConfig::inh() const { return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(n_inh) * scale))); }
@@ -48,7 +48,7 @@ FsbiConfig FsbiConfig::from_config(const Section& s)
     if (c.guard_min >= c.guard_max) s.fail("guard_min", "must be below guard_max", "[0, guard_max)");
     c.neuron = IfParams::from_config(s.sub("neuron"));
     for (int k = 0; k < 4; ++k) {
-        const Section r = s.sub(std::string("rule_") + kTypes[k]);
+        const Section r = s.sub(std::string("rule_") + connection_types[k]);
         if (r.has("preset") && r.string("preset", "6ppol", {"6ppol", "vogels_istdp", "pair_stdp", "static", "expression"}) == "expression") {
             ExpressionRule e{r.string("on_pre", "0"), r.string("on_post", "0")};
             for (const char* key : {"on_pre", "on_post"}) {
@@ -108,7 +108,7 @@ FsbiRun build_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key)
     const std::array<double, 4> w0{c.w_ee, c.w_ei, c.w_ie, c.w_ii};
     for (std::size_t k = 0; k < 4; ++k) {
         const auto [pre, post] = ends[k];
-        auto pr = proj(kTypes[k], net.group(pre).size(), net.group(post).size(), pre == r.exc ? Receptor::ampa : Receptor::gaba,
+        auto pr = proj(connection_types[k], net.group(pre).size(), net.group(post).size(), pre == r.exc ? Receptor::ampa : Receptor::gaba,
                        prec, pre == post, w0[k], 20 + k);
         if (c.expressions[k]) {
             const std::vector<std::string> vars{"x_pre", "x_post", "w"};
@@ -177,7 +177,7 @@ FsbiResult run_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key, 
         for (std::size_t k = 0; k < 4; ++k) {
             const auto& p = net.projection(run.proj[k]);
             if (!p.plastic()) continue;
-            res.weights.push_back({kTypes[k], c.w_max, net.weight_samples(run.proj[k]).values});
+            res.weights.push_back({connection_types[k], c.w_max, net.weight_samples(run.proj[k]).values});
         }
         res.metrics = metrics::fsbi_metrics(res.exc, res.inh, res.weights, c.warmup, c.warmup + c.score);
         // Static projections still report their (constant) mean weight.

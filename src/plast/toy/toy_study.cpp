@@ -176,10 +176,10 @@ ToyStudy ToyStudy::from_config(Config& cfg, std::uint64_t seed)
         const auto w0 = r.numbers("w0", {0.5, 1.0, 0.5, 0.5}, Range::nonneg(), 4, 4);
         std::copy(w0.begin(), w0.end(), net.w0.begin());
         for (int k = 0; k < 4; ++k) {
-            if (!r.has(syn_names[static_cast<std::size_t>(k)])) continue;
-            const auto v = r.numbers(syn_names[static_cast<std::size_t>(k)], {}, Range::any(), 4, 4);
+            if (!r.has(connection_types[static_cast<std::size_t>(k)])) continue;
+            const auto v = r.numbers(connection_types[static_cast<std::size_t>(k)], {}, Range::any(), 4, 4);
             if (v[0] < 0)
-                r.fail(syn_names[static_cast<std::size_t>(k)], "eta must be >= 0", "[eta >= 0, alpha, beta, gamma]");
+                r.fail(connection_types[static_cast<std::size_t>(k)], "eta must be >= 0", "[eta >= 0, alpha, beta, gamma]");
             net.rules[static_cast<std::size_t>(k)] = {v[0], v[1], v[2], v[3]};
         }
         if (r.has("w_max")) net.w_max = r.number("w_max", Range::positive());
@@ -445,7 +445,7 @@ void ToyStudy::run_rnn2(io::RunDir& dir) const
     nlohmann::json rules = nlohmann::json::object();
     for (int k = 0; k < 4; ++k) {
         const auto& ru = net.rules[static_cast<std::size_t>(k)];
-        if (ru.eta != 0.0) rules[syn_names[static_cast<std::size_t>(k)]] = {ru.eta, ru.alpha, ru.beta, ru.gamma};
+        if (ru.eta != 0.0) rules[connection_types[static_cast<std::size_t>(k)]] = {ru.eta, ru.alpha, ru.beta, ru.gamma};
     }
     // Weights and rates after a phase appear only when that phase completed.
     auto after = [&](int phase, const nlohmann::json& v) {
@@ -453,7 +453,7 @@ void ToyStudy::run_rnn2(io::RunDir& dir) const
     };
     nlohmann::json j = {{"status", r.status},
                         {"rules", rules},
-                        {"weight_order", {"EE", "EI", "IE", "II"}},
+                        {"weight_order", connection_types},
                         {"w0", warr(net.w0)},
                         {"w_after_bg", after(0, warr(r.w_after_bg))},
                         {"w_after_stim", after(1, warr(r.w_after_stim))},

@@ -37,6 +37,8 @@
 // familiarity = r_E(probe before) - r_E(probe after): > 0 means a weaker response to the familiar stimulus.
 // A run "diverges" when a rate exceeds r_max (default 1e3) or a weight is not finite: the simulation
 // stops there and the result says so (a result, not a crash); the recorded values stay finite.
+#include "plast/core/connection_types.hpp"
+
 #include <Eigen/Core>
 
 #include <array>
@@ -48,7 +50,6 @@
 namespace plast::toy {
 
 enum Syn { EE = 0, EI = 1, IE = 2, II = 3 };
-inline constexpr std::array<const char*, 4> syn_names{"EE", "EI", "IE", "II"};
 
 struct RateRule {
     double eta = 0.0; // 1/s; 0 = static weight
