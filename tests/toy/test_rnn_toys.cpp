@@ -1,5 +1,6 @@
 // The two-neuron mean-field RNN and the linear RNN toy models (spec §12.5, §12.6).
 #include "plast/toy/linear_rnn.hpp"
+#include "plast/toy/rnn2_sweep.hpp"
 #include "plast/toy/two_neuron_rnn.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 using namespace plast::toy;
@@ -244,4 +246,71 @@ TEST(RnnCli, BadConfigNamesFileAndKey)
     expect_err("[rnn2]\nIE = [1.0, 2.0]\n", "IE");
     expect_err("[linear_rnn]\nrules = [\"oja\"]\n", "rules");
     expect_err("[linear_rnn]\nn = 3\nx_a = [1.0, -1.0, 0.5]\n", "x_a");
+}
+
+TEST(RnnSweep, ParametersStatusesAndOutputs)
+{
+    // with_param: a swept coefficient of a static synapse switches its rule on (eta 0.1).
+    const TwoNeuronRnn base = static_net();
+    const auto n1 = Rnn2Sweep::with_param(base, "EE.gamma", 0.7);
+    EXPECT_EQ(n1.rules[EE].eta, 0.1);
+    EXPECT_EQ(n1.rules[EE].gamma, 0.7);
+    EXPECT_EQ(Rnn2Sweep::with_param(base, "w0.IE", 2.0).w0[IE], 2.0);
+    // Along IE.alpha with IE as the only rule (beta = 0, gamma = 1): the set point r_E* = -alpha is reached
+    // for alpha < 0 (stable, the probe reads the static network); alpha > 0 has no positive set point.
+    const auto cfg = write_cfg("sweep.toml", R"([rnn2]
+t_bg = 20.0
+t_stim = 5.0
+t_post = 20.0
+record_dt = 0.0
+IE = [1.0, -1.0, 0.0, 1.0]
+[rnn2_sweep]
+x_param = "IE.alpha"
+y_param = "w0.EE"
+x = { min = -1.5, max = 0.5, points = 3 }
+y = { min = 0.2, max = 0.5, points = 2 }
+)");
+    const auto out = std::filesystem::path(cfg).parent_path() / "sweep_run";
+    std::filesystem::remove_all(out);
+    const auto r = run_cli("toy " + cfg + " --out " + out.string() + " --no-report -q -j 2");
+    ASSERT_EQ(r.rc, 0) << r.text;
+    std::ifstream in(out / "run.json");
+    const auto j = nlohmann::json::parse(in)["summary"]["rnn2_sweep"];
+    EXPECT_EQ(j["points"], 6);
+    std::ifstream csv(out / "rnn2_sweep.csv");
+    std::string line;
+    std::getline(csv, line);
+    EXPECT_EQ(line.rfind("IE.alpha,w0.EE,status,familiarity", 0), 0u) << line;
+    int n = 0, stable_neg_alpha = 0;
+    while (std::getline(csv, line)) {
+        ++n;
+        const double alpha = std::stod(line.substr(0, line.find(',')));
+        const bool stable = line.find(",stable,") != std::string::npos;
+        if (alpha < 0 && stable) {
+            ++stable_neg_alpha;
+            // r_E at the end (column 7) sits at the set point -alpha, unless that needs w_IE < 0: then the
+            // clip at 0 binds and E runs alone, r_E = x_E / (1 - w_EE).
+            std::stringstream ss(line);
+            std::string cell, w_ee;
+            std::getline(ss, cell, ',');
+            std::getline(ss, w_ee, ',');
+            for (int c = 2; c < 7; ++c) std::getline(ss, cell, ',');
+            TwoNeuronRnn net = static_net();
+            net.w0[EE] = std::stod(w_ee);
+            const auto sp = ie_set_point({1.0, alpha, 0.0, 1.0}, net.w0, {1.0, 1.0});
+            const double expected = sp && sp->w_ie >= 0 ? -alpha : 1.0 / (1.0 - net.w0[EE]);
+            EXPECT_NEAR(std::stod(cell), expected, 1e-3) << line;
+        }
+    }
+    EXPECT_EQ(n, 6);
+    EXPECT_EQ(stable_neg_alpha, 4);
+    // A sweep needs [rnn2]; unknown parameters are named with the allowed forms.
+    const auto bad = write_cfg("bad_sweep.toml", "[rnn2_sweep]\nx_param = \"IE.alpha\"\n");
+    auto rb = run_cli("toy " + bad + " --no-report -q --out " + bad + ".run");
+    EXPECT_EQ(rb.rc, 2);
+    EXPECT_NE(rb.text.find("[rnn2]"), std::string::npos) << rb.text;
+    const auto bad2 = write_cfg("bad_sweep2.toml", "[rnn2]\n[rnn2_sweep]\nx_param = \"IE.delta\"\n");
+    rb = run_cli("toy " + bad2 + " --no-report -q --out " + bad2 + ".run");
+    EXPECT_EQ(rb.rc, 2);
+    EXPECT_NE(rb.text.find("x_param"), std::string::npos) << rb.text;
 }

@@ -229,12 +229,42 @@ def _linear_rnn(run_dir, run, figs):
                  "of B after returning to A (RI, weight change). The non-Hebbian rule returns to the same weights."))
 
 
+def _rnn2_sweep(run_dir, run, figs):
+    fam = _load(run_dir, "rnn2_sweep_familiarity.npy")
+    stable = _load(run_dir, "rnn2_sweep_stable.npy")
+    if fam is None or stable is None:
+        return
+    x = _load(run_dir, "rnn2_sweep_x.npy")
+    y = _load(run_dir, "rnn2_sweep_y.npy")
+    sw = run.get("summary", {}).get("rnn2_sweep", {})
+    ext = [x[0], x[-1] if len(x) > 1 else x[0] + 1, y[0], y[-1] if len(y) > 1 else y[0] + 1]
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
+    axes[0].imshow(stable.T, origin="lower", extent=ext, aspect="auto", cmap="Greys_r", vmin=0, vmax=1)
+    axes[0].set_title("settled at a stable fixed point (white)")
+    finite = fam[np.isfinite(fam)]
+    # symmetric colour scale clipped at the 95th percentile: a few points next to instabilities dominate
+    vmax = max(1e-6, float(np.percentile(np.abs(finite), 95))) if finite.size else 1.0
+    cmap = plt.get_cmap("RdBu_r").copy()
+    cmap.set_bad("0.85")
+    im = axes[1].imshow(np.ma.masked_invalid(fam).T, origin="lower", extent=ext, aspect="auto", cmap=cmap,
+                        vmin=-vmax, vmax=vmax)
+    axes[1].set_title("familiarity = probe r_E before - after")
+    fig.colorbar(im, ax=axes[1], shrink=0.8)
+    for ax in axes:
+        ax.set_xlabel(sw.get("x_param", "x"))
+        ax.set_ylabel(sw.get("y_param", "y"))
+    figs.append((save(fig, run_dir, "rnn2_sweep.png"),
+                 "2RNN sweep over two rule parameters: where the co-active rules keep the E-I pair at a stable "
+                 "fixed point (left) and the familiarity trace they leave there (right; grey = diverged or unsettled)."))
+
+
 def figures(run_dir, run):
     figs = []
     _explicit_maps(run_dir, run, figs)
     _implicit_map(run_dir, run, figs)
     _trajectory(run_dir, run, figs)
     _rnn2(run_dir, run, figs)
+    _rnn2_sweep(run_dir, run, figs)
     _linear_rnn(run_dir, run, figs)
     return figs
 
@@ -264,6 +294,10 @@ def key_numbers(run_dir, run):
     if r2:
         out += [("2RNN status", r2.get("status")), ("2RNN probe r_E before / after", [r2.get("probe_rE_before"), r2.get("probe_rE_after")]),
                 ("2RNN familiarity", r2.get("familiarity")), ("2RNN w_end (EE, EI, IE, II)", r2.get("w_end"))]
+    sw = s.get("rnn2_sweep")
+    if sw:
+        out += [("2RNN sweep " + f"{sw.get('x_param')} x {sw.get('y_param')}: points / stable / with memory",
+                 [sw.get("points"), sw.get("stable"), sw.get("with_memory")])]
     lr = s.get("linear_rnn")
     if lr:
         for k, v in lr.items():

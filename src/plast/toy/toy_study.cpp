@@ -55,25 +55,6 @@ n = 5
 rules = ["hebbian", "non_hebbian", "gradient"]
 )";
 
-std::vector<double> GridAxis::values() const
-{
-    std::vector<double> v(static_cast<std::size_t>(points));
-    for (int i = 0; i < points; ++i)
-        v[static_cast<std::size_t>(i)] = points == 1 ? min : min + (max - min) * i / (points - 1.0);
-    return v;
-}
-
-static GridAxis read_axis(const Section& s, const std::string& key, GridAxis def)
-{
-    const Section ax = s.sub(key);
-    GridAxis g;
-    g.min = ax.number("min", def.min);
-    g.max = ax.number("max", def.max);
-    g.points = static_cast<int>(ax.integer("points", def.points, 1, 2001));
-    if (g.max < g.min) ax.fail("max", "must be >= min (" + io::format_number(g.min) + ")", ">= min");
-    return g;
-}
-
 static Eigen::VectorXd input_vector(const Section& s, const std::string& key, int dim)
 {
     const auto v = s.numbers(key, {}, Range::nonneg(), static_cast<std::size_t>(dim), static_cast<std::size_t>(dim));
@@ -198,6 +179,11 @@ ToyStudy ToyStudy::from_config(Config& cfg, std::uint64_t seed)
         ft.record_dt = r.number("record_dt", ft.record_dt, Range::nonneg());
         if (ft.record_dt > 0 && ft.record_dt < net.dt) r.fail("record_dt", "is below dt", ">= dt or 0 (no trajectory)");
         st.rnn2 = net;
+    }
+    if (root.has("rnn2_sweep")) {
+        const Section sw = cfg.section("rnn2_sweep");
+        if (!st.rnn2) sw.fail("x_param", "needs the [rnn2] section (its network and task are the base point)", "[rnn2] present");
+        st.rnn2_sweep = Rnn2Sweep::from_section(sw);
     }
     if (root.has("linear_rnn")) {
         const Section l = cfg.section("linear_rnn");
@@ -432,6 +418,7 @@ void ToyStudy::run(io::RunDir& dir, int threads) const
     }
 
     if (rnn2) run_rnn2(dir);
+    if (rnn2_sweep) rnn2_sweep->run(*rnn2, rnn2_task, dir, threads);
     if (!linear_rnns.empty()) run_linear(dir);
 }
 

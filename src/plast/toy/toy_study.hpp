@@ -16,13 +16,17 @@
 //                     EE, EI, IE, II = [eta, alpha, beta, gamma] (absent: static); w_max (absent: none);
 //                     r_max = 1e3; x_bg = [1, 1]; x_stim = [1.5, 1]; t_bg = t_stim = t_post = 50,
 //                     t_probe = 0.2, record_dt = 0.05 (s)
+//   [rnn2_sweep]      a grid over two 2RNN parameters around [rnn2] (rnn2_sweep.hpp): x_param = "IE.alpha",
+//                     y_param = "EE.gamma", x = {min, max, points}, y = {...}
 //   [linear_rnn]      the linear RNN A-B-A task (linear_rnn.hpp): n = 5; rules = ["hebbian",
 //                     "non_hebbian", "gradient"]; h_target = [1, ...]; x_a, x_b (non-negative; default
 //                     uniform [0, 1] from the seed, purpose "toy_linear_rnn_inputs"); eta = 0.01;
 //                     steps = 4000 (per phase); rho = 1e-3; record_every = 20
 // Sections that are absent are not run.
 #include "plast/toy/aba_task.hpp"
+#include "plast/toy/grid_axis.hpp"
 #include "plast/toy/linear_rnn.hpp"
+#include "plast/toy/rnn2_sweep.hpp"
 #include "plast/toy/two_neuron_rnn.hpp"
 
 #include <Eigen/Core>
@@ -40,12 +44,6 @@ class RunDir;
 
 namespace plast::toy {
 
-struct GridAxis {
-    double min = 0, max = 1;
-    int points = 2;
-    std::vector<double> values() const;
-};
-
 struct ToyStudy {
     AbaSetup setup;
     std::optional<ExplicitRule> explicit_rule;
@@ -58,6 +56,7 @@ struct ToyStudy {
     GridAxis a, b;
     double c = 1.0;
     std::optional<TwoNeuronRnn> rnn2;
+    std::optional<Rnn2Sweep> rnn2_sweep;
     FamiliarityTask rnn2_task;
     std::vector<LinearRnn> linear_rnns; // one per rule
     LinearAbaTask linear_task;

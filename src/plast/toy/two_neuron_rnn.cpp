@@ -150,6 +150,17 @@ TwoNeuronResult run_familiarity(const TwoNeuronRnn& net, const FamiliarityTask& 
     res.r_end = r;
     res.w_end = w;
     if (res.status == "stable") res.probe_after = probe(r, w);
+    // Bounded is not yet stable: the final state must be the (linearly stable) fixed point of the final
+    // weights under x_bg, and the frozen probe's fixed point under x_stim must be stable too; otherwise
+    // the rates still move (slow drift or oscillation) and the probe reads an arbitrary phase.
+    if (res.status == "stable") {
+        const auto ss = TwoNeuronRnn::steady_state(w, task.x_bg);
+        const auto sp = TwoNeuronRnn::steady_state(w, task.x_stim);
+        const bool settled = ss && (r - *ss).norm() <= 1e-3 * (1.0 + ss->norm()) &&
+                             net.max_real_eigenvalue(w, task.x_bg, *ss) < 0 && sp &&
+                             net.max_real_eigenvalue(w, task.x_stim, *sp) < 0;
+        if (!settled) res.status = "unsettled";
+    }
     return res;
 }
 

@@ -35,6 +35,9 @@
 // is then restored, so probes do not perturb the protocol. Choice where the paper is silent: frozen probes
 // (cf. spec §13.1) make the readout a pure function of the weights.
 // familiarity = r_E(probe before) - r_E(probe after): > 0 means a weaker response to the familiar stimulus.
+// "stable" requires the end state to be the linearly stable fixed point of the final weights under x_bg
+// (within 1e-3 relative) and the frozen probe's fixed point under x_stim to be stable; a bounded run that
+// is not there (oscillating, or weights still drifting) is "unsettled", and its familiarity is not read.
 // A run "diverges" when a rate exceeds r_max (default 1e3) or a weight is not finite: the simulation
 // stops there and the result says so (a result, not a crash); the recorded values stay finite.
 #include "plast/core/connection_types.hpp"
@@ -88,7 +91,7 @@ struct FamiliarityTask {
 };
 
 struct TwoNeuronResult {
-    std::string status;      // "stable" or "diverged"
+    std::string status;      // "stable", "unsettled" (bounded, not at a stable fixed point) or "diverged"
     std::string diverged_in; // phase name when diverged
     int phases_done = 0;     // completed phases (3 when stable)
     double t_end = 0.0;      // simulated time reached (s)
