@@ -49,7 +49,18 @@ FsbiConfig FsbiConfig::from_config(const Section& s)
     c.neuron = IfParams::from_config(s.sub("neuron"));
     for (int k = 0; k < 4; ++k) {
         const Section r = s.sub(std::string("rule_") + connection_types[k]);
-        if (r.has("preset") && r.string("preset", "6ppol", {"6ppol", "vogels_istdp", "pair_stdp", "static", "expression"}) == "expression") {
+        const std::string preset =
+            r.has("preset") ? r.string("preset", "6ppol", {"6ppol", "vogels_istdp", "pair_stdp", "static", "expression", "product21"})
+                            : "6ppol";
+        if (preset == "product21") {
+            if (c.neuron.model != IfParams::Model::cvaif)
+                r.fail("preset", "the product21 rule reads the postsynaptic CVAIF traces (V_trace, C_exc, C_inh)",
+                       "[network.neuron] model = \"cvaif\"");
+            c.product21[static_cast<std::size_t>(k)] = Product21Config::from_config(r);
+            c.plastic[static_cast<std::size_t>(k)] = r.flag("plastic", true);
+            continue;
+        }
+        if (preset == "expression") {
             ExpressionRule e{r.string("on_pre", "0"), r.string("on_post", "0")};
             for (const char* key : {"on_pre", "on_post"}) {
                 try {
@@ -110,7 +121,11 @@ FsbiRun build_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key)
         const auto [pre, post] = ends[k];
         auto pr = proj(connection_types[k], net.group(pre).size(), net.group(post).size(), pre == r.exc ? Receptor::ampa : Receptor::gaba,
                        prec, pre == post, w0[k], 20 + k);
-        if (c.expressions[k]) {
+        if (c.product21[k]) {
+            const auto& q = *c.product21[k];
+            pr.set_event_rules(q.pre(), q.theta_pre(), q.post(), q.theta_post(), q.tau_fast, q.tau_fast, c.eta, c.w_max,
+                               c.dt, EventTraceTaus{q.tau_fast, q.tau_slow});
+        } else if (c.expressions[k]) {
             const std::vector<std::string> vars{"x_pre", "x_post", "w"};
             pr.set_event_rules(expr::ExprRule::parse(c.expressions[k]->on_pre, vars), {},
                                expr::ExprRule::parse(c.expressions[k]->on_post, vars), {}, c.rules[k].tau_pre,

@@ -16,6 +16,7 @@
 // (a choice of plast for tests and demos; the published runs use scale = 1).
 #include "plast/metrics/stability_metrics.hpp"
 #include "plast/spiking/network.hpp"
+#include "plast/spiking/product_rule_21.hpp"
 
 #include <array>
 #include <functional>
@@ -48,6 +49,8 @@ struct FsbiConfig {
         std::string on_pre, on_post;
     };
     std::array<std::optional<ExpressionRule>, 4> expressions{};
+    // Optional 21-parameter product rules (preset = "product21", product_rule_21.hpp); need neuron model cvaif.
+    std::array<std::optional<Product21Config>, 4> product21{};
     std::array<bool, 4> plastic{true, true, true, true};
 
     static FsbiConfig from_config(const Section& s); // [network] keys; validated before any simulation

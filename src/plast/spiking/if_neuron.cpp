@@ -19,10 +19,17 @@ IfParams IfParams::tif()
     return p;
 }
 
+IfParams IfParams::cvaif()
+{
+    IfParams p;
+    p.model = Model::cvaif;
+    return p;
+}
+
 IfParams IfParams::from_config(const Section& s)
 {
-    const bool tif = s.string("model", "if", {"if", "tif"}) == "tif";
-    IfParams p = tif ? IfParams::tif() : IfParams{};
+    const std::string model = s.string("model", "if", {"if", "tif", "cvaif"});
+    IfParams p = model == "tif" ? IfParams::tif() : model == "cvaif" ? IfParams::cvaif() : IfParams{};
     p.refractory = s.number("refractory", p.refractory, Range::nonneg());
     const Range pos = Range::positive();
     p.tau_m = s.number("tau_m", p.tau_m, pos);
@@ -37,12 +44,27 @@ IfParams IfParams::from_config(const Section& s)
     p.tau_gaba = s.number("tau_gaba", p.tau_gaba, pos);
     p.tau_nmda = s.number("tau_nmda", p.tau_nmda, pos);
     p.ampa_nmda_ratio = s.number("ampa_nmda_ratio", p.ampa_nmda_ratio, Range::nonneg());
+    if (p.model == Model::cvaif) {
+        p.tau_adapt = s.number("tau_adapt", p.tau_adapt, pos);
+        p.adapt_increment = s.number("adapt_increment", p.adapt_increment, Range::nonneg());
+        p.tau_vtrace = s.number("tau_vtrace", p.tau_vtrace, pos);
+        p.tau_cexc = s.number("tau_cexc", p.tau_cexc, pos);
+        p.tau_cinh = s.number("tau_cinh", p.tau_cinh, pos);
+    } else {
+        for (const char* key : {"tau_adapt", "adapt_increment", "tau_vtrace", "tau_cexc", "tau_cinh"})
+            if (s.has(key)) s.fail(key, "only the cvaif neuron has this parameter", "model = \"cvaif\"");
+    }
     if (p.e_inh >= p.e_exc) s.fail("e_inh", "inhibitory reversal must be below the excitatory one", "e_inh < e_exc");
     return p;
 }
 
-void IfState::resize(std::size_t n, float v0)
+void IfState::resize(std::size_t n, float v0, bool cvaif)
 {
+    const std::size_t nc = cvaif ? n : 0;
+    g_adapt.assign(nc, 0.f);
+    v_trace.assign(nc, v0);
+    c_exc.assign(nc, 0.f);
+    c_inh.assign(nc, 0.f);
     refractory.assign(n, 0);
     v.assign(n, v0);
     g_ampa.assign(n, 0.f);
@@ -53,7 +75,7 @@ void IfState::resize(std::size_t n, float v0)
 
 IfGroup::IfGroup(std::string name, std::size_t n, const IfParams& p, double dt) : name_(std::move(name)), n_(n), p_(p)
 {
-    s_.resize(n, static_cast<float>(p.v_rest));
+    s_.resize(n, static_cast<float>(p.v_rest), p.model == IfParams::Model::cvaif);
     const double r = p.ampa_nmda_ratio;
     const auto f = [](double x) { return static_cast<float>(x); };
     const float a = f(r / (r + 1.0)); // exactly 0.3/1.3, not the rounded 0.23 (§13.20)
@@ -71,6 +93,8 @@ IfGroup::IfGroup(std::string name, std::size_t n, const IfParams& p, double dt) 
                      f(p.v_th_base),
                      f(p.v_th_spike),
                      static_cast<std::int32_t>(std::llround(p.refractory / dt))};
+    ck_ = CvaifConstants{f(std::exp(-dt / p.tau_adapt)), f(p.adapt_increment), f(dt / p.tau_vtrace), f(dt / p.tau_cexc),
+                         f(dt / p.tau_cinh)};
 }
 
 void IfGroup::randomize_v(double lo, double hi, std::uint64_t seed, std::uint64_t key)
@@ -82,11 +106,22 @@ void IfGroup::randomize_v(double lo, double hi, std::uint64_t seed, std::uint64_
 bool IfGroup::step(std::vector<std::uint32_t>& spikes)
 {
     flags_.resize(n_);
-    const std::uint32_t bad = p_.model == IfParams::Model::tif
-                                  ? tif_kernel(n_, k_, s_.v.data(), s_.g_ampa.data(), s_.g_gaba.data(),
-                                               s_.refractory.data(), flags_.data(), spikes)
-                                  : if_kernel(n_, k_, s_.v.data(), s_.g_ampa.data(), s_.g_nmda.data(),
-                                              s_.g_gaba.data(), s_.theta.data(), flags_.data(), spikes);
+    std::uint32_t bad = 0;
+    switch (p_.model) {
+    case IfParams::Model::tif:
+        bad = tif_kernel(n_, k_, s_.v.data(), s_.g_ampa.data(), s_.g_gaba.data(), s_.refractory.data(), flags_.data(),
+                         spikes);
+        break;
+    case IfParams::Model::cvaif:
+        bad = cvaif_kernel(n_, k_, ck_,
+                           CvaifArrays{s_.v.data(), s_.g_ampa.data(), s_.g_nmda.data(), s_.g_gaba.data(), s_.theta.data(),
+                                       s_.g_adapt.data(), s_.v_trace.data(), s_.c_exc.data(), s_.c_inh.data()},
+                           flags_.data(), spikes);
+        break;
+    default:
+        bad = if_kernel(n_, k_, s_.v.data(), s_.g_ampa.data(), s_.g_nmda.data(), s_.g_gaba.data(), s_.theta.data(),
+                        flags_.data(), spikes);
+    }
     return bad == 0;
 }
 

@@ -42,22 +42,56 @@ namespace plast::spiking {
 // fixed threshold -50 mV, E_rest = V_reset = -60 mV, tau_m = 20 ms, single-exponential AMPA (5 ms)
 // and GABA (10 ms) conductances without NMDA, and a hard refractory period (5 ms) during which V is
 // held at V_reset. IfParams::tif() gives those defaults.
+//
+// "CVAIF" (spec §1.2, reference CVAIFGroup; model = cvaif) is the IF neuron above plus
+//   - a spike-triggered adaptation conductance with reversal E_I whose current adds to the GABA current:
+//       dg_adapt/dt = -g_adapt/tau_adapt + adapt_increment sum_k delta(t - t_k)   (t_k: own spikes)
+//       tau_m dV/dt = (V_rest - V) + g_E (E_E - V) + (g_I + g_adapt)(E_I - V)
+//   - three per-neuron low-pass traces read by plasticity rules (§5.4, §5.5), each with unit DC gain,
+//       tau_X dX/dt = u_X - X:
+//       V_trace: u = V, the membrane potential at the end of the step (after the reset of a spike), mV;
+//       C_exc:   u = g_E (E_E - V), the excitatory current term of step 1 below, mV;
+//       C_inh:   u = (g_I + g_adapt)(E_I - V), the inhibitory + adaptation current term of step 1, mV
+//                (negative: it is the signed current term, not its magnitude).
+//     Each trace is advanced by forward Euler, X += (dt/tau_X)(u - X), like g_NMDA (and Auryn's
+//     EulerTrace::follow): with a constant input it converges to the input as (1 - dt/tau)^n, which is
+//     exp(-n dt/tau) up to O(dt/tau) relative.
+// CVAIF per-step order: 1. currents I_E = g_E (E_E - V), I_I = (g_I + g_adapt)(E_I - V) from the values at
+//   the start of the step; 2. g_NMDA by forward Euler; 3. g_AMPA, g_GABA, g_adapt decay exactly;
+//   4. V += dt/tau_m (V_rest - V + I_E + I_I); 5. clip V to [E_I, 0]; 6. theta decays, threshold test,
+//   on a spike V <- V_reset, theta <- V_th_spike, g_adapt += adapt_increment; 7. the three traces with
+//   u from steps 1 and 6. Rules evaluated in the propagation phase of the same step therefore see
+//   traces that include this step. With adapt_increment = 0 the spikes are those of model = if
+//   (bit-identical, tested).
+//
+// | CVAIF parameter | key | default |
+// |---|---|---|
+// | tau_adapt | tau_adapt | 100 ms |
+// | adaptation increment per spike | adapt_increment | 0.1 (leak conductance units) |
+// | tau of V_trace | tau_vtrace | 100 ms nominal (spec §1.2). The legacy value 10 ms (every reference run before Sept 2024, a setter bug) reproduces the published MLP results |
+// | tau of C_exc | tau_cexc | 10 ms |
+// | tau of C_inh | tau_cinh | 100 ms |
 struct IfParams {
-    enum class Model { if_nmda, tif };
+    enum class Model { if_nmda, tif, cvaif };
     Model model = Model::if_nmda;
     double refractory = 0.0; // s (tif)
     double tau_m = 20e-3, v_rest = -70, v_reset = -70, e_exc = 0, e_inh = -80, v_th_base = -50, v_th_spike = 100;
     double tau_thr = 5e-3, tau_ampa = 5e-3, tau_gaba = 10e-3, tau_nmda = 100e-3, ampa_nmda_ratio = 0.3;
+    // cvaif only
+    double tau_adapt = 100e-3, adapt_increment = 0.1, tau_vtrace = 100e-3, tau_cexc = 10e-3, tau_cinh = 100e-3;
 
     static IfParams from_config(const Section& s); // validates (time constants > 0, ...)
     static IfParams tif();
+    static IfParams cvaif();
 };
 
-// State of a group of IF neurons as structure-of-arrays (single precision).
+// State of a group of IF neurons as structure-of-arrays (single precision). The CVAIF arrays
+// (g_adapt, v_trace, c_exc, c_inh) are empty for the other models.
 struct IfState {
     std::vector<float> v, g_ampa, g_nmda, g_gaba, theta;
     std::vector<std::int32_t> refractory; // remaining refractory steps (tif)
-    void resize(std::size_t n, float v0);
+    std::vector<float> g_adapt, v_trace, c_exc, c_inh; // cvaif
+    void resize(std::size_t n, float v0, bool cvaif = false);
 };
 
 class IfGroup {
@@ -70,6 +104,7 @@ public:
 
     const std::string& name() const { return name_; }
     std::size_t size() const { return n_; }
+    const IfParams& params() const { return p_; }
     IfState& state() { return s_; }
     const IfState& state() const { return s_; }
     float* g_ampa() { return s_.g_ampa.data(); }
@@ -81,6 +116,7 @@ private:
     IfParams p_;
     IfState s_;
     IfConstants k_;
+    CvaifConstants ck_{};
     std::vector<std::uint32_t> flags_; // per-neuron spike flags of the current step
 };
 

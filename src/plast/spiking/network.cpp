@@ -33,6 +33,10 @@ std::size_t Network::add_input(const std::string& name, std::size_t n, double ra
 std::size_t Network::add_projection(Projection proj, Source pre, std::size_t post_group)
 {
     if (proj.delay() < 1) runtime_error(proj.name(), "delay must be at least one step");
+    if (proj.needs_post_neuron() &&
+        (post_group >= groups_.size() || groups_[post_group].params().model != IfParams::Model::cvaif))
+        runtime_error(proj.name(), "the rule reads V, V_trace, C_exc or C_inh of the postsynaptic neuron, but group '" +
+                                       (post_group < groups_.size() ? groups_[post_group].name() : std::string("?")) + "' is not a CVAIF group (model = \"cvaif\")");
     if (proj.delay() > max_delay_) {
         max_delay_ = proj.delay();
         for (auto& r : ring_groups_) r.assign(static_cast<std::size_t>(max_delay_ + 1), {});
@@ -126,6 +130,7 @@ void Network::step()
         static const std::vector<std::uint32_t> none;
         const auto& arr = step_ >= static_cast<std::uint64_t>(proj.delay()) ? arriving : none;
         auto& target = groups_[link.post];
+        proj.set_post_state(&target.state());
         proj.forward(arr, proj.receptor() == Receptor::ampa ? target.g_ampa() : target.g_gaba());
         proj.backward(ring_groups_[link.post][slot]);
         // 3. traces

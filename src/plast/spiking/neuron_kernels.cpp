@@ -54,6 +54,50 @@ PLAST_SIMD_CLONES std::uint32_t if_loop(std::size_t n, const IfConstants c, floa
     return bad;
 }
 
+PLAST_SIMD_CLONES std::uint32_t cvaif_loop(std::size_t n, const IfConstants c, const CvaifConstants k,
+                                           float* __restrict v, float* __restrict ga, float* __restrict gn,
+                                           float* __restrict gi, float* __restrict th, float* __restrict gad,
+                                           float* __restrict vt, float* __restrict ce, float* __restrict ci,
+                                           std::uint32_t* __restrict fl, std::vector<std::uint32_t>& out)
+{
+    std::uint32_t bad = 0;
+    for (std::size_t b = 0; b < n; b += block) {
+        const std::size_t e = std::min(n, b + block);
+        std::uint32_t any = 0;
+        for (std::size_t i = b; i < e; ++i) {
+            const float vi = v[i];
+            const float ge = c.a * ga[i] + c.b * gn[i];
+            const float ie = ge * (c.e_exc - vi);              // 1. excitatory current term
+            const float ii = (gi[i] + gad[i]) * (c.e_inh - vi); //    inhibitory + adaptation current term
+            const float dv = c.dt_tau_m * ((c.v_rest - vi) + ie + ii);
+            gn[i] += c.dt_tau_nmda * (ga[i] - gn[i]); // 2.
+            ga[i] *= c.decay_ampa;                    // 3.
+            gi[i] *= c.decay_gaba;
+            const float ad = gad[i] * k.decay_adapt;
+            float vn = vi + dv;               // 4.
+            vn = vn < c.e_inh ? c.e_inh : vn; // 5.
+            vn = vn > 0.f ? 0.f : vn;
+            const float t = th[i] * c.decay_thr; // 6.
+            const bool s = vn > c.v_th + t;
+            const float vo = s ? c.v_reset : vn;
+            v[i] = vo;
+            th[i] = s ? c.v_th_spike : t;
+            gad[i] = s ? ad + k.adapt_increment : ad;
+            const float vtn = vt[i] + k.dt_tau_vtrace * (vo - vt[i]); // 7.
+            const float cen = ce[i] + k.dt_tau_cexc * (ie - ce[i]);
+            const float cin = ci[i] + k.dt_tau_cinh * (ii - ci[i]);
+            vt[i] = vtn;
+            ce[i] = cen;
+            ci[i] = cin;
+            bad += ((vn - vn) != 0.f) | ((cen - cen) != 0.f) | ((cin - cin) != 0.f) ? 1u : 0u;
+            fl[i] = s ? 1u : 0u;
+            any |= fl[i];
+        }
+        if (any) collect(fl, b, e, out);
+    }
+    return bad;
+}
+
 PLAST_SIMD_CLONES std::uint32_t tif_loop(std::size_t n, const IfConstants c, float* __restrict v, float* __restrict ga,
                                     float* __restrict gi, std::int32_t* __restrict ref, std::uint32_t* __restrict fl,
                                     std::vector<std::uint32_t>& out)
@@ -90,6 +134,13 @@ std::uint32_t if_kernel(std::size_t n, const IfConstants& c, float* v, float* g_
                         float* theta, std::uint32_t* flags, std::vector<std::uint32_t>& spikes)
 {
     return if_loop(n, c, v, g_ampa, g_nmda, g_gaba, theta, flags, spikes);
+}
+
+std::uint32_t cvaif_kernel(std::size_t n, const IfConstants& c, const CvaifConstants& k, const CvaifArrays& a,
+                           std::uint32_t* flags, std::vector<std::uint32_t>& spikes)
+{
+    return cvaif_loop(n, c, k, a.v, a.g_ampa, a.g_nmda, a.g_gaba, a.theta, a.g_adapt, a.v_trace, a.c_exc, a.c_inh, flags,
+                      spikes);
 }
 
 std::uint32_t tif_kernel(std::size_t n, const IfConstants& c, float* v, float* g_ampa, float* g_gaba,

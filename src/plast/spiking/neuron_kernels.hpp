@@ -19,11 +19,24 @@ struct IfConstants {
     std::int32_t refractory_steps;    // TIF only
 };
 
+// CVAIF additions (if_neuron.hpp): adaptation decay and increment, Euler factors dt/tau of the traces.
+struct CvaifConstants {
+    float decay_adapt, adapt_increment;
+    float dt_tau_vtrace, dt_tau_cexc, dt_tau_cinh;
+};
+struct CvaifArrays {
+    float *v, *g_ampa, *g_nmda, *g_gaba, *theta, *g_adapt, *v_trace, *c_exc, *c_inh;
+};
+
 // One IF step (if_neuron.hpp, per-step order 1-6); spike indices are appended to `spikes` in
 // increasing order (`flags`: n words of scratch). Returns the number of neurons whose new V is NaN
 // or infinite.
 std::uint32_t if_kernel(std::size_t n, const IfConstants& c, float* v, float* g_ampa, float* g_nmda, float* g_gaba,
                         float* theta, std::uint32_t* flags, std::vector<std::uint32_t>& spikes);
+// One CVAIF step (if_neuron.hpp, order 1-7). Returns the number of neurons whose new V, C_exc or
+// C_inh is NaN or infinite.
+std::uint32_t cvaif_kernel(std::size_t n, const IfConstants& c, const CvaifConstants& k, const CvaifArrays& a,
+                           std::uint32_t* flags, std::vector<std::uint32_t>& spikes);
 // One TIF step: conductances decay, V held at V_reset during the refractory period.
 std::uint32_t tif_kernel(std::size_t n, const IfConstants& c, float* v, float* g_ampa, float* g_gaba,
                          std::int32_t* refractory, std::uint32_t* flags, std::vector<std::uint32_t>& spikes);

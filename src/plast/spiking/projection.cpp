@@ -73,25 +73,47 @@ void Projection::set_plasticity(const SixParamRule& rule, double eta, double w_m
 
 void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double> theta_pre, rules::RuleFamilyPtr on_post,
                                  std::vector<double> theta_post, double tau_pre, double tau_post, double eta, double w_max,
-                                 double dt)
+                                 double dt, EventTraceTaus taus)
 {
-    set_plasticity(SixParamRule{tau_pre, tau_post, 0, 0, 0, 0}, eta, w_max, dt);
+    static const char* const names[n_vars] = {"x_pre", "x_post", "w", "x_pre1", "x_pre2", "x_post1",
+                                              "x_post2", "V", "V_trace", "C_exc", "C_inh"};
     auto map_of = [&](const rules::RuleFamilyPtr& f, const std::vector<double>& theta) {
         std::vector<int> m;
         if (!f) return m;
         if (theta.size() != f->n_params())
             runtime_error(name_, "rule '" + f->name() + "' needs " + std::to_string(f->n_params()) + " parameters");
         for (const auto& v : f->inputs()) {
-            if (v == "x_pre") m.push_back(0);
-            else if (v == "x_post") m.push_back(1);
-            else if (v == "w") m.push_back(2);
-            else runtime_error(name_, "unknown rule variable '" + v + "' (allowed: x_pre, x_post, w)");
+            const auto it = std::find(std::begin(names), std::end(names), v);
+            if (it == std::end(names))
+                runtime_error(name_, "unknown rule variable '" + v +
+                                         "' (allowed: x_pre, x_post, w, x_pre1, x_pre2, x_post1, x_post2, V, V_trace, "
+                                         "C_exc, C_inh)");
+            const int k = static_cast<int>(it - std::begin(names));
+            if (std::find(m.begin(), m.end(), k) != m.end())
+                runtime_error(name_, "rule '" + f->name() + "' lists the variable '" + v + "' twice");
+            m.push_back(k);
         }
-        if (m.size() > 3) runtime_error(name_, "rule '" + f->name() + "' lists a variable twice");
         return m;
     };
-    map_pre_ = map_of(on_pre, theta_pre);
-    map_post_ = map_of(on_post, theta_post);
+    auto mp = map_of(on_pre, theta_pre);
+    auto mq = map_of(on_post, theta_post);
+    extended_ = extra_traces_ = needs_neuron_ = false;
+    if (!(taus.fast > 0) || !(taus.slow > 0)) runtime_error(name_, "trace time constants must be > 0");
+    set_plasticity(SixParamRule{tau_pre, tau_post, 0, 0, 0, 0}, eta, w_max, dt);
+    for (const auto* m : {&mp, &mq})
+        for (int k : *m) {
+            extended_ |= k > 2;
+            extra_traces_ |= k >= 3 && k <= 6;
+            needs_neuron_ |= k >= 7;
+        }
+    if (extra_traces_) {
+        x_pre1_ = Trace(n_pre_, std::exp(-dt / taus.fast));
+        x_pre2_ = Trace(n_pre_, std::exp(-dt / taus.slow));
+        x_post1_ = Trace(n_post_, std::exp(-dt / taus.fast));
+        x_post2_ = Trace(n_post_, std::exp(-dt / taus.slow));
+    }
+    map_pre_ = std::move(mp);
+    map_post_ = std::move(mq);
     on_pre_ = std::move(on_pre);
     on_post_ = std::move(on_post);
     theta_pre_ = std::move(theta_pre);
@@ -101,15 +123,48 @@ void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double
 void Projection::generic_update(const rules::RuleFamily& f, const std::vector<int>& map, const std::vector<double>& theta,
                                 const std::uint32_t* syn, std::size_t n)
 {
-    for (auto& b : buf_) b.resize(n);
     out_.resize(n);
-    for (std::size_t k = 0; k < n; ++k) {
-        const std::uint32_t s = syn[k];
-        buf_[0][k] = x_pre_.value(syn_pre_[s]);
-        buf_[1][k] = x_post_.value(post_[s]);
-        buf_[2][k] = w_[s];
+    if (!extended_) {
+        for (std::size_t b = 0; b < 3; ++b) buf_[b].resize(n);
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::uint32_t s = syn[k];
+            buf_[0][k] = x_pre_.value(syn_pre_[s]);
+            buf_[1][k] = x_post_.value(post_[s]);
+            buf_[2][k] = w_[s];
+        }
+    } else {
+        if (needs_neuron_ && (post_state_ == nullptr || post_state_->c_exc.size() != n_post_))
+            runtime_error(name_, "the rule reads V, V_trace, C_exc or C_inh, which need a CVAIF postsynaptic group");
+        for (int v : map) {
+            auto& b = buf_[v];
+            b.resize(n);
+            const auto pre_trace = [&](const Trace& t) {
+                for (std::size_t k = 0; k < n; ++k) b[k] = t.value(syn_pre_[syn[k]]);
+            };
+            const auto post_trace = [&](const Trace& t) {
+                for (std::size_t k = 0; k < n; ++k) b[k] = t.value(post_[syn[k]]);
+            };
+            const auto neuron = [&](const std::vector<float>& x) {
+                for (std::size_t k = 0; k < n; ++k) b[k] = x[post_[syn[k]]];
+            };
+            switch (v) {
+            case 0: pre_trace(x_pre_); break;
+            case 1: post_trace(x_post_); break;
+            case 2:
+                for (std::size_t k = 0; k < n; ++k) b[k] = w_[syn[k]];
+                break;
+            case 3: pre_trace(x_pre1_); break;
+            case 4: pre_trace(x_pre2_); break;
+            case 5: post_trace(x_post1_); break;
+            case 6: post_trace(x_post2_); break;
+            case 7: neuron(post_state_->v); break;
+            case 8: neuron(post_state_->v_trace); break;
+            case 9: neuron(post_state_->c_exc); break;
+            default: neuron(post_state_->c_inh); break;
+            }
+        }
     }
-    const double* in[3];
+    const double* in[n_vars];
     for (std::size_t k = 0; k < map.size(); ++k) in[k] = buf_[map[k]].data();
     f.evaluate(in, n, theta.data(), out_.data());
     const float wmax = static_cast<float>(w_max_);
@@ -219,6 +274,16 @@ void Projection::update_traces(const std::vector<std::uint32_t>& arriving, const
     x_post_.add(post_spikes);
     x_pre_.advance();
     x_post_.advance();
+    if (extra_traces_) {
+        for (Trace* t : {&x_pre1_, &x_pre2_}) {
+            t->add(arriving);
+            t->advance();
+        }
+        for (Trace* t : {&x_post1_, &x_post2_}) {
+            t->add(post_spikes);
+            t->advance();
+        }
+    }
 }
 
 double Projection::mean_weight() const

@@ -6,6 +6,7 @@
 // single precision; optional 6pPol plasticity (six_param_rule.hpp) with its own traces.
 #include "plast/core/huge_page_allocator.hpp"
 #include "plast/rules/rule_family.hpp"
+#include "plast/spiking/if_neuron.hpp"
 #include "plast/spiking/six_param_rule.hpp"
 #include "plast/spiking/trace.hpp"
 
@@ -16,6 +17,12 @@
 namespace plast::spiking {
 
 enum class Receptor { ampa, gaba };
+
+// Time constants of the fast (x_pre1, x_post1) and slow (x_pre2, x_post2) traces of the generic path;
+// defaults those of the 21-parameter product rule (spec §5.5).
+struct EventTraceTaus {
+    double fast = 0.02, slow = 0.1;
+};
 
 // Per-synapse arrays (weights, indices) live on huge pages where the kernel allows it.
 template <class T>
@@ -34,12 +41,24 @@ public:
     void set_plasticity(const SixParamRule& rule, double eta, double w_max, double dt);
     // Generic event rules: any pair of rule families (e.g. typed or evolved expressions) evaluated in
     // one batch per presynaptic row (on arrivals) and per postsynaptic column (on spikes), with the
-    // same event order, traces and clipping as 6pPol. Variables by name: x_pre, x_post, w.
+    // same event order, traces and clipping as 6pPol. Variables by name:
+    //   x_pre, x_post   the traces with tau_pre / tau_post (as 6pPol);
+    //   w               the weight before the update;
+    //   x_pre1, x_post1 fast traces (taus.fast), x_pre2, x_post2 slow traces (taus.slow): same jumps (+1
+    //                   per arrival / post spike) and event order as x_pre / x_post; kept only when used;
+    //   V, V_trace, C_exc, C_inh  the postsynaptic neuron's membrane potential and CVAIF traces
+    //                   (if_neuron.hpp) as they stand after this step's neuron update (mV). Only for a
+    //                   CVAIF post group: Network::add_projection refuses other groups, and a bare
+    //                   projection needs set_post_state().
     // dw = eta * on_pre(...) on an arrival; dw = eta * on_post(...) on a postsynaptic spike.
     void set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double> theta_pre, rules::RuleFamilyPtr on_post,
                          std::vector<double> theta_post, double tau_pre, double tau_post, double eta, double w_max,
-                         double dt);
+                         double dt, EventTraceTaus taus = {});
     bool generic() const { return static_cast<bool>(on_pre_) || static_cast<bool>(on_post_); }
+    // True when a rule reads V, V_trace, C_exc or C_inh of the postsynaptic neuron.
+    bool needs_post_neuron() const { return needs_neuron_; }
+    // The postsynaptic group's state read by those variables (the network sets it every step).
+    void set_post_state(const IfState* s) { post_state_ = s; }
     void set_plastic(bool on) { plastic_ = on && has_rule_; }
     bool plastic() const { return plastic_; }
     bool has_rule() const { return has_rule_; }
@@ -69,13 +88,18 @@ public:
     struct State {
         SynapseArray<float> w;
         Trace x_pre, x_post;
+        Trace x_pre1, x_pre2, x_post1, x_post2; // generic path with fast/slow traces; empty otherwise
     };
-    State state() const { return {w_, x_pre_, x_post_}; }
+    State state() const { return {w_, x_pre_, x_post_, x_pre1_, x_pre2_, x_post1_, x_post2_}; }
     void set_state(const State& s)
     {
         w_ = s.w;
         x_pre_ = s.x_pre;
         x_post_ = s.x_post;
+        x_pre1_ = s.x_pre1;
+        x_pre2_ = s.x_pre2;
+        x_post1_ = s.x_post1;
+        x_post2_ = s.x_post2;
     }
     const Trace& pre_trace() const { return x_pre_; }
     const Trace& post_trace() const { return x_post_; }
@@ -100,8 +124,16 @@ private:
     // Generic path
     rules::RuleFamilyPtr on_pre_, on_post_;
     std::vector<double> theta_pre_, theta_post_;
-    std::vector<int> map_pre_, map_post_; // variable index -> 0 x_pre, 1 x_post, 2 w (at most 3 variables)
-    std::vector<double> buf_[3], out_;
+    // Variable index: 0 x_pre, 1 x_post, 2 w, 3 x_pre1, 4 x_pre2, 5 x_post1, 6 x_post2, 7 V, 8 V_trace,
+    // 9 C_exc, 10 C_inh.
+    static constexpr int n_vars = 11;
+    std::vector<int> map_pre_, map_post_;
+    bool extended_ = false;     // a rule reads a variable beyond x_pre, x_post, w
+    bool extra_traces_ = false; // the fast/slow traces are kept
+    bool needs_neuron_ = false;
+    Trace x_pre1_, x_pre2_, x_post1_, x_post2_;
+    const IfState* post_state_ = nullptr;
+    std::vector<double> buf_[n_vars], out_;
     void generic_update(const rules::RuleFamily& f, const std::vector<int>& map, const std::vector<double>& theta,
                         const std::uint32_t* syn, std::size_t n);
 };
