@@ -89,7 +89,9 @@ PLAST_SIMD_CLONES std::uint32_t cvaif_loop(std::size_t n, const IfConstants c, c
             vt[i] = vtn;
             ce[i] = cen;
             ci[i] = cin;
-            bad += ((vn - vn) != 0.f) | ((cen - cen) != 0.f) | ((cin - cin) != 0.f) ? 1u : 0u;
+            bad += (vn - vn) != 0.f ? 1u : 0u;
+            bad += (cen - cen) != 0.f ? 1u : 0u;
+            bad += (cin - cin) != 0.f ? 1u : 0u;
             fl[i] = s ? 1u : 0u;
             any |= fl[i];
         }

@@ -33,8 +33,8 @@ struct CvaifArrays {
 // or infinite.
 std::uint32_t if_kernel(std::size_t n, const IfConstants& c, float* v, float* g_ampa, float* g_nmda, float* g_gaba,
                         float* theta, std::uint32_t* flags, std::vector<std::uint32_t>& spikes);
-// One CVAIF step (if_neuron.hpp, order 1-7). Returns the number of neurons whose new V, C_exc or
-// C_inh is NaN or infinite.
+// One CVAIF step (if_neuron.hpp, order 1-7). Returns the number of NaN or infinite values among the
+// new V, C_exc and C_inh (counted separately: three sums vectorise, their "or" does not).
 std::uint32_t cvaif_kernel(std::size_t n, const IfConstants& c, const CvaifConstants& k, const CvaifArrays& a,
                            std::uint32_t* flags, std::vector<std::uint32_t>& spikes);
 // One TIF step: conductances decay, V held at V_reset during the refractory period.
