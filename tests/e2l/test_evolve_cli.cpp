@@ -1,31 +1,18 @@
 // End-to-end: `plast evolve` (fast error task) interrupted and resumed gives the same history as an
 // uninterrupted run; `plast evaluate` reports bad rules with the error position and exit code 2.
+#include "../cli_test_support.hpp"
+
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+using plast_test::run_cli;
+
 namespace {
-
-struct Result {
-    int rc;
-    std::string out;
-};
-
-Result sh(const std::string& cmd)
-{
-    std::array<char, 4096> buf{};
-    std::string out;
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-    while (p && fgets(buf.data(), buf.size(), p))
-        out += buf.data();
-    const int st = p ? pclose(p) : -1;
-    return {WEXITSTATUS(st), out};
-}
 
 std::string slurp(const std::string& path)
 {
@@ -35,8 +22,6 @@ std::string slurp(const std::string& path)
     return s.str();
 }
 
-const std::string cli = PLAST_CLI;
-
 } // namespace
 
 TEST(E2lEvolveCli, ResumeReproducesUninterruptedRun)
@@ -45,14 +30,14 @@ TEST(E2lEvolveCli, ResumeReproducesUninterruptedRun)
     std::filesystem::remove_all(tmp);
     const std::string common =
         " --set fast=true --set error.n_experiments=1 --set error.duration=500 --no-report -q --force -j 2";
-    ASSERT_EQ(sh(cli + " evolve --set ea.max_generations=40" + common + " --out " + (tmp / "full").string()).rc, 0);
-    ASSERT_EQ(sh(cli + " evolve --set ea.max_generations=20 --set ea.checkpoint_every=7" + common + " --out " +
-                 (tmp / "half").string())
+    ASSERT_EQ(run_cli("evolve --set ea.max_generations=40" + common + " --out " + (tmp / "full").string()).rc, 0);
+    ASSERT_EQ(run_cli("evolve --set ea.max_generations=20 --set ea.checkpoint_every=7" + common + " --out " +
+                      (tmp / "half").string())
                   .rc,
               0);
-    const auto r = sh(cli + " evolve --set ea.max_generations=40" + common + " --resume " + (tmp / "half").string() +
-                      " --out " + (tmp / "resumed").string());
-    ASSERT_EQ(r.rc, 0) << r.out;
+    const auto r = run_cli("evolve --set ea.max_generations=40" + common + " --resume " + (tmp / "half").string() +
+                           " --out " + (tmp / "resumed").string());
+    ASSERT_EQ(r.rc, 0) << r.text;
     const std::string a = slurp((tmp / "full" / "history.csv").string()),
                       b = slurp((tmp / "resumed" / "history.csv").string());
     EXPECT_FALSE(a.empty());
@@ -63,23 +48,23 @@ TEST(E2lEvolveCli, ResumeReproducesUninterruptedRun)
 
 TEST(E2lEvolveCli, BadRulesAndConfigsAreClearErrors)
 {
-    auto r = sh(cli + " evaluate error \"2*(v - w)*sbar\"");
+    auto r = run_cli("evaluate error \"2*(v - w)*sbar\"");
     EXPECT_EQ(r.rc, 2);
-    EXPECT_NE(r.out.find("position 8: unknown name 'w'"), std::string::npos) << r.out;
-    r = sh(cli + " evaluate error \"2*(v - u\"");
+    EXPECT_NE(r.text.find("position 8: unknown name 'w'"), std::string::npos) << r.text;
+    r = run_cli("evaluate error \"2*(v - u\"");
     EXPECT_EQ(r.rc, 2);
-    EXPECT_NE(r.out.find("expected ')'"), std::string::npos) << r.out;
-    r = sh(cli + " evaluate correlation \"w - E\"");
+    EXPECT_NE(r.text.find("expected ')'"), std::string::npos) << r.text;
+    r = run_cli("evaluate correlation \"w - E\"");
     EXPECT_EQ(r.rc, 2);
-    EXPECT_NE(r.out.find("dep ; fac"), std::string::npos) << r.out;
-    r = sh(cli +
-           " evolve --set fast=true --set 'cgp.primitives=[\"+\", \"sin\"]' --no-report -q --out /tmp/plast_cgp_never");
+    EXPECT_NE(r.text.find("dep ; fac"), std::string::npos) << r.text;
+    r = run_cli(
+        "evolve --set fast=true --set 'cgp.primitives=[\"+\", \"sin\"]' --no-report -q --out /tmp/plast_cgp_never");
     EXPECT_EQ(r.rc, 2);
-    EXPECT_NE(r.out.find("unknown primitive 'sin'"), std::string::npos) << r.out;
-    r = sh(cli + " evolve --set fast=true --set cgp.n_columns=0 --no-report -q --out /tmp/plast_cgp_never");
+    EXPECT_NE(r.text.find("unknown primitive 'sin'"), std::string::npos) << r.text;
+    r = run_cli("evolve --set fast=true --set cgp.n_columns=0 --no-report -q --out /tmp/plast_cgp_never");
     EXPECT_EQ(r.rc, 2);
-    EXPECT_NE(r.out.find("genome size is zero"), std::string::npos) << r.out;
-    r = sh(cli + " evaluate error \"(v - u)/(sbar - sbar)\" --set error.n_experiments=1 --set error.duration=100");
-    EXPECT_EQ(r.rc, 0) << r.out; // an invalid rule is a result, not an error
-    EXPECT_NE(r.out.find("-inf"), std::string::npos) << r.out;
+    EXPECT_NE(r.text.find("genome size is zero"), std::string::npos) << r.text;
+    r = run_cli("evaluate error \"(v - u)/(sbar - sbar)\" --set error.n_experiments=1 --set error.duration=100");
+    EXPECT_EQ(r.rc, 0) << r.text; // an invalid rule is a result, not an error
+    EXPECT_NE(r.text.find("-inf"), std::string::npos) << r.text;
 }

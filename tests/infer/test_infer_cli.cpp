@@ -1,4 +1,6 @@
 // `plast infer` end to end on a tiny configuration, and config errors that name the file and key.
+#include "../cli_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -10,30 +12,11 @@
 
 namespace {
 
-struct Out {
-    int rc;
-    std::string text;
-};
-
-Out run(const std::string& args)
-{
-    const std::string cmd = std::string(PLAST_CLI) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string text;
-    char buf[4096];
-    while (fgets(buf, sizeof buf, p))
-        text += buf;
-    const int st = pclose(p);
-    return {WEXITSTATUS(st), text};
-}
+using plast_test::run_cli;
 
 std::string write_cfg(const std::string& name, const std::string& body)
 {
-    const auto dir = std::filesystem::temp_directory_path() / ("plast_infer_cli_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    const auto p = dir / name;
-    std::ofstream(p) << body;
-    return p.string();
+    return plast_test::write_file("plast_infer_cli", name, body);
 }
 
 } // namespace
@@ -56,7 +39,7 @@ epochs = 3
 )");
     const auto out_dir = std::filesystem::path(cfg).parent_path() / "run_tiny";
     std::filesystem::remove_all(out_dir);
-    const auto r = run("infer " + cfg + " --out " + out_dir.string() + " --no-report -q");
+    const auto r = run_cli("infer " + cfg + " --out " + out_dir.string() + " --no-report -q");
     ASSERT_EQ(r.rc, 0) << r.text;
     for (const char* f : {"theta.csv", "seeds.csv", "weights_true.npy", "weights_fit.npy", "run.json"})
         EXPECT_TRUE(std::filesystem::exists(out_dir / f)) << f;
@@ -75,7 +58,7 @@ TEST(InferCli, BadRuleTermsAreConfigErrors)
 {
     auto expect_err = [](const std::string& body, const std::string& frag) {
         const auto cfg = write_cfg("bad.toml", body);
-        const auto r = run("infer " + cfg + " --no-report -q --out " + cfg + ".run");
+        const auto r = run_cli("infer " + cfg + " --no-report -q --out " + cfg + ".run");
         EXPECT_EQ(r.rc, 2) << r.text;
         EXPECT_NE(r.text.find("bad.toml"), std::string::npos) << r.text;
         EXPECT_NE(r.text.find(frag), std::string::npos) << r.text;

@@ -1,4 +1,5 @@
 // The two-neuron mean-field RNN and the linear RNN toy models (spec §12.5, §12.6).
+#include "../cli_test_support.hpp"
 #include "plast/toy/linear_rnn.hpp"
 #include "plast/toy/rnn2_sweep.hpp"
 #include "plast/toy/two_neuron_rnn.hpp"
@@ -183,28 +184,10 @@ TEST(RnnLinear, HebbianRuleKeepsTraceOfB)
 }
 
 namespace {
-struct Out {
-    int rc;
-    std::string text;
-};
-Out run_cli(const std::string& args)
-{
-    const std::string cmd = std::string(PLAST_CLI) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string text;
-    char buf[4096];
-    while (fgets(buf, sizeof buf, p))
-        text += buf;
-    const int st = pclose(p);
-    return {WEXITSTATUS(st), text};
-}
+using plast_test::run_cli;
 std::string write_cfg(const std::string& name, const std::string& body)
 {
-    const auto dir = std::filesystem::temp_directory_path() / ("plast_rnn_cli_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    const auto p = dir / name;
-    std::ofstream(p) << body;
-    return p.string();
+    return plast_test::write_file("plast_rnn_cli", name, body);
 }
 } // namespace
 
@@ -294,7 +277,8 @@ y = { min = 0.2, max = 0.5, points = 2 }
             std::string cell, w_ee;
             std::getline(ss, cell, ',');
             std::getline(ss, w_ee, ',');
-            for (int c = 2; c < 7; ++c) std::getline(ss, cell, ',');
+            for (int c = 2; c < 7; ++c)
+                std::getline(ss, cell, ',');
             TwoNeuronRnn net = static_net();
             net.w0[EE] = std::stod(w_ee);
             const auto sp = ie_set_point({1.0, alpha, 0.0, 1.0}, net.w0, {1.0, 1.0});
