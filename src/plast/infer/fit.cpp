@@ -137,8 +137,8 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
             if (nb > 0 && (epoch % std::max(1, opt.log_interval) == 0 || epoch == opt.epochs))
                 record(epoch, sum / static_cast<double>(nb));
         }
+        res.final_learning_rate = adam.learning_rate();
     }
-    res.final_learning_rate = opt.optimizer == "adam" ? opt.learning_rate * std::pow(0.5, res.backtracks) : 0.0;
     res.theta = theta;
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return res;

@@ -53,7 +53,7 @@ struct FitResult {
     long gradient_evaluations = 0; // trajectory loss+gradient evaluations
     long skipped_steps = 0;        // Adam steps skipped because the loss or gradient was not finite
     int backtracks = 0;            // returns to the previous parameters with a halved learning rate
-    double final_learning_rate = 0.0;
+    double final_learning_rate = 0.0; // Adam: after the backtracks; 0 for L-BFGS
 };
 
 // Regulariser value; adds its gradient to grad when non-null.
