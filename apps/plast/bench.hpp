@@ -12,6 +12,9 @@ struct BenchOptions {
     double scale = 1.0; // shrink or grow the workload (e.g. simulated seconds)
     int threads = 1;
     std::string json_out; // optional: write the figures as JSON here
+    std::string archive;  // screen: also bench the last round of this discovery archive
+    int candidates = 8;   // screen: candidates per set
+    double network_scale = 1.0; // screen: fSBI network scale
 };
 
 struct Benchmark {

@@ -37,6 +37,9 @@ PLAST_VERB("bench", "run a benchmark and print its figures (plast bench list)", 
                sub.add_option("--scale", g_bench_opts.scale, "workload scale factor")->check(CLI::PositiveNumber);
                sub.add_option("--threads,-j", g_bench_opts.threads, "threads")->check(CLI::Range(1, 4096));
                sub.add_option("--json", g_bench_opts.json_out, "also write the figures as JSON");
+               sub.add_option("--archive", g_bench_opts.archive, "screen: also bench the last round of this discovery archive");
+               sub.add_option("--candidates", g_bench_opts.candidates, "screen: candidates per set")->check(CLI::Range(1, 100000));
+               sub.add_option("--network-scale", g_bench_opts.network_scale, "screen: fSBI network scale")->check(CLI::Range(0.01, 1.0));
            },
            run_bench);
 

@@ -42,6 +42,12 @@ verb = "screen"
 args = []
 
 [[step]]
+name = "spiking_screen"
+title = "Spiking rule discovery (fSBI network at scale 0.25): box prior vs mean-field set-point proposal, a few candidates each"
+verb = "screen"
+args = ["@ROOT@/examples/fsbi_screen_demo.toml"]
+
+[[step]]
 name = "simulate"
 title = "Spiking fSBI network (1024 E + 256 I) with iSTDP: stability metrics and plausibility verdict"
 verb = "simulate"
@@ -52,7 +58,31 @@ name = "memory"
 title = "Familiarity memory of a recurrent iSTDP network vs a static control (5 runs each, t-test per test time)"
 verb = "memory"
 args = ["--set", "protocol.breaks=[1.0,9.0]"]
+
+[[step]]
+name = "memory_by_accident"
+title = "Memory by accident: familiarity test of 3 discovered plausible rules (shipped set) vs a static control, tests at 1 s and 10 s"
+verb = "memory"
+args = ["@ROOT@/examples/memory_by_accident.toml", "--set", "memory.rules_csv='@ROOT@/examples/data/fsbi_plausible_rules.csv'",
+        "--set", "memory.rules_limit=3", "--set", "memory.conditions=['control','static']", "--set", "protocol.breaks=[1.0,9.0]",
+        "--set", "protocol.pretrain=10.0"]
 )TOML";
+
+// The folder that holds plast's examples: the source tree above the executable's build folder, or
+// the working directory. "@ROOT@" in step arguments stands for it, so the demo runs from anywhere.
+static std::string examples_root(const std::string& exe)
+{
+    namespace fs = std::filesystem;
+    const fs::path up = fs::path(exe).parent_path().parent_path();
+    if (fs::exists(up / "examples")) return up.string();
+    return fs::current_path().string();
+}
+
+static std::string with_root(std::string a, const std::string& root)
+{
+    for (std::size_t p; (p = a.find("@ROOT@")) != std::string::npos;) a.replace(p, 6, root);
+    return a;
+}
 
 static std::string self_exe()
 {
@@ -94,12 +124,13 @@ static int run_demo(Context& ctx)
     }
     auto& dir = ctx.open_run();
     const std::string exe = self_exe();
+    const std::string ex_root = examples_root(exe);
     nlohmann::json results = nlohmann::json::array();
     int failures = 0;
     for (const auto& st : steps) {
         const std::string out = dir.file(st.name);
         std::string cmd = quote(exe) + " " + st.verb;
-        for (const auto& a : st.args) cmd += " " + quote(a);
+        for (const auto& a : st.args) cmd += " " + quote(with_root(a, ex_root));
         cmd += " --out " + quote(out) + " --seed " + std::to_string(ctx.seed) + " --threads " +
                std::to_string(ctx.threads) + (ctx.opts.quiet ? " --quiet" : "") + " > /dev/null";
         if (!ctx.opts.quiet) std::cerr << "plast demo: step '" << st.name << "': " << st.title << "\n";

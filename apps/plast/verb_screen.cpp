@@ -2,6 +2,7 @@
 #include "verb.hpp"
 
 #include "plast/core/error.hpp"
+#include "plast/io/csv.hpp"
 #include "plast/search/executor.hpp"
 #include "plast/search/fsbi_screen_task.hpp"
 #include "plast/search/screen.hpp"
@@ -92,6 +93,20 @@ static int run_screen(Context& ctx)
         dir.summary()["mpi_ranks"] = executor->ranks();
         rounds = search::run_screen(spec, *task, archive, ctx.seed, *executor);
     }
+    // The plausible rules as a table anyone can open (parameters, then metrics; provenance first).
+    {
+        std::vector<std::string> cols{"round", "idx", "source"};
+        for (const auto& n : spec.prior.names()) cols.push_back(n);
+        for (const auto& n : task->metric_names()) cols.push_back(n);
+        io::CsvWriter csv(dir.file("plausible_rules.csv"), cols);
+        for (const auto& r : archive.select("verdict = 'plausible'")) {
+            std::vector<io::Cell> row{static_cast<long long>(r.round), static_cast<long long>(r.idx), r.source};
+            for (double v : r.params) row.emplace_back(v);
+            for (double v : r.metrics) row.emplace_back(v);
+            csv.row(row);
+        }
+    }
+    dir.summary()["plausible_rules"] = "plausible_rules.csv";
     dir.summary()["task"] = task->name();
     dir.summary()["rounds"] = rounds;
     dir.summary()["archive"] = "archive.sqlite";

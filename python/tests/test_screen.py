@@ -172,3 +172,63 @@ def test_two_mpi_ranks_give_the_same_archive(tmp_path):
     assert r.returncode == 0, r.stderr
     assert json.loads((two / "run.json").read_text())["summary"]["mpi_ranks"] == 2
     assert rows(one) == rows(two)
+
+
+PROMOTE = """
+seed = 4
+[screen]
+task = "{task}"
+[task]
+epochs = 3000
+{extra}
+[[round]]
+proposal = "archive"
+archive = "{archive}"
+query = "{query}"
+"""
+
+
+def test_archive_round_promotes_plausible_rows_and_refuses_bad_sources(tmp_path):
+    src = tmp_path / "src.toml"
+    src.write_text(SMALL.format(n0=120))
+    first = tmp_path / "first"
+    assert plast("screen", str(src), "--out", str(first), "-q", "--no-report").returncode == 0
+    archive = first / "archive.sqlite"
+    con = sqlite3.connect(str(archive))
+    plausible = con.execute(
+        "SELECT round, idx, p_theta0, p_theta1, p_log10_eta FROM candidates WHERE verdict = 'plausible' ORDER BY round, idx"
+    ).fetchall()
+    con.close()
+    assert len(plausible) >= 5
+    # The screen's own table of plausible rules has one line per plausible row.
+    assert len((first / "plausible_rules.csv").read_text().strip().splitlines()) == len(plausible) + 1
+
+    cfg = tmp_path / "p.toml"
+    cfg.write_text(PROMOTE.format(task="toy_aba", extra="", archive=archive, query="verdict = 'plausible'"))
+    out = tmp_path / "promoted"
+    r = plast("screen", str(cfg), "--out", str(out), "-q", "--no-report")
+    assert r.returncode == 0, r.stderr
+    con = sqlite3.connect(str(out / "archive.sqlite"))
+    got = con.execute("SELECT source, p_theta0, p_theta1, p_log10_eta FROM candidates ORDER BY idx").fetchall()
+    con.close()
+    assert [g[1:] for g in got] == [p[2:] for p in plausible]
+    assert [g[0] for g in got] == [f"archive:{p[0]}:{p[1]}" for p in plausible]
+
+    # No row matches: a configuration error naming the query, nothing written.
+    cfg.write_text(PROMOTE.format(task="toy_aba", extra="", archive=archive, query="verdict = 'none'"))
+    r = plast("screen", str(cfg), "--out", str(tmp_path / "x1"), "-q")
+    assert r.returncode == 2 and "round[0].query" in r.stderr and "no row" in r.stderr
+    assert not (tmp_path / "x1").exists()
+    # Rows outside this screen's prior.
+    narrow = "[prior.theta0]\nlo = 1.9\nhi = 2.0\n"
+    cfg.write_text(PROMOTE.format(task="toy_aba", extra=narrow, archive=archive, query="verdict = 'plausible'"))
+    r = plast("screen", str(cfg), "--out", str(tmp_path / "x2"), "-q")
+    assert r.returncode == 2 and "outside this screen's prior" in r.stderr
+    # Rules of another parameter space (toy rules into the spiking task).
+    cfg.write_text(PROMOTE.format(task="fsbi", extra="", archive=archive, query="verdict = 'plausible'").replace("[task]\nepochs = 3000\n", ""))
+    r = plast("screen", str(cfg), "--out", str(tmp_path / "x3"), "-q")
+    assert r.returncode == 2 and "another parameter space" in r.stderr
+    # A file that is not an archive.
+    cfg.write_text(PROMOTE.format(task="toy_aba", extra="", archive=tmp_path / "src.toml", query="verdict = 'plausible'"))
+    r = plast("screen", str(cfg), "--out", str(tmp_path / "x4"), "-q")
+    assert r.returncode == 2 and "round[0].archive" in r.stderr

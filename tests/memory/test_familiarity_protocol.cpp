@@ -55,6 +55,7 @@ public:
         std::fill(counts_.begin(), counts_.end(), 0.0);
     }
     std::vector<double> spike_counts() const override { return counts_; }
+    double inhibitory_rate() const override { return std::nan(""); }
     std::vector<double> population_rate() const override { return prate_; }
     void save_state() override { saved_ = suppression_; }
     void restore_state() override { suppression_ = saved_; }

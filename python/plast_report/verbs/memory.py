@@ -73,13 +73,64 @@ def figures(run_dir, run):
         figs.append((save(fig, run_dir, "lifetimes_knockouts.png"),
                      "Memory lifetime (last significant test) over the tested rules, and the fraction of rules that stay "
                      "stable under each condition."))
+    head = s.get("headline", {}).get("conditions", {})
+    if head and any(c.get("rules_stable", 0) > 0 for c in head.values()):
+        shown = [c for c in ("control", "static") if c in head] or list(head)[:2]
+        fig, axes = plt.subplots(1, len(shown), figsize=(4.6 * len(shown), 3.4), squeeze=False, layout="constrained")
+        for ax, c in zip(axes[0], shown):
+            hc = head[c]
+            pt = hc["per_test_time"]
+            t = np.arange(len(pt) + 1)
+            labels = [_fmt_time(x["test_time"]) for x in pt] + ["any"]
+            for k, (key, name) in enumerate((("novelty", "novelty-preferring"), ("familiarity", "familiarity-preferring"),
+                                             ("on_transient", "ON transient differs"))):
+                vals = [x[key] for x in pt] + [hc["any_time"][key]]
+                ax.bar(t + (k - 1) * 0.27, vals, 0.27, label=name)
+            ax.set_xticks(t)
+            ax.set_xticklabels(labels, fontsize=8)
+            ax.set_ylim(0, 1)
+            ax.set_xlabel("test time after training")
+            ax.set_ylabel("fraction of stable rules")
+            ax.set_title(f"{c}: {hc['rules_stable']} stable rules")
+        axes[0, 0].legend(fontsize=7)
+        figs.append((save(fig, run_dir, "headline_fractions.png"),
+                     "Fraction of the stable rules with a significant (p < 0.05, 5 runs) novelty- or familiarity-preferring "
+                     "response and with a different ON transient, at each test time and at any time."))
     return figs
+
+
+def _fmt_time(t):
+    t = float(t)
+    if t < 60:
+        return f"{t:g} s"
+    if t < 3600:
+        return f"{t / 60:g} min"
+    return f"{t / 3600:g} h"
 
 
 def key_numbers(run_dir, run):
     s = run.get("summary", {})
     out = [("network", s.get("network")), ("runs per rule and condition", s.get("runs")),
            ("test times [s]", s.get("test_times"))]
+    hd = s.get("headline", {})
+    for c, hc in hd.get("conditions", {}).items():
+        if not hc.get("rules_stable"):
+            continue
+        at = hc["any_time"]
+        first = hc["per_test_time"][0]
+        reg = hc.get("regression_cv_r2", {})
+        out.append((f"headline ({c})",
+                    f"{hc['rules_stable']} stable rules; novelty-preferring at any test {100 * at['novelty']:.1f} %, at "
+                    f"{_fmt_time(first['test_time'])} {100 * first['novelty']:.1f} %; familiarity-preferring at any test "
+                    f"{100 * at['familiarity']:.1f} %"))
+        if reg.get("rules"):
+            fmt = lambda v: "n/a" if v is None else f"{v:.2f}"
+            out.append((f"regression from the 24 parameters ({c}), 5-fold CV R²",
+                        f"E rate {fmt(reg.get('rate_e'))}, I rate {fmt(reg.get('rate_i'))}, "
+                        f"log lifetime {fmt(reg.get('log_lifetime'))} ({reg['rules']} rules)"))
+    for row in hd.get("stability_by_condition", []):
+        out.append((f"stable under {row['condition']}", f"{row['stable']} of {row['rules']} rules "
+                                                         f"({100 * row['stable_fraction']:.0f} %)"))
     for r in s.get("results", [])[:20]:
         ft = r.get("first_test", {})
         out.append((f"{r['rule']} / {r['condition']}",

@@ -71,6 +71,7 @@ RunResult run_familiarity(ProbeableNetwork& net, const FamiliarityProtocol& p, s
         if (!step(1.0)) return fail();
         ProbeTrace tr;
         tr.baseline_rate = window_mean(net.population_rate(), 0, 10);
+        tr.baseline_rate_i = net.inhibitory_rate();
         tr.clock = net.time();
         tr.mean_weights = net.mean_weights();
         net.save_state();

@@ -41,6 +41,7 @@ struct ProbeTrace {
     double clock = 0;            // t_i, onset of the novel probe
     ProbeStats stats;
     double baseline_rate = 0;    // E rate in the 1 s before t_i
+    double baseline_rate_i = 0;  // I rate in the 1 s before t_i (NaN without an I population)
     std::vector<double> prate;   // E rate in 100 ms bins over [t_i - 1, t_i + 8)
     std::vector<std::pair<std::string, double>> mean_weights;
 };

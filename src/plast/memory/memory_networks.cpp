@@ -16,8 +16,9 @@ namespace {
 // `stim` carry the patterns.
 class EngineNetwork : public ProbeableNetwork {
 public:
-    EngineNetwork(std::unique_ptr<Network> net, std::size_t exc, std::vector<std::size_t> stim)
-        : net_(std::move(net)), exc_(exc), stim_(std::move(stim))
+    EngineNetwork(std::unique_ptr<Network> net, std::size_t exc, std::vector<std::size_t> stim,
+                  std::size_t inh = static_cast<std::size_t>(-1))
+        : net_(std::move(net)), exc_(exc), inh_(inh), stim_(std::move(stim))
     {
         for (std::size_t p = 0; p < net_->n_projections(); ++p) configured_.push_back(net_->projection(p).plastic());
     }
@@ -49,6 +50,15 @@ public:
         }
         return r;
     }
+    double inhibitory_rate() const override
+    {
+        if (inh_ == static_cast<std::size_t>(-1)) return std::nan("");
+        const auto& pc = net_->population_counts(inh_);
+        double s = 0;
+        for (auto c : pc) s += c;
+        const double t = static_cast<double>(pc.size()) * net_->dt();
+        return t > 0 ? s / (static_cast<double>(net_->group(inh_).size()) * t) : std::nan("");
+    }
     void save_state() override { snap_ = net_->save(); }
     void restore_state() override
     {
@@ -66,7 +76,7 @@ public:
 
 private:
     std::unique_ptr<Network> net_;
-    std::size_t exc_;
+    std::size_t exc_, inh_;
     std::vector<std::size_t> stim_;
     std::vector<bool> configured_;
     std::shared_ptr<const Network::Snapshot> snap_;
@@ -166,7 +176,7 @@ std::unique_ptr<ProbeableNetwork> make_bnd_network(const BndConfig& c, std::uint
     pi.connect_pairs(rf_pairs(net.group(built.inh).size(), c.grid, c.rf_radius, seed, 1, run), static_cast<float>(c.w_rf));
     net.add_projection(std::move(pi), {true, bg}, built.inh);
     net.set_recording(false);
-    return std::make_unique<EngineNetwork>(std::move(built.net), built.exc, std::vector<std::size_t>{stim});
+    return std::make_unique<EngineNetwork>(std::move(built.net), built.exc, std::vector<std::size_t>{stim}, built.inh);
 }
 
 std::unique_ptr<ProbeableNetwork> make_feedforward_network(const FeedForwardConfig& c, std::uint64_t seed, std::uint64_t run)

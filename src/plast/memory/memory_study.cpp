@@ -6,6 +6,8 @@
 #include "plast/core/progress.hpp"
 #include "plast/io/config.hpp"
 #include "plast/io/csv.hpp"
+#include "plast/io/csv_table.hpp"
+#include "plast/memory/study_headline.hpp"
 #include "plast/io/npy.hpp"
 #include "plast/io/run_dir.hpp"
 #include "plast/search/archive.hpp"
@@ -97,7 +99,44 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
             st.rules.push_back({"r" + std::to_string(r.round) + "_" + std::to_string(r.idx),
                                 std::vector<double>(r.params.begin(), r.params.begin() + 24)});
     }
-    if (st.rules.empty()) root.fail("rule", "no rule to test", "[[rule]] tables or memory.archive");
+    const std::string rules_csv = m.string("rules_csv", "");
+    if (!rules_csv.empty()) {
+        if (st.network != "recurrent") m.fail("rules_csv", "rule sets hold quadruplets for the recurrent network", "network = \"recurrent\"");
+        const auto limit = m.integer("rules_limit", 0, 0, 1000000);
+        io::CsvTable t;
+        try {
+            t = io::CsvTable::read(rules_csv);
+        } catch (const std::exception& e) {
+            m.fail("rules_csv", e.what(), "a CSV with the 24 quadruplet columns EE_tau_pre ... II_kappa");
+        }
+        const auto names = search::quadruplet_names(false);
+        const auto boxes = search::fsbi_prior_boxes(false);
+        std::vector<std::size_t> cols;
+        for (const auto& n : names) {
+            std::size_t c = t.header.size();
+            for (std::size_t k = 0; k < t.header.size(); ++k)
+                if (t.header[k] == n) c = k;
+            if (c == t.header.size())
+                m.fail("rules_csv", rules_csv + " has no column '" + n + "' (a rule set of another network or rule family?)",
+                       "the 24 columns EE_tau_pre, EE_tau_post, EE_alpha, ..., II_kappa");
+            cols.push_back(c);
+        }
+        if (t.rows.empty()) m.fail("rules_csv", rules_csv + " holds no rule", "one or more rows");
+        const std::size_t take = limit > 0 ? std::min<std::size_t>(t.rows.size(), static_cast<std::size_t>(limit)) : t.rows.size();
+        for (std::size_t r = 0; r < take; ++r) {
+            NamedRule nr{"csv" + std::to_string(r), {}};
+            for (std::size_t k = 0; k < 24; ++k) {
+                const double v = t.rows[r][cols[k]];
+                if (!(v >= boxes[k].lo && v <= boxes[k].hi))
+                    m.fail("rules_csv", rules_csv + " row " + std::to_string(r + 1) + ", column " + names[k] + " = " + io::format_number(v) +
+                                            " lies outside the fSBI prior",
+                           "[" + io::format_number(boxes[k].lo) + ", " + io::format_number(boxes[k].hi) + "]");
+                nr.theta.push_back(v);
+            }
+            st.rules.push_back(nr);
+        }
+    }
+    if (st.rules.empty()) root.fail("rule", "no rule to test", "[[rule]] tables, memory.archive or memory.rules_csv");
     const Section p = cfg.section("protocol");
     auto& pr = st.protocol;
     pr.pretrain = p.number("pretrain", pr.pretrain, Range::nonneg());
@@ -162,6 +201,7 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
     io::CsvWriter sum_csv(dir.file("memory_summary.csv"), {"rule", "condition", "runs_completed", "stable", "lifetime",
                                                           "any_significant", "preference_first_test"});
     nlohmann::json summary = nlohmann::json::array();
+    std::vector<RuleOutcome> outcomes;
     std::vector<double> prate_mean(nr * nc * times.size() * 2 * 90, std::nan(""));
     for (std::size_t ri = 0; ri < nr; ++ri)
         for (std::size_t ci = 0; ci < nc; ++ci) {
@@ -193,6 +233,24 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
                 ok_runs.push_back(s);
             }
             nlohmann::json js = {{"rule", rules[ri].name}, {"condition", conditions[ci]}, {"runs_completed", ok_runs.size()}, {"stable", stable}};
+            RuleOutcome oc;
+            oc.rule = rules[ri].name;
+            oc.condition = conditions[ci];
+            oc.theta = rules[ri].theta;
+            oc.stable = stable;
+            {
+                double se = 0, si = 0;
+                std::size_t n = 0;
+                for (std::size_t run = 0; run < nrun; ++run) {
+                    const auto& res = results[(ri * nc + ci) * nrun + run];
+                    if (res.aborted || res.probes.empty()) continue;
+                    se += res.probes.back().baseline_rate;
+                    si += res.probes.back().baseline_rate_i;
+                    ++n;
+                }
+                oc.rate_e = n ? se / static_cast<double>(n) : std::nan("");
+                oc.rate_i = n ? si / static_cast<double>(n) : std::nan("");
+            }
             if (ok_runs.size() >= 2) {
                 const auto ms = summarise(ok_runs, times);
                 for (const auto& t : ms.tests)
@@ -201,6 +259,13 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
                                    static_cast<long long>(t.significant), t.preference});
                 sum_csv.row({rules[ri].name, conditions[ci], static_cast<long long>(ok_runs.size()), static_cast<long long>(stable),
                              ms.lifetime, static_cast<long long>(ms.any_significant), ms.tests.front().preference});
+                oc.tested = true;
+                oc.lifetime = ms.lifetime;
+                for (const auto& t : ms.tests) {
+                    oc.novelty.push_back(t.significant && t.preference == "novelty");
+                    oc.familiarity.push_back(t.significant && t.preference == "familiarity");
+                    oc.on_transient.push_back(t.on_p < 0.05);
+                }
                 js["lifetime"] = ms.lifetime;
                 js["any_significant"] = ms.any_significant;
                 js["first_test"] = {{"p", ms.tests.front().p}, {"dr_mem", ms.tests.front().mean_dr_mem},
@@ -222,6 +287,7 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
                 sum_csv.row({rules[ri].name, conditions[ci], static_cast<long long>(ok_runs.size()), 0LL, std::nan(""), 0LL, std::string("none")});
             }
             summary.push_back(js);
+            outcomes.push_back(oc);
         }
     io::write_npy(dir.file("prate_mean.npy"), prate_mean, {nr, nc, times.size(), 2 * 90});
     auto& s = dir.summary();
@@ -232,6 +298,18 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
     s["conditions"] = conditions;
     s["results"] = summary;
     s["simulated_seconds_per_run"] = per_run;
+    // Headline over rules (fractions, lifetimes, knock-outs, regression) and its table.
+    const auto head = study_headline(outcomes, times, conditions);
+    s["headline"] = head;
+    io::CsvWriter hcsv(dir.file("memory_headline.csv"), {"condition", "rules_stable", "test_time", "novelty", "familiarity", "on_transient"});
+    for (const auto& c : conditions) {
+        const auto& cj = head["conditions"][c];
+        for (const auto& t : cj["per_test_time"])
+            hcsv.row({c, cj["rules_stable"].get<long long>(), t["test_time"].get<double>(), t["novelty"].get<double>(),
+                      t["familiarity"].get<double>(), t["on_transient"].get<double>()});
+        hcsv.row({c, cj["rules_stable"].get<long long>(), std::string("any"), cj["any_time"]["novelty"].get<double>(),
+                  cj["any_time"]["familiarity"].get<double>(), cj["any_time"]["on_transient"].get<double>()});
+    }
 }
 
 } // namespace plast::memory

@@ -19,6 +19,8 @@ public:
     virtual void start_recording(double bin) = 0;
     virtual std::vector<double> spike_counts() const = 0;      // per E neuron since start_recording
     virtual std::vector<double> population_rate() const = 0;   // E rate (Hz) per bin since start_recording
+    // Mean I rate (Hz) since start_recording; NaN for networks without an inhibitory population.
+    virtual double inhibitory_rate() const = 0;
     virtual void save_state() = 0;
     virtual void restore_state() = 0;                          // network state, not the clock
     virtual double time() const = 0;

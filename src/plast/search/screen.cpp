@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <optional>
 
 namespace plast::search {
@@ -27,6 +28,42 @@ static std::size_t metric_index(const std::vector<std::string>& names, const std
     return static_cast<std::size_t>(it - names.begin());
 }
 
+// Reads the rows of a promotion round from another archive; every problem is a configuration error
+// naming the key (no rows, other parameters, values outside this screen's prior).
+static void load_archive_round(const Section& r, const ScreenSpec& spec, RoundSpec& rs)
+{
+    rs.archive_path = r.string("archive");
+    rs.archive_query = r.string("query", rs.archive_query);
+    const auto limit = r.integer("limit", 0, 0, 100000000);
+    if (!std::filesystem::is_regular_file(rs.archive_path))
+        r.fail("archive", "'" + rs.archive_path + "' is not a readable archive file", "the archive.sqlite of a screen");
+    std::vector<CandidateRow> rows;
+    std::vector<std::string> names;
+    try {
+        const auto src = Archive::open_read_only(rs.archive_path);
+        names = src.param_names();
+        rows = src.select(rs.archive_query, limit > 0 ? limit : -1);
+    } catch (const std::exception& e) {
+        r.fail("archive", e.what(), "a readable screen archive and a valid SQL condition in `query`");
+    }
+    if (names != spec.prior.names())
+        r.fail("archive", "'" + rs.archive_path + "' holds rules of another parameter space (" +
+                              std::to_string(names.size()) + " parameters, first '" + (names.empty() ? "" : names[0]) +
+                              "')", "an archive over this screen's parameters");
+    if (rows.empty())
+        r.fail("query", "no row of '" + rs.archive_path + "' matches \"" + rs.archive_query + "\"",
+               "a condition that selects at least one rule (e.g. verdict = 'plausible')");
+    for (const auto& row : rows) {
+        if (!spec.prior.contains(row.params))
+            r.fail("archive", "row (round " + std::to_string(row.round) + ", idx " + std::to_string(row.idx) + ") of '" +
+                                  rs.archive_path + "' lies outside this screen's prior box",
+                   "rules inside [prior] (widen the prior or change the query)");
+        rs.archive_params.push_back(row.params);
+        rs.archive_origin.push_back(std::to_string(row.round) + ":" + std::to_string(row.idx));
+    }
+    rs.candidates = static_cast<std::int64_t>(rows.size());
+}
+
 ScreenSpec ScreenSpec::from_config(Config& cfg, const ScreenTask& task)
 {
     ScreenSpec spec;
@@ -36,6 +73,7 @@ ScreenSpec ScreenSpec::from_config(Config& cfg, const ScreenTask& task)
     spec.mdn.components = static_cast<int>(sc.integer("mdn_components", 5, 1, 50));
     spec.mdn.hidden = static_cast<int>(sc.integer("mdn_hidden", 64, 4, 1024));
     spec.mdn.max_epochs = static_cast<int>(sc.integer("mdn_epochs", 300, 1, 100000));
+    spec.mdn_ensemble = static_cast<int>(sc.integer("mdn_ensemble", 1, 1, 100));
     spec.prior = BoxPrior::from_config(cfg.section("prior"), task.default_prior());
 
     const auto metrics = task.metric_names();
@@ -63,7 +101,12 @@ ScreenSpec ScreenSpec::from_config(Config& cfg, const ScreenTask& task)
     for (std::size_t i = 0; i < nr; ++i) {
         const Section r = root.element("round", i);
         RoundSpec rs;
-        rs.proposal = r.string("proposal", "prior", {"prior", "restricted", "conditional", "cmaes"});
+        rs.proposal = r.string("proposal", "prior", {"prior", "restricted", "setpoint", "conditional", "cmaes", "archive"});
+        if (rs.proposal == "archive") {
+            load_archive_round(r, spec, rs);
+            spec.rounds.push_back(rs);
+            continue;
+        }
         if (rs.proposal == "cmaes") {
             rs.generations = static_cast<int>(r.integer("generations", 30, 1, 1000000));
             rs.population = static_cast<int>(r.integer("population", 12, 4, 100000));
@@ -73,9 +116,34 @@ ScreenSpec ScreenSpec::from_config(Config& cfg, const ScreenTask& task)
             continue;
         }
         rs.candidates = r.integer("candidates", 100, 1, 100000000);
-        if (rs.proposal != "prior" && i == 0)
-            r.fail("proposal", "the first round has no earlier simulations to learn from", "prior");
+        if (rs.proposal == "setpoint" || rs.proposal == "conditional")
+            rs.restrict_blowups = r.flag("restrict_blowups", false);
+        if ((rs.proposal == "restricted" || rs.proposal == "conditional" || rs.restrict_blowups) && i == 0)
+            r.fail(rs.restrict_blowups ? "restrict_blowups" : "proposal",
+                   "the first round has no earlier simulations to learn from", "prior, setpoint or archive");
+        if (rs.proposal == "conditional") rs.project_setpoint = r.flag("project_setpoint", false);
+        if (rs.proposal == "setpoint" || rs.project_setpoint) {
+            const auto re = r.numbers("rate", {rs.setpoint.rate_e_lo, rs.setpoint.rate_e_hi}, Range::positive(), 2, 2);
+            const auto ri = r.numbers("rate_i", {rs.setpoint.rate_i_lo, rs.setpoint.rate_i_hi}, Range::positive(), 2, 2);
+            if (re[0] > re[1]) r.fail("rate", "lower bound above upper bound", "[lo, hi] with 0 < lo <= hi");
+            if (ri[0] > ri[1]) r.fail("rate_i", "lower bound above upper bound", "[lo, hi] with 0 < lo <= hi");
+            rs.setpoint.rate_e_lo = re[0], rs.setpoint.rate_e_hi = re[1];
+            rs.setpoint.rate_i_lo = ri[0], rs.setpoint.rate_i_hi = ri[1];
+            rs.setpoint.homeostatic = r.flag("homeostatic", true);
+            try {
+                SetpointProposal check(spec.prior, rs.setpoint);
+            } catch (const std::exception& e) {
+                r.fail("proposal", e.what(), "a task whose parameters are a 6pPol quadruplet (task = \"fsbi\")");
+            }
+        }
         if (rs.proposal == "conditional") {
+            const Section tr = r.sub("train_on");
+            for (const auto& m : metrics)
+                if (tr.has(m)) {
+                    const auto v = tr.numbers(m, {}, Range::any(), 2, 2);
+                    if (v[0] > v[1]) tr.fail(m, "lower bound above upper bound", "[lo, hi] with lo <= hi");
+                    rs.train_on.push_back({m, v[0], v[1]});
+                }
             rs.train_groups = r.strings("train_groups", group_names, group_names);
             rs.condition_on = r.strings("condition_on", {}, metrics);
             if (rs.condition_on.empty()) r.fail("condition_on", "needs at least one metric", "metric names");
@@ -98,33 +166,57 @@ namespace {
 struct Proposal {
     std::string kind;
     std::optional<RestrictionClassifier> classifier;
-    std::optional<MixtureDensity> density;
+    std::vector<MixtureDensity> density; // ensemble members
+    std::optional<SetpointProposal> setpoint;
     nlohmann::json info = nlohmann::json::object();
 };
+
+// The blow-up classifier of fSBI round 0, trained on every earlier candidate (valid = completed
+// with finite metrics).
+RestrictionClassifier fit_classifier(const ScreenSpec& spec, int round, const std::vector<CandidateRow>& rows,
+                                     std::uint64_t seed, nlohmann::json& info)
+{
+    std::vector<std::vector<double>> th;
+    std::vector<bool> ok;
+    for (const auto& r : rows) {
+        th.push_back(r.params);
+        bool finite = r.status == "completed";
+        for (double m : r.metrics) finite = finite && !std::isnan(m);
+        ok.push_back(finite);
+    }
+    RestrictionClassifier c(spec.prior, seed ^ static_cast<std::uint64_t>(round));
+    const double acc = c.fit(th, ok, spec.allowed_false_negatives);
+    info["training_rows"] = th.size();
+    info["valid_fraction"] = th.empty() ? 0.0 : static_cast<double>(std::count(ok.begin(), ok.end(), true)) / static_cast<double>(th.size());
+    info["training_accuracy"] = acc;
+    info["threshold"] = c.threshold();
+    return c;
+}
 
 Proposal build_proposal(const ScreenSpec& spec, const RoundSpec& rs, int round, const ScreenTask& task,
                         const Archive& archive, std::uint64_t seed)
 {
     Proposal p;
     p.kind = rs.proposal;
-    if (rs.proposal == "prior") return p;
+    if (rs.proposal == "prior" || rs.proposal == "archive") return p;
     const auto rows = archive.select("round < " + std::to_string(round));
-    if (rs.proposal == "restricted") {
-        std::vector<std::vector<double>> th;
-        std::vector<bool> ok;
-        for (const auto& r : rows) {
-            th.push_back(r.params);
-            bool finite = r.status == "completed";
-            for (double m : r.metrics) finite = finite && !std::isnan(m);
-            ok.push_back(finite);
+    if (rs.proposal == "restricted" || rs.restrict_blowups) {
+        nlohmann::json ci = nlohmann::json::object();
+        p.classifier.emplace(fit_classifier(spec, round, rows, seed, ci));
+        if (rs.proposal == "restricted") {
+            p.info = ci;
+            return p;
         }
-        p.classifier.emplace(spec.prior, seed ^ static_cast<std::uint64_t>(round));
-        const double acc = p.classifier->fit(th, ok, spec.allowed_false_negatives);
-        p.info = {{"training_rows", th.size()}, {"valid_fraction", th.empty() ? 0.0 : static_cast<double>(std::count(ok.begin(), ok.end(), true)) / static_cast<double>(th.size())},
-                  {"training_accuracy", acc}, {"threshold", p.classifier->threshold()}};
+        p.info["classifier"] = ci;
+    }
+    if (rs.proposal == "setpoint" || rs.project_setpoint) p.setpoint.emplace(spec.prior, rs.setpoint);
+    if (rs.proposal == "setpoint") {
+        p.info["target_rate"] = {rs.setpoint.rate_e_lo, rs.setpoint.rate_e_hi};
+        p.info["target_rate_i"] = {rs.setpoint.rate_i_lo, rs.setpoint.rate_i_hi};
+        p.info["homeostatic"] = rs.setpoint.homeostatic;
         return p;
     }
-    // conditional: rows passing the training groups, with finite conditioning metrics
+    // conditional: rows passing the training groups and train_on bounds, with finite conditioning metrics
     const auto names = task.metric_names();
     std::vector<std::size_t> midx;
     for (const auto& m : rs.condition_on)
@@ -133,6 +225,7 @@ Proposal build_proposal(const ScreenSpec& spec, const RoundSpec& rs, int round, 
     for (const auto& g : spec.filter)
         if (std::find(rs.train_groups.begin(), rs.train_groups.end(), g.name) != rs.train_groups.end())
             train_filter.push_back(g);
+    if (!rs.train_on.empty()) train_filter.push_back({"train_on", rs.train_on});
     std::vector<std::vector<double>> th, x;
     for (const auto& r : rows) {
         const auto pass = group_pass(train_filter, names, r.metrics);
@@ -152,9 +245,15 @@ Proposal build_proposal(const ScreenSpec& spec, const RoundSpec& rs, int round, 
                       "only " + std::to_string(th.size()) +
                           " earlier candidates pass the training groups: too few to fit the conditional density "
                           "(add candidates to earlier rounds or relax train_groups)");
-    p.density.emplace(spec.prior, static_cast<int>(midx.size()), spec.mdn, seed ^ (0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(round + 1)));
-    const double nll = p.density->fit(th, x);
-    p.info = {{"training_rows", th.size()}, {"validation_nll", nll}};
+    nlohmann::json nll = nlohmann::json::array();
+    for (int e = 0; e < spec.mdn_ensemble; ++e) {
+        const std::uint64_t s = seed ^ (0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(round + 1)) ^
+                                (0xbf58476d1ce4e5b9ull * static_cast<std::uint64_t>(e));
+        p.density.emplace_back(spec.prior, static_cast<int>(midx.size()), spec.mdn, s);
+        nll.push_back(p.density.back().fit(th, x));
+    }
+    p.info["training_rows"] = th.size();
+    p.info["validation_nll"] = spec.mdn_ensemble == 1 ? nll[0] : nll;
     return p;
 }
 
@@ -165,10 +264,33 @@ std::vector<double> propose(const Proposal& p, const ScreenSpec& spec, const Rou
     const auto i = static_cast<std::uint64_t>(idx);
     if (p.kind == "prior") return spec.prior.sample(seed, r, i);
     if (p.kind == "restricted") return p.classifier->sample(seed, r, i);
-    rng::Stream t(seed, "screen_targets", r, i);
-    std::vector<double> x;
-    for (const auto& c : rs.targets) x.push_back(t.uniform(c.lo, c.hi));
-    return p.density->sample(x, 1, (r << 40) + i)[0];
+    if (p.kind == "archive") return rs.archive_params[static_cast<std::size_t>(idx)];
+    // setpoint / conditional: with restrict_blowups, redraw (new sub-stream) while the classifier refuses.
+    constexpr std::uint64_t kTries = 200;
+    std::vector<double> th;
+    for (std::uint64_t t = 0; t < kTries; ++t) {
+        if (p.kind == "setpoint") {
+            th = p.setpoint->sample(seed, r, i * kTries + t);
+        } else {
+            rng::Stream ts(seed, "screen_targets", r, i, t);
+            std::vector<double> x;
+            for (const auto& c : rs.targets) x.push_back(ts.uniform(c.lo, c.hi));
+            const auto member = p.density.size() == 1 ? 0 : ts.below(p.density.size());
+            th = p.density[member].sample(x, 1, (r << 40) + (t << 32) + i)[0];
+            if (p.setpoint) {
+                // Set-point rates: the conditioning targets where given, else drawn from the set-point ranges.
+                const auto& so = p.setpoint->options();
+                double r_e = ts.uniform(so.rate_e_lo, so.rate_e_hi), r_i = ts.uniform(so.rate_i_lo, so.rate_i_hi);
+                for (std::size_t c = 0; c < rs.targets.size(); ++c) {
+                    if (rs.targets[c].metric == "rate") r_e = x[c];
+                    if (rs.targets[c].metric == "rate_i") r_i = x[c];
+                }
+                p.setpoint->project(th, r_e, r_i, seed, r, (t << 32) + i);
+            }
+        }
+        if (!p.classifier || p.classifier->accept(th)) break;
+    }
+    return th;
 }
 
 } // namespace
@@ -224,7 +346,9 @@ nlohmann::json run_screen(const ScreenSpec& spec, const ScreenTask& task, Archiv
             const auto outs = executor.run(task, jobs, seed, [&] { progress.advance(); });
             std::vector<CandidateRow> rows;
             for (std::size_t k = 0; k < m; ++k)
-                rows.push_back(make_row(spec, task, round, todo[c + k], seed, rs.proposal, jobs[k].params, outs[k]));
+                rows.push_back(make_row(spec, task, round, todo[c + k], seed,
+                                       rs.proposal == "archive" ? "archive:" + rs.archive_origin[static_cast<std::size_t>(todo[c + k])] : rs.proposal,
+                                       jobs[k].params, outs[k]));
             archive.insert(rows);
         }
         progress.done();

@@ -13,12 +13,18 @@
 //              train_groups = [...]  (conditional: train on earlier rows passing these groups;
 //                                     default all groups listed in targets' metrics... see docs)
 //              condition_on = ["rate", ...]; targets = { rate = [5, 10], ... }
+//              train_on = { w_blow = [0, 0.1], ... }  (conditional: metric bounds on the training rows)
+//              proposal = "setpoint": rate = [lo, hi], rate_i = [lo, hi], homeostatic = true
+//              (mean-field set-point proposal, setpoint_proposal.hpp)
+//              proposal = "archive": archive = PATH, query = "verdict = 'plausible'", limit = N
+//              (promotion: re-simulate another archive's rows on this task)
 // Candidate (round r, index i) is a pure function of (seed, r, i, archive rows of rounds < r), so
 // threads, resume and MPI ranks give the same rows.
 #include "plast/search/archive.hpp"
 #include "plast/search/executor.hpp"
 #include "plast/search/mixture_density.hpp"
 #include "plast/search/screen_task.hpp"
+#include "plast/search/setpoint_proposal.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -33,9 +39,19 @@ class Config;
 namespace plast::search {
 
 struct RoundSpec {
-    std::string proposal = "prior"; // prior | restricted | conditional | cmaes
+    std::string proposal = "prior"; // prior | restricted | setpoint | conditional | cmaes
     std::int64_t candidates = 100;
     std::vector<std::string> train_groups;
+    std::vector<Constraint> train_on;   // conditional: extra metric bounds the training rows must meet
+    bool restrict_blowups = false;      // setpoint / conditional: reject draws the blow-up classifier refuses
+    SetpointOptions setpoint;           // setpoint: target rates, homeostatic sign
+    bool project_setpoint = false;      // conditional: project each draw onto the mean-field set point
+    // archive (promotion): re-simulate the rows of another archive that match `query`, in their
+    // stored order, on this screen's task (e.g. the plausible rules of a scale-0.25 screen on the
+    // full network and the full 70-s protocol). candidates = the number of rows taken.
+    std::string archive_path, archive_query = "verdict = 'plausible'";
+    std::vector<std::vector<double>> archive_params;
+    std::vector<std::string> archive_origin; // "round:idx" of each row in the source archive
     std::vector<std::string> condition_on;
     std::vector<Constraint> targets;
     int generations = 30, population = 12; // cmaes
@@ -49,6 +65,7 @@ struct ScreenSpec {
     int chunk = 16;
     double allowed_false_negatives = 0.01;
     MixtureDensityOptions mdn;
+    int mdn_ensemble = 1; // conditional density: independently trained members, each draw from a random one
 
     static ScreenSpec from_config(Config& cfg, const ScreenTask& task);
 };
