@@ -158,8 +158,14 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
     const std::size_t jobs = nr * nc * nrun;
     std::vector<RunResult> results(jobs);
     const double per_run = protocol.simulated_seconds();
-    Progress progress("memory (" + std::to_string(jobs) + " runs)", static_cast<std::size_t>(std::ceil(per_run * static_cast<double>(jobs))));
-    parallel_for(jobs, threads, [&](std::size_t j) {
+    // With plasticity off the rule never acts, so the static control is the same network for every rule
+    // (same seeds and wiring per run): it is simulated for the first rule and shared.
+    std::vector<std::size_t> todo;
+    for (std::size_t j = 0; j < jobs; ++j)
+        if (!(conditions[(j / nrun) % nc] == "static" && j / (nc * nrun) > 0)) todo.push_back(j);
+    Progress progress("memory (" + std::to_string(todo.size()) + " runs)", static_cast<std::size_t>(std::ceil(per_run * static_cast<double>(todo.size()))));
+    parallel_for(todo.size(), threads, [&](std::size_t jj) {
+        const std::size_t j = todo[jj];
         const std::size_t ri = j / (nc * nrun), ci = (j / nrun) % nc, run = j % nrun;
         const auto& rule = rules[ri];
         const auto& cond = conditions[ci];
@@ -191,6 +197,8 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
         });
     });
     progress.done();
+    for (std::size_t j = 0; j < jobs; ++j)
+        if (conditions[(j / nrun) % nc] == "static" && j / (nc * nrun) > 0) results[j] = results[j % (nc * nrun)];
 
     const auto times = protocol.test_times();
     io::CsvWriter runs_csv(dir.file("memory_runs.csv"), {"rule", "condition", "run", "test_time", "clock", "r_nov", "r_fam", "std_nov",
