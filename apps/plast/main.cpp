@@ -10,6 +10,23 @@
 
 static int run_main(int argc, char** argv);
 
+// Marks the run directory failed. Never throws: when even run.json cannot be written (disk full),
+// one more line says so and what was written before stays as it is.
+static bool record_failure(plast::app::Context& ctx, const std::string& verb, const std::string& what) noexcept
+{
+    try {
+        ctx.run->finish("failed", what);
+        return true;
+    } catch (const std::exception& e) {
+        try {
+            std::cerr << "plast " << verb << ": could not record the failure in run.json: " << e.what() << "\n";
+        } catch (...) {
+        }
+    } catch (...) {
+    }
+    return false;
+}
+
 int main(int argc, char** argv)
 {
     plast::search::mpi::init(&argc, &argv); // only when started under mpirun
@@ -71,14 +88,16 @@ static int run_main(int argc, char** argv)
             return 0;
         } catch (const Error& e) {
             std::cerr << "plast " << all[i].name << ": error: " << e.what() << "\n";
-            if (ctx.run) {
-                ctx.run->finish("failed", e.what());
+            if (ctx.run && record_failure(ctx, all[i].name, e.what()))
                 std::cerr << "plast " << all[i].name << ": partial results kept in " << ctx.run->path() << "\n";
-            }
             return e.exit_code();
+        } catch (const std::bad_alloc&) {
+            std::cerr << "plast " << all[i].name << ": error: out of memory (lower the sizes of the run)\n";
+            if (ctx.run) record_failure(ctx, all[i].name, "out of memory");
+            return 1;
         } catch (const std::exception& e) {
             std::cerr << "plast " << all[i].name << ": internal error: " << e.what() << "\n";
-            if (ctx.run) ctx.run->finish("failed", e.what());
+            if (ctx.run) record_failure(ctx, all[i].name, e.what());
             return 1;
         }
     }

@@ -95,7 +95,10 @@ int run_evaluate(Context&)
             j["per_experiment"].push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr));
         j["fitness"] = std::isfinite(F) ? nlohmann::json(F) : nlohmann::json(nullptr);
         j["valid"] = F > -std::numeric_limits<double>::infinity();
-        std::ofstream(o.json) << j.dump(2) << "\n";
+        std::ofstream out(o.json);
+        if (out) out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        out.close();
+        if (!out) runtime_error(o.json, "cannot write the --json file (missing folder, not writable or disk full)");
     }
     return 0;
 }

@@ -92,6 +92,27 @@ TEST(ExprParser, ErrorsNamePosition)
     EXPECT_NE(msg("(v u)").find("position 4"), std::string::npos) << msg("(v u)");
 }
 
+TEST(ExprParser, DeepNestingIsAnErrorNotAStackOverflow)
+{
+    // 20,000 parentheses and 120,000 unary minuses crashed the recursive parser (SIGSEGV) before the limit.
+    auto msg = [](const std::string& s) {
+        try {
+            parse(s, vus);
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    const std::string parens = std::string(20000, '(') + "v" + std::string(20000, ')');
+    EXPECT_NE(msg(parens).find("nesting deeper than 256 levels"), std::string::npos);
+    EXPECT_NE(msg(std::string(120000, '-') + "v").find("nesting deeper than 256"), std::string::npos);
+    EXPECT_NE(msg(std::string(5000, '(') + "v").find("nesting deeper"), std::string::npos);
+    // Within the limit, deep expressions still parse and evaluate.
+    const auto t = parse(std::string(200, '(') + "v" + std::string(200, ')') + std::string(100, '-') + "u", vus);
+    const std::vector<double> x{1.0, 0.5, 0.0};
+    EXPECT_DOUBLE_EQ(t.eval(x.data()), 1.5);
+}
+
 TEST(ExprCanonical, ConstantFoldingAndCanonicalForm)
 {
     EXPECT_EQ(canonical(parse("2*(v-u)*sbar", vus)), "2*sbar*v - 2*sbar*u");

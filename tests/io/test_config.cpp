@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 using plast::Config;
@@ -78,6 +82,37 @@ TEST(Config, OverridesApplyAndAreNamedInErrors)
     EXPECT_NE(error_of([&] { s.number("eta", 0.1, Range::positive()); }).find("--set task.eta=-3: task.eta: out of range"),
               std::string::npos);
     EXPECT_THROW(c.apply_override("novalue"), Error);
+}
+
+TEST(Config, DirectoriesAndFifosAreNotConfigurations)
+{
+    // A directory read as an empty file (exit 0 on defaults) and a FIFO blocked forever before the check.
+    const auto dir = std::filesystem::temp_directory_path() / ("plast_cfg_dir_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    EXPECT_NE(error_of([&] { Config::load_file(dir.string()); }).find("not a regular file"), std::string::npos);
+    const auto fifo = dir / "pipe.toml";
+    std::filesystem::remove(fifo);
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    EXPECT_NE(error_of([&] { Config::load_file(fifo.string()); }).find("pipe.toml: not a regular file"), std::string::npos);
+    EXPECT_NE(error_of([] { Config::load_file("/dev/null"); }).find("not a regular file"), std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Config, OverridesReachArraysOfTablesOrAreRefused)
+{
+    auto c = Config::parse("[[round]]\ncandidates = 5\n[[round]]\ncandidates = 6\n", "r.toml");
+    c.apply_override("round[1].candidates=20");
+    c.apply_override("round[0].proposal=prior");
+    auto r = c.root();
+    EXPECT_EQ(r.element("round", 1).integer("candidates", 0, 0, 100), 20);
+    EXPECT_EQ(r.element("round", 0).string("proposal", ""), "prior");
+    // Errors about an overridden value name the override.
+    c.apply_override("round[0].candidates=-1");
+    EXPECT_NE(error_of([&] { r.element("round", 0).integer("candidates", 0, 0, 100); }).find("--set round[0].candidates=-1"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] { c.apply_override("round[2].candidates=1"); }).find("index 2 is out of range"), std::string::npos);
+    EXPECT_NE(error_of([&] { c.apply_override("step[0].x=1"); }).find("'step' is not an array of tables"), std::string::npos);
+    EXPECT_NE(error_of([&] { c.apply_override("round[x].candidates=1"); }).find("malformed element"), std::string::npos);
 }
 
 TEST(Config, RequiredKeysAndArraysOfTables)

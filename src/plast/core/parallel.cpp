@@ -1,9 +1,13 @@
 #include "plast/core/parallel.hpp"
 
+#include "plast/core/error.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -40,8 +44,19 @@ void parallel_for(std::size_t n, int threads, const std::function<void(std::size
         }
     };
     std::vector<std::thread> pool;
-    for (int t = 0; t < nt; ++t) pool.emplace_back(worker);
+    std::string spawn_error;
+    try {
+        for (int t = 0; t < nt; ++t) pool.emplace_back(worker);
+    } catch (const std::system_error& e) {
+        // Thread creation refused (e.g. RLIMIT_NPROC): stop the workers already started, then report
+        // it as an error instead of destroying joinable threads (std::terminate).
+        failed = true;
+        spawn_error = e.what();
+    }
     for (auto& t : pool) t.join();
+    if (!spawn_error.empty())
+        runtime_error("threads", "cannot start " + std::to_string(nt) + " worker threads (" + spawn_error +
+                                     "); lower --threads or raise the process limit");
     if (error) std::rethrow_exception(error);
 }
 

@@ -82,6 +82,17 @@ class Parser {
     }
     void unary()
     {
+        // Every recursion (parentheses, unary signs, powers, pow()) passes through here: bound the
+        // nesting so hostile input cannot overflow the stack.
+        struct Depth {
+            int& d;
+            explicit Depth(int& x) : d(x) { ++d; }
+            ~Depth() { --d; }
+        } guard(depth_);
+        if (depth_ > max_nesting)
+            fail("nesting deeper than " + std::to_string(max_nesting) + " levels", "an expression with at most " +
+                                                                                    std::to_string(max_nesting) +
+                                                                                    " nested parentheses, signs or powers");
         if (eat("-")) {
             unary();
             tape_.push_op(Op::neg);
@@ -167,8 +178,10 @@ class Parser {
         fail(std::string("unexpected '") + c + "'", "a number, a name or '('");
     }
 
+    static constexpr int max_nesting = 256;
     const std::string& s_;
     std::size_t pos_ = 0;
+    int depth_ = 0;
     Tape tape_;
 };
 

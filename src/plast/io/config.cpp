@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -135,6 +136,11 @@ Config Config::parse(const std::string& text, const std::string& source_name)
 
 Config Config::load_file(const std::string& path)
 {
+    // A directory reads as empty and a FIFO can block forever: only regular files are configurations.
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) config_error(path, "", "cannot open configuration file: no such file", "a readable TOML file");
+    if (!std::filesystem::is_regular_file(path, ec))
+        config_error(path, "", "not a regular file (a directory, FIFO or device)", "a readable TOML file");
     std::ifstream in(path);
     if (!in) config_error(path, "", "cannot open configuration file", "a readable TOML file");
     std::stringstream ss;
@@ -164,6 +170,31 @@ void Config::apply_override(const std::string& assignment)
         if (dot == std::string::npos) {
             cur->insert_or_assign(part, *parsed.get("v"));
             break;
+        }
+        // name[i]: element i of an array of tables ([[round]] -> round[0], round[1], ...).
+        const auto lb = part.find('[');
+        if (lb != std::string::npos) {
+            const std::string name = part.substr(0, lb);
+            std::size_t idx = 0, used = 0;
+            bool ok = part.back() == ']' && lb + 2 < part.size() && !name.empty();
+            try {
+                if (ok) idx = std::stoul(part.substr(lb + 1, part.size() - lb - 2), &used);
+            } catch (const std::exception&) {
+                ok = false;
+            }
+            ok = ok && used == part.size() - lb - 2;
+            if (!ok) usage_error("--set " + assignment, "malformed element '" + part + "'", "name[index], e.g. round[0]");
+            auto* arr = cur->get_as<toml::array>(name);
+            if (!arr || !arr->is_array_of_tables())
+                usage_error("--set " + assignment, "'" + name + "' is not an array of tables in the configuration",
+                            "an existing [[" + name + "]] array");
+            if (idx >= arr->size())
+                usage_error("--set " + assignment, "index " + std::to_string(idx) + " is out of range",
+                            "0.." + std::to_string(arr->size() - 1) + " (the configuration has " + std::to_string(arr->size()) +
+                                " [[" + name + "]] tables)");
+            cur = arr->get(idx)->as_table();
+            start = dot + 1;
+            continue;
         }
         auto* next = cur->get(part);
         if (!next) {

@@ -47,6 +47,7 @@ void CsvWriter::row(const std::vector<Cell>& cells)
         else out_ << quote(std::get<std::string>(cells[i]));
     }
     out_ << '\n';
+    if (!out_) runtime_error(path_, "write failed (disk full or not writable?)");
 }
 
 } // namespace plast::io

@@ -3,6 +3,7 @@
 #include "plast/core/error.hpp"
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace plast::io {
@@ -31,7 +32,9 @@ void write_npy(const std::string& path, const T* data, const std::vector<std::si
     const std::size_t total = 10 + header.size() + 1;
     header.append((64 - total % 64) % 64, ' ');
     header += '\n';
-    std::ofstream out(path, std::ios::binary);
+    // Written to a temporary file and renamed: a failed write (disk full) leaves no half file.
+    const std::string tmp = path + ".tmp";
+    std::ofstream out(tmp, std::ios::binary);
     if (!out) runtime_error(path, "cannot write .npy file");
     const char magic[] = "\x93NUMPY\x01\x00";
     out.write(magic, 8);
@@ -40,7 +43,13 @@ void write_npy(const std::string& path, const T* data, const std::vector<std::si
     out.put(static_cast<char>(len >> 8));
     out.write(header.data(), static_cast<std::streamsize>(header.size()));
     if (n) out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(n * sizeof(T)));
-    if (!out) runtime_error(path, "write failed");
+    out.close();
+    std::error_code ec;
+    if (out) std::filesystem::rename(tmp, path, ec);
+    if (!out || ec) {
+        std::filesystem::remove(tmp, ec);
+        runtime_error(path, "write failed (disk full or not writable?)");
+    }
 }
 
 template <class T>

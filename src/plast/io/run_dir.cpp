@@ -89,20 +89,33 @@ RunDir RunDir::reopen(const std::string& path, const std::string& command_line)
 
 void RunDir::write_json(const std::string& name, const nlohmann::json& j) const
 {
-    write_text(name, j.dump(2) + "\n");
+    // Paths and messages may hold bytes that are not UTF-8 (a run directory name, a corrupted file
+    // quoted in an error): replace them rather than throw from the JSON writer.
+    write_text(name, j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 void RunDir::write_text(const std::string& name, const std::string& text) const
 {
     // Write to a temporary file and rename, so a kill never leaves half a file.
+    // A failed write (disk full) removes the temporary file and keeps the previous version.
     const std::string tmp = file(name) + ".tmp";
+    bool ok = false;
     {
         std::ofstream out(tmp);
-        if (!out) runtime_error(file(name), "cannot write file");
-        out << text;
-        if (!out) runtime_error(file(name), "write failed");
+        if (out) {
+            out << text;
+            out.flush();
+            ok = static_cast<bool>(out);
+            out.close();
+            ok = ok && !out.fail();
+        }
     }
-    fs::rename(tmp, file(name));
+    std::error_code ec;
+    if (ok) fs::rename(tmp, file(name), ec);
+    if (!ok || ec) {
+        fs::remove(tmp, ec);
+        runtime_error(file(name), "write failed (disk full or not writable?); the previous version is kept");
+    }
 }
 
 void RunDir::write_run_json(const std::string& status, const std::string& error)

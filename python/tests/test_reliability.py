@@ -1,0 +1,82 @@
+"""Reliability end to end: a full disk, unwritable --json targets, configurations that are not regular
+files, --set on arrays of tables, hostile rule expressions and non-UTF-8 paths give one clear error (or
+work), never a crash, and leave no temporary files."""
+import json
+import os
+import subprocess
+
+import pytest
+
+from test_cli import CLI, ROOT, plast
+
+SIM = ["simulate", str(ROOT / "examples" / "fsbi_background.toml"), "--set", "network.scale=0.1",
+       "--set", "network.warmup=1", "--set", "network.score=3", "--no-report", "-q"]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mnt)], capture_output=True)
+    if r.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    yield mnt
+    subprocess.run(["umount", str(mnt)])
+
+
+@pytest.mark.parametrize("fill_kib", [0, 150, 185, 190, 200])
+def test_full_disk_is_an_error_not_an_abort(small_disk, fill_kib):
+    # Before the fix every verb ended in SIGABRT: recording the failure threw from the error handler.
+    if fill_kib:
+        (small_disk / "fill").write_bytes(b"\0" * (fill_kib * 1024 - 4096))
+    r = plast(*SIM, "--out", str(small_disk / "run"))
+    assert r.returncode in (0, 1), r.stderr
+    assert r.returncode >= 0  # no signal
+    if r.returncode == 1:
+        assert "write failed" in r.stderr
+        assert "Traceback" not in r.stderr and "terminate" not in r.stderr
+    assert not list(small_disk.rglob("*.tmp"))
+    if (small_disk / "run" / "run.json").exists():
+        json.loads((small_disk / "run" / "run.json").read_text())
+
+
+def test_evaluate_json_write_failure_is_reported(tmp_path):
+    for target in ("/dev/full", str(tmp_path / "missing" / "x.json")):
+        r = plast("evaluate", "error", "2*(v - u)*sbar", "--json", target)
+        assert r.returncode == 1 and "--json" in r.stderr, (target, r.stderr)
+
+
+def test_configuration_must_be_a_regular_file(tmp_path):
+    r = plast("toy", str(tmp_path), "--out", str(tmp_path / "x"), "-q")
+    assert r.returncode == 2 and "not a regular file" in r.stderr
+    fifo = tmp_path / "c.toml"
+    os.mkfifo(fifo)
+    r = subprocess.run([CLI, "toy", str(fifo), "--out", str(tmp_path / "y"), "-q"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "not a regular file" in r.stderr
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def test_set_reaches_arrays_of_tables_and_names_itself_in_errors(tmp_path):
+    r = plast("screen", "--set", "round[0].candidates=7", "--print-config")
+    assert r.returncode == 0, r.stderr
+    assert "candidates = 7" in r.stdout
+    r = plast("screen", "--set", "round[0].candidates=-1", "--out", str(tmp_path / "a"), "-q")
+    assert r.returncode == 2 and "--set round[0].candidates=-1" in r.stderr
+    r = plast("screen", "--set", "round[9].candidates=5", "--out", str(tmp_path / "b"), "-q")
+    assert r.returncode == 2 and "out of range" in r.stderr
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_deeply_nested_rules_are_refused():
+    # 20,000 parentheses or 120,000 unary minuses overflowed the parser's stack (SIGSEGV).
+    for rule in ("(" * 20000 + "v" + ")" * 20000, "-" * 120000 + "v"):
+        r = plast("evaluate", "error", rule)
+        assert r.returncode == 2 and "nesting deeper than" in r.stderr
+
+
+def test_non_utf8_run_directory(tmp_path):
+    out = os.path.join(os.fsencode(tmp_path), b"run-\xff\xfe")
+    r = subprocess.run([os.fsencode(CLI), *[a.encode() for a in SIM], b"--out", out], capture_output=True)
+    assert r.returncode == 0, r.stderr
+    j = json.loads(open(os.path.join(out, b"run.json"), "rb").read().decode("utf-8"))
+    assert j["status"] == "completed"
