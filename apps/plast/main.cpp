@@ -2,6 +2,7 @@
 #include "verb.hpp"
 
 #include "plast/core/error.hpp"
+#include "plast/core/interrupt.hpp"
 #include "plast/core/progress.hpp"
 #include "plast/core/version.hpp"
 #include "plast/search/executor.hpp"
@@ -77,6 +78,7 @@ static int run_main(int argc, char** argv)
         return app.exit(e) == 0 ? 0 : 2;
     }
 
+    install_interrupt_handlers();
     for (std::size_t i = 0; i < all.size(); ++i) {
         auto* sub = app.get_subcommand(all[i].name);
         if (!sub->parsed()) continue;
@@ -86,6 +88,17 @@ static int run_main(int argc, char** argv)
             return all[i].run(ctx);
         } catch (const app::PrintedConfig&) {
             return 0;
+        } catch (const Interrupted& e) {
+            std::cerr << "plast " << all[i].name << ": " << e.what() << "\n";
+            if (ctx.run) {
+                try {
+                    ctx.run->finish("interrupted", e.what());
+                    std::cerr << "plast " << all[i].name << ": completed work kept in " << ctx.run->path() << "\n";
+                } catch (const std::exception& w) {
+                    std::cerr << "plast " << all[i].name << ": could not record the interrupt in run.json: " << w.what() << "\n";
+                }
+            }
+            return e.exit_code();
         } catch (const Error& e) {
             std::cerr << "plast " << all[i].name << ": error: " << e.what() << "\n";
             if (ctx.run && record_failure(ctx, all[i].name, e.what()))

@@ -80,3 +80,65 @@ def test_non_utf8_run_directory(tmp_path):
     assert r.returncode == 0, r.stderr
     j = json.loads(open(os.path.join(out, b"run.json"), "rb").read().decode("utf-8"))
     assert j["status"] == "completed"
+
+
+def _interrupt(args, sig, after, tmp_path):
+    import signal
+    import time
+
+    p = subprocess.Popen([CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(after)
+    p.send_signal(getattr(signal, sig))
+    out, err = p.communicate(timeout=120)
+    return p.returncode, err
+
+
+def test_sigint_keeps_completed_memory_runs_and_marks_the_run(tmp_path):
+    run = tmp_path / "mem"
+    rc, err = _interrupt(["memory", "--out", str(run), "-j1", "--no-report"], "SIGINT", 8, tmp_path)
+    assert rc == 130, err
+    j = json.loads((run / "run.json").read_text())
+    assert j["status"] == "interrupted"
+    kept = j["summary"]["completed_runs_before_interrupt"]
+    lines = (run / "memory_runs.csv").read_text().strip().splitlines()
+    assert kept >= 1 and len(lines) >= 1 + kept  # header + at least one test row per completed run
+
+
+SCREEN_SPIKING = """
+seed = 2
+[screen]
+task = "fsbi"
+chunk = 2
+[network]
+scale = 0.1
+warmup = 2.0
+score = 1.0
+[[round]]
+proposal = "prior"
+candidates = 400
+"""
+
+
+def test_sigterm_stops_a_screen_that_resumes_in_place(tmp_path):
+    cfg = tmp_path / "s.toml"
+    cfg.write_text(SCREEN_SPIKING)
+    run = tmp_path / "scr"
+    rc, err = _interrupt(["screen", str(cfg), "--out", str(run), "-j2", "--no-report", "-q"], "SIGTERM", 4, tmp_path)
+    assert rc == 143, err
+    assert json.loads((run / "run.json").read_text())["status"] == "interrupted"
+    import sqlite3
+
+    con = sqlite3.connect(str(run / "archive.sqlite"))
+    n = con.execute("SELECT COUNT(*) FROM candidates").fetchone()[0]
+    con.close()
+    assert 0 < n < 400
+    r = plast("screen", "--resume", str(run), "-q", "--no-report", "--set", "round[0].candidates=" + str(n + 4))
+    # A resumed screen keeps its configuration: overrides are refused.
+    assert r.returncode == 2
+    text = (run / "config.toml").read_text().replace("candidates = 400", f"candidates = {n + 4}")
+    (run / "config.toml").write_text(text)
+    r = plast("screen", "--resume", str(run), "-q", "--no-report")
+    assert r.returncode == 0, r.stderr
+    con = sqlite3.connect(str(run / "archive.sqlite"))
+    assert con.execute("SELECT COUNT(*) FROM candidates").fetchone()[0] == n + 4
+    con.close()

@@ -1,5 +1,7 @@
 #include "plast/core/progress.hpp"
 
+#include "plast/core/interrupt.hpp"
+
 #include <cstdio>
 #include <unistd.h>
 
@@ -25,6 +27,7 @@ void Progress::set_note(const std::string& note)
 
 void Progress::advance(std::size_t n)
 {
+    check_interrupt(); // long loops that report progress stop here on SIGINT / SIGTERM
     count_ += n;
     if (!enabled_) return;
     const auto now = std::chrono::steady_clock::now();

@@ -2,6 +2,7 @@
 
 #include "plast/core/connection_types.hpp"
 #include "plast/core/error.hpp"
+#include "plast/core/interrupt.hpp"
 #include "plast/core/parallel.hpp"
 #include "plast/core/progress.hpp"
 #include "plast/io/config.hpp"
@@ -164,6 +165,8 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
     for (std::size_t j = 0; j < jobs; ++j)
         if (!(conditions[(j / nrun) % nc] == "static" && j / (nc * nrun) > 0)) todo.push_back(j);
     Progress progress("memory (" + std::to_string(todo.size()) + " runs)", static_cast<std::size_t>(std::ceil(per_run * static_cast<double>(todo.size()))));
+    std::vector<char> finished(jobs, 0);
+    try {
     parallel_for(todo.size(), threads, [&](std::size_t jj) {
         const std::size_t j = todo[jj];
         const std::size_t ri = j / (nc * nrun), ci = (j / nrun) % nc, run = j % nrun;
@@ -195,7 +198,29 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
             if (d >= 1) progress.advance(static_cast<std::size_t>(d));
             last = t;
         });
+        finished[j] = 1;
     });
+    } catch (const Interrupted&) {
+        // Keep every run that completed before the signal (the work in flight is dropped).
+        io::CsvWriter part(dir.file("memory_runs.csv"), {"rule", "condition", "run", "test_time", "clock", "r_nov", "r_fam", "std_nov",
+                                                         "std_fam", "on_nov", "on_fam", "baseline_rate", "aborted", "abort_reason"});
+        const auto times = protocol.test_times();
+        long kept = 0;
+        for (std::size_t j = 0; j < jobs; ++j) {
+            if (!finished[j]) continue;
+            ++kept;
+            const std::size_t ri = j / (nc * nrun), ci = (j / nrun) % nc, run = j % nrun;
+            const auto& res = results[j];
+            for (std::size_t t = 0; t < res.probes.size(); ++t) {
+                const auto& pt = res.probes[t];
+                part.row({rules[ri].name, conditions[ci], static_cast<long long>(run), times[t], pt.clock, pt.stats.r_nov, pt.stats.r_fam,
+                          pt.stats.std_nov, pt.stats.std_fam, pt.stats.on_nov, pt.stats.on_fam, pt.baseline_rate,
+                          static_cast<long long>(res.aborted), res.abort_reason});
+            }
+        }
+        dir.summary()["completed_runs_before_interrupt"] = kept;
+        throw;
+    }
     progress.done();
     for (std::size_t j = 0; j < jobs; ++j)
         if (conditions[(j / nrun) % nc] == "static" && j / (nc * nrun) > 0) results[j] = results[j % (nc * nrun)];

@@ -1,5 +1,7 @@
 #include "plast/spiking/network.hpp"
 
+#include "plast/core/interrupt.hpp"
+
 #include "plast/core/error.hpp"
 
 #include <algorithm>
@@ -100,7 +102,10 @@ bool Network::run(double seconds)
     // Advance to an exact target time so that many short intervals do not accumulate rounding.
     target_ += seconds;
     const auto end = static_cast<std::uint64_t>(std::max(0LL, std::llround(target_ / dt_)));
-    while (step_ < end && !aborted_) step();
+    while (step_ < end && !aborted_) {
+        step();
+        if ((step_ & 1023u) == 0) check_interrupt();
+    }
     return !aborted_;
 }
 
