@@ -3,6 +3,9 @@
 
 #include "plast/e2l/evolve_study.hpp"
 
+#include "plast/core/error.hpp"
+
+#include <filesystem>
 #include <iostream>
 
 namespace plast::app {
@@ -11,9 +14,31 @@ static std::string g_resume;
 
 static int run_evolve(Context& ctx)
 {
+    // --resume RUN_DIR (without CONFIG or --out) continues in place with the run's stored
+    // configuration, as screen does; --set may extend it (e.g. ea.max_generations). With CONFIG or
+    // --out, or a checkpoint.json, a new run starts from the checkpoint.
+    namespace fs = std::filesystem;
+    const bool in_place = !g_resume.empty() && fs::is_directory(g_resume) && fs::exists(fs::path(g_resume) / "config.toml") &&
+                          fs::exists(fs::path(g_resume) / "run.json") && ctx.opts.config.empty() && ctx.opts.out.empty();
+    if (in_place) {
+        if (ctx.opts.seed) usage_error("--seed", "a run continued in place keeps its seed", "no --seed with --resume RUN_DIR");
+        ctx.opts.config = (fs::path(g_resume) / "config.toml").string();
+    }
     ctx.load_config(e2l::default_evolve_config, "<embedded evolve default>");
     const auto study = e2l::EvolveStudy::from_config(ctx.config, ctx.seed, ctx.threads, g_resume);
-    auto& dir = ctx.open_run();
+    if (in_place) {
+        ctx.config.check_unused();
+        if (ctx.opts.print_config) {
+            std::cout << ctx.config.resolved_toml() << "\n";
+            return 0;
+        }
+        ctx.run = io::RunDir::reopen(g_resume, ctx.command_line);
+        ctx.run->write_text("config.toml", ctx.config.resolved_toml());
+        if (!ctx.opts.quiet) std::cerr << "plast evolve: resuming " << g_resume << " in place\n";
+    } else {
+        ctx.open_run();
+    }
+    auto& dir = *ctx.run;
     study.run(dir);
     if (!ctx.opts.quiet)
         std::cerr << "plast evolve: champion " << dir.summary()["champion"].get<std::string>()

@@ -10,6 +10,7 @@
 #include "plast/toy/toy_study.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <iostream>
 
 namespace plast::app {
@@ -79,14 +80,18 @@ static int run_screen(Context& ctx)
     }
     std::string fp = task->fingerprint() + " | prior";
     for (const auto& b : spec.prior.boxes()) fp += " " + b.name + (b.log_scale ? ":log" : "") + "[" + std::to_string(b.lo) + "," + std::to_string(b.hi) + "]";
+    std::optional<search::Archive> opened;
     if (resume) {
+        // Check the archive before touching run.json: a refused resume (exit 2) leaves the run as it was.
+        opened.emplace(search::Archive::open(g_resume_dir + "/archive.sqlite", spec.prior.names(), task->metric_names(), fp, true));
         ctx.run = io::RunDir::reopen(g_resume_dir, ctx.command_line);
         if (!ctx.opts.quiet) std::cerr << "plast screen: resuming " << g_resume_dir << "\n";
     } else {
         ctx.open_run();
+        opened.emplace(search::Archive::open(ctx.run->file("archive.sqlite"), spec.prior.names(), task->metric_names(), fp, false));
     }
     auto& dir = *ctx.run;
-    auto archive = search::Archive::open(dir.file("archive.sqlite"), spec.prior.names(), task->metric_names(), fp, resume);
+    auto& archive = *opened;
     nlohmann::json rounds;
     {
         auto executor = search::mpi::make_root_executor(ctx.threads);

@@ -142,3 +142,28 @@ def test_sigterm_stops_a_screen_that_resumes_in_place(tmp_path):
     con = sqlite3.connect(str(run / "archive.sqlite"))
     assert con.execute("SELECT COUNT(*) FROM candidates").fetchone()[0] == n + 4
     con.close()
+
+
+def test_refused_resume_leaves_the_run_untouched_and_concurrent_resumes_are_locked(tmp_path):
+    import time
+
+    cfg = tmp_path / "s.toml"
+    cfg.write_text(SCREEN_SPIKING.replace("candidates = 400", "candidates = 6"))
+    run = tmp_path / "scr"
+    assert plast("screen", str(cfg), "--out", str(run), "-q", "--no-report").returncode == 0
+    before = (run / "run.json").read_text()
+    # Another configuration: exit 2, run.json unchanged, no -wal/-shm left behind.
+    stored = (run / "config.toml").read_text()
+    (run / "config.toml").write_text(stored.replace("scale = 0.10000000000000001", "scale = 0.2"))
+    r = plast("screen", "--resume", str(run), "-q", "--no-report")
+    assert r.returncode == 2 and "another configuration" in r.stderr
+    assert (run / "run.json").read_text() == before
+    assert not list(run.glob("archive.sqlite-*"))
+    (run / "config.toml").write_text(stored.replace("candidates = 6", "candidates = 200"))
+    # Two resumes at once: the second is refused while the first works.
+    p = subprocess.Popen([CLI, "screen", "--resume", str(run), "-q", "--no-report", "-j1"], stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    r = plast("screen", "--resume", str(run), "-q", "--no-report")
+    p.terminate()
+    p.communicate(timeout=60)
+    assert r.returncode == 2 and "another plast process" in r.stderr

@@ -43,6 +43,15 @@ TEST(E2lEvolveCli, ResumeReproducesUninterruptedRun)
     EXPECT_FALSE(a.empty());
     EXPECT_EQ(a, b);
     EXPECT_EQ(slurp((tmp / "full" / "champion.json").string()), slurp((tmp / "resumed" / "champion.json").string()));
+    // --resume RUN_DIR alone continues in the same directory with the stored configuration (extended
+    // by --set): the same history again, and run.json records the resume.
+    const std::string base = " --no-report -q -j 2";
+    ASSERT_EQ(run_cli("evolve --set ea.max_generations=20 --set ea.checkpoint_every=7" + common + " --out " + (tmp / "inplace").string()).rc, 0);
+    const auto ip = run_cli("evolve --resume " + (tmp / "inplace").string() + " --set ea.max_generations=40" + base);
+    ASSERT_EQ(ip.rc, 0) << ip.text;
+    EXPECT_EQ(slurp((tmp / "inplace" / "history.csv").string()), a);
+    EXPECT_NE(slurp((tmp / "inplace" / "run.json").string()).find("\"resumed\""), std::string::npos);
+    EXPECT_NE(slurp((tmp / "inplace" / "config.toml").string()).find("max_generations = 40"), std::string::npos);
     std::filesystem::remove_all(tmp);
 }
 

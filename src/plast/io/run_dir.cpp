@@ -4,7 +4,11 @@
 #include "plast/core/version.hpp"
 #include "plast/io/config.hpp"
 
+#include <cerrno>
 #include <ctime>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 
@@ -20,6 +24,21 @@ std::string iso_time(std::chrono::system_clock::time_point t)
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
+}
+
+void RunDir::lock(const std::string& what)
+{
+    const std::string lf = file(".lock");
+    const int fd = ::open(lf.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return; // read-only media: nothing to protect against
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        usage_error(what, "another plast process is working in this run directory", "wait for it to finish");
+    }
+    lock_fd_ = std::shared_ptr<int>(new int(fd), [](int* p) {
+        ::close(*p);
+        delete p;
+    });
 }
 
 RunDir RunDir::create(const std::string& out, const std::string& stem, bool force, const RunInfo& info,
@@ -51,6 +70,7 @@ RunDir RunDir::create(const std::string& out, const std::string& stem, bool forc
     fs::create_directories(fs::path(path) / "figures", ec);
     if (ec) runtime_error(path, "cannot create run directory: " + ec.message());
     r.path_ = path;
+    r.lock("--out " + path);
     r.base_ = {
         {"verb", info.verb},
         {"config_source", info.config_source},
@@ -77,6 +97,7 @@ RunDir RunDir::reopen(const std::string& path, const std::string& command_line)
     r.start_ = std::chrono::system_clock::now();
     r.start_steady_ = std::chrono::steady_clock::now();
     r.path_ = path;
+    r.lock("--resume " + path);
     if (j.contains("summary")) r.summary_ = j["summary"];
     for (const char* k : {"status", "error", "finished", "wall_seconds", "summary"}) j.erase(k);
     auto resumes = j.value("resumed", nlohmann::json::array());

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 namespace plast {
@@ -32,7 +33,8 @@ public:
                          const Config& resolved);
 
     // Reopens an existing run directory to continue it (resume): keeps its run.json metadata,
-    // records the resume time, status back to "running".
+    // records the resume time, status back to "running". A run directory is locked (flock on
+    // <dir>/.lock) while a plast process works in it: a second resume of the same run is refused.
     static RunDir reopen(const std::string& path, const std::string& command_line);
 
     const std::string& path() const { return path_; }
@@ -46,7 +48,9 @@ public:
 
 private:
     void write_run_json(const std::string& status, const std::string& error);
+    void lock(const std::string& what);
     std::string path_;
+    std::shared_ptr<int> lock_fd_; // closed (lock released) with the last copy
     nlohmann::json base_;
     nlohmann::json summary_ = nlohmann::json::object();
     std::chrono::system_clock::time_point start_;

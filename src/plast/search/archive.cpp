@@ -93,12 +93,17 @@ static void open_db(Archive&, sqlite3** db, const std::string& path, int flags)
     sqlite3_busy_timeout(*db, 10000);
 }
 
-Archive Archive::open_read_only(const std::string& path)
+Archive Archive::open_read_only(const std::string& path) { return open_checked(path, SQLITE_OPEN_READONLY); }
+
+// Opens an existing archive with the given SQLite flags after integrity and schema checks. A resume
+// opens read-write from the start: a read-only connection to a WAL database cannot remove the -wal
+// and -shm files when it closes, so a refused resume would leave them behind.
+Archive Archive::open_checked(const std::string& path, int flags)
 {
     if (!std::filesystem::exists(path)) config_error(path, "", "archive does not exist", "an archive written by plast screen");
     Archive a;
     a.path_ = path;
-    open_db(a, &a.db_, path, SQLITE_OPEN_READONLY);
+    open_db(a, &a.db_, path, flags);
     // Integrity and schema checks, as for resume.
     {
         char* err = nullptr;
@@ -139,15 +144,12 @@ Archive Archive::open(const std::string& path, const std::vector<std::string>& p
         usage_error("archive " + path, "archive already exists", "--resume to continue it, or a new run directory");
     if (!exists && resume) usage_error("archive " + path, "nothing to resume: archive does not exist", "an existing archive");
     if (exists) {
-        Archive a = open_read_only(path);
+        Archive a = open_checked(path, SQLITE_OPEN_READWRITE);
         if (a.meta("fingerprint") != fingerprint)
             config_error(path, "fingerprint", "archive was written by another configuration",
                          "the configuration stored in the run directory (config.toml)");
         if (a.params_ != param_names || a.metrics_ != metric_names)
             config_error(path, "param_names", "archive has other parameters or metrics", "the same task");
-        sqlite3_close(a.db_);
-        a.db_ = nullptr;
-        open_db(a, &a.db_, path, SQLITE_OPEN_READWRITE);
         a.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
         return a;
     }

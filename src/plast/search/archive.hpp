@@ -64,6 +64,7 @@ public:
 
 private:
     Archive() = default;
+    static Archive open_checked(const std::string& path, int flags);
     void exec(const std::string& sql) const;
     std::string path_;
     sqlite3* db_ = nullptr;
