@@ -167,3 +167,13 @@ def test_refused_resume_leaves_the_run_untouched_and_concurrent_resumes_are_lock
     p.terminate()
     p.communicate(timeout=60)
     assert r.returncode == 2 and "another plast process" in r.stderr
+
+
+def test_runs_that_cannot_fit_in_memory_are_refused_before_they_start(tmp_path):
+    # These ended in std::bad_alloc (or the OOM killer) after allocating for a while.
+    r = plast("simulate", "--set", "network.dt=1e-9", "--out", str(tmp_path / "a"), "-q")
+    assert r.returncode == 2 and "network.dt" in r.stderr and "GiB" in r.stderr and "available" in r.stderr
+    r = plast("infer", "--set", "model.kind=oja", "--set", "model.n_in=100000", "--set", "model.n_out=100000",
+              "--out", str(tmp_path / "b"), "-q")
+    assert r.returncode == 2 and "model.n_in" in r.stderr and "GiB" in r.stderr
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -1,5 +1,7 @@
 #include "plast/infer/infer_study.hpp"
 
+#include "plast/core/memory_budget.hpp"
+
 #include "plast/core/error.hpp"
 #include "plast/core/parallel.hpp"
 #include "plast/core/progress.hpp"
@@ -93,6 +95,11 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
         st.oja.num_eval = static_cast<int>(d.integer("num_eval", 10, 1, 100000));
         st.oja.noise_scale = d.number("noise_scale", 0.0, Range::nonneg());
         st.oja.observed_fraction = d.number("observed_fraction", 1.0, Range::open_closed(0, 1));
+        // Trajectories (inputs, outputs, initial weights) and the forward weight tape of the adjoint.
+        const double ni = st.oja.net.n_in, no = st.oja.net.n_out, T = st.oja.steps;
+        const double traj = static_cast<double>(st.oja.num_train + st.oja.num_eval);
+        require_memory(8.0 * (traj * (T * (ni + no) + ni * no) + 2.0 * (T + 1) * ni * no), m.where("n_in"), m.path("n_in"),
+                       "the Oja data set and its adjoint");
     } else if (st.source == "simulated") {
         st.beh.num_train = static_cast<int>(d.integer("num_train", 20, 1, 100000));
         st.beh.num_eval = static_cast<int>(d.integer("num_eval", 5, 1, 100000));

@@ -1,5 +1,7 @@
 #include "plast/spiking/fsbi_network.hpp"
 
+#include "plast/core/memory_budget.hpp"
+
 #include "plast/core/connection_types.hpp"
 #include "plast/core/error.hpp"
 #include "plast/expr/expr_rule.hpp"
@@ -84,6 +86,17 @@ FsbiConfig FsbiConfig::from_config(const Section& s)
     const double syn = c.p_rec * (static_cast<double>(c.exc() + c.inh()) * static_cast<double>(c.exc() + c.inh())) +
                        c.p_input * static_cast<double>(c.inputs()) * static_cast<double>(c.exc() + c.inh());
     if (syn * 20.0 > 16e9) s.fail("n_exc", "network needs about " + std::to_string(static_cast<long>(syn * 20 / 1e9)) + " GB", "fewer neurons or lower p");
+    {
+        // Refuse sizes that cannot fit before simulating: synapse arrays (~24 B each with the
+        // transposed index) and the per-step population counts of the three groups.
+        const double e = static_cast<double>(c.exc()), i = static_cast<double>(c.inh()), in = static_cast<double>(c.inputs());
+        const double prec = std::min(1.0, c.p_rec / c.scale), pin = std::min(1.0, c.p_input / c.scale);
+        const double synapses = (e + i) * (e + i) * prec + in * (e + i) * pin;
+        const double steps = (c.warmup + c.score) / c.dt;
+        require_memory(24.0 * synapses + 12.0 * steps, s.where("dt"), s.path("dt"),
+                       "the network (" + std::to_string(static_cast<long long>(synapses)) + " synapses, " +
+                           std::to_string(static_cast<long long>(steps)) + " steps of dt; lower n_exc/n_inh/n_input or raise dt)");
+    }
     return c;
 }
 
