@@ -115,6 +115,21 @@ TEST(Config, OverridesReachArraysOfTablesOrAreRefused)
     EXPECT_NE(error_of([&] { c.apply_override("round[x].candidates=1"); }).find("malformed element"), std::string::npos);
 }
 
+TEST(Config, NonAsciiOutsideStringsIsRefusedBeforeTheParser)
+{
+    // Found by fuzzing: toml++ reaches __builtin_unreachable on U+02E2 where it expects a key.
+    EXPECT_NE(error_of([] { Config::parse("seed = 1\n\xcb\xa2 = 2\n", "u.toml"); }).find("u.toml:2: non-ASCII character"),
+              std::string::npos);
+    EXPECT_NE(error_of([] { Config::parse(std::string("a = 1\0", 6), "z.toml"); }).find("NUL byte"), std::string::npos);
+    // Inside strings and comments it is fine (also multi-line and literal strings).
+    auto c = Config::parse("# \xc3\xa9t\xc3\xa9\nname = \"\xc3\xa9\" # \xcb\xa2\nm = \"\"\"a\n\xcb\xa2\"\"\"\nl = '\xcb\xa2'\n", "ok.toml");
+    EXPECT_EQ(c.root().string("name", ""), "\xc3\xa9");
+    EXPECT_EQ(c.root().string("l", ""), "\xcb\xa2");
+    // --set with a non-ASCII bare word is a string.
+    c.apply_override("x=\xcb\xa2");
+    EXPECT_EQ(c.root().string("x", ""), "\xcb\xa2");
+}
+
 TEST(Config, RequiredKeysAndArraysOfTables)
 {
     auto c = Config::parse("[[step]]\nname = \"a\"\n[[step]]\nname = \"b\"\nbogus = 1\n", "s.toml");

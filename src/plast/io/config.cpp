@@ -121,10 +121,53 @@ Config::~Config() = default;
 Config::Config(Config&&) noexcept = default;
 Config& Config::operator=(Config&&) noexcept = default;
 
+// TOML allows non-ASCII characters only inside strings and comments. Debian's toml++ reaches
+// __builtin_unreachable (undefined behaviour) on some non-ASCII characters where it expects keys or
+// whitespace (found by fuzzing), so such text is refused here, before the parser sees it.
+static void check_ascii_outside_strings(const std::string& t, const std::string& source)
+{
+    std::size_t line = 1;
+    auto at = [&](std::size_t i) { return i < t.size() ? t[i] : '\0'; };
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const char c = t[i];
+        if (c == '\n') {
+            ++line;
+        } else if (c == '#') {
+            while (i + 1 < t.size() && t[i + 1] != '\n') ++i;
+        } else if (c == '"' || c == '\'') {
+            const bool multi = at(i + 1) == c && at(i + 2) == c;
+            i += multi ? 3 : 1;
+            for (; i < t.size(); ++i) {
+                if (t[i] == '\n') {
+                    ++line;
+                    if (!multi) break; // unterminated: the parser reports it
+                }
+                if (c == '"' && t[i] == '\\') {
+                    if (at(i + 1) == '\n') ++line;
+                    ++i;
+                    continue;
+                }
+                if (t[i] == c && (!multi || (at(i + 1) == c && at(i + 2) == c))) {
+                    if (multi) {
+                        i += 2;
+                        while (at(i + 1) == c) ++i; // up to two quotes may end the content
+                    }
+                    break;
+                }
+            }
+        } else if (static_cast<unsigned char>(c) >= 0x80 || c == '\0') {
+            config_error(source + ":" + std::to_string(line), "",
+                         c == '\0' ? "NUL byte outside a string" : "non-ASCII character outside a string or comment",
+                         "TOML syntax: non-ASCII text only inside quotes or after #");
+        }
+    }
+}
+
 Config Config::parse(const std::string& text, const std::string& source_name)
 {
     Config c;
     c.impl_->source = source_name;
+    check_ascii_outside_strings(text, source_name);
     try {
         c.impl_->table = toml::parse(text, source_name);
     } catch (const toml::parse_error& e) {
@@ -157,9 +200,12 @@ void Config::apply_override(const std::string& assignment)
     const std::string value = assignment.substr(eq + 1);
     toml::table parsed;
     try {
+        check_ascii_outside_strings("v = " + value, "--set " + assignment);
         parsed = toml::parse("v = " + value);
     } catch (const toml::parse_error&) {
         parsed = toml::table{{"v", value}}; // bare words are strings
+    } catch (const Error&) {
+        parsed = toml::table{{"v", value}}; // non-ASCII bare words too
     }
     toml::table* cur = &impl_->table;
     std::size_t start = 0;

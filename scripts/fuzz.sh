@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses in fuzz/ with clang (AddressSanitizer + UndefinedBehaviorSanitizer)
+# and runs each for a bounded time on its seed corpus (fuzz/corpus/<name>); fails on any crash or
+# sanitizer report. Prints each fuzzer's executions per second.
+#   scripts/fuzz.sh [SECONDS_PER_FUZZER]      (default 30)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS="${1:-30}"
+PACKAGES=(clang libclang-common-14-dev libtomlplusplus-dev nlohmann-json3-dev libsqlite3-dev libmatio-dev libeigen3-dev)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+out="${FUZZ_BUILD_DIR:-build-fuzz}"
+mkdir -p "$out"
+# -DNDEBUG as in the Release build: toml++ asserts on some malformed input in debug builds only.
+FLAGS=(-std=c++20 -g -O1 -DNDEBUG -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc -I/usr/include/eigen3)
+S=src/plast
+declare -A SOURCES=(
+  [config]="$S/io/config.cpp $S/core/error.cpp"
+  [expr]="$S/expr/parser.cpp $S/expr/tape.cpp $S/io/csv.cpp $S/core/error.cpp"
+  [csv]="$S/io/csv_table.cpp $S/infer/fly_data.cpp $S/rate/two_odor_task.cpp $S/rate/behaviour_network.cpp $S/rules/differentiable_rule.cpp $S/rules/rule_family.cpp $S/io/csv.cpp $S/core/error.cpp $S/core/rng.cpp"
+  [mat]="$S/infer/fly_data.cpp $S/rate/two_odor_task.cpp $S/rate/behaviour_network.cpp $S/rules/differentiable_rule.cpp $S/rules/rule_family.cpp $S/io/csv.cpp $S/core/error.cpp $S/core/rng.cpp"
+  [archive]="$S/search/archive.cpp $S/core/version.cpp $S/core/error.cpp"
+)
+LIBS=(-lsqlite3 -lmatio)
+status=0
+for name in config expr csv mat archive; do
+  # shellcheck disable=SC2086
+  clang++ "${FLAGS[@]}" "fuzz/fuzz_$name.cpp" ${SOURCES[$name]} "${LIBS[@]}" -o "$out/fuzz_$name"
+  corpus="$out/corpus_$name"
+  rm -rf "$corpus"; cp -r "fuzz/corpus/$name" "$corpus"
+  log="$out/fuzz_$name.log"
+  if "$out/fuzz_$name" "$corpus" -max_total_time="$SECS" -max_len=65536 -timeout=10 -rss_limit_mb=4096 \
+       -print_final_stats=1 -artifact_prefix="$out/crash_${name}_" > "$log" 2>&1; then
+    execs=$(grep -m1 "stat::number_of_executed_units" "$log" | awk '{print $2}')
+    rate=$(grep -m1 "stat::average_exec_per_sec" "$log" | awk '{print $2}')
+    echo "fuzz $name: $execs executions in ${SECS} s ($rate per second), no crash"
+  else
+    echo "fuzz $name: FAILED (see $log)"; tail -40 "$log"; status=1
+  fi
+done
+exit $status
