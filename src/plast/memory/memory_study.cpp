@@ -44,6 +44,9 @@ scale = 0.125
 
 namespace {
 
+const std::vector<std::string> runs_header{"rule", "condition", "run", "test_time", "clock", "r_nov", "r_fam", "std_nov",
+                                           "std_fam", "on_nov", "on_fam", "baseline_rate", "aborted", "abort_reason"};
+
 bool valid_condition(const std::string& c)
 {
     if (c == "control" || c == "static") return true;
@@ -202,8 +205,7 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
     });
     } catch (const Interrupted&) {
         // Keep every run that completed before the signal (the work in flight is dropped).
-        io::CsvWriter part(dir.file("memory_runs.csv"), {"rule", "condition", "run", "test_time", "clock", "r_nov", "r_fam", "std_nov",
-                                                         "std_fam", "on_nov", "on_fam", "baseline_rate", "aborted", "abort_reason"});
+        io::CsvWriter part(dir.file("memory_runs.csv"), runs_header);
         const auto times = protocol.test_times();
         long kept = 0;
         for (std::size_t j = 0; j < jobs; ++j) {
@@ -226,8 +228,7 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
         if (conditions[(j / nrun) % nc] == "static" && j / (nc * nrun) > 0) results[j] = results[j % (nc * nrun)];
 
     const auto times = protocol.test_times();
-    io::CsvWriter runs_csv(dir.file("memory_runs.csv"), {"rule", "condition", "run", "test_time", "clock", "r_nov", "r_fam", "std_nov",
-                                                         "std_fam", "on_nov", "on_fam", "baseline_rate", "aborted", "abort_reason"});
+    io::CsvWriter runs_csv(dir.file("memory_runs.csv"), runs_header);
     io::CsvWriter tests_csv(dir.file("memory_tests.csv"), {"rule", "condition", "test_time", "runs", "mean_r_nov", "mean_r_fam",
                                                            "mean_dr_mem", "mean_ds_mem", "t", "p", "on_t", "on_p", "significant",
                                                            "preference"});
