@@ -17,6 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         const auto t = plast::io::CsvTable::read(path);
         if (!t.header.empty()) (void)t.column(t.header[0]);
+        for (std::size_t r = 0; r < t.rows(); ++r)
+            for (std::size_t c = 0; c < t.header.size(); ++c) (void)t.number(r, c);
     } catch (const plast::Error&) {
     }
     try {

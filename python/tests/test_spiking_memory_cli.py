@@ -1,4 +1,6 @@
 """Bad input for the spiking and memory verbs: one clear error line, exit code 2, nothing written."""
+import json
+
 import pytest
 
 from test_cli import plast
@@ -37,3 +39,46 @@ def test_memory_query_selecting_no_rule_and_foreign_archive(tmp_path):
     r = plast("memory", "--out", str(tmp_path / "m"), "-q", "--set", 'memory.conditions=["bogus"]')
     assert r.returncode == 2 and "unknown condition 'bogus'" in r.stderr
     assert not (tmp_path / "m").exists()
+
+
+def test_memory_rule_sets_from_csv_and_their_errors(tmp_path):
+    import csv as _csv
+
+    names = [f"{c}_{p}" for c in ("EE", "EI", "IE", "II") for p in ("tau_pre", "tau_post", "alpha", "beta", "gamma", "kappa")]
+    rule = [0.02, 0.02, 0, 0, 0, 0] * 2 + [0.02, 0.02, -0.12, 0, 1, 1] + [0.02, 0.02, 0, 0, 0, 0]
+
+    def write(path, header, rows):
+        with open(path, "w", newline="") as f:
+            w = _csv.writer(f)
+            w.writerow(header)
+            w.writerows(rows)
+
+    good = tmp_path / "rules.csv"
+    write(good, ["source"] + names + ["rate"], [["a"] + rule + [3.0]] * 2)
+    from test_cli import ROOT
+
+    base = ["memory", str(ROOT / "examples" / "memory_by_accident.toml"), "--set", "memory.runs=2", "--set", "protocol.breaks=[1.0]", "--set", "protocol.pretrain=2.0",
+            "--set", "protocol.train=2.0", "--set", "network.scale=0.05", "--set", "memory.conditions=['control','static']",
+            "--no-report", "-q"]
+    r = plast(*base, "--set", f"memory.rules_csv='{good}'", "--out", str(tmp_path / "ok"))
+    assert r.returncode == 0, r.stderr
+    run = json.loads((tmp_path / "ok" / "run.json").read_text())["summary"]
+    assert run["rules"] == 2 and "headline" in run
+    head = (tmp_path / "ok" / "memory_headline.csv").read_text().splitlines()
+    assert head[0].startswith("condition,rules_stable,test_time,novelty")
+
+    missing = tmp_path / "missing.csv"
+    write(missing, names[:-1], [rule[:-1]])
+    r = plast(*base, "--set", f"memory.rules_csv='{missing}'", "--out", str(tmp_path / "m"))
+    assert r.returncode == 2 and "no column 'II_kappa'" in r.stderr
+    outside = tmp_path / "outside.csv"
+    bad = list(rule)
+    bad[2] = 7.5
+    write(outside, names, [bad])
+    r = plast(*base, "--set", f"memory.rules_csv='{outside}'", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "EE_alpha = 7.5 lies outside the fSBI prior" in r.stderr
+    empty = tmp_path / "empty.csv"
+    write(empty, names, [])
+    r = plast(*base, "--set", f"memory.rules_csv='{empty}'", "--out", str(tmp_path / "e"))
+    assert r.returncode == 2 and "holds no rule" in r.stderr
+    assert not any((tmp_path / d).exists() for d in ("m", "o", "e"))

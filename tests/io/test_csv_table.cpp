@@ -19,11 +19,12 @@ static std::string write(const std::string& name, const std::string& body)
 
 TEST(CsvTable, ReadsNumbersAndNaN)
 {
-    const auto t = CsvTable::read(write("ok.csv", "a,b\n1,2.5\n-3e-2,nan\n"));
-    ASSERT_EQ(t.rows.size(), 2u);
+    const auto t = CsvTable::read(write("ok.csv", "a,b,c\n1,2.5,x\n-3e-2,nan,\"y, z\"\n"));
+    ASSERT_EQ(t.rows(), 2u);
     EXPECT_EQ(t.column("b"), 1u);
-    EXPECT_DOUBLE_EQ(t.rows[1][0], -0.03);
-    EXPECT_TRUE(std::isnan(t.rows[1][1]));
+    EXPECT_DOUBLE_EQ(t.number(1, 0), -0.03);
+    EXPECT_TRUE(std::isnan(t.number(1, 1)));
+    EXPECT_EQ(t.cells[0][2], "x"); // text columns are kept (e.g. the provenance of a rule)
 }
 
 TEST(CsvTable, ErrorsNameFileLineAndColumn)
@@ -36,9 +37,14 @@ TEST(CsvTable, ErrorsNameFileLineAndColumn)
         }
         return std::string("no error");
     };
-    const auto bad = write("bad.csv", "a,b\n1,x2\n");
-    EXPECT_NE(msg(bad).find("bad.csv:2"), std::string::npos);
-    EXPECT_NE(msg(bad).find("'b'"), std::string::npos);
+    const auto bad = CsvTable::read(write("bad.csv", "a,b\n1,x2\n"));
+    try {
+        (void)bad.number(0, 1);
+        ADD_FAILURE() << "no error";
+    } catch (const plast::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("bad.csv:2"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("'b'"), std::string::npos);
+    }
     EXPECT_NE(msg(write("short.csv", "a,b\n1\n")).find("1 cells"), std::string::npos);
     EXPECT_NE(msg(write("empty.csv", "")).find("no header"), std::string::npos);
     EXPECT_NE(msg(std::filesystem::temp_directory_path().string()).find("not a readable regular file"), std::string::npos);

@@ -10,17 +10,43 @@
 namespace plast::io {
 
 namespace {
+// RFC 4180 fields: quoted fields may hold commas and doubled quotes; surrounding blanks are trimmed.
 std::vector<std::string> split(const std::string& line)
 {
     std::vector<std::string> out;
     std::string cell;
-    std::istringstream in(line);
-    while (std::getline(in, cell, ',')) {
-        const auto a = cell.find_first_not_of(" \t\r\"");
-        const auto b = cell.find_last_not_of(" \t\r\"");
-        out.push_back(a == std::string::npos ? std::string() : cell.substr(a, b - a + 1));
+    bool quoted = false, was_quoted = false;
+    auto finish = [&] {
+        if (!was_quoted) {
+            const auto x = cell.find_first_not_of(" \t\r");
+            const auto y = cell.find_last_not_of(" \t\r");
+            cell = x == std::string::npos ? std::string() : cell.substr(x, y - x + 1);
+        }
+        out.push_back(cell);
+        cell.clear();
+        was_quoted = false;
+    };
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+                cell += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                cell += c;
+            }
+        } else if (c == '"' && cell.find_first_not_of(" \t") == std::string::npos) {
+            cell.clear();
+            quoted = was_quoted = true;
+        } else if (c == ',') {
+            finish();
+        } else if (c != '\r' || i + 1 != line.size()) {
+            if (!was_quoted) cell += c;
+        }
     }
-    if (!line.empty() && line.back() == ',') out.emplace_back();
+    finish();
     return out;
 }
 } // namespace
@@ -45,22 +71,8 @@ CsvTable CsvTable::read(const std::string& path)
         if (cells.size() != t.header.size())
             runtime_error(path + ":" + std::to_string(lineno), "row has " + std::to_string(cells.size()) + " cells, the header " +
                                                                    std::to_string(t.header.size()));
-        std::vector<double> row;
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            const std::string& s = cells[c];
-            double v = std::nan("");
-            if (!s.empty() && s != "nan" && s != "NaN") {
-                try {
-                    std::size_t pos = 0;
-                    v = std::stod(s, &pos);
-                    if (pos != s.size()) throw std::invalid_argument(s);
-                } catch (const std::exception&) {
-                    runtime_error(path + ":" + std::to_string(lineno), "column '" + t.header[c] + "': '" + s + "' is not a number");
-                }
-            }
-            row.push_back(v);
-        }
-        t.rows.push_back(std::move(row));
+        t.cells.push_back(std::move(cells));
+        t.lines.push_back(lineno);
     }
     if (t.header.empty()) runtime_error(path, "no header line (an empty file?)");
     return t;
@@ -71,6 +83,19 @@ std::size_t CsvTable::column(const std::string& name) const
     for (std::size_t i = 0; i < header.size(); ++i)
         if (header[i] == name) return i;
     runtime_error(path, "no column '" + name + "'");
+}
+
+double CsvTable::number(std::size_t row, std::size_t col) const
+{
+    const std::string& s = cells.at(row).at(col);
+    if (s.empty() || s == "nan" || s == "NaN") return std::nan("");
+    try {
+        std::size_t pos = 0;
+        const double v = std::stod(s, &pos);
+        if (pos == s.size()) return v;
+    } catch (const std::exception&) {
+    }
+    runtime_error(path + ":" + std::to_string(lines.at(row)), "column '" + header.at(col) + "': '" + s + "' is not a number");
 }
 
 } // namespace plast::io

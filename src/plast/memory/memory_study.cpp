@@ -125,12 +125,17 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
                        "the 24 columns EE_tau_pre, EE_tau_post, EE_alpha, ..., II_kappa");
             cols.push_back(c);
         }
-        if (t.rows.empty()) m.fail("rules_csv", rules_csv + " holds no rule", "one or more rows");
-        const std::size_t take = limit > 0 ? std::min<std::size_t>(t.rows.size(), static_cast<std::size_t>(limit)) : t.rows.size();
+        if (t.rows() == 0) m.fail("rules_csv", rules_csv + " holds no rule", "one or more rows");
+        const std::size_t take = limit > 0 ? std::min<std::size_t>(t.rows(), static_cast<std::size_t>(limit)) : t.rows();
         for (std::size_t r = 0; r < take; ++r) {
             NamedRule nr{"csv" + std::to_string(r), {}};
             for (std::size_t k = 0; k < 24; ++k) {
-                const double v = t.rows[r][cols[k]];
+                double v = 0;
+                try {
+                    v = t.number(r, cols[k]);
+                } catch (const std::exception& e) {
+                    m.fail("rules_csv", e.what(), "numbers in the 24 rule columns");
+                }
                 if (!(v >= boxes[k].lo && v <= boxes[k].hi))
                     m.fail("rules_csv", rules_csv + " row " + std::to_string(r + 1) + ", column " + names[k] + " = " + io::format_number(v) +
                                             " lies outside the fSBI prior",
