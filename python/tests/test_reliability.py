@@ -177,3 +177,17 @@ def test_runs_that_cannot_fit_in_memory_are_refused_before_they_start(tmp_path):
               "--out", str(tmp_path / "b"), "-q")
     assert r.returncode == 2 and "model.n_in" in r.stderr and "GiB" in r.stderr
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_unbounded_e2l_duration_and_corrupted_checkpoints_are_refused(tmp_path):
+    r = plast("evaluate", "error", "2*(v - u)*sbar", "--set", "error.duration=1e12")
+    assert r.returncode == 2 and "error.duration" in r.stderr and "GiB" in r.stderr
+    run = tmp_path / "ev"
+    args = ["--set", "fast=true", "--set", "error.n_experiments=1", "--set", "error.duration=500", "-q", "--no-report"]
+    assert plast("evolve", *args, "--set", "ea.max_generations=10", "--out", str(run)).returncode == 0
+    before = (run / "run.json").read_text()
+    # Before: SIGABRT (a non-UTF-8 error message broke the JSON writer); then a completed run marked failed.
+    (run / "checkpoint.json").write_bytes(b'{"generation": \xff\xfe garbage')
+    r = plast("evolve", "--resume", str(run), "-q", "--no-report")
+    assert r.returncode == 2 and "malformed JSON" in r.stderr
+    assert (run / "run.json").read_text() == before

@@ -1,6 +1,7 @@
 #include "plast/e2l/error_task.hpp"
 
 #include "plast/core/error.hpp"
+#include "plast/core/memory_budget.hpp"
 #include "plast/core/rng.hpp"
 #include "plast/e2l/psp_kernel.hpp"
 #include "plast/expr/simd_dispatch.hpp"
@@ -64,6 +65,9 @@ ErrorTaskParams ErrorTaskParams::from_config(const Section& s, const ErrorTaskPa
     const auto smp = steps_of(s, "sample_interval", p.sample_interval, p.h);
     steps_of(s, "target_interval", p.target_interval, p.h);
     if (smp % blk != 0) s.fail("sample_interval", "must be a multiple of the 1 ms block", "k * 1 ms");
+    // Input spike arrivals of every experiment (8 B each, duration in ms) and per-step buffers of a run.
+    require_memory(8.0 * p.n_experiments * p.n_inputs * p.rate_max * p.duration * 1e-3 + 16.0 * (p.duration / p.h),
+                   s.where("duration"), s.path("duration"), "the error task's input spike trains");
     return p;
 }
 

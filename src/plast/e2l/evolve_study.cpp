@@ -69,6 +69,13 @@ EvolveStudy EvolveStudy::from_config(Config& cfg, std::uint64_t seed, int thread
             if (!resume_override.empty()) usage_error("--resume " + resume_override, "no checkpoint.json there");
             ea.fail("resume", "no checkpoint at '" + resume + "'", "a checkpoint.json or a run directory holding one");
         }
+        // A corrupted checkpoint is bad input (exit 2), found before a run directory is touched.
+        try {
+            (void)cgp::read_json(resume);
+        } catch (const Error& e) {
+            usage_error("--resume " + (resume_override.empty() ? resume : resume_override), e.problem(),
+                        "an intact checkpoint.json written by plast evolve");
+        }
     }
     st.resume = resume;
     return st;
