@@ -3,6 +3,7 @@
 
 #include "plast/core/error.hpp"
 #include "plast/core/interrupt.hpp"
+#include "plast/core/utf8.hpp"
 #include "plast/core/progress.hpp"
 #include "plast/core/version.hpp"
 #include "plast/search/executor.hpp"
@@ -100,7 +101,7 @@ static int run_main(int argc, char** argv)
             }
             return e.exit_code();
         } catch (const Error& e) {
-            std::cerr << "plast " << all[i].name << ": error: " << e.what() << "\n";
+            std::cerr << "plast " << all[i].name << ": error: " << valid_utf8(e.what()) << "\n";
             if (ctx.run && record_failure(ctx, all[i].name, e.what()))
                 std::cerr << "plast " << all[i].name << ": partial results kept in " << ctx.run->path() << "\n";
             return e.exit_code();
@@ -109,7 +110,7 @@ static int run_main(int argc, char** argv)
             if (ctx.run) record_failure(ctx, all[i].name, "out of memory");
             return 1;
         } catch (const std::exception& e) {
-            std::cerr << "plast " << all[i].name << ": internal error: " << e.what() << "\n";
+            std::cerr << "plast " << all[i].name << ": internal error: " << valid_utf8(e.what()) << "\n";
             if (ctx.run) record_failure(ctx, all[i].name, e.what());
             return 1;
         }
