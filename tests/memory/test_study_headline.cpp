@@ -19,13 +19,15 @@ TEST(StudyHeadline, CrossValidatedR2OfExactAndOfUnrelatedData)
         y_noise.push_back(s.normal());
         x.push_back(r);
     }
-    EXPECT_NEAR(cross_validated_r2(x, y_lin), 1.0, 1e-9);
+    EXPECT_NEAR(cross_validated_r2(x, y_lin, 5, 0.0), 1.0, 1e-9);
+    EXPECT_GT(cross_validated_r2(x, y_lin), 0.99); // the ridge penalty shrinks a little
     // Out-of-sample R² of pure noise is about -(d+1)/n on average; well below 0.2 for any draw.
     EXPECT_LT(cross_validated_r2(x, y_noise), 0.2);
-    // Too few rows for the coefficients: undefined.
+    // Too few rows for least squares: undefined; with the ridge penalty it is defined.
     std::vector<std::vector<double>> x3(x.begin(), x.begin() + 6);
     std::vector<double> y3(y_lin.begin(), y_lin.begin() + 6);
-    EXPECT_TRUE(std::isnan(cross_validated_r2(x3, y3)));
+    EXPECT_TRUE(std::isnan(cross_validated_r2(x3, y3, 5, 0.0)));
+    EXPECT_FALSE(std::isnan(cross_validated_r2(x3, y3)));
 }
 
 TEST(StudyHeadline, FractionsOverStableControlRulesAndKnockoutTable)

@@ -45,7 +45,7 @@ scale = 0.125
 namespace {
 
 const std::vector<std::string> runs_header{"rule", "condition", "run", "test_time", "clock", "r_nov", "r_fam", "std_nov",
-                                           "std_fam", "on_nov", "on_fam", "baseline_rate", "aborted", "abort_reason"};
+                                           "std_fam", "on_nov", "on_fam", "baseline_rate", "baseline_rate_i", "aborted", "abort_reason"};
 
 bool valid_condition(const std::string& c)
 {
@@ -221,7 +221,7 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
             for (std::size_t t = 0; t < res.probes.size(); ++t) {
                 const auto& pt = res.probes[t];
                 part.row({rules[ri].name, conditions[ci], static_cast<long long>(run), times[t], pt.clock, pt.stats.r_nov, pt.stats.r_fam,
-                          pt.stats.std_nov, pt.stats.std_fam, pt.stats.on_nov, pt.stats.on_fam, pt.baseline_rate,
+                          pt.stats.std_nov, pt.stats.std_fam, pt.stats.on_nov, pt.stats.on_fam, pt.baseline_rate, pt.baseline_rate_i,
                           static_cast<long long>(res.aborted), res.abort_reason});
             }
         }
@@ -252,12 +252,12 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
                     const auto& pt = res.probes[t];
                     runs_csv.row({rules[ri].name, conditions[ci], static_cast<long long>(run), times[t], pt.clock, pt.stats.r_nov,
                                   pt.stats.r_fam, pt.stats.std_nov, pt.stats.std_fam, pt.stats.on_nov, pt.stats.on_fam,
-                                  pt.baseline_rate, 0LL, std::string()});
+                                  pt.baseline_rate, pt.baseline_rate_i, 0LL, std::string()});
                     stable = stable && pt.baseline_rate >= 0.1 && pt.baseline_rate <= 100.0;
                 }
                 if (res.aborted) {
                     runs_csv.row({rules[ri].name, conditions[ci], static_cast<long long>(run), std::nan(""), res.abort_time, std::nan(""),
-                                  std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), 1LL, res.abort_reason});
+                                  std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), 1LL, res.abort_reason});
                     stable = false;
                     continue;
                 }

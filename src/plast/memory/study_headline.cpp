@@ -7,12 +7,12 @@
 
 namespace plast::memory {
 
-double cross_validated_r2(const std::vector<std::vector<double>>& x, const std::vector<double>& y, int folds)
+double cross_validated_r2(const std::vector<std::vector<double>>& x, const std::vector<double>& y, int folds, double ridge)
 {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::size_t n = y.size();
     if (n == 0 || x.size() != n || folds < 2) return nan;
-    const std::size_t d = x[0].size() + 1;
+    const std::size_t p = x[0].size();
     double mean = 0;
     for (double v : y) mean += v;
     mean /= static_cast<double>(n);
@@ -23,19 +23,36 @@ double cross_validated_r2(const std::vector<std::vector<double>>& x, const std::
         std::vector<std::size_t> train, test;
         for (std::size_t i = 0; i < n; ++i) (static_cast<int>(i % static_cast<std::size_t>(folds)) == f ? test : train).push_back(i);
         if (test.empty()) continue;
-        if (train.size() < d + 1) return nan;
-        Eigen::MatrixXd a(static_cast<Eigen::Index>(train.size()), static_cast<Eigen::Index>(d));
+        if (train.size() < 3 || (ridge <= 0 && train.size() < p + 2)) return nan;
+        // Standardise the features on the training rows; the intercept is the training mean of y.
+        Eigen::VectorXd mu = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(p)), sd = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(p));
+        const auto nt = static_cast<double>(train.size());
+        for (std::size_t c = 0; c < p; ++c) {
+            double m = 0, q = 0;
+            for (auto i : train) m += x[i][c];
+            m /= nt;
+            for (auto i : train) q += (x[i][c] - m) * (x[i][c] - m);
+            mu(static_cast<Eigen::Index>(c)) = m;
+            sd(static_cast<Eigen::Index>(c)) = q > 0 ? std::sqrt(q / nt) : 1.0;
+        }
+        double ym = 0;
+        for (auto i : train) ym += y[i];
+        ym /= nt;
+        Eigen::MatrixXd a(static_cast<Eigen::Index>(train.size()), static_cast<Eigen::Index>(p));
         Eigen::VectorXd b(static_cast<Eigen::Index>(train.size()));
         for (std::size_t r = 0; r < train.size(); ++r) {
-            a(static_cast<Eigen::Index>(r), 0) = 1.0;
-            for (std::size_t c = 1; c < d; ++c) a(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = x[train[r]][c - 1];
-            b(static_cast<Eigen::Index>(r)) = y[train[r]];
+            for (std::size_t c = 0; c < p; ++c)
+                a(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) =
+                    (x[train[r]][c] - mu(static_cast<Eigen::Index>(c))) / sd(static_cast<Eigen::Index>(c));
+            b(static_cast<Eigen::Index>(r)) = y[train[r]] - ym;
         }
-        const Eigen::VectorXd coef = a.colPivHouseholderQr().solve(b);
-        // Held-out error against the overall mean (the usual out-of-sample R²).
+        Eigen::MatrixXd g = a.transpose() * a;
+        g.diagonal().array() += ridge;
+        const Eigen::VectorXd coef = g.ldlt().solve(a.transpose() * b);
         for (auto i : test) {
-            double pred = coef(0);
-            for (std::size_t c = 1; c < d; ++c) pred += coef(static_cast<Eigen::Index>(c)) * x[i][c - 1];
+            double pred = ym;
+            for (std::size_t c = 0; c < p; ++c)
+                pred += coef(static_cast<Eigen::Index>(c)) * (x[i][c] - mu(static_cast<Eigen::Index>(c))) / sd(static_cast<Eigen::Index>(c));
             ss_res += (y[i] - pred) * (y[i] - pred);
         }
     }

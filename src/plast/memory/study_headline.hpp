@@ -11,10 +11,11 @@
 //   "any time"      the same, at one or more test times
 //   lifetime        histogram of the last significant test time (0 = never)
 // Knock-outs: the fraction of rules stable in each condition (over the rules that were tested).
-// Regression (Memory by accident Fig. 1C): ordinary least squares from the 24 rule parameters (plus an
-// intercept) to the E rate, the I rate (1 s baseline before the last test, mean over runs) and the
-// memory lifetime (log10(1 + lifetime/s)), scored by the 5-fold cross-validated R² (folds by rule
-// index modulo 5; the in-sample R² of 25 coefficients on tens of rules would mean nothing).
+// Regression (Memory by accident Fig. 1C): linear regression from the 24 rule parameters (standardised,
+// plus an intercept; ridge penalty 1 so that it is defined with fewer rules than parameters) to the E
+// rate, the I rate (1 s baseline before the last test, mean over runs) and the memory lifetime
+// (log10(1 + lifetime/s)), scored by the 5-fold cross-validated R² (folds by rule index modulo 5; the
+// in-sample R² of 25 coefficients on tens of rules would mean nothing).
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -36,8 +37,9 @@ struct RuleOutcome {
 nlohmann::json study_headline(const std::vector<RuleOutcome>& outcomes, const std::vector<double>& times,
                               const std::vector<std::string>& conditions);
 
-// k-fold cross-validated R² of least squares y ~ [1, X] (folds by row index modulo k); NaN when a
-// fold has fewer training rows than coefficients or y has no variance.
-double cross_validated_r2(const std::vector<std::vector<double>>& x, const std::vector<double>& y, int folds = 5);
+// k-fold cross-validated R² of ridge regression y ~ [1, standardised X] (folds by row index modulo k;
+// ridge = 0: least squares); NaN when y has no variance or a fold has too few training rows.
+double cross_validated_r2(const std::vector<std::vector<double>>& x, const std::vector<double>& y, int folds = 5,
+                          double ridge = 1.0);
 
 } // namespace plast::memory
