@@ -191,3 +191,17 @@ def test_unbounded_e2l_duration_and_corrupted_checkpoints_are_refused(tmp_path):
     r = plast("evolve", "--resume", str(run), "-q", "--no-report")
     assert r.returncode == 2 and "malformed JSON" in r.stderr
     assert (run / "run.json").read_text() == before
+
+
+def test_thread_creation_failure_is_an_error_not_an_abort(tmp_path):
+    # Under an address-space limit the 200 thread stacks cannot be mapped: this ended in
+    # "terminate called without an active exception" (SIGABRT) before.
+    import shutil
+
+    if not shutil.which("prlimit"):
+        pytest.skip("prlimit not available")
+    r = subprocess.run(["prlimit", "--as=250000000", CLI, "toy", "--out", str(tmp_path / "t"), "-q", "--no-report", "-j", "200"],
+                       capture_output=True, text=True)
+    assert r.returncode == 1, r.stderr
+    assert "cannot start 200 worker threads" in r.stderr
+    assert json.loads((tmp_path / "t" / "run.json").read_text())["status"] == "failed"
