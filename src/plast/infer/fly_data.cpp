@@ -41,6 +41,17 @@ template <class T> void copy_as_double(const void* data, std::size_t n, std::vec
 
 Mat read_var(mat_t* mat, const std::string& path, const char* name)
 {
+    // Check the declared size before reading: a corrupted header can declare gigabytes (found by fuzzing).
+    {
+        std::unique_ptr<matvar_t, void (*)(matvar_t*)> info(Mat_VarReadInfo(mat, name), Mat_VarFree);
+        if (info) {
+            double elements = 1;
+            for (int d = 0; d < info->rank && d < 8; ++d) elements *= static_cast<double>(info->dims[d]);
+            if (info->rank > 8 || elements > 1e8)
+                data_error(path, name, "declares " + std::to_string(static_cast<long long>(elements)) + " elements",
+                           "at most 1e8 (a behaviour record; the file is probably corrupted)");
+        }
+    }
     std::unique_ptr<matvar_t, void (*)(matvar_t*)> var(Mat_VarRead(mat, name), Mat_VarFree);
     if (!var) data_error(path, name, "variable missing", "the variables X (n_events x 2), Y (n_events), R (n_trials)");
     if (var->isComplex) data_error(path, name, "complex values", "real numbers");

@@ -124,11 +124,20 @@ Archive Archive::open_checked(const std::string& path, int flags)
         config_error(path, "meta", "not a plast archive (no meta table)", "an archive written by plast screen");
     }
     if (version.empty()) config_error(path, "schema_version", "not a plast archive", "an archive written by plast screen");
-    if (std::stoi(version) > archive_schema_version)
+    int schema = 0;
+    try {
+        schema = std::stoi(version);
+        a.params_ = nlohmann::json::parse(a.meta("param_names")).get<std::vector<std::string>>();
+        a.metrics_ = nlohmann::json::parse(a.meta("metric_names")).get<std::vector<std::string>>();
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception&) {
+        // Found by fuzzing: a corrupted meta table threw JSON or number-parsing exceptions.
+        config_error(path, "meta", "the archive's meta table is corrupted", "an intact archive written by plast screen");
+    }
+    if (schema > archive_schema_version)
         config_error(path, "schema_version", "archive schema " + version + " is newer than this plast supports",
                      "schema <= " + std::to_string(archive_schema_version));
-    a.params_ = nlohmann::json::parse(a.meta("param_names")).get<std::vector<std::string>>();
-    a.metrics_ = nlohmann::json::parse(a.meta("metric_names")).get<std::vector<std::string>>();
     return a;
 }
 
