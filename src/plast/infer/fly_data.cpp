@@ -1,4 +1,7 @@
 #include "plast/infer/fly_data.hpp"
+#include <iterator>
+#include <functional>
+#include <cstring>
 
 #include "plast/core/error.hpp"
 #include "plast/io/csv.hpp"
@@ -47,9 +50,13 @@ Mat read_var(mat_t* mat, const std::string& path, const char* name)
         if (info) {
             double elements = 1;
             for (int d = 0; d < info->rank && d < 8; ++d) elements *= static_cast<double>(info->dims[d]);
-            if (info->rank > 8 || elements > 1e8)
+            // Even compressed, a real record does not hold 64 elements per byte of file.
+            std::error_code ec;
+            const double bytes = static_cast<double>(std::filesystem::file_size(path, ec));
+            const double cap = std::min(1e8, 64.0 * bytes + 1e6);
+            if (info->rank > 8 || elements > cap)
                 data_error(path, name, "declares " + std::to_string(static_cast<long long>(elements)) + " elements",
-                           "at most 1e8 (a behaviour record; the file is probably corrupted)");
+                           "at most " + std::to_string(static_cast<long long>(cap)) + " for this file (it is probably corrupted)");
         }
     }
     std::unique_ptr<matvar_t, void (*)(matvar_t*)> var(Mat_VarRead(mat, name), Mat_VarFree);
@@ -132,9 +139,45 @@ AnimalData assemble(const std::string& path, std::vector<int> odor, std::vector<
 
 } // namespace
 
+// Level-5 MAT files: every element tag's byte count must fit in the file (top level) and in its
+// parent matrix (sub-elements). libmatio allocates what a tag declares before reading it, so a
+// corrupted count asked for gigabytes (found by fuzzing). Compressed elements are checked at the
+// top level only; other formats (v7.3/HDF5) are left to libmatio.
+void check_mat_element_sizes(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::string b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (b.size() < 128 || b.compare(0, 6, "MATLAB") != 0) return;
+    const bool swap = b[126] == 'M' && b[127] == 'I';
+    if (!swap && !(b[126] == 'I' && b[127] == 'M')) return;
+    auto u32 = [&](std::size_t at) {
+        std::uint32_t v = 0;
+        std::memcpy(&v, b.data() + at, 4);
+        return swap ? __builtin_bswap32(v) : v;
+    };
+    auto fail = [&] { data_error(path, "file", "an element declares more bytes than the file holds", "an intact .mat file"); };
+    // Walks the elements in [pos, end); descends into uncompressed matrices (type 14).
+    std::function<void(std::size_t, std::size_t, int)> walk = [&](std::size_t pos, std::size_t end, int depth) {
+        while (pos + 8 <= end) {
+            const std::uint32_t type = u32(pos);
+            if (type >> 16) { // small data element: 4-byte payload inside the tag
+                if ((type >> 16) > 4) fail();
+                pos += 8;
+                continue;
+            }
+            const std::uint64_t n = u32(pos + 4);
+            if (n > end - pos - 8) fail();
+            if (type == 14 && depth < 8) walk(pos + 8, pos + 8 + static_cast<std::size_t>(n), depth + 1);
+            pos += 8 + static_cast<std::size_t>((n + 7) / 8 * 8);
+        }
+    };
+    walk(128, b.size(), 0);
+}
+
 AnimalData read_animal_mat(const std::string& path)
 {
     if (!std::filesystem::exists(path)) data_error(path, "file", "does not exist");
+    check_mat_element_sizes(path);
     std::unique_ptr<mat_t, int (*)(mat_t*)> mat(Mat_Open(path.c_str(), MAT_ACC_RDONLY), Mat_Close);
     if (!mat) data_error(path, "file", "is not a readable MATLAB .mat file");
     const Mat X = read_var(mat.get(), path, "X"), Y = read_var(mat.get(), path, "Y"),
