@@ -45,6 +45,26 @@ double SetpointProposal::drift(const std::vector<double>& th, int k, double r_e,
     return th[ix[2]] * rpre + th[ix[3]] * rpost + c * rpre * rpost;
 }
 
+SetpointProposal::Solve SetpointProposal::solve(std::vector<double>& th, int k, double r_e, double r_i, int which) const
+{
+    // drift = 0 solved for one coefficient: alpha (x r_pre), beta (x r_post),
+    // gamma (x tau_pre r_pre r_post) or kappa (x tau_post r_pre r_post).
+    const auto* ix = idx_[k];
+    const double rpre = kPreExc[k] ? r_e : r_i, rpost = kPostExc[k] ? r_e : r_i;
+    const double mult[6] = {0, 0, rpre, rpost, th[ix[0]] * rpre * rpost, th[ix[1]] * rpre * rpost};
+    th[ix[which]] = 0.0;
+    const double v = -drift(th, k, r_e, r_i) / mult[which];
+    const auto& b = prior_.boxes()[ix[which]];
+    if (!(v >= b.lo && v <= b.hi)) return Solve::outside_box;
+    th[ix[which]] = v;
+    if (opt_.homeostatic) {
+        // d drift / d r_post = beta + (kappa tau_post + gamma tau_pre) r_pre
+        const double slope = th[ix[3]] + (th[ix[5]] * th[ix[1]] + th[ix[4]] * th[ix[0]]) * rpre;
+        if (kPreExc[k] ? !(slope < 0) : !(slope > 0)) return Solve::wrong_sign;
+    }
+    return Solve::ok;
+}
+
 std::vector<double> SetpointProposal::sample(std::uint64_t seed, std::uint64_t round, std::uint64_t index) const
 {
     const auto& boxes = prior_.boxes();
@@ -55,28 +75,13 @@ std::vector<double> SetpointProposal::sample(std::uint64_t seed, std::uint64_t r
     const double r_i = s.uniform(opt_.rate_i_lo, opt_.rate_i_hi);
     for (int k = 0; k < 4; ++k) {
         const auto* ix = idx_[k];
-        const double rpre = kPreExc[k] ? r_e : r_i, rpost = kPostExc[k] ? r_e : r_i;
         std::vector<double> last(th);
         bool found = false;
         for (int t = 0; t < opt_.max_tries && !found; ++t) {
             for (int p = 0; p < 6; ++p) th[ix[p]] = draw(boxes[ix[p]], s);
-            // Solve drift = 0 for one coefficient: alpha (x r_pre), beta (x r_post),
-            // gamma (x tau_pre r_pre r_post) or kappa (x tau_post r_pre r_post).
-            const int which = 2 + static_cast<int>(s.below(4));
-            const double mult[6] = {0, 0, rpre, rpost, th[ix[0]] * rpre * rpost, th[ix[1]] * rpre * rpost};
-            th[ix[which]] = 0.0;
-            const double rest = drift(th, k, r_e, r_i);
-            const double v = -rest / mult[which];
-            const auto& b = boxes[ix[which]];
-            if (!(v >= b.lo && v <= b.hi)) continue;
-            th[ix[which]] = v;
-            last = th;
-            if (opt_.homeostatic) {
-                // d drift / d r_post = beta + (kappa tau_post + gamma tau_pre) r_pre
-                const double slope = th[ix[3]] + (th[ix[5]] * th[ix[1]] + th[ix[4]] * th[ix[0]]) * rpre;
-                if (kPreExc[k] ? !(slope < 0) : !(slope > 0)) continue;
-            }
-            found = true;
+            const auto r = solve(th, k, r_e, r_i, 2 + static_cast<int>(s.below(4)));
+            if (r != Solve::outside_box) last = th;
+            found = r == Solve::ok;
         }
         if (!found) th = last;
     }
@@ -86,26 +91,14 @@ std::vector<double> SetpointProposal::sample(std::uint64_t seed, std::uint64_t r
 int SetpointProposal::project(std::vector<double>& th, double r_e, double r_i, std::uint64_t seed, std::uint64_t round,
                               std::uint64_t index) const
 {
-    const auto& boxes = prior_.boxes();
     rng::Stream s(seed, "setpoint_projection", round, index);
     int projected = 0;
     for (int k = 0; k < 4; ++k) {
-        const auto* ix = idx_[k];
-        const double rpre = kPreExc[k] ? r_e : r_i, rpost = kPostExc[k] ? r_e : r_i;
         int order[4] = {2, 3, 4, 5};
         for (int a = 3; a > 0; --a) std::swap(order[a], order[s.below(static_cast<std::uint64_t>(a + 1))]);
         for (int which : order) {
-            const double mult[6] = {0, 0, rpre, rpost, th[ix[0]] * rpre * rpost, th[ix[1]] * rpre * rpost};
             std::vector<double> t(th);
-            t[ix[which]] = 0.0;
-            const double v = -drift(t, k, r_e, r_i) / mult[which];
-            const auto& b = boxes[ix[which]];
-            if (!(v >= b.lo && v <= b.hi)) continue;
-            t[ix[which]] = v;
-            if (opt_.homeostatic) {
-                const double slope = t[ix[3]] + (t[ix[5]] * t[ix[1]] + t[ix[4]] * t[ix[0]]) * rpre;
-                if (kPreExc[k] ? !(slope < 0) : !(slope > 0)) continue;
-            }
+            if (solve(t, k, r_e, r_i, which) != Solve::ok) continue;
             th = t;
             ++projected;
             break;

@@ -51,6 +51,9 @@ public:
     double drift(const std::vector<double>& theta, int k, double r_e, double r_i) const;
 
 private:
+    enum class Solve { ok, outside_box, wrong_sign };
+    // Sets coefficient `which` (2 alpha .. 5 kappa) of connection k so its drift vanishes at (r_E, r_I).
+    Solve solve(std::vector<double>& theta, int k, double r_e, double r_i, int which) const;
     BoxPrior prior_;
     SetpointOptions opt_;
     // Index into theta of [k][0..5] = tau_pre, tau_post, alpha, beta, gamma, kappa of connection k.
