@@ -47,6 +47,22 @@ namespace {
 const std::vector<std::string> runs_header{"rule", "condition", "run", "test_time", "clock", "r_nov", "r_fam", "std_nov",
                                            "std_fam", "on_nov", "on_fam", "baseline_rate", "baseline_rate_i", "aborted", "abort_reason"};
 
+// The rows of one run in memory_runs.csv: one per completed test, then one for an abort.
+void write_run_rows(io::CsvWriter& csv, const std::string& rule, const std::string& cond, std::size_t run,
+                    const std::vector<double>& times, const RunResult& res)
+{
+    for (std::size_t t = 0; t < res.probes.size(); ++t) {
+        const auto& pt = res.probes[t];
+        csv.row({rule, cond, static_cast<long long>(run), times[t], pt.clock, pt.stats.r_nov, pt.stats.r_fam, pt.stats.std_nov,
+                 pt.stats.std_fam, pt.stats.on_nov, pt.stats.on_fam, pt.baseline_rate, pt.baseline_rate_i, 0LL, std::string()});
+    }
+    if (res.aborted) {
+        const double nan = std::nan("");
+        csv.row({rule, cond, static_cast<long long>(run), nan, res.abort_time, nan, nan, nan, nan, nan, nan, nan, nan, 1LL,
+                 res.abort_reason});
+    }
+}
+
 bool valid_condition(const std::string& c)
 {
     if (c == "control" || c == "static") return true;
@@ -217,13 +233,7 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
             if (!finished[j]) continue;
             ++kept;
             const std::size_t ri = j / (nc * nrun), ci = (j / nrun) % nc, run = j % nrun;
-            const auto& res = results[j];
-            for (std::size_t t = 0; t < res.probes.size(); ++t) {
-                const auto& pt = res.probes[t];
-                part.row({rules[ri].name, conditions[ci], static_cast<long long>(run), times[t], pt.clock, pt.stats.r_nov, pt.stats.r_fam,
-                          pt.stats.std_nov, pt.stats.std_fam, pt.stats.on_nov, pt.stats.on_fam, pt.baseline_rate, pt.baseline_rate_i,
-                          static_cast<long long>(res.aborted), res.abort_reason});
-            }
+            write_run_rows(part, rules[ri].name, conditions[ci], run, times, results[j]);
         }
         dir.summary()["completed_runs_before_interrupt"] = kept;
         throw;
@@ -248,16 +258,9 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
             bool stable = true;
             for (std::size_t run = 0; run < nrun; ++run) {
                 const auto& res = results[(ri * nc + ci) * nrun + run];
-                for (std::size_t t = 0; t < res.probes.size(); ++t) {
-                    const auto& pt = res.probes[t];
-                    runs_csv.row({rules[ri].name, conditions[ci], static_cast<long long>(run), times[t], pt.clock, pt.stats.r_nov,
-                                  pt.stats.r_fam, pt.stats.std_nov, pt.stats.std_fam, pt.stats.on_nov, pt.stats.on_fam,
-                                  pt.baseline_rate, pt.baseline_rate_i, 0LL, std::string()});
-                    stable = stable && pt.baseline_rate >= 0.1 && pt.baseline_rate <= 100.0;
-                }
+                write_run_rows(runs_csv, rules[ri].name, conditions[ci], run, times, res);
+                for (const auto& pt : res.probes) stable = stable && pt.baseline_rate >= 0.1 && pt.baseline_rate <= 100.0;
                 if (res.aborted) {
-                    runs_csv.row({rules[ri].name, conditions[ci], static_cast<long long>(run), std::nan(""), res.abort_time, std::nan(""),
-                                  std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), 1LL, res.abort_reason});
                     stable = false;
                     continue;
                 }
