@@ -298,19 +298,21 @@ Model read_model(const Section& root, const std::string& base, std::vector<std::
             ph.rates[pn] = rt.number(pn, Range::nonneg());
         }
         if (s.has("plastic")) {
-            bool all = false;
+            // plastic = true | false (every projection with a rule) or a list of projection names.
+            std::optional<bool> all;
             try {
                 all = s.flag("plastic", true);
-                ph.plastic = all ? proj_names : std::vector<std::string>{};
             } catch (const Error&) {
-                ph.plastic = s.strings("plastic", {}, proj_names);
             }
-            for (const auto& pn : *ph.plastic)
-                if (m.projection(pn)->rule == "static") s.fail("plastic", "projection '" + pn + "' has no rule", "projections with a rule");
+            ph.plastic = std::vector<std::string>{};
             if (all) {
-                ph.plastic->clear();
-                for (const auto& p : m.projections)
-                    if (p.rule != "static") ph.plastic->push_back(p.name);
+                if (*all)
+                    for (const auto& p : m.projections)
+                        if (p.rule != "static") ph.plastic->push_back(p.name);
+            } else {
+                ph.plastic = s.strings("plastic", {}, proj_names);
+                for (const auto& pn : *ph.plastic)
+                    if (m.projection(pn)->rule == "static") s.fail("plastic", "projection '" + pn + "' has no rule", "projections with a rule");
             }
         }
         ph.record = s.flag("record", true);

@@ -66,7 +66,10 @@ SimulationResult simulate(const Model& m, std::uint64_t seed, const std::functio
             for (std::size_t i = 0; i < k; ++i) s.series.columns.push_back(static_cast<std::uint32_t>(i * n / k));
         } else {
             s.group = b.populations.at(mo.target).index;
-            for (std::size_t i = mo.first; i < mo.last; ++i) s.series.columns.push_back(static_cast<std::uint32_t>(i));
+            if (mo.kind == Monitor::Kind::state)
+                for (std::size_t i = mo.first; i < mo.last; ++i) s.series.columns.push_back(static_cast<std::uint32_t>(i));
+            else
+                s.series.columns.push_back(0); // one column: the mean rate of neurons [first, last)
         }
         samplers.push_back(std::move(s));
     }
