@@ -101,6 +101,14 @@ Built build(const Model& m, std::uint64_t seed)
         if (p.kind == Population::Kind::neuron) {
             const auto g = net.add_group(p.name, p.size, p.neuron);
             if (p.v_init) net.group(g).randomize_v(p.v_init->first, p.v_init->second, seed, p.stream_key);
+            if (p.g_exc_init || p.g_inh_init) {
+                rng::Stream r(seed, "initial_g", p.stream_key);
+                auto& st = net.group(g).state();
+                for (std::size_t n = 0; n < st.v.size(); ++n) {
+                    if (p.g_exc_init) st.g_ampa[n] = static_cast<float>(std::max(0.0, r.normal(p.g_exc_init->first, p.g_exc_init->second)));
+                    if (p.g_inh_init) st.g_gaba[n] = static_cast<float>(std::max(0.0, r.normal(p.g_inh_init->first, p.g_inh_init->second)));
+                }
+            }
             b.populations[p.name] = {false, g};
         } else {
             const auto in = net.add_input(p.name, p.size, p.kind == Population::Kind::poisson ? p.rate : 0.0, p.stream_key);

@@ -12,7 +12,7 @@
 //                     it connects to every grid point with (x - cx)^2 + (y - cy)^2 < radius^2
 //   weights           per presynaptic neuron i: stream (seed, "weight", key, i) over its synapses in
 //                     storage order; drawn weights are clipped to [0, w_max]
-//   initial V         stream (seed, "initial_v", population key)
+//   initial V         stream (seed, "initial_v", population key); initial g: (seed, "initial_g", key)
 #include "plast/model/model.hpp"
 #include "plast/spiking/network.hpp"
 

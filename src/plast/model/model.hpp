@@ -45,6 +45,8 @@ struct Population {
     double rate = 0;                                   // kind == poisson (Hz)
     std::vector<std::pair<double, std::uint32_t>> spikes; // kind == spike_file: (time s, neuron)
     std::optional<std::pair<double, double>> v_init;   // uniform initial V in [lo, hi) mV
+    // Initial conductances ~ N(mean, sd) clipped at 0 (leak units), e.g. to start self-sustained activity.
+    std::optional<std::pair<double, double>> g_exc_init, g_inh_init;
     std::uint64_t stream_key = 0;                      // noise / initial-V stream key
     std::string where;                                 // "file:line" for messages
 };

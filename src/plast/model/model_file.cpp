@@ -102,6 +102,12 @@ Population read_population(const Section& s, const std::string& base, double sca
             if (!(v[0] <= v[1])) s.fail("v_init", "lo > hi", "[lo, hi] in mV with lo <= hi");
             p.v_init = std::make_pair(v[0], v[1]);
         }
+        for (const char* key : {"g_exc_init", "g_inh_init"})
+            if (s.has(key)) {
+                const auto v = s.numbers(key, {}, Range::any(), 2, 2);
+                if (!(v[1] >= 0)) s.fail(key, "negative SD", "[mean, sd] with sd >= 0 (leak-conductance units)");
+                (key == std::string("g_exc_init") ? p.g_exc_init : p.g_inh_init) = std::make_pair(v[0], v[1]);
+            }
     }
     return p;
 }
