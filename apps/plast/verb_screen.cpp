@@ -50,6 +50,7 @@ std::unique_ptr<search::ScreenTask> make_screen_task(Config& cfg, std::uint64_t 
         const auto variant = sc.string("filter_variant", "paper", metrics::fsbi_filter_variants());
         const double target = sc.number("target_rate", 10.0, Range::positive());
         auto net = spiking::FsbiConfig::from_config(cfg.section("network"));
+        net.require_six_param_rules(cfg.section("network"), "the fsbi screen");
         return std::make_unique<search::FsbiScreenTask>(net, variant, target);
     }
     if (name == "toy_aba") {

@@ -223,3 +223,19 @@ TEST(ModelFile, BadInputNamesFileLineKeyAndAllowedValues)
     EXPECT_TRUE(has(error_of(base + "[[stimulus]]\nname = \"s\"\npopulation = \"in\"\nneurons = [90, 120]\nrate = 5.0\n"), {"stimulus[0].neurons"}));
     EXPECT_TRUE(has(error_of(base + "[metrics]\nexc = \"E\"\ninh = \"E\"\n"), {"metrics.exc", "spikes monitor"}));
 }
+
+TEST(ModelFile, QuadrupletTasksRefuseToReplaceAConfiguredRule)
+{
+    auto cfg = Config::parse("[network.rule_IE]\npreset = \"expression\"\non_pre = \"x_post - 0.4\"\non_post = \"x_pre\"\n", "screen.toml");
+    const auto net = plast::spiking::FsbiConfig::from_config(cfg.section("network"));
+    try {
+        net.require_six_param_rules(cfg.section("network"), "the fsbi screen");
+        FAIL() << "the expression rule must not be replaced silently";
+    } catch (const plast::Error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("screen.toml:2"), std::string::npos) << m;
+        EXPECT_NE(m.find("network.rule_IE.preset"), std::string::npos) << m;
+    }
+    auto ok = Config::parse("[network.rule_IE]\npreset = \"vogels_istdp\"\n", "screen.toml");
+    EXPECT_NO_THROW(plast::spiking::FsbiConfig::from_config(ok.section("network")).require_six_param_rules(ok.section("network"), "x"));
+}

@@ -172,7 +172,10 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
     pr.probe = p.number("probe", pr.probe, Range::positive());
     pr.after_probe = p.number("after_probe", pr.after_probe, Range::nonneg());
     pr.plasticity_during_probes = p.flag("plasticity_during_probes", pr.plasticity_during_probes);
-    if (st.network == "recurrent") st.recurrent = BndConfig::from_config(cfg.section("network"), cfg.section("inputs"));
+    if (st.network == "recurrent") {
+        st.recurrent = BndConfig::from_config(cfg.section("network"), cfg.section("inputs"));
+        st.recurrent.net.require_six_param_rules(cfg.section("network"), "the memory study");
+    }
     else st.feedforward = FeedForwardConfig::from_config(cfg.section("feedforward"));
     return st;
 }

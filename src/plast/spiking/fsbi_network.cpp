@@ -100,6 +100,16 @@ FsbiConfig FsbiConfig::from_config(const Section& s)
     return c;
 }
 
+void FsbiConfig::require_six_param_rules(const Section& network, const std::string& who) const
+{
+    for (std::size_t k = 0; k < 4; ++k)
+        if (expressions[k] || product21[k])
+            network.sub(std::string("rule_") + connection_types[k])
+                .fail("preset", who + " sets every connection's 6-parameter rule from its candidates; this " +
+                                    (expressions[k] ? "expression" : "product21") + " rule would be replaced without notice",
+                      "preset = \"6ppol\", \"vogels_istdp\", \"pair_stdp\" or \"static\" here (a screen over another rule family is not available yet)");
+}
+
 void FsbiConfig::set_quadruplet(const std::vector<double>& t)
 {
     if (t.size() != 24 && t.size() != 25) runtime_error("fSBI task", "a quadruplet has 24 (+1 input rate) parameters");

@@ -56,6 +56,10 @@ struct FsbiConfig {
     static FsbiConfig from_config(const Section& s); // [network] keys; validated before any simulation
     // Rules and input rate from a 24(+1) parameter quadruplet (EE, EI, IE, II x 6 [, input_rate]).
     void set_quadruplet(const std::vector<double>& theta);
+    // Tasks that set 6pPol quadruplets (screens, memory studies) call this while reading [network]:
+    // a configured expression or product21 rule would be replaced silently, so it is refused, naming
+    // the key (`who` says which task sets the quadruplet).
+    void require_six_param_rules(const Section& network, const std::string& who) const;
     std::size_t exc() const;
     std::size_t inh() const;
     std::size_t inputs() const;
