@@ -51,6 +51,18 @@ void ExprRule::param_gradient(const double* const* inputs, std::size_t n, const 
                 for (std::size_t p = 0; p < np; ++p)
                     d[(sp - 1) * np + p] = -d[(sp - 1) * np + p];
                 break;
+            case Op::exp:
+            case Op::log:
+            case Op::abs:
+            case Op::step: {
+                const double a = val[sp - 1];
+                // d/da: exp -> exp(a), log -> 1/a, abs -> sign(a), step -> 0 (almost everywhere)
+                const double c = nd.op == Op::exp ? std::exp(a) : nd.op == Op::log ? 1.0 / a : nd.op == Op::abs ? (a > 0 ? 1.0 : a < 0 ? -1.0 : 0.0) : 0.0;
+                for (std::size_t p = 0; p < np; ++p)
+                    d[(sp - 1) * np + p] *= c;
+                val[sp - 1] = nd.op == Op::exp ? std::exp(a) : nd.op == Op::log ? std::log(a) : nd.op == Op::abs ? std::fabs(a) : (a > 0 ? 1.0 : 0.0);
+                break;
+            }
             default: {
                 --sp;
                 const double a = val[sp - 1], b = val[sp];
@@ -69,6 +81,12 @@ void ExprRule::param_gradient(const double* const* inputs, std::size_t n, const 
                     break;
                 case Op::div:
                     r = a / b, ca = 1 / b, cb = -a / (b * b);
+                    break;
+                case Op::min:
+                    r = std::min(a, b), ca = a <= b ? 1 : 0, cb = a <= b ? 0 : 1;
+                    break;
+                case Op::max:
+                    r = std::max(a, b), ca = a >= b ? 1 : 0, cb = a >= b ? 0 : 1;
                     break;
                 default:
                     r = pow_op(a, b, tape_.pow_real_part());

@@ -146,13 +146,32 @@ class Parser {
             while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_'))
                 ++pos_;
             const std::string name = s_.substr(start, pos_ - start);
-            if (name == "pow") {
+            if (name == "pow" || name == "min" || name == "max") {
                 expect("(");
                 expr();
                 expect(",");
                 expr();
                 expect(")");
-                tape_.push_op(Op::pow);
+                tape_.push_op(name == "pow" ? Op::pow : name == "min" ? Op::min : Op::max);
+                return;
+            }
+            if (name == "exp" || name == "log" || name == "abs" || name == "step") {
+                expect("(");
+                expr();
+                expect(")");
+                tape_.push_op(name == "exp" ? Op::exp : name == "log" ? Op::log : name == "abs" ? Op::abs : Op::step);
+                return;
+            }
+            if (name == "clip") { // clip(x, lo, hi) = min(max(x, lo), hi)
+                expect("(");
+                expr();
+                expect(",");
+                expr();
+                tape_.push_op(Op::max);
+                expect(",");
+                expr();
+                expect(")");
+                tape_.push_op(Op::min);
                 return;
             }
             const auto& in = tape_.input_names();

@@ -8,6 +8,7 @@
 //   unary   := ('-' | '+') unary | power
 //   power   := primary (('^' | '**') unary)?
 //   primary := number | name | 'pow' '(' expr ',' expr ')' | '(' expr ')'
+//            | exp(e) | log(e) | abs(e) | step(e) | min(e, e) | max(e, e) | clip(e, lo, hi)
 // Names: the task's input names, the positional aliases x_0, x_1, ... (x0 also accepted) and the
 // declared parameter names. Errors are plast::Error (usage kind) naming the position, e.g.
 //   rule "2*(v-u": position 7: expected ')' (allowed: ...)

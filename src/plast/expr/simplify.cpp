@@ -247,6 +247,25 @@ Poly to_poly(const Tape& t, const double* theta)
         case Op::neg:
             st.back() = scale(st.back(), -1.0);
             break;
+        case Op::exp:
+        case Op::log:
+        case Op::abs:
+        case Op::step: {
+            // Functions are opaque atoms named by their canonical argument.
+            const bool bad = st.back().invalid;
+            st.back() = Poly::atom(std::string(symbol(n.op)) + "(" + print(st.back()) + ")");
+            st.back().invalid = bad;
+            break;
+        }
+        case Op::min:
+        case Op::max: {
+            Poly b = std::move(st.back());
+            st.pop_back();
+            const bool bad = st.back().invalid || b.invalid;
+            st.back() = Poly::atom(std::string(symbol(n.op)) + "(" + print(st.back()) + ", " + print(b) + ")");
+            st.back().invalid = bad;
+            break;
+        }
         default: {
             Poly b = std::move(st.back());
             st.pop_back();

@@ -16,11 +16,35 @@ int arity(Op op)
     case Op::param:
         return 0;
     case Op::neg:
+    case Op::exp:
+    case Op::log:
+    case Op::abs:
+    case Op::step:
         return 1;
     default:
         return 2;
     }
 }
+
+bool is_function(Op op) { return op >= Op::exp; }
+
+namespace {
+inline double apply1(Op op, double a)
+{
+    switch (op) {
+    case Op::exp: return std::exp(a);
+    case Op::log: return std::log(a);
+    case Op::abs: return std::fabs(a);
+    case Op::step: return a > 0.0 ? 1.0 : (a <= 0.0 ? 0.0 : a); // NaN stays NaN
+    default: return -a;
+    }
+}
+inline double apply_minmax(Op op, double a, double b)
+{
+    if (std::isnan(a) || std::isnan(b)) return std::nan(""); // an invalid operand stays invalid
+    return op == Op::min ? std::min(a, b) : std::max(a, b);
+}
+} // namespace
 
 const char* symbol(Op op)
 {
@@ -37,6 +61,18 @@ const char* symbol(Op op)
         return "^";
     case Op::neg:
         return "neg";
+    case Op::exp:
+        return "exp";
+    case Op::log:
+        return "log";
+    case Op::abs:
+        return "abs";
+    case Op::step:
+        return "step";
+    case Op::min:
+        return "min";
+    case Op::max:
+        return "max";
     case Op::input:
         return "input";
     case Op::param:
@@ -166,6 +202,17 @@ double Tape::eval(const double* x, const double* theta) const
             --sp;
             st[sp - 1] = pow_op(st[sp - 1], st[sp], pow_real_part_);
             break;
+        case Op::exp:
+        case Op::log:
+        case Op::abs:
+        case Op::step:
+            st[sp - 1] = apply1(n.op, st[sp - 1]);
+            break;
+        case Op::min:
+        case Op::max:
+            --sp;
+            st[sp - 1] = apply_minmax(n.op, st[sp - 1], st[sp]);
+            break;
         }
     }
     return sp == 1 ? st[0] : std::nan("");
@@ -218,6 +265,18 @@ PLAST_SIMD_CLONES void Tape::eval_batch(const double* const* inputs, std::size_t
                 src[sp - 1] = d;
                 break;
             }
+            case Op::exp:
+            case Op::log:
+            case Op::abs:
+            case Op::step: {
+                double* d = buf + (sp - 1) * B;
+                const double* a = src[sp - 1];
+                is_const[sp - 1] = false;
+                for (std::size_t k = 0; k < m; ++k)
+                    d[k] = apply1(nd.op, a[k]);
+                src[sp - 1] = d;
+                break;
+            }
             default: {
                 --sp;
                 double* d = buf + (sp - 1) * B;
@@ -242,6 +301,11 @@ PLAST_SIMD_CLONES void Tape::eval_batch(const double* const* inputs, std::size_t
                 case Op::div:
                     for (std::size_t k = 0; k < m; ++k)
                         d[k] = a[k] / b[k];
+                    break;
+                case Op::min:
+                case Op::max:
+                    for (std::size_t k = 0; k < m; ++k)
+                        d[k] = apply_minmax(nd.op, a[k], b[k]);
                     break;
                 default:
                     for (std::size_t k = 0; k < m; ++k)
@@ -305,6 +369,19 @@ std::string Tape::infix() const
         case Op::neg: {
             Printed a = st.back();
             st.back() = {"-" + (a.prec < 3 ? "(" + a.s + ")" : a.s), 3};
+            break;
+        }
+        case Op::exp:
+        case Op::log:
+        case Op::abs:
+        case Op::step:
+            st.back() = {std::string(symbol(n.op)) + "(" + st.back().s + ")", 5};
+            break;
+        case Op::min:
+        case Op::max: {
+            Printed b = st.back();
+            st.pop_back();
+            st.back() = {std::string(symbol(n.op)) + "(" + st.back().s + ", " + b.s + ")", 5};
             break;
         }
         default: {

@@ -3,7 +3,8 @@
 //
 // The same representation serves evolution (CGP genomes compile into it), users (the parser
 // produces it) and the simulators (they evaluate it). Terminals are named inputs, numeric
-// constants and free parameters theta; operators are + - * / pow and unary minus, evaluated in
+// constants and free parameters theta; operators are + - * / pow, unary minus and the functions exp,
+// log, abs, step, min, max (log of a negative number is NaN, of 0 -Inf), evaluated in
 // real double arithmetic (evolving-rules §1.3, toolkit choice): a negative base to a non-integer
 // power gives NaN, division by zero gives +-Inf or NaN. Callers treat non-finite results as an
 // invalid rule (fitness -inf); evaluation itself never throws.
@@ -17,11 +18,14 @@
 
 namespace plast::expr {
 
-enum class Op : std::uint8_t { input, constant, param, add, sub, mul, div, pow, neg };
+// Functions (user expressions; CGP does not use them): exp, log, abs, step (1 for x > 0, else 0) are
+// unary, min and max binary; clip(x, lo, hi) is parsed as min(max(x, lo), hi).
+enum class Op : std::uint8_t { input, constant, param, add, sub, mul, div, pow, neg, exp, log, abs, step, min, max };
 
 // Arity of an operator (0 for terminals).
 int arity(Op op);
-// "+", "-", "*", "/", "^", "neg" (for messages and printing).
+// "+", "-", "*", "/", "^", "neg", "exp", ... (for messages and printing).
+bool is_function(Op op);
 const char* symbol(Op op);
 
 struct Node {

@@ -166,7 +166,7 @@ Rule read_rule(const Section& s, const std::string& name)
             try {
                 compile(r, key == std::string("on_pre") ? r.on_pre : r.on_post);
             } catch (const Error& e) {
-                s.fail(key, e.problem(), "an expression with + - * / pow ^, numbers and the variables " + vars);
+                s.fail(key, e.problem(), "an expression with + - * / ^, exp log abs step min max clip pow, numbers and the variables " + vars);
             }
         }
     }
