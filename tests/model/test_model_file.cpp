@@ -93,6 +93,33 @@ TEST(ModelFile, FsbiModelGivesTheBuiltInNetworksSpikesAndMetrics)
     }
 }
 
+TEST(ModelFile, CvaifProductModelGivesTheBuiltInNetworksSpikes)
+{
+    auto cfg = Config::load_file(examples + "fsbi_cvaif_product21.toml");
+    const auto m = load(cfg, {"scale=0.125", "phase[0].duration=1.0", "phase[1].duration=1.0"});
+    const auto r = model::simulate(m, 2);
+    auto legacy = Config::load_file(std::string(PLAST_TEST_SOURCE_DIR) + "/examples/fsbi_cvaif_product21.toml");
+    for (const char* s : {"network.scale=0.125", "network.warmup=1.0", "network.score=1.0"}) legacy.apply_override(s);
+    const auto c = plast::spiking::FsbiConfig::from_config(legacy.section("network"));
+    const auto ref = plast::spiking::run_fsbi(c, 2, 0);
+    ASSERT_EQ(r.aborted, ref.aborted);
+    ASSERT_EQ(r.spikes.size(), 2u);
+    for (int k = 0; k < 2; ++k) {
+        const auto& trains = k == 0 ? ref.exc : ref.inh;
+        const auto& d = r.spikes[static_cast<std::size_t>(k)];
+        plast::metrics::Trains mine(d.last - d.first);
+        for (std::size_t i = 0; i < d.times.size(); ++i) mine[static_cast<std::size_t>(d.neurons[i])].push_back(d.times[i]);
+        EXPECT_EQ(mine, trains);
+    }
+    // EI and II are static: the builder reports their constant mean weight, the model file has no
+    // weight monitor on them (weif, wiif NaN; the "mlp" filter does not bound them).
+    for (const auto& [key, v] : ref.metrics) {
+        if (key == "weif" || key == "wiif") continue;
+        if (std::isnan(v)) EXPECT_TRUE(std::isnan(r.metrics.at(key))) << key;
+        else EXPECT_NEAR(r.metrics.at(key), v, 1e-9 * std::max(1.0, std::fabs(v))) << key;
+    }
+}
+
 TEST(ModelFile, FixedIndegreeAllToAllOneToOne)
 {
     const auto m = parse(base + R"TOML(
