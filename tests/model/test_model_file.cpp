@@ -266,3 +266,43 @@ TEST(ModelFile, QuadrupletTasksRefuseToReplaceAConfiguredRule)
     auto ok = Config::parse("[network.rule_IE]\npreset = \"vogels_istdp\"\n", "screen.toml");
     EXPECT_NO_THROW(plast::spiking::FsbiConfig::from_config(ok.section("network")).require_six_param_rules(ok.section("network"), "x"));
 }
+
+#include "plast/memory/memory_networks.hpp"
+#include "plast/memory/model_network.hpp"
+
+TEST(ModelFile, FeedForwardModelDrivesTheMemoryProtocolAsTheBuiltInNetwork)
+{
+    auto cfg = Config::parse("file = \"feedforward_istdp.toml\"\nreadout = \"out\"\nnovel = [\"novel_E\", \"novel_I\"]\n"
+                             "familiar = [\"familiar_E\", \"familiar_I\"]\nrules = [\"IE\"]\n",
+                             "memory.toml");
+    const auto mc = plast::memory::ModelNetworkConfig::from_config(cfg.root(), examples);
+    const std::vector<double> theta{0.02, 0.02, -0.12, 0.0, 1.0, 1.0};
+    for (const std::string cond : {"control", "static"}) {
+        auto a = plast::memory::make_model_network(mc, theta, cond, 9, 1);
+        plast::memory::FeedForwardConfig fc;
+        fc.rule = plast::spiking::SixParamRule::from_array({0.02, 0.02, -0.12, 0.0, 1.0, 1.0});
+        if (cond == "static") fc.eta = 0;
+        auto b = plast::memory::make_feedforward_network(fc, 9, 1);
+        for (auto* n : {a.get(), b.get()}) {
+            n->set_plasticity(true);
+            ASSERT_TRUE(n->advance(20.0)); // iSTDP first lowers the initial (silencing) inhibition
+            n->start_recording(0.1);
+            n->set_pattern(1);
+            ASSERT_TRUE(n->advance(3.0));
+            n->save_state();
+            n->set_pattern(0);
+            ASSERT_TRUE(n->advance(2.0));
+            n->restore_state();
+            ASSERT_TRUE(n->advance(1.0));
+        }
+        EXPECT_EQ(a->spike_counts(), b->spike_counts()) << cond;
+        EXPECT_EQ(a->population_rate(), b->population_rate()) << cond;
+        ASSERT_EQ(a->mean_weights().size(), 1u);
+        EXPECT_DOUBLE_EQ(a->mean_weights()[0].second, b->mean_weights()[0].second) << cond;
+        double total = 0;
+        for (double c : a->spike_counts()) total += c;
+        if (cond == "control") EXPECT_GT(total, 0.0) << "the patterns drive the output neuron"; // static: inhibition stays silencing
+    }
+    auto bad = Config::parse("file = \"feedforward_istdp.toml\"\nreadout = \"out\"\nnovel = [\"novel_E\"]\nfamiliar = [\"familiar_E\"]\nrules = [\"E_out\"]\n", "memory.toml");
+    EXPECT_THROW(plast::memory::ModelNetworkConfig::from_config(bad.root(), examples), plast::Error);
+}

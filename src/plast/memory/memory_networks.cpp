@@ -4,6 +4,7 @@
 #include "plast/core/rng.hpp"
 #include "plast/io/config.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace plast::memory {
@@ -22,9 +23,24 @@ public:
     {
         for (std::size_t p = 0; p < net_->n_projections(); ++p) configured_.push_back(net_->projection(p).plastic());
     }
+    // Patterns from a table (model files): pattern k switches on the listed (group, index) pairs.
+    EngineNetwork(std::unique_ptr<Network> net, std::size_t exc, std::size_t inh, PatternTable table)
+        : EngineNetwork(std::move(net), exc, {}, inh)
+    {
+        table_ = std::move(table);
+        for (const auto& pat : table_)
+            for (const auto& [g, i] : pat)
+                if (std::find(stim_.begin(), stim_.end(), g) == stim_.end()) stim_.push_back(g);
+    }
     void set_pattern(int pattern) override
     {
-        for (auto s : stim_) net_->input(s).set_pattern(pattern);
+        if (table_.empty()) {
+            for (auto s : stim_) net_->input(s).set_pattern(pattern);
+            return;
+        }
+        for (auto s : stim_) net_->input(s).set_pattern(-1);
+        if (pattern >= 0 && static_cast<std::size_t>(pattern) < table_.size())
+            for (const auto& [g, i] : table_[static_cast<std::size_t>(pattern)]) net_->input(g).set_pattern(i);
     }
     void set_plasticity(bool on) override
     {
@@ -78,10 +94,20 @@ private:
     std::unique_ptr<Network> net_;
     std::size_t exc_, inh_;
     std::vector<std::size_t> stim_;
+    PatternTable table_;
     std::vector<bool> configured_;
     std::shared_ptr<const Network::Snapshot> snap_;
     double bin_ = 0.1;
 };
+
+} // namespace
+
+std::unique_ptr<ProbeableNetwork> make_engine_network(std::unique_ptr<Network> net, std::size_t exc, std::size_t inh, PatternTable patterns)
+{
+    return std::make_unique<EngineNetwork>(std::move(net), exc, inh, std::move(patterns));
+}
+
+namespace {
 
 std::vector<std::uint32_t> range_indices(std::int64_t a, std::int64_t b)
 {

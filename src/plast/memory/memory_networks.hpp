@@ -47,6 +47,13 @@ struct FeedForwardConfig {
     static FeedForwardConfig from_config(const Section& s);
 };
 
+// A ProbeableNetwork over any spiking::Network: group `exc` is read out, `inh` (or npos) gives the I
+// rate, and patterns[k] lists the (input group, pattern index) pairs switched on for pattern k
+// (0 = novel, 1 = familiar); every other pattern of those input groups is off.
+using PatternTable = std::vector<std::vector<std::pair<std::size_t, int>>>;
+std::unique_ptr<ProbeableNetwork> make_engine_network(std::unique_ptr<spiking::Network> net, std::size_t exc, std::size_t inh,
+                                                      PatternTable patterns);
+
 std::unique_ptr<ProbeableNetwork> make_bnd_network(const BndConfig& c, std::uint64_t seed, std::uint64_t run);
 std::unique_ptr<ProbeableNetwork> make_feedforward_network(const FeedForwardConfig& c, std::uint64_t seed, std::uint64_t run);
 

@@ -14,7 +14,9 @@
 #include "plast/search/archive.hpp"
 #include "plast/search/prior.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <mutex>
 
 namespace plast::memory {
@@ -85,14 +87,24 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
 {
     MemoryStudy st;
     const Section m = cfg.section("memory");
-    st.network = m.string("network", "recurrent", {"recurrent", "feedforward"});
+    st.network = m.string("network", "recurrent", {"recurrent", "feedforward", "model"});
+    if (st.network == "model")
+        st.model_net = ModelNetworkConfig::from_config(cfg.section("model"), std::filesystem::path(cfg.source_name()).parent_path().string());
     st.runs = static_cast<int>(m.integer("runs", 5, 2, 1000));
     st.conditions = m.strings("conditions", {"control"});
-    for (std::size_t i = 0; i < st.conditions.size(); ++i)
-        if (!valid_condition(st.conditions[i]))
-            m.fail("conditions", "unknown condition '" + st.conditions[i] + "'",
-                   "control, static, only_EE|EI|IE|II, no_EE|EI|IE|II, eta=<value >= 0>");
-    const std::size_t want = st.network == "recurrent" ? 24 : 6;
+    for (std::size_t i = 0; i < st.conditions.size(); ++i) {
+        const auto& c = st.conditions[i];
+        bool ok = valid_condition(c);
+        if (st.network == "model" && (c.rfind("only_", 0) == 0 || c.rfind("no_", 0) == 0)) {
+            const std::string name = c.substr(c[0] == 'o' ? 5 : 3);
+            ok = std::find(st.model_net.rules.begin(), st.model_net.rules.end(), name) != st.model_net.rules.end();
+        }
+        if (!ok)
+            m.fail("conditions", "unknown condition '" + c + "'",
+                   st.network == "model" ? "control, static, only_NAME, no_NAME (NAME in model.rules), eta=<value >= 0>"
+                                         : "control, static, only_EE|EI|IE|II, no_EE|EI|IE|II, eta=<value >= 0>");
+    }
+    const std::size_t want = st.network == "recurrent" ? 24 : st.network == "model" ? 6 * st.model_net.rules.size() : 6;
     const Section root = cfg.root();
     for (std::size_t i = 0; i < root.array_size("rule"); ++i) {
         const Section r = root.element("rule", i);
@@ -176,7 +188,7 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
         st.recurrent = BndConfig::from_config(cfg.section("network"), cfg.section("inputs"));
         st.recurrent.net.require_six_param_rules(cfg.section("network"), "the memory study");
     }
-    else st.feedforward = FeedForwardConfig::from_config(cfg.section("feedforward"));
+    else if (st.network == "feedforward") st.feedforward = FeedForwardConfig::from_config(cfg.section("feedforward"));
     return st;
 }
 
@@ -212,6 +224,8 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
             }
             if (cond.rfind("eta=", 0) == 0) c.net.eta = std::stod(cond.substr(4));
             net = make_bnd_network(c, seed, run);
+        } else if (network == "model") {
+            net = make_model_network(model_net, rule.theta, cond, seed, run);
         } else {
             FeedForwardConfig c = feedforward;
             c.rule = spiking::SixParamRule::from_array({rule.theta[0], rule.theta[1], rule.theta[2], rule.theta[3], rule.theta[4], rule.theta[5]});

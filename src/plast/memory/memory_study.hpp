@@ -5,17 +5,18 @@
 // preference and the memory lifetime.
 //
 // Configuration:
-//   [memory]   network = "recurrent" | "feedforward"; runs = 5;
+//   [memory]   network = "recurrent" | "feedforward" | "model"; runs = 5;
 //              conditions = ["control", "static", "only_IE", "no_EE", "eta=0.005", ...];
 //              archive = "runs/.../archive.sqlite"; query = "verdict = 'plausible'"; limit = 10
 //   [[rule]]   name = "..."; theta = [24 numbers] (recurrent) or [6 numbers] (feed-forward)
 //   [protocol] pretrain, train, on_mean, off_mean, breaks, probe, after_probe, plasticity_during_probes
 //   [network]  (as in plast simulate) and [inputs] (RF grid, patterns) for the recurrent network;
-//   [feedforward] for the feed-forward network.
+//   [feedforward] for the feed-forward network; [model] for a model file (model_network.hpp).
 // Conditions: control (rules as given); static (eta = 0); only_XX (only synapse type XX plastic);
 // no_XX (XX knocked out: static at its initial weight); eta=V (learning-rate sweep).
 #include "plast/memory/familiarity_protocol.hpp"
 #include "plast/memory/memory_networks.hpp"
+#include "plast/memory/model_network.hpp"
 
 #include <string>
 #include <vector>
@@ -42,6 +43,7 @@ struct MemoryStudy {
     FamiliarityProtocol protocol;
     BndConfig recurrent;
     FeedForwardConfig feedforward;
+    ModelNetworkConfig model_net;
 
     static MemoryStudy from_config(Config& cfg);
     void run(io::RunDir& dir, std::uint64_t seed, int threads) const;
