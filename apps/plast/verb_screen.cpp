@@ -1,6 +1,10 @@
 // plast screen [CONFIG] | plast screen --resume RUN_DIR : rule discovery by screening rounds.
 #include "verb.hpp"
 
+#include "plast/search/model_screen_task.hpp"
+
+#include <filesystem>
+
 #include "plast/core/error.hpp"
 #include "plast/io/csv.hpp"
 #include "plast/search/executor.hpp"
@@ -45,7 +49,9 @@ targets = { RI = [0.6, 1.0] }
 std::unique_ptr<search::ScreenTask> make_screen_task(Config& cfg, std::uint64_t seed)
 {
     const auto sc = cfg.section("screen");
-    const auto name = sc.string("task", "toy_aba", {"toy_aba", "fsbi"});
+    const auto name = sc.string("task", "toy_aba", {"toy_aba", "fsbi", "model"});
+    if (name == "model")
+        return search::ModelScreenTask::from_config(cfg.section("model"), std::filesystem::path(cfg.source_name()).parent_path().string());
     if (name == "fsbi") {
         const auto variant = sc.string("filter_variant", "paper", metrics::fsbi_filter_variants());
         const double target = sc.number("target_rate", 10.0, Range::positive());

@@ -1,0 +1,128 @@
+#include "plast/search/model_screen_task.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/core/rng.hpp"
+#include "plast/io/config.hpp"
+#include "plast/io/csv.hpp"
+#include "plast/metrics/stability_metrics.hpp"
+#include "plast/model/model_file.hpp"
+#include "plast/model/simulation.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace plast::search {
+
+namespace {
+
+model::Model model_with(const std::string& text, const std::string& path, const std::vector<std::string>& sets,
+                        const std::vector<std::string>& keys, const std::vector<double>* values)
+{
+    Config cfg = Config::parse(text, path);
+    for (const auto& s : sets) cfg.apply_override(s);
+    if (values)
+        for (std::size_t k = 0; k < keys.size(); ++k) cfg.apply_override(keys[k] + "=" + io::format_number((*values)[k]));
+    std::vector<std::string> warnings;
+    auto m = model::read_model(cfg.root(), std::filesystem::path(path).parent_path().string(), warnings);
+    cfg.root().integer("seed", 1, 0, INT64_MAX);
+    cfg.check_unused();
+    return m;
+}
+
+} // namespace
+
+std::unique_ptr<ModelScreenTask> ModelScreenTask::from_config(const Section& s, const std::string& config_dir)
+{
+    auto t = std::make_unique<ModelScreenTask>();
+    const std::string file = s.string("file");
+    namespace fs = std::filesystem;
+    t->path_ = file;
+    if (!fs::path(file).is_absolute() && !config_dir.empty() && fs::exists(fs::path(config_dir) / file))
+        t->path_ = (fs::path(config_dir) / file).string();
+    std::ifstream in(t->path_);
+    if (!in || !fs::is_regular_file(t->path_)) s.fail("file", "cannot read the model file '" + file + "'", "a model file relative to the configuration's folder or the working directory");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    t->text_ = ss.str();
+    t->sets_ = s.strings("set", {});
+    t->target_ = s.number("target_rate", 10.0, Range::positive());
+    for (std::size_t i = 0, n = s.array_size("free"); i < n; ++i) {
+        const Section f = s.element("free", i);
+        PriorBox b;
+        const std::string key = f.string("key");
+        t->keys_.push_back(key);
+        b.name = key;
+        for (char& c : b.name)
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) c = '_';
+        b.lo = f.number("lo");
+        b.hi = f.number("hi");
+        b.log_scale = f.flag("log", false);
+        if (!(b.lo < b.hi)) f.fail("hi", "must be above lo", "> " + io::format_number(b.lo));
+        if (b.log_scale && !(b.lo > 0)) f.fail("lo", "a log-scale box needs lo > 0", "(0, hi)");
+        t->free_.push_back(b);
+    }
+    if (t->free_.empty()) s.fail("free", "nothing to search", "[[model.free]] tables with key, lo, hi");
+    // Check every override and free key now (at the box centre), before any simulation.
+    std::vector<double> mid;
+    for (const auto& b : t->free_) mid.push_back(b.log_scale ? std::sqrt(b.lo * b.hi) : 0.5 * (b.lo + b.hi));
+    model::Model m;
+    try {
+        m = model_with(t->text_, t->path_, t->sets_, t->keys_, &mid);
+    } catch (const Error& e) {
+        s.fail("free", std::string(e.what()), "keys and values the model file accepts (checked at the box centres)");
+    }
+    if (!m.metrics.enabled) s.fail("file", t->path_ + " has no [metrics] table", "a model file with [metrics] (exc, inh, weights)");
+    t->duration_ = m.duration();
+    t->filter_ = metrics::fsbi_plausibility_filter(m.metrics.filter_variant);
+    for (auto& g : t->filter_)
+        for (auto& c : g.constraints)
+            if (auto it = m.metrics.bounds.find(c.metric); it != m.metrics.bounds.end()) c.lo = it->second.first, c.hi = it->second.second;
+    return t;
+}
+
+std::vector<std::string> ModelScreenTask::metric_names() const
+{
+    auto n = metrics::fsbi_metric_names();
+    n.push_back("stability_loss");
+    return n;
+}
+
+EvalOutcome ModelScreenTask::evaluate(const std::vector<double>& params, std::uint64_t seed, std::uint64_t key) const
+{
+    (void)key; // common random numbers: every candidate sees the same wiring and noise
+    EvalOutcome out;
+    const auto m = model_with(text_, path_, sets_, keys_, &params);
+    const auto r = model::simulate(m, seed);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (const auto& k : metrics::fsbi_metric_names()) {
+        const auto it = r.metrics.find(k);
+        out.metrics.push_back(it == r.metrics.end() ? nan : it->second);
+    }
+    double loss = 0;
+    if (r.aborted) {
+        out.status = "aborted";
+        out.abort_reason = r.abort_reason;
+        out.abort_time = r.abort_time;
+        loss = 160.0 * (std::exp(-r.abort_time / duration_) + 1.0);
+    } else {
+        const double rate = r.metrics.count("rate") ? r.metrics.at("rate") : nan;
+        loss = std::isfinite(rate) ? (rate - target_) * (rate - target_) / (rate + 2.0) : 320.0;
+    }
+    out.metrics.push_back(loss);
+    return out;
+}
+
+std::string ModelScreenTask::fingerprint() const
+{
+    std::string f = "model " + std::to_string(rng::purpose_hash(text_)) + " set=";
+    for (const auto& s : sets_) f += s + ";";
+    f += " target=" + io::format_number(target_) + " free=";
+    for (const auto& b : free_) f += b.name + "[" + io::format_number(b.lo) + "," + io::format_number(b.hi) + (b.log_scale ? ",log" : "") + "];";
+    return f;
+}
+
+} // namespace plast::search
