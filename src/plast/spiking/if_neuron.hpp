@@ -12,9 +12,13 @@
 //   spike when V > V_th_base + theta; then V <- V_reset, theta <- V_th_spike
 //
 // Per-step order (required for equivalence with the reference, §1.1):
-//   1. currents from the V and g at the start of the step; 2. g_NMDA by forward Euler;
+//   1. currents from the V and g at the start of the step; 2. g_NMDA (below);
 //   3. g_AMPA, g_GABA decay exactly; 4. V by forward Euler; 5. clip V to [E_I, 0];
 //   6. theta decays exactly, then the threshold test.
+// Step 2, nmda_update = "auryn" (default): g_NMDA <- (1 - m)(g_NMDA + m g_AMPA), m = 1 - exp(-dt/tau_NMDA),
+// which is what Auryn's IFGroup computes (two saxpy calls, the second on the updated g_NMDA): the
+// steady state is (1 - m) g_AMPA, 0.1 % below g_AMPA at dt = 0.1 ms. nmda_update = "euler" is the
+// spec's forward Euler g_NMDA += (dt/tau_NMDA)(g_AMPA - g_NMDA) (steady state g_AMPA).
 // Conductances are dimensionless (multiples of the leak conductance). Spike increments arrive in the
 // propagation phase, after the update, so they act from the next step on.
 //
@@ -74,6 +78,8 @@ namespace plast::spiking {
 struct IfParams {
     enum class Model { if_nmda, tif, cvaif };
     Model model = Model::if_nmda;
+    enum class NmdaUpdate { auryn, euler };
+    NmdaUpdate nmda_update = NmdaUpdate::auryn;
     double refractory = 0.0; // s (tif)
     double tau_m = 20e-3, v_rest = -70, v_reset = -70, e_exc = 0, e_inh = -80, v_th_base = -50, v_th_spike = 100;
     double tau_thr = 5e-3, tau_ampa = 5e-3, tau_gaba = 10e-3, tau_nmda = 100e-3, ampa_nmda_ratio = 0.3;

@@ -35,7 +35,7 @@ PLAST_SIMD_CLONES std::uint32_t if_loop(std::size_t n, const IfConstants c, floa
             const float vi = v[i];
             const float ge = c.a * ga[i] + c.b * gn[i];
             const float dv = c.dt_tau_m * ((c.v_rest - vi) + ge * (c.e_exc - vi) + gi[i] * (c.e_inh - vi)); // 1.
-            gn[i] += c.dt_tau_nmda * (ga[i] - gn[i]);                                                       // 2.
+            gn[i] = c.nmda_keep * (gn[i] + c.nmda_gain * ga[i]);                                                       // 2.
             ga[i] *= c.decay_ampa;                                                                          // 3.
             gi[i] *= c.decay_gaba;
             float vn = vi + dv;               // 4.
@@ -70,7 +70,7 @@ PLAST_SIMD_CLONES std::uint32_t cvaif_loop(std::size_t n, const IfConstants c, c
             const float ie = ge * (c.e_exc - vi);              // 1. excitatory current term
             const float ii = (gi[i] + gad[i]) * (c.e_inh - vi); //    inhibitory + adaptation current term
             const float dv = c.dt_tau_m * ((c.v_rest - vi) + ie + ii);
-            gn[i] += c.dt_tau_nmda * (ga[i] - gn[i]); // 2.
+            gn[i] = c.nmda_keep * (gn[i] + c.nmda_gain * ga[i]); // 2.
             ga[i] *= c.decay_ampa;                    // 3.
             gi[i] *= c.decay_gaba;
             const float ad = gad[i] * k.decay_adapt;

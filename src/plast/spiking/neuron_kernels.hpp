@@ -13,7 +13,10 @@ namespace plast::spiking {
 struct IfConstants {
     float a, b;                       // AMPA and NMDA shares of g_E
     float v_rest, v_reset, e_exc, e_inh;
-    float dt_tau_m, dt_tau_nmda;      // Euler factors
+    float dt_tau_m;                   // Euler factor of V
+    // g_NMDA <- nmda_keep (g_NMDA + nmda_gain g_AMPA): Auryn's IFGroup form (keep = exp(-dt/tau),
+    // gain = 1 - keep) or forward Euler (keep = 1 - dt/tau, gain = (dt/tau)/keep); if_neuron.hpp.
+    float nmda_keep, nmda_gain;
     float decay_ampa, decay_gaba, decay_thr;
     float v_th, v_th_spike;
     std::int32_t refractory_steps;    // TIF only
