@@ -82,7 +82,12 @@ static int run_simulate(Context& ctx)
                               std::string(cfg.guard_start == spiking::RateGuard::Start::measured
                                               ? "measured: mean rate since t = 0 for the first second"
                                               : "midpoint: starts at (guard_min + guard_max)/2 as Auryn's RateChecker, so the first samples are a filter transient")}};
-    if (!r.aborted) s["population_rates"] = {{"exc", r.rate_exc_all}, {"inh", r.rate_inh_all}};
+    if (!r.aborted) {
+        s["population_rates"] = {{"exc", r.rate_exc_all}, {"inh", r.rate_inh_all}};
+        // weef..wiif are means over the 100 sampled synapses (as the reference); these are over all synapses.
+        s["mean_weights_all"] = {{"EE", r.mean_weight_all[0]}, {"EI", r.mean_weight_all[1]}, {"IE", r.mean_weight_all[2]},
+                                 {"II", r.mean_weight_all[3]}};
+    }
     s["performance"] = {{"wall_seconds", r.wall_seconds},
                         {"simulated_seconds", r.simulated_seconds},
                         {"wall_per_simulated_second", r.wall_seconds / std::max(1e-9, r.simulated_seconds)},

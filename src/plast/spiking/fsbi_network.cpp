@@ -229,6 +229,7 @@ FsbiResult run_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key, 
             for (double x : net.spike_counts(g)) n += x;
             return n / (static_cast<double>(net.group(g).size()) * c.score);
         };
+        for (std::size_t k = 0; k < 4; ++k) res.mean_weight_all[k] = net.projection(run.proj[k]).mean_weight();
         res.rate_exc_all = all_rate(run.exc);
         res.rate_inh_all = all_rate(run.inh);
         // Static projections still report their (constant) mean weight.

@@ -81,6 +81,7 @@ struct FsbiResult {
     std::vector<metrics::WeightTrace> weights; // samples at weight_times (whole run or score window, see weight_recording)
     std::vector<double> weight_times;          // s
     double rate_exc_all = 0, rate_inh_all = 0; // mean rate of all E / all I neurons in the score window (Hz)
+    std::array<double, 4> mean_weight_all{};   // EE, EI, IE, II: mean over every synapse at the end of the run
     std::vector<double> guard_rate;         // E population rate estimate every 0.1 s over the whole run
     double wall_seconds = 0, simulated_seconds = 0;
     std::uint64_t synaptic_events = 0;
