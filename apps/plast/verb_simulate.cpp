@@ -73,9 +73,9 @@ static int run_simulate(Context& ctx)
     // reference, whose monitors record the first 1000 E and 500 I neurons); the population rates use all.
     const std::string window = "[" + io::format_number(cfg.warmup) + ", " + io::format_number(cfg.warmup + cfg.score) + ") s";
     s["rates_on"] = {
-        {"metrics", {{"exc", "E neurons 0.." + std::to_string(r.exc.size()) + " (" + std::to_string(r.exc.size()) + " of " +
+        {"metrics", {{"exc", "E neurons [0, " + std::to_string(r.exc.size()) + ") (" + std::to_string(r.exc.size()) + " of " +
                                  std::to_string(cfg.exc()) + ", record_exc x scale), " + window},
-                     {"inh", "I neurons 0.." + std::to_string(r.inh.size()) + " (" + std::to_string(r.inh.size()) + " of " +
+                     {"inh", "I neurons [0, " + std::to_string(r.inh.size()) + ") (" + std::to_string(r.inh.size()) + " of " +
                                  std::to_string(cfg.inh()) + ", record_inh x scale), " + window}}},
         {"population_rates", "all E and all I neurons, " + window},
         {"rate_estimate", "the guard's filter over all E neurons (tau = 1 s), every 0.1 s from t = 0.1 s; guard_start = " +
