@@ -84,7 +84,10 @@ TEST(MemoryRecheck, RulesCarryTheirInputRate)
     const auto e = error_of("[memory]\ninput_rate = \"rule\"\n[[rule]]\ntheta = [" + std::string(quad24) + "]\n");
     EXPECT_NE(e.find("input_rate"), std::string::npos) << e;
     EXPECT_NE(e.find("carries no input rate"), std::string::npos) << e;
-    // The re-check window must lie in pre-training.
+    // A pre-training shorter than the default 10 s is re-checked whole.
+    auto shortcfg = plast::Config::parse("[protocol]\npretrain = 2\n[[rule]]\ntheta = [" + std::string(quad24) + "]\n", "t.toml");
+    EXPECT_EQ(MemoryStudy::from_config(shortcfg).protocol.recheck_window, 2.0);
+    // An explicit re-check window must lie in pre-training.
     const auto w = error_of("[memory]\nrecheck_window = 40\n[protocol]\npretrain = 30\n[[rule]]\ntheta = [" + std::string(quad24) + "]\n");
     EXPECT_NE(w.find("recheck_window"), std::string::npos) << w;
 }

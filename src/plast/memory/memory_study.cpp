@@ -211,7 +211,10 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
     if (recheck && st.network != "recurrent")
         m.fail("recheck", "the re-check needs the recurrent E/I network (the fSBI metrics are population statistics)", "false with network = \"feedforward\"");
     if (recheck) {
-        pr.recheck_window = m.number("recheck_window", 10.0, Range::positive());
+        // Default: the fSBI score window (10 s), or all of a shorter pre-training.
+        pr.recheck_window = m.number("recheck_window", std::min(10.0, pr.pretrain), Range::nonneg());
+        if (m.has("recheck_window") && !(pr.recheck_window > 0))
+            m.fail("recheck_window", "the re-check window must be longer than 0 s", "(0, protocol.pretrain]");
         if (pr.recheck_window > pr.pretrain)
             m.fail("recheck_window", "the re-check window lies in pre-training (" + io::format_number(pr.pretrain) + " s)",
                    "(0, protocol.pretrain]");

@@ -6,7 +6,7 @@
 //
 // Configuration:
 //   [memory]   network = "recurrent" | "feedforward"; runs = 5;
-//              input_rate = "protocol" | "rule"; recheck = true; recheck_window = 10;
+//              input_rate = "protocol" | "rule"; recheck = true; recheck_window = min(10, pretrain);
 //              recheck_filter_variant = "paper";
 //              conditions = ["control", "static", "only_IE", "no_EE", "eta=0.005", ...];
 //              archive = "runs/.../archive.sqlite"; query = "verdict = 'plausible'"; limit = 10
