@@ -124,3 +124,39 @@ TEST(SpikingAuryn, WeightsOverTheWholeRunLeaveTheScoredMetricsUnchanged)
     EXPECT_GT(whole.rate_exc_all, 0.0);
     EXPECT_GT(whole.rate_inh_all, 0.0);
 }
+
+TEST(SpikingAuryn, CvaifReferenceOrderFollowsCVAIFGroup)
+{
+    IfParams p = IfParams::cvaif();
+    p.cvaif_update = IfParams::CvaifUpdate::reference;
+    IfGroup g("n", 1, p, dt);
+    auto& s = g.state();
+    s.v[0] = -60.f;
+    s.g_ampa[0] = 0.5f;
+    s.g_nmda[0] = 0.2f;
+    s.g_gaba[0] = 0.3f;
+    s.g_adapt[0] = 0.1f;
+    s.theta[0] = 2.f;
+    s.v_trace[0] = -65.f;
+    s.c_exc[0] = 1.f;
+    s.c_inh[0] = 2.f;
+    std::vector<std::uint32_t> spikes;
+    g.step(spikes);
+    // By hand, in the reference's order: decay, NMDA from the decayed AMPA (factor dt/tau), currents from the
+    // decayed conductances and the start V, traces, then V.
+    const double a2 = 0.5 * std::exp(-dt / 5e-3), i2 = 0.3 * std::exp(-dt / 10e-3), ad = 0.1 * std::exp(-dt / 0.1);
+    const double d = dt / 0.1, n2 = (1 - d) * (0.2 + d * a2), a = 0.3 / 1.3;
+    const double ie = (a * a2 + (1 - a) * n2) * (0.0 + 60.0), ii = (i2 + ad) * (-60.0 + 80.0);
+    const auto near = [](double x, double want) { EXPECT_NEAR(x, want, 2e-6 * std::fabs(want) + 1e-7); };
+    near(s.g_ampa[0], a2);
+    near(s.g_gaba[0], i2);
+    near(s.g_adapt[0], ad);
+    near(s.g_nmda[0], n2);
+    near(s.c_exc[0], 1 + dt / 0.01 * (ie - 1));
+    near(s.c_inh[0], 2 + dt / 0.1 * (ii - 2));
+    near(s.v_trace[0], -65 + dt / 0.1 * (-60 + 65));
+    near(s.v[0], -60 + dt / 0.02 * ((-70 + 60) + ie - ii));
+    near(s.theta[0], 2 * std::exp(-dt / 5e-3));
+    EXPECT_TRUE(spikes.empty());
+    EXPECT_GT(ii, 0.0); // C_inh's input is positive in the reference (plast's default order: negative)
+}

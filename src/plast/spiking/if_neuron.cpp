@@ -53,8 +53,10 @@ IfParams IfParams::from_config(const Section& s)
         p.tau_vtrace = s.number("tau_vtrace", p.tau_vtrace, pos);
         p.tau_cexc = s.number("tau_cexc", p.tau_cexc, pos);
         p.tau_cinh = s.number("tau_cinh", p.tau_cinh, pos);
+        p.cvaif_update = s.string("cvaif_update", "plast", {"plast", "reference"}) == "reference" ? IfParams::CvaifUpdate::reference
+                                                                                                : IfParams::CvaifUpdate::plast;
     } else {
-        for (const char* key : {"tau_adapt", "adapt_increment", "tau_vtrace", "tau_cexc", "tau_cinh"})
+        for (const char* key : {"tau_adapt", "adapt_increment", "tau_vtrace", "tau_cexc", "tau_cinh", "cvaif_update"})
             if (s.has(key)) s.fail(key, "only the cvaif neuron has this parameter", "model = \"cvaif\"");
     }
     if (p.e_inh >= p.e_exc) s.fail("e_inh", "inhibitory reversal must be below the excitatory one", "e_inh < e_exc");
@@ -104,7 +106,12 @@ IfGroup::IfGroup(std::string name, std::size_t n, const IfParams& p, double dt) 
     if (euler && d >= 1.0)
         runtime_error(name_, "nmda_update = \"euler\" needs tau_nmda > dt (got tau_nmda = " + std::to_string(p.tau_nmda) + " s)");
     ck_ = CvaifConstants{f(std::exp(-dt / p.tau_adapt)), f(p.adapt_increment), f(dt / p.tau_vtrace), f(dt / p.tau_cexc),
-                         f(dt / p.tau_cinh)};
+                         f(dt / p.tau_cinh), p.cvaif_update == IfParams::CvaifUpdate::reference};
+    if (p.model == IfParams::Model::cvaif && ck_.reference) {
+        // CVAIFGroup's NMDA factor is dt/tau (not 1 - exp(-dt/tau)), applied as (1 - d)(g + d g_AMPA).
+        k_.nmda_keep = f(1.0 - d);
+        k_.nmda_gain = f(d);
+    }
 }
 
 void IfGroup::randomize_v(double lo, double hi, std::uint64_t seed, std::uint64_t key)

@@ -26,6 +26,7 @@ struct IfConstants {
 struct CvaifConstants {
     float decay_adapt, adapt_increment;
     float dt_tau_vtrace, dt_tau_cexc, dt_tau_cinh;
+    bool reference = false; // the reference CVAIFGroup's order and C_inh sign (if_neuron.hpp)
 };
 struct CvaifArrays {
     float *v, *g_ampa, *g_nmda, *g_gaba, *theta, *g_adapt, *v_trace, *c_exc, *c_inh;
