@@ -82,6 +82,7 @@ static int run_simulate(Context& ctx)
                               std::string(cfg.guard_start == spiking::RateGuard::Start::measured
                                               ? "measured: mean rate since t = 0 for the first second"
                                               : "midpoint: starts at (guard_min + guard_max)/2 as Auryn's RateChecker, so the first samples are a filter transient")}};
+    if (r.aborted) s["rates_on"]["metrics"] = "not computed: the run was aborted";
     if (!r.aborted) {
         s["population_rates"] = {{"exc", r.rate_exc_all}, {"inh", r.rate_inh_all}};
         // weef..wiif are means over the 100 sampled synapses (as the reference); these are over all synapses.
