@@ -15,6 +15,7 @@ struct BenchOptions {
     std::string archive;  // screen: also bench the last round of this discovery archive
     int candidates = 8;   // screen: candidates per set
     double network_scale = 1.0; // screen: fSBI network scale
+    std::string models;   // folder of the shipped model files (default: next to the executable's source tree)
 };
 
 struct Benchmark {
@@ -23,6 +24,10 @@ struct Benchmark {
 };
 
 std::vector<Benchmark>& benchmarks();
+
+// Path of a shipped model file (examples/models/NAME): --models, else ../examples/models next to the
+// executable's folder, else examples/models under the working directory.
+std::string model_path(const BenchOptions& o, const std::string& name);
 
 struct BenchRegistrar {
     explicit BenchRegistrar(Benchmark b) { benchmarks().push_back(std::move(b)); }

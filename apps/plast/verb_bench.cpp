@@ -4,9 +4,23 @@
 
 #include "plast/core/error.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 namespace plast::app {
+
+std::string model_path(const BenchOptions& o, const std::string& name)
+{
+    namespace fs = std::filesystem;
+    if (!o.models.empty()) return (fs::path(o.models) / name).string();
+    std::error_code ec;
+    const auto exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto p = exe.parent_path().parent_path() / "examples" / "models" / name;
+        if (fs::exists(p)) return p.string();
+    }
+    return (fs::path("examples") / "models" / name).string();
+}
 
 std::vector<Benchmark>& benchmarks()
 {
@@ -39,6 +53,7 @@ PLAST_VERB("bench", "run a benchmark and print its figures (plast bench list)", 
                sub.add_option("--json", g_bench_opts.json_out, "also write the figures as JSON");
                sub.add_option("--archive", g_bench_opts.archive, "screen: also bench the last round of this discovery archive");
                sub.add_option("--candidates", g_bench_opts.candidates, "screen: candidates per set")->check(CLI::Range(1, 100000));
+               sub.add_option("--models", g_bench_opts.models, "folder of the model files (default: the source tree's examples/models)");
                sub.add_option("--network-scale", g_bench_opts.network_scale, "screen: fSBI network scale")->check(CLI::Range(0.01, 1.0));
            },
            run_bench);

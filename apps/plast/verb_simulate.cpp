@@ -6,9 +6,13 @@
 #include "plast/io/csv.hpp"
 #include "plast/io/npy.hpp"
 #include "plast/metrics/filter.hpp"
+#include "plast/model/model_file.hpp"
+#include "plast/model/simulation.hpp"
 #include "plast/spiking/fsbi_network.hpp"
 
 #include <cmath>
+#include <filesystem>
+#include <iostream>
 
 namespace plast::app {
 
@@ -38,9 +42,85 @@ plastic = true
 plastic = true
 )TOML";
 
+// A model file ([[population]], [[projection]], [rule.NAME], [[phase]], [[monitor]], [metrics]):
+// any network, written out as spikes (NPY), series (NPY + times), phases, metrics and verdict.
+static int run_model(Context& ctx)
+{
+    std::vector<std::string> warnings;
+    const std::string base = ctx.opts.config.empty() ? std::string() : std::filesystem::path(ctx.opts.config).parent_path().string();
+    const auto model = model::read_model(ctx.config.root(), base, warnings);
+    for (const auto& w : warnings) std::cerr << "plast simulate: warning: " << w << "\n";
+    auto& dir = ctx.open_run();
+    Progress progress("simulate", static_cast<std::size_t>(std::ceil(model.duration())));
+    double last = 0;
+    const auto r = model::simulate(model, ctx.seed, [&](double t) {
+        progress.advance(static_cast<std::size_t>(std::lround(t - last)));
+        last = std::round(t);
+    });
+    progress.done();
+    auto& s = dir.summary();
+    auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+    s["model"] = {{"populations", nlohmann::json::array()}, {"projections", nlohmann::json::array()}, {"warnings", warnings}};
+    for (const auto& p : model.populations)
+        s["model"]["populations"].push_back({{"name", p.name}, {"size", p.size}});
+    for (const auto& p : model.projections)
+        s["model"]["projections"].push_back({{"name", p.name}, {"pre", p.pre}, {"post", p.post}, {"rule", p.rule}});
+    s["aborted"] = r.aborted;
+    if (r.aborted) s["abort"] = {{"reason", r.abort_reason}, {"time", r.abort_time}};
+    nlohmann::json phases = nlohmann::json::array();
+    for (const auto& ph : r.phases)
+        phases.push_back({{"name", ph.name}, {"repetition", ph.repetition}, {"t0", ph.t0}, {"t1", ph.t1}, {"stimuli", ph.stimuli}});
+    s["phases"] = phases;
+    dir.write_json("phases.json", phases);
+    nlohmann::json recordings = nlohmann::json::array();
+    for (const auto& d : r.spikes) {
+        io::write_npy(dir.file(d.name + "_times.npy"), d.times);
+        io::write_npy(dir.file(d.name + "_neurons.npy"), d.neurons);
+        recordings.push_back({{"monitor", d.name}, {"kind", "spikes"}, {"population", d.population}, {"neurons", {d.first, d.last}},
+                              {"files", {d.name + "_times.npy", d.name + "_neurons.npy"}},
+                              {"note", "neuron indices are relative to the first recorded neuron; times in s"}});
+    }
+    for (const auto& se : r.series) {
+        std::vector<float> flat;
+        for (const auto& row : se.values) flat.insert(flat.end(), row.begin(), row.end());
+        io::write_npy(dir.file(se.name + ".npy"), flat, {se.values.size(), se.columns.size()});
+        io::write_npy(dir.file(se.name + "_times.npy"), se.times);
+        std::vector<std::int64_t> cols(se.columns.begin(), se.columns.end());
+        io::write_npy(dir.file(se.name + "_columns.npy"), cols);
+        recordings.push_back({{"monitor", se.name}, {"kind", se.kind}, {"target", se.target}, {"variable", se.variable},
+                              {"samples", se.times.size()},
+                              {"files", {se.name + ".npy", se.name + "_times.npy", se.name + "_columns.npy"}}});
+    }
+    s["recordings"] = recordings;
+    if (model.metrics.enabled) {
+        nlohmann::json m = nlohmann::json::object();
+        for (const auto& [k, v] : r.metrics) m[k] = num(v);
+        dir.write_json("metrics.json", m);
+        s["metrics"] = m;
+        s["metrics_on"] = {{"exc", model.metrics.exc}, {"inh", model.metrics.inh}, {"window", {r.window_t0, r.window_t1}},
+                           {"note", "rates and spike statistics are computed on the neurons of the spikes monitors of these populations"}};
+        s["verdict"] = r.verdict;
+        nlohmann::json failed = nlohmann::json::array();
+        for (const auto& f : r.failed)
+            failed.push_back({{"group", f.group}, {"metric", f.metric}, {"value", num(f.value)}, {"bounds", {num(f.lo), num(f.hi)}}});
+        s["failed"] = failed;
+        if (!ctx.opts.quiet) {
+            std::cerr << "plast simulate: verdict " << r.verdict << "\n";
+            for (const auto& f : r.failed)
+                std::cerr << "  " << f.metric << " = " << f.value << " outside [" << f.lo << ", " << f.hi << "] (" << f.group << ")\n";
+        }
+    }
+    s["performance"] = {{"wall_seconds", r.wall_seconds},
+                        {"simulated_seconds", r.simulated_seconds},
+                        {"wall_per_simulated_second", r.wall_seconds / std::max(1e-9, r.simulated_seconds)},
+                        {"synaptic_events", r.synaptic_events}};
+    return ctx.complete();
+}
+
 static int run_simulate(Context& ctx)
 {
     ctx.load_config(default_simulate_config, "<embedded simulate default>");
+    if (model::is_model_file(ctx.config.root())) return run_model(ctx);
     const auto variant = ctx.config.section("simulate").string("filter_variant", "paper", metrics::fsbi_filter_variants());
     const auto cfg = spiking::FsbiConfig::from_config(ctx.config.section("network"));
     auto& dir = ctx.open_run();
@@ -117,7 +197,7 @@ static int run_simulate(Context& ctx)
     return ctx.complete();
 }
 
-PLAST_VERB("simulate", "spiking network run (fSBI background network): metrics, plausibility verdict, figures", true,
+PLAST_VERB("simulate", "spiking network run: a model file (any network) or the fSBI background network; metrics, verdict, recordings", true,
            nullptr, run_simulate);
 
 } // namespace plast::app

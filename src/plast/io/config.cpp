@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -326,6 +327,26 @@ void Section::fail(const std::string& key, const std::string& problem, const std
 }
 
 bool Section::has(const std::string& key) const { return cfg_->impl_->find(path(key)) != nullptr; }
+
+bool Section::is_table(const std::string& key) const
+{
+    const auto* node = cfg_->impl_->find(path(key));
+    return node && node->is_table();
+}
+
+std::vector<std::string> Section::keys() const
+{
+    std::vector<std::pair<std::size_t, std::string>> k;
+    const auto* node = prefix_.empty() ? &cfg_->impl_->table : cfg_->impl_->find(prefix_);
+    if (!node || !node->is_table()) return {};
+    for (const auto& [name, value] : *node->as_table())
+        k.emplace_back(value.source().begin.line, std::string(name.str()));
+    // toml++ tables are ordered by name; file order reads better in messages and outputs.
+    std::stable_sort(k.begin(), k.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> out;
+    for (auto& [line, name] : k) out.push_back(std::move(name));
+    return out;
+}
 
 Section Section::sub(const std::string& key) const
 {

@@ -58,6 +58,9 @@ public:
                                             Range r = Range::any()) const;
 
     bool has(const std::string& key) const;
+    // Keys of this table in file order (empty when the table is absent); reading them marks nothing used.
+    std::vector<std::string> keys() const;
+    bool is_table(const std::string& key) const;  // the key exists and holds a table (inline or not)
     Section sub(const std::string& key) const;         // nested table (may be absent: defaults apply)
     std::size_t array_size(const std::string& key) const; // array of tables
     Section element(const std::string& key, std::size_t i) const;

@@ -98,6 +98,8 @@ void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double
     auto mp = map_of(on_pre, theta_pre);
     auto mq = map_of(on_post, theta_post);
     extended_ = extra_traces_ = needs_neuron_ = false;
+    if (!(taus.post_fast > 0)) taus.post_fast = taus.fast;
+    if (!(taus.post_slow > 0)) taus.post_slow = taus.slow;
     if (!(taus.fast > 0) || !(taus.slow > 0)) runtime_error(name_, "trace time constants must be > 0");
     set_plasticity(SixParamRule{tau_pre, tau_post, 0, 0, 0, 0}, eta, w_max, dt);
     for (const auto* m : {&mp, &mq})
@@ -109,8 +111,8 @@ void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double
     if (extra_traces_) {
         x_pre1_ = Trace(n_pre_, std::exp(-dt / taus.fast));
         x_pre2_ = Trace(n_pre_, std::exp(-dt / taus.slow));
-        x_post1_ = Trace(n_post_, std::exp(-dt / taus.fast));
-        x_post2_ = Trace(n_post_, std::exp(-dt / taus.slow));
+        x_post1_ = Trace(n_post_, std::exp(-dt / taus.post_fast));
+        x_post2_ = Trace(n_post_, std::exp(-dt / taus.post_slow));
     }
     map_pre_ = std::move(mp);
     map_post_ = std::move(mq);

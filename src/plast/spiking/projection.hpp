@@ -20,8 +20,11 @@ enum class Receptor { ampa, gaba };
 
 // Time constants of the fast (x_pre1, x_post1) and slow (x_pre2, x_post2) traces of the generic path;
 // defaults those of the 21-parameter product rule (spec §5.5).
+// post_fast / post_slow: the postsynaptic traces' own time constants (0: the same as fast / slow), so
+// rules such as triplet STDP can give the pre and post slow traces different taus.
 struct EventTraceTaus {
     double fast = 0.02, slow = 0.1;
+    double post_fast = 0, post_slow = 0;
 };
 
 // Per-synapse arrays (weights, indices) live on huge pages where the kernel allows it.

@@ -1,0 +1,26 @@
+#pragma once
+// Reading a model file (TOML) into a model::Model, with every check done before any simulation:
+// unknown populations, rules, stimuli or snapshots, a projection onto a source population, a rule
+// reading an undeclared variable, sizes and probabilities out of range. Each error names the file,
+// the line, the key and the allowed values. Files a model refers to (connection lists, spike files)
+// are read relative to the model file's folder. The format is documented in docs/model.md.
+#include "plast/model/model.hpp"
+
+#include <string>
+#include <vector>
+
+namespace plast {
+class Section;
+class Config;
+}
+
+namespace plast::model {
+
+// Reads the model keys of `root` (the other keys of the file are the caller's). `base_dir` resolves
+// relative file names. Warnings (e.g. what `scale` changed) go to `warnings`.
+Model read_model(const Section& root, const std::string& base_dir, std::vector<std::string>& warnings);
+
+// True when a config describes a model (it has [[population]] tables).
+bool is_model_file(const Section& root);
+
+} // namespace plast::model
