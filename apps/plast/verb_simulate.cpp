@@ -3,6 +3,7 @@
 #include "verb.hpp"
 
 #include "plast/core/progress.hpp"
+#include "plast/io/csv.hpp"
 #include "plast/io/npy.hpp"
 #include "plast/metrics/filter.hpp"
 #include "plast/model/model_file.hpp"
@@ -148,6 +149,26 @@ static int run_simulate(Context& ctx)
     s["aborted"] = r.aborted;
     if (r.aborted) s["abort"] = {{"reason", r.abort_reason}, {"time", r.abort_time}};
     s["network"] = {{"n_exc", cfg.exc()}, {"n_inh", cfg.inh()}, {"n_input", cfg.inputs()}, {"warmup", cfg.warmup}, {"score", cfg.score}};
+    // Which neurons each rate is computed on: the spike metrics use the recorded subsets (as the
+    // reference, whose monitors record the first 1000 E and 500 I neurons); the population rates use all.
+    const std::string window = "[" + io::format_number(cfg.warmup) + ", " + io::format_number(cfg.warmup + cfg.score) + ") s";
+    s["rates_on"] = {
+        {"metrics", {{"exc", "E neurons [0, " + std::to_string(r.exc.size()) + ") (" + std::to_string(r.exc.size()) + " of " +
+                                 std::to_string(cfg.exc()) + ", record_exc x scale), " + window},
+                     {"inh", "I neurons [0, " + std::to_string(r.inh.size()) + ") (" + std::to_string(r.inh.size()) + " of " +
+                                 std::to_string(cfg.inh()) + ", record_inh x scale), " + window}}},
+        {"population_rates", "all E and all I neurons, " + window},
+        {"rate_estimate", "the guard's filter over all E neurons (tau = 1 s), every 0.1 s from t = 0.1 s; guard_start = " +
+                              std::string(cfg.guard_start == spiking::RateGuard::Start::measured
+                                              ? "measured: mean rate since t = 0 for the first second"
+                                              : "midpoint: starts at (guard_min + guard_max)/2 as Auryn's RateChecker, so the first samples are a filter transient")}};
+    if (r.aborted) s["rates_on"]["metrics"] = "not computed: the run was aborted";
+    if (!r.aborted) {
+        s["population_rates"] = {{"exc", r.rate_exc_all}, {"inh", r.rate_inh_all}};
+        // weef..wiif are means over the 100 sampled synapses (as the reference); these are over all synapses.
+        s["mean_weights_all"] = {{"EE", r.mean_weight_all[0]}, {"EI", r.mean_weight_all[1]}, {"IE", r.mean_weight_all[2]},
+                                 {"II", r.mean_weight_all[3]}};
+    }
     s["performance"] = {{"wall_seconds", r.wall_seconds},
                         {"simulated_seconds", r.simulated_seconds},
                         {"wall_per_simulated_second", r.wall_seconds / std::max(1e-9, r.simulated_seconds)},
@@ -165,6 +186,8 @@ static int run_simulate(Context& ctx)
     save_trains(r.exc, "exc");
     save_trains(r.inh, "inh");
     io::write_npy(dir.file("rate_estimate.npy"), r.guard_rate);
+    // Weight samples at weights_times.npy (the whole run with weight_recording = "run").
+    io::write_npy(dir.file("weights_times.npy"), r.weight_times);
     for (const auto& w : r.weights) {
         std::vector<float> flat;
         for (const auto& row : w.samples) flat.insert(flat.end(), row.begin(), row.end());

@@ -40,19 +40,24 @@ def figures(run_dir, run):
         figs.append((save(fig, run_dir, "population_rate.png"),
                      "E population rate as seen by the rate guard; the dotted line starts the scored window."))
     names = [n for n in ("EE", "EI", "IE", "II") if (run_dir / f"weights_{n}.npy").exists()]
+    wt = _load(run_dir, "weights_times.npy")  # sample times (whole run by default); absent in older runs
     if names:
         fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 2.8), squeeze=False, layout="constrained")
         for ax, n in zip(axes[0], names):
             w = np.load(run_dir / f"weights_{n}.npy")
             if w.size:
-                t = warm + np.arange(w.shape[0]) * cfg.get("weight_interval", 0.1)
+                if wt is not None and wt.size == w.shape[0]:
+                    t = wt
+                else:
+                    t = warm + np.arange(w.shape[0]) * cfg.get("weight_interval", 0.1)
                 ax.plot(t, w[:, : min(20, w.shape[1])], lw=0.6)
                 ax.plot(t, w.mean(axis=1), "k", lw=2)
             ax.set_title(n)
             ax.ticklabel_format(useOffset=False, axis="y")
+            ax.axvline(warm, color="k", ls=":", lw=1)
             ax.set_xlabel("time [s]")
         axes[0, 0].set_ylabel("weight")
-        figs.append((save(fig, run_dir, "weights.png"), "Sampled weights per projection (20 synapses) and their mean (black)."))
+        figs.append((save(fig, run_dir, "weights.png"), "Sampled weights per projection (20 synapses) and their mean (black); the dotted line starts the scored window."))
     if te is not None and te.size:
         isi = []
         for k in np.unique(ne):

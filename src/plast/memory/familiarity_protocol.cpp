@@ -49,7 +49,18 @@ RunResult run_familiarity(ProbeableNetwork& net, const FamiliarityProtocol& p, s
     };
     net.set_plasticity(true);
     net.set_pattern(-1);
-    if (!step(p.pretrain)) return fail();
+    if (p.recheck_window > 0) {
+        // Split pre-training: the network advances to exact target times, so this changes no spike.
+        const double w = std::min(p.recheck_window, p.pretrain);
+        if (!step(p.pretrain - w)) return fail();
+        res.recheck_t0 = net.time();
+        net.start_stability_recording();
+        if (!step(w)) return fail();
+        res.recheck_t1 = net.time();
+        res.recheck = net.stability_metrics(res.recheck_t0, res.recheck_t1);
+    } else if (!step(p.pretrain)) {
+        return fail();
+    }
     // Training with random on/off intervals of the familiar pattern.
     rng::Stream sched(seed, "familiar_schedule", run);
     double left = p.train;

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,8 @@ struct FamiliarityProtocol {
     double after_probe = 3.0;
     bool plasticity_during_probes = true;
     int novel_pattern = 0, familiar_pattern = 1;
+    // Stability re-check: the fSBI metrics over the last `recheck_window` s of pre-training (0: off).
+    double recheck_window = 0;
 
     std::vector<double> test_times() const; // seconds after training
     double simulated_seconds() const;       // per run
@@ -51,6 +54,9 @@ struct RunResult {
     std::string abort_reason;
     double abort_time = -1;
     std::vector<ProbeTrace> probes; // one per completed test cycle
+    // fSBI metrics over [recheck_t0, recheck_t1) of pre-training (empty: no re-check or not reached).
+    std::map<std::string, double> recheck;
+    double recheck_t0 = 0, recheck_t1 = 0;
 };
 
 RunResult run_familiarity(ProbeableNetwork& net, const FamiliarityProtocol& p, std::uint64_t seed, std::uint64_t run,

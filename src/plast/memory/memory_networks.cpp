@@ -18,8 +18,10 @@ namespace {
 class EngineNetwork : public ProbeableNetwork {
 public:
     EngineNetwork(std::unique_ptr<Network> net, std::size_t exc, std::vector<std::size_t> stim,
-                  std::size_t inh = static_cast<std::size_t>(-1))
-        : net_(std::move(net)), exc_(exc), inh_(inh), stim_(std::move(stim))
+                  std::size_t inh = static_cast<std::size_t>(-1), std::size_t record_exc = 0, std::size_t record_inh = 0,
+                  double w_max = 20)
+        : net_(std::move(net)), exc_(exc), inh_(inh), stim_(std::move(stim)), record_exc_(record_exc),
+          record_inh_(record_inh), w_max_(w_max)
     {
         for (std::size_t p = 0; p < net_->n_projections(); ++p) configured_.push_back(net_->projection(p).plastic());
     }
@@ -82,6 +84,35 @@ public:
     }
     double time() const override { return net_->time(); }
     std::string abort_reason() const override { return net_->abort_reason(); }
+    void start_stability_recording() override
+    {
+        if (record_exc_ == 0 || inh_ == static_cast<std::size_t>(-1)) return;
+        net_->record_spikes(exc_, record_exc_);
+        net_->record_spikes(inh_, record_inh_);
+        net_->record_weights(100, 0.1); // as the fSBI protocol: 100 synapses per plastic projection every 0.1 s
+        net_->clear_recordings();
+        net_->set_recording(true);
+    }
+    std::map<std::string, double> stability_metrics(double t0, double t1) override
+    {
+        if (record_exc_ == 0 || inh_ == static_cast<std::size_t>(-1)) return {};
+        net_->set_recording(false);
+        std::vector<metrics::WeightTrace> w;
+        std::map<std::string, double> fixed;
+        for (std::size_t p = 0; p < net_->n_projections(); ++p) {
+            const auto& pr = net_->projection(p);
+            if (!pr.has_rule()) continue;
+            const std::string key = pr.name() == "EE" ? "weef" : pr.name() == "EI" ? "weif" : pr.name() == "IE" ? "wief" : "wiif";
+            if (configured_[p]) w.push_back({pr.name(), w_max_, net_->weight_samples(p).values});
+            else fixed[key] = pr.mean_weight(); // static (knocked-out) projection: its constant mean weight
+        }
+        auto m = metrics::fsbi_metrics(trains_of(*net_, exc_), trains_of(*net_, inh_), w, t0, t1);
+        for (const auto& [k, v] : fixed) m[k] = v;
+        net_->clear_recordings();
+        net_->record_spikes(exc_, 0);
+        net_->record_spikes(inh_, 0);
+        return m;
+    }
     std::vector<std::pair<std::string, double>> mean_weights() const override
     {
         std::vector<std::pair<std::string, double>> w;
@@ -98,6 +129,8 @@ private:
     std::vector<bool> configured_;
     std::shared_ptr<const Network::Snapshot> snap_;
     double bin_ = 0.1;
+    std::size_t record_exc_ = 0, record_inh_ = 0; // re-check recordings (0: no re-check)
+    double w_max_ = 20;
 };
 
 } // namespace
@@ -202,7 +235,11 @@ std::unique_ptr<ProbeableNetwork> make_bnd_network(const BndConfig& c, std::uint
     pi.connect_pairs(rf_pairs(net.group(built.inh).size(), c.grid, c.rf_radius, seed, 1, run), static_cast<float>(c.w_rf));
     net.add_projection(std::move(pi), {true, bg}, built.inh);
     net.set_recording(false);
-    return std::make_unique<EngineNetwork>(std::move(built.net), built.exc, std::vector<std::size_t>{stim}, built.inh);
+    net.record_spikes(built.exc, 0); // recordings only for the stability re-check window
+    net.record_spikes(built.inh, 0);
+    const auto scaled = [&](std::size_t n) { return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(n) * fs.scale))); };
+    return std::make_unique<EngineNetwork>(std::move(built.net), built.exc, std::vector<std::size_t>{stim}, built.inh,
+                                           scaled(fs.record_exc), scaled(fs.record_inh), fs.w_max);
 }
 
 std::unique_ptr<ProbeableNetwork> make_feedforward_network(const FeedForwardConfig& c, std::uint64_t seed, std::uint64_t run)

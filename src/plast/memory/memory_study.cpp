@@ -9,6 +9,7 @@
 #include "plast/io/csv.hpp"
 #include "plast/io/csv_table.hpp"
 #include "plast/memory/study_headline.hpp"
+#include "plast/metrics/filter.hpp"
 #include "plast/io/npy.hpp"
 #include "plast/io/run_dir.hpp"
 #include "plast/search/archive.hpp"
@@ -110,7 +111,15 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
         const Section r = root.element("rule", i);
         NamedRule nr;
         nr.name = r.string("name", "rule_" + std::to_string(i));
-        nr.theta = r.numbers("theta", {}, Range::any(), want, want);
+        // Recurrent quadruplets may carry their screened input rate as a 25th entry (or input_rate).
+        nr.theta = r.numbers("theta", {}, Range::any(), want, want == 24 ? 25 : want);
+        if (nr.theta.size() == 25) {
+            nr.input_rate = nr.theta[24];
+            nr.theta.pop_back();
+            if (!(nr.input_rate >= 0) || r.has("input_rate"))
+                r.fail("theta", "the 25th entry is the input rate (Hz): it must be >= 0 and not also given as input_rate", "24 rule parameters + an input rate >= 0");
+        }
+        if (r.has("input_rate")) nr.input_rate = r.number("input_rate", 10.0, Range::nonneg());
         for (std::size_t k = 0; k < want; k += 6)
             if (!(nr.theta[k] > 0 && nr.theta[k + 1] > 0)) r.fail("theta", "time constants must be > 0", "tau_pre, tau_post > 0");
         st.rules.push_back(nr);
@@ -127,9 +136,11 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
                 m.fail("archive", "archive parameters are not a 6pPol quadruplet (" + archive + ")", "an archive of plast screen with task = \"fsbi\"");
         const auto rows = a.select(query, limit);
         if (rows.empty()) m.fail("query", "the query selects no rule in " + archive, "a condition that some rows satisfy");
+        const bool has_rate = a.param_names().size() > 24 && a.param_names()[24] == "input_rate";
         for (const auto& r : rows)
             st.rules.push_back({"r" + std::to_string(r.round) + "_" + std::to_string(r.idx),
-                                std::vector<double>(r.params.begin(), r.params.begin() + 24)});
+                                std::vector<double>(r.params.begin(), r.params.begin() + 24),
+                                has_rate && r.params.size() > 24 ? r.params[24] : -1.0});
     }
     const std::string rules_csv = m.string("rules_csv", "");
     if (!rules_csv.empty()) {
@@ -154,6 +165,9 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
             cols.push_back(c);
         }
         if (t.rows() == 0) m.fail("rules_csv", rules_csv + " holds no rule", "one or more rows");
+        std::size_t rate_col = t.header.size(); // optional: the input rate the rule was screened at
+        for (std::size_t k = 0; k < t.header.size(); ++k)
+            if (t.header[k] == "input_rate") rate_col = k;
         const std::size_t take = limit > 0 ? std::min<std::size_t>(t.rows(), static_cast<std::size_t>(limit)) : t.rows();
         for (std::size_t r = 0; r < take; ++r) {
             NamedRule nr{"csv" + std::to_string(r), {}};
@@ -170,6 +184,18 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
                            "[" + io::format_number(boxes[k].lo) + ", " + io::format_number(boxes[k].hi) + "]");
                 nr.theta.push_back(v);
             }
+            if (rate_col < t.header.size()) {
+                double v = -1;
+                try {
+                    v = t.number(r, rate_col);
+                } catch (const std::exception& e) {
+                    m.fail("rules_csv", e.what(), "a number in the input_rate column");
+                }
+                if (!(v >= 0) || !std::isfinite(v))
+                    m.fail("rules_csv", rules_csv + " row " + std::to_string(r + 1) + ", column input_rate = " + io::format_number(v),
+                           "an input rate >= 0 Hz");
+                nr.input_rate = v;
+            }
             st.rules.push_back(nr);
         }
     }
@@ -184,11 +210,34 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
     pr.probe = p.number("probe", pr.probe, Range::positive());
     pr.after_probe = p.number("after_probe", pr.after_probe, Range::nonneg());
     pr.plasticity_during_probes = p.flag("plasticity_during_probes", pr.plasticity_during_probes);
+    st.rule_input_rate = m.string("input_rate", "protocol", {"protocol", "rule"}) == "rule";
+    if (st.rule_input_rate) {
+        if (st.network != "recurrent")
+            m.fail("input_rate", "the feed-forward network's inputs are not a screened background", "\"protocol\" with network = \"feedforward\" or \"model\"");
+        for (const auto& r : st.rules)
+            if (r.input_rate < 0)
+                m.fail("input_rate", "rule '" + r.name + "' carries no input rate",
+                       "\"protocol\", or rules with an input rate (theta of 25 numbers, input_rate key, an input_rate column or archive parameter)");
+    }
+    const bool recheck = m.flag("recheck", st.network == "recurrent");
+    if (recheck && st.network != "recurrent")
+        m.fail("recheck", "the re-check needs the recurrent E/I network (the fSBI metrics are population statistics)", "false with network = \"feedforward\" or \"model\"");
+    if (recheck) {
+        // Default: the fSBI score window (10 s), or all of a shorter pre-training.
+        pr.recheck_window = m.number("recheck_window", std::min(10.0, pr.pretrain), Range::nonneg());
+        if (m.has("recheck_window") && !(pr.recheck_window > 0))
+            m.fail("recheck_window", "the re-check window must be longer than 0 s", "(0, protocol.pretrain]");
+        if (pr.recheck_window > pr.pretrain)
+            m.fail("recheck_window", "the re-check window lies in pre-training (" + io::format_number(pr.pretrain) + " s)",
+                   "(0, protocol.pretrain]");
+        st.recheck_variant = m.string("recheck_filter_variant", "paper", metrics::fsbi_filter_variants());
+    }
     if (st.network == "recurrent") {
         st.recurrent = BndConfig::from_config(cfg.section("network"), cfg.section("inputs"));
         st.recurrent.net.require_six_param_rules(cfg.section("network"), "the memory study");
+    } else if (st.network == "feedforward") {
+        st.feedforward = FeedForwardConfig::from_config(cfg.section("feedforward"));
     }
-    else if (st.network == "feedforward") st.feedforward = FeedForwardConfig::from_config(cfg.section("feedforward"));
     return st;
 }
 
@@ -215,6 +264,7 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
         if (network == "recurrent") {
             BndConfig c = recurrent;
             c.net.set_quadruplet(rule.theta);
+            if (rule_input_rate) c.background = rule.input_rate;
             for (std::size_t k = 0; k < 4; ++k) {
                 bool on = true;
                 if (cond == "static") on = false;
@@ -349,6 +399,53 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
             outcomes.push_back(oc);
         }
     io::write_npy(dir.file("prate_mean.npy"), prate_mean, {nr, nc, times.size(), 2 * 90});
+    // Stability re-check on the memory network itself (pre-training window), one row per run.
+    if (protocol.recheck_window > 0) {
+        const auto filter = metrics::fsbi_plausibility_filter(recheck_variant);
+        std::vector<std::string> header{"rule", "condition", "run", "input_rate_screen", "input_rate_used", "scale", "t0", "t1",
+                                        "verdict", "failed_groups"};
+        for (const auto& k : metrics::fsbi_metric_names()) header.push_back(k);
+        io::CsvWriter rc(dir.file("memory_recheck.csv"), header);
+        for (std::size_t ri = 0; ri < nr; ++ri)
+            for (std::size_t ci = 0; ci < nc; ++ci) {
+                std::size_t n = 0, ok = 0;
+                double se = 0, si = 0;
+                const double used = rule_input_rate ? rules[ri].input_rate : recurrent.background;
+                for (std::size_t run = 0; run < nrun; ++run) {
+                    const auto& res = results[(ri * nc + ci) * nrun + run];
+                    std::vector<io::Cell> row{rules[ri].name, conditions[ci], static_cast<long long>(run),
+                                                         rules[ri].input_rate >= 0 ? rules[ri].input_rate : std::nan(""), used,
+                                                         recurrent.net.scale, res.recheck_t0, res.recheck_t1};
+                    std::string verdict = "not_reached", failed;
+                    if (!res.recheck.empty()) {
+                        bool all = true;
+                        for (const auto& g : filter)
+                            if (!metrics::passes({g}, res.recheck)) {
+                                all = false;
+                                failed += (failed.empty() ? "" : " ") + g.name;
+                            }
+                        verdict = all ? "plausible" : "implausible";
+                        ++n;
+                        ok += all ? 1 : 0;
+                        se += res.recheck.at("rate");
+                        si += res.recheck.at("rate_i");
+                    }
+                    row.emplace_back(verdict);
+                    row.emplace_back(failed);
+                    for (const auto& k : metrics::fsbi_metric_names()) {
+                        const auto it = res.recheck.find(k);
+                        row.emplace_back(it == res.recheck.end() ? std::nan("") : it->second);
+                    }
+                    rc.row(row);
+                }
+                auto& js = summary[ri * nc + ci];
+                js["input_rate_screen"] = rules[ri].input_rate >= 0 ? nlohmann::json(rules[ri].input_rate) : nlohmann::json(nullptr);
+                js["input_rate_used"] = used;
+                js["recheck"] = {{"runs", n}, {"plausible", ok},
+                                 {"mean_rate", n ? nlohmann::json(se / static_cast<double>(n)) : nlohmann::json(nullptr)},
+                                 {"mean_rate_i", n ? nlohmann::json(si / static_cast<double>(n)) : nlohmann::json(nullptr)}};
+            }
+    }
     auto& s = dir.summary();
     s["network"] = network;
     s["runs"] = runs;
@@ -356,6 +453,14 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
     s["rules"] = nr;
     s["conditions"] = conditions;
     s["results"] = summary;
+    s["input_rate"] = rule_input_rate ? "rule: each rule's screened input rate drives the RF inputs"
+                                      : "protocol: RF inputs at [inputs] background_rate for every rule (Mem1kRules)";
+    if (protocol.recheck_window > 0)
+        s["recheck"] = {{"window", protocol.recheck_window},
+                        {"filter_variant", recheck_variant},
+                        {"what", "fSBI metrics (first record_exc x scale E, record_inh x scale I neurons; 100 weights per plastic "
+                                 "projection every 0.1 s) over the last window s of pre-training of each run, on the memory "
+                                 "network itself (receptive-field input, this scale and input rate): memory_recheck.csv"}};
     s["simulated_seconds_per_run"] = per_run;
     // Headline over rules (fractions, lifetimes, knock-outs, regression) and its table.
     const auto head = study_headline(outcomes, times, conditions);

@@ -6,6 +6,8 @@
 //
 // Configuration:
 //   [memory]   network = "recurrent" | "feedforward" | "model"; runs = 5;
+//              input_rate = "protocol" | "rule"; recheck = true; recheck_window = min(10, pretrain);
+//              recheck_filter_variant = "paper";
 //              conditions = ["control", "static", "only_IE", "no_EE", "eta=0.005", ...];
 //              archive = "runs/.../archive.sqlite"; query = "verdict = 'plausible'"; limit = 10
 //   [[rule]]   name = "..."; theta = [24 numbers] (recurrent) or [6 numbers] (feed-forward)
@@ -14,6 +16,14 @@
 //   [feedforward] for the feed-forward network; [model] for a model file (model_network.hpp).
 // Conditions: control (rules as given); static (eta = 0); only_XX (only synapse type XX plastic);
 // no_XX (XX knocked out: static at its initial weight); eta=V (learning-rate sweep).
+// Input rate: a rule screened on the fSBI background network carries the input rate it was screened at
+// (25th theta entry, the input_rate column of rules_csv, or the archive's input_rate parameter). With
+// input_rate = "protocol" (default, Mem1kRules) the recurrent network's RF inputs fire at
+// [inputs] background_rate (10 Hz) whatever the rule; with "rule" they fire at the rule's screened rate.
+// Stability re-check (recurrent network, recheck = true): the fSBI metrics and plausibility verdict on
+// the memory network's own last `recheck_window` s of pre-training, per run (memory_recheck.csv): the
+// memory network differs from the screen (receptive-field input, scale, rate, 30 s pre-training), so a
+// rule that passed the screen may not be stable here.
 #include "plast/memory/familiarity_protocol.hpp"
 #include "plast/memory/memory_networks.hpp"
 #include "plast/memory/model_network.hpp"
@@ -33,6 +43,7 @@ namespace plast::memory {
 struct NamedRule {
     std::string name;
     std::vector<double> theta;
+    double input_rate = -1; // input rate (Hz) the rule was screened at; -1: unknown
 };
 
 struct MemoryStudy {
@@ -41,6 +52,8 @@ struct MemoryStudy {
     std::vector<std::string> conditions{"control"};
     std::vector<NamedRule> rules;
     FamiliarityProtocol protocol;
+    bool rule_input_rate = false;          // input_rate = "rule"
+    std::string recheck_variant = "paper"; // plausibility filter of the re-check
     BndConfig recurrent;
     FeedForwardConfig feedforward;
     ModelNetworkConfig model_net;

@@ -2,6 +2,7 @@
 // What the familiarity (memory) protocols need from a spiking network, independent of how the
 // network is built: switch stimulus patterns, switch plasticity, advance time, count E spikes,
 // save and restore the full state (the clock is not restored, spec §9 and §13.13).
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,11 @@ public:
     virtual std::string abort_reason() const = 0;
     // Mean weight per plastic projection (for the stability criterion of §7.2).
     virtual std::vector<std::pair<std::string, double>> mean_weights() const = 0;
+    // Optional stability re-check (the fSBI metrics of spec §7.1 on this network): record spikes and
+    // weight samples from now on, then compute the metrics over [t0, t1) and stop recording. Networks
+    // without a recurrent E/I population return an empty map.
+    virtual void start_stability_recording() {}
+    virtual std::map<std::string, double> stability_metrics(double /*t0*/, double /*t1*/) { return {}; }
 };
 
 } // namespace plast::memory

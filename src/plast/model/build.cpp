@@ -159,6 +159,17 @@ Built build(const Model& m, std::uint64_t seed)
         g.r_min = m.guard.min;
         g.r_max = m.guard.max;
         g.rate = 0.5 * (m.guard.min + m.guard.max);
+        double d = m.guard.delay;
+        if (d < 0) {
+            d = 0;
+            for (const auto& p : m.projections)
+                if (p.pre == m.guard.population) {
+                    d = p.delay;
+                    break;
+                }
+        }
+        g.delay = static_cast<int>(std::llround(d / m.dt));
+        g.start = m.guard.start_measured ? spiking::RateGuard::Start::measured : spiking::RateGuard::Start::midpoint;
     }
     net.set_rate_guard(g);
     return b;

@@ -149,6 +149,8 @@ struct Guard {
     bool enabled = false;
     std::string population;
     double tau = 1.0, min = 0.0, max = 100.0;
+    double delay = -1;               // s; < 0: the delay of the population's first outgoing projection (Auryn counts arriving spikes)
+    bool start_measured = false;     // start the estimate at the first measured rate instead of (min + max)/2
 };
 
 struct Model {

@@ -399,6 +399,8 @@ Model read_model(const Section& root, const std::string& base, std::vector<std::
         m.guard.min = g.number("min", 0.0, Range::nonneg());
         m.guard.max = g.number("max", 100.0, Range::positive());
         if (!(m.guard.min < m.guard.max)) g.fail("min", "must be below max", "[0, max)");
+        m.guard.delay = g.number("delay", -1.0, Range::any());
+        m.guard.start_measured = g.string("start", "midpoint", {"midpoint", "measured"}) == "measured";
     }
     // Metrics
     if (root.is_table("metrics")) {

@@ -17,6 +17,7 @@ EvalOutcome FsbiScreenTask::evaluate(const std::vector<double>& params, std::uin
 {
     spiking::FsbiConfig c = cfg_;
     c.set_quadruplet(params);
+    c.weights_whole_run = false; // a screen keeps only the metrics, which use the score window
     // Every candidate sees the same connectivity and input noise (common random numbers): the key
     // is not mixed into the network seed.
     (void)key;
@@ -51,7 +52,10 @@ std::string FsbiScreenTask::fingerprint() const
            "/" + std::to_string(cfg_.n_input) + " p=" + format_number(cfg_.p_rec) + "/" + format_number(cfg_.p_input) +
            " eta=" + format_number(cfg_.eta) + " T=" + format_number(cfg_.warmup) + "+" + format_number(cfg_.score) +
            " guard=" + format_number(cfg_.guard_min) + "," + format_number(cfg_.guard_max) + " filter=" + variant_ +
-           " target=" + format_number(r_target_);
+           " target=" + format_number(r_target_) +
+           // Non-default engine options change results; the defaults add nothing, so older archives still resume.
+           (cfg_.guard_start == spiking::RateGuard::Start::measured ? " guard_start=measured" : "") +
+           (cfg_.neuron.nmda_update == spiking::IfParams::NmdaUpdate::euler ? " nmda=euler" : "");
 }
 
 } // namespace plast::search

@@ -48,6 +48,9 @@ FsbiConfig FsbiConfig::from_config(const Section& s)
     c.guard_min = s.number("guard_min", c.guard_min, Range::nonneg());
     c.guard_max = s.number("guard_max", c.guard_max, pos);
     if (c.guard_min >= c.guard_max) s.fail("guard_min", "must be below guard_max", "[0, guard_max)");
+    c.guard_start = s.string("guard_start", "midpoint", {"midpoint", "measured"}) == "measured" ? RateGuard::Start::measured
+                                                                                              : RateGuard::Start::midpoint;
+    c.weights_whole_run = s.string("weight_recording", "run", {"run", "score"}) == "run";
     c.neuron = IfParams::from_config(s.sub("neuron"));
     for (int k = 0; k < 4; ++k) {
         const Section r = s.sub(std::string("rule_") + connection_types[k]);
@@ -164,6 +167,8 @@ FsbiRun build_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key)
     g.r_min = c.guard_min;
     g.r_max = c.guard_max;
     g.rate = 0.5 * (c.guard_min + c.guard_max);
+    g.delay = d; // Auryn's RateChecker counts the delayed (arriving) spikes of the group
+    g.start = c.guard_start;
     net.set_rate_guard(g);
     net.record_spikes(r.exc, std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(c.record_exc) * c.scale))));
     net.record_spikes(r.inh, std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(c.record_inh) * c.scale))));
@@ -196,9 +201,11 @@ FsbiResult run_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key, 
         }
         return true;
     };
+    net.set_weight_recording(c.weights_whole_run);
     bool ok = advance(c.warmup);
     if (ok) {
         net.set_recording(true);
+        net.reset_counts(); // full-population rates over the score window
         ok = advance(c.score);
     }
     res.simulated_seconds = net.time();
@@ -212,12 +219,29 @@ FsbiResult run_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key, 
     } else {
         res.exc = trains_of(net, run.exc);
         res.inh = trains_of(net, run.inh);
+        // The metrics see only the samples of the scored window [warmup, warmup + score), as in the reference
+        // (its weight monitors start with the score window); the trajectory before it is output only.
+        std::vector<metrics::WeightTrace> scored;
         for (std::size_t k = 0; k < 4; ++k) {
             const auto& p = net.projection(run.proj[k]);
             if (!p.plastic()) continue;
-            res.weights.push_back({connection_types[k], c.w_max, net.weight_samples(run.proj[k]).values});
+            const auto& ws = net.weight_samples(run.proj[k]);
+            res.weights.push_back({connection_types[k], c.w_max, ws.values});
+            if (res.weight_times.empty()) res.weight_times = ws.times;
+            metrics::WeightTrace w{connection_types[k], c.w_max, {}};
+            for (std::size_t t = 0; t < ws.times.size(); ++t)
+                if (ws.times[t] >= c.warmup - 0.5 * c.dt) w.samples.push_back(ws.values[t]);
+            scored.push_back(std::move(w));
         }
-        res.metrics = metrics::fsbi_metrics(res.exc, res.inh, res.weights, c.warmup, c.warmup + c.score);
+        res.metrics = metrics::fsbi_metrics(res.exc, res.inh, scored, c.warmup, c.warmup + c.score);
+        const auto all_rate = [&](std::size_t g) {
+            double n = 0;
+            for (double x : net.spike_counts(g)) n += x;
+            return n / (static_cast<double>(net.group(g).size()) * c.score);
+        };
+        for (std::size_t k = 0; k < 4; ++k) res.mean_weight_all[k] = net.projection(run.proj[k]).mean_weight();
+        res.rate_exc_all = all_rate(run.exc);
+        res.rate_inh_all = all_rate(run.inh);
         // Static projections still report their (constant) mean weight.
         const std::array<const char*, 4> keys{"weef", "weif", "wief", "wiif"};
         for (std::size_t k = 0; k < 4; ++k)

@@ -10,7 +10,8 @@
 // | delays | 0.8 ms everywhere |
 // | plasticity | 6pPol on EE, EI, IE, II, eta = 0.01, w in [0, 20] |
 // | recording | 1000 E, 500 I; 100 weights per plastic projection every 0.1 s |
-// | guard | E population rate (tau = 1 s) must stay in (0, 100) Hz |
+// | guard | E population rate (tau = 1 s) must stay in (0, 100) Hz; reads the E spikes 0.8 ms late and starts at 50 Hz, as Auryn's RateChecker (guard_start = "measured": see RateGuard) |
+// | weight samples | every 0.1 s over warm-up + score (weight_recording = "run"); metrics use the scored window only |
 // `scale` < 1 shrinks every population by that factor and divides the connection probabilities by
 // it (capped at 1), so in-degrees and hence the mean input of a neuron stay those of the full network
 // (a choice of plast for tests and demos; the published runs use scale = 1).
@@ -41,6 +42,8 @@ struct FsbiConfig {
     std::size_t record_exc = 1000, record_inh = 500, weight_samples = 100;
     double weight_interval = 0.1;
     double guard_min = 0.0, guard_max = 100.0;
+    RateGuard::Start guard_start = RateGuard::Start::midpoint;
+    bool weights_whole_run = true; // weight_recording = "run" (true) or "score"
     IfParams neuron;
     std::array<SixParamRule, 4> rules{};   // EE, EI, IE, II
     // Optional expression rules (preset = "expression"): on_pre / on_post over x_pre, x_post, w;
@@ -78,8 +81,11 @@ struct FsbiResult {
     std::string abort_reason;
     double abort_time = -1;
     std::map<std::string, double> metrics;  // NaN when aborted
-    metrics::Trains exc, inh;               // recorded spike trains (score window)
-    std::vector<metrics::WeightTrace> weights;
+    metrics::Trains exc, inh;               // recorded spike trains (score window): neurons [0, exc.size()) of E, [0, inh.size()) of I
+    std::vector<metrics::WeightTrace> weights; // samples at weight_times (whole run or score window, see weight_recording)
+    std::vector<double> weight_times;          // s
+    double rate_exc_all = 0, rate_inh_all = 0; // mean rate of all E / all I neurons in the score window (Hz)
+    std::array<double, 4> mean_weight_all{};   // EE, EI, IE, II: mean over every synapse at the end of the run
     std::vector<double> guard_rate;         // E population rate estimate every 0.1 s over the whole run
     double wall_seconds = 0, simulated_seconds = 0;
     std::uint64_t synaptic_events = 0;

@@ -1,5 +1,6 @@
 #include "plast/spiking/if_neuron.hpp"
 
+#include "plast/core/error.hpp"
 #include "plast/core/rng.hpp"
 #include "plast/io/config.hpp"
 #include "plast/spiking/neuron_kernels.hpp"
@@ -44,14 +45,18 @@ IfParams IfParams::from_config(const Section& s)
     p.tau_gaba = s.number("tau_gaba", p.tau_gaba, pos);
     p.tau_nmda = s.number("tau_nmda", p.tau_nmda, pos);
     p.ampa_nmda_ratio = s.number("ampa_nmda_ratio", p.ampa_nmda_ratio, Range::nonneg());
+    p.nmda_update = s.string("nmda_update", "auryn", {"auryn", "euler"}) == "euler" ? IfParams::NmdaUpdate::euler
+                                                                                  : IfParams::NmdaUpdate::auryn;
     if (p.model == Model::cvaif) {
         p.tau_adapt = s.number("tau_adapt", p.tau_adapt, pos);
         p.adapt_increment = s.number("adapt_increment", p.adapt_increment, Range::nonneg());
         p.tau_vtrace = s.number("tau_vtrace", p.tau_vtrace, pos);
         p.tau_cexc = s.number("tau_cexc", p.tau_cexc, pos);
         p.tau_cinh = s.number("tau_cinh", p.tau_cinh, pos);
+        p.cvaif_update = s.string("cvaif_update", "plast", {"plast", "reference"}) == "reference" ? IfParams::CvaifUpdate::reference
+                                                                                                : IfParams::CvaifUpdate::plast;
     } else {
-        for (const char* key : {"tau_adapt", "adapt_increment", "tau_vtrace", "tau_cexc", "tau_cinh"})
+        for (const char* key : {"tau_adapt", "adapt_increment", "tau_vtrace", "tau_cexc", "tau_cinh", "cvaif_update"})
             if (s.has(key)) s.fail(key, "only the cvaif neuron has this parameter", "model = \"cvaif\"");
     }
     if (p.e_inh >= p.e_exc) s.fail("e_inh", "inhibitory reversal must be below the excitatory one", "e_inh < e_exc");
@@ -79,6 +84,10 @@ IfGroup::IfGroup(std::string name, std::size_t n, const IfParams& p, double dt) 
     const double r = p.ampa_nmda_ratio;
     const auto f = [](double x) { return static_cast<float>(x); };
     const float a = f(r / (r + 1.0)); // exactly 0.3/1.3, not the rounded 0.23 (§13.20)
+    // g_NMDA <- keep (g_NMDA + gain g_AMPA); the Euler pair gives keep g + keep (d/keep) g_AMPA = (1 - d) g + d g_AMPA.
+    const double d = dt / p.tau_nmda, m = -std::expm1(-dt / p.tau_nmda);
+    const bool euler = p.nmda_update == IfParams::NmdaUpdate::euler;
+    const float nmda_keep = f(euler ? 1.0 - d : 1.0 - m), nmda_gain = f(euler ? d / (1.0 - d) : m);
     k_ = IfConstants{a,
                      1.f - a,
                      f(p.v_rest),
@@ -86,15 +95,23 @@ IfGroup::IfGroup(std::string name, std::size_t n, const IfParams& p, double dt) 
                      f(p.e_exc),
                      f(p.e_inh),
                      f(dt / p.tau_m),
-                     f(dt / p.tau_nmda),
+                     nmda_keep,
+                     nmda_gain,
                      f(std::exp(-dt / p.tau_ampa)),
                      f(std::exp(-dt / p.tau_gaba)),
                      f(std::exp(-dt / p.tau_thr)),
                      f(p.v_th_base),
                      f(p.v_th_spike),
                      static_cast<std::int32_t>(std::llround(p.refractory / dt))};
+    if (euler && d >= 1.0)
+        runtime_error(name_, "nmda_update = \"euler\" needs tau_nmda > dt (got tau_nmda = " + std::to_string(p.tau_nmda) + " s)");
     ck_ = CvaifConstants{f(std::exp(-dt / p.tau_adapt)), f(p.adapt_increment), f(dt / p.tau_vtrace), f(dt / p.tau_cexc),
-                         f(dt / p.tau_cinh)};
+                         f(dt / p.tau_cinh), p.cvaif_update == IfParams::CvaifUpdate::reference};
+    if (p.model == IfParams::Model::cvaif && ck_.reference) {
+        // CVAIFGroup's NMDA factor is dt/tau (not 1 - exp(-dt/tau)), applied as (1 - d)(g + d g_AMPA).
+        k_.nmda_keep = f(1.0 - d);
+        k_.nmda_gain = f(d);
+    }
 }
 
 void IfGroup::randomize_v(double lo, double hi, std::uint64_t seed, std::uint64_t key)

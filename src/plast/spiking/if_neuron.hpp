@@ -12,9 +12,13 @@
 //   spike when V > V_th_base + theta; then V <- V_reset, theta <- V_th_spike
 //
 // Per-step order (required for equivalence with the reference, §1.1):
-//   1. currents from the V and g at the start of the step; 2. g_NMDA by forward Euler;
+//   1. currents from the V and g at the start of the step; 2. g_NMDA (below);
 //   3. g_AMPA, g_GABA decay exactly; 4. V by forward Euler; 5. clip V to [E_I, 0];
 //   6. theta decays exactly, then the threshold test.
+// Step 2, nmda_update = "auryn" (default): g_NMDA <- (1 - m)(g_NMDA + m g_AMPA), m = 1 - exp(-dt/tau_NMDA),
+// which is what Auryn's IFGroup computes (two saxpy calls, the second on the updated g_NMDA): the
+// steady state is (1 - m) g_AMPA, 0.1 % below g_AMPA at dt = 0.1 ms. nmda_update = "euler" is the
+// spec's forward Euler g_NMDA += (dt/tau_NMDA)(g_AMPA - g_NMDA) (steady state g_AMPA).
 // Conductances are dimensionless (multiples of the leak conductance). Spike increments arrive in the
 // propagation phase, after the update, so they act from the next step on.
 //
@@ -71,9 +75,22 @@ namespace plast::spiking {
 // | tau of V_trace | tau_vtrace | 100 ms nominal (spec §1.2). The legacy value 10 ms (every reference run before Sept 2024, a setter bug) reproduces the published MLP results |
 // | tau of C_exc | tau_cexc | 10 ms |
 // | tau of C_inh | tau_cinh | 100 ms |
+// | step order | cvaif_update | "plast" (above) or "reference" (below) |
+//
+// cvaif_update = "reference" follows CVAIFGroup.cpp of the fSBI / Mem1kRules code instead: 1. g_AMPA,
+// g_GABA, g_adapt decay; 2. g_NMDA <- (1 - dt/tau_NMDA)(g_NMDA + (dt/tau_NMDA) g_AMPA) from the decayed
+// g_AMPA (whatever nmda_update says); 3. I_E = g_E (E_E - V), and C_inh's input (g_I + g_adapt)(V - E_I),
+// POSITIVE, from the decayed conductances and the start-of-step V; 4. C_exc, C_inh and V_trace (input: the
+// start-of-step V) by forward Euler; 5. theta decays, V += dt/tau_m (V_rest - V + I_E - (g_I + g_adapt)(V - E_I)),
+// clip, threshold test, reset, adaptation increment. Differences to "plast": synaptic inputs act
+// exp(-dt/tau) weaker (0.980 AMPA, 0.990 GABA), V_trace lags one step, and C_inh has the opposite sign.
 struct IfParams {
     enum class Model { if_nmda, tif, cvaif };
     Model model = Model::if_nmda;
+    enum class NmdaUpdate { auryn, euler };
+    NmdaUpdate nmda_update = NmdaUpdate::auryn;
+    enum class CvaifUpdate { plast, reference };
+    CvaifUpdate cvaif_update = CvaifUpdate::plast; // cvaif only
     double refractory = 0.0; // s (tif)
     double tau_m = 20e-3, v_rest = -70, v_reset = -70, e_exc = 0, e_inh = -80, v_th_base = -50, v_th_spike = 100;
     double tau_thr = 5e-3, tau_ampa = 5e-3, tau_gaba = 10e-3, tau_nmda = 100e-3, ampa_nmda_ratio = 0.3;

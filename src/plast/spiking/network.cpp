@@ -154,7 +154,7 @@ void Network::step()
                     records_[g].neuron.push_back(i);
                 }
     }
-    if (recording_ && weight_every_ > 0 && step_ % weight_every_ == 0) {
+    if ((recording_ || weight_recording_) && weight_every_ > 0 && step_ % weight_every_ == 0) {
         for (std::size_t p = 0; p < projections_.size(); ++p) {
             auto& ws = wsamples_[p];
             if (ws.synapses.empty()) continue;
@@ -165,22 +165,31 @@ void Network::step()
             ws.values.push_back(std::move(v));
         }
     }
+    // Abort times are those of the step in which the check failed (Auryn stops before advancing its clock).
+    const double now = time();
     ++step_;
     if (!finite) {
         aborted_ = true;
         abort_reason_ = "NaN/Inf in the neuron state";
-        abort_time_ = time();
+        abort_time_ = now;
         return;
     }
     if (guard_.enabled && guard_.group < groups_.size()) {
         const double n = static_cast<double>(groups_[guard_.group].size());
-        guard_.rate = guard_.rate * std::exp(-dt_ / guard_.tau) +
-                      static_cast<double>(ring_groups_[guard_.group][slot].size()) / (guard_.tau * n);
+        const auto gd = static_cast<std::uint64_t>(std::clamp(guard_.delay, 0, max_delay_));
+        const std::uint64_t emitted = step_ - 1; // this step
+        const double spikes = emitted >= gd ? static_cast<double>(ring_groups_[guard_.group][(emitted - gd) % ring].size()) : 0.0;
+        if (guard_.start == RateGuard::Start::measured && static_cast<double>(step_) * dt_ < guard_.tau * (1 - 1e-12)) {
+            guard_.count += spikes;
+            guard_.rate = guard_.count / (n * static_cast<double>(step_) * dt_);
+            return; // no bound check before a full time constant has been measured
+        }
+        guard_.rate = guard_.rate * std::exp(-dt_ / guard_.tau) + spikes / (guard_.tau * n);
         if (!(guard_.rate > guard_.r_min && guard_.rate < guard_.r_max)) {
             aborted_ = true;
             abort_reason_ = "population rate " + std::to_string(guard_.rate) + " Hz left (" +
                             std::to_string(guard_.r_min) + ", " + std::to_string(guard_.r_max) + ") Hz";
-            abort_time_ = time();
+            abort_time_ = now;
         }
     }
 }

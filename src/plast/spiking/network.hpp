@@ -28,11 +28,21 @@ struct Source {
 
 // Population-rate checker (Auryn RateChecker, spec §6): r <- r exp(-dt/tau) + n/(tau N), started at
 // (r_min + r_max)/2; abort as soon as r leaves the open interval (r_min, r_max).
+// n is the number of spikes the group emitted `delay` steps before this step: Auryn's checker reads
+// the group's delayed spikes (get_spikes(), the axonal delay), not this step's. 0 = this step's.
+// start = measured (a plast option, not Auryn): for the first tau seconds r is the mean rate since
+// t = 0 (spikes / (N t)) and no bound is checked; the filter then continues from that value. The
+// default (midpoint) starts at (r_min + r_max)/2 like Auryn, so the estimate reads ~45-50 Hz during
+// the first few hundred ms whatever the network does (it is a filter transient, not a rate).
 struct RateGuard {
     std::size_t group = 0;
     double tau = 1.0, r_min = 0.0, r_max = 100.0;
     double rate = 50.0;
     bool enabled = true;
+    int delay = 0;
+    enum class Start { midpoint, measured };
+    Start start = Start::midpoint;
+    double count = 0; // measured start: spikes counted so far
 };
 
 struct SpikeRecord {
@@ -71,6 +81,8 @@ public:
     void record_spikes(std::size_t group, std::size_t n_record);
     void record_weights(std::size_t samples_per_projection, double interval);
     void set_recording(bool on) { recording_ = on; }
+    // Weight samples also while spike recording is off (e.g. over a whole run, for trajectories).
+    void set_weight_recording(bool on) { weight_recording_ = on; }
     void clear_recordings();
     const SpikeRecord& spikes(std::size_t group) const { return records_[group]; }
     std::size_t recorded_neurons(std::size_t group) const { return record_n_[group]; }
@@ -117,7 +129,7 @@ private:
     bool aborted_ = false;
     std::string abort_reason_;
     double abort_time_ = -1;
-    bool recording_ = false;
+    bool recording_ = false, weight_recording_ = false;
     std::vector<std::size_t> record_n_;
     std::vector<SpikeRecord> records_;
     std::vector<std::vector<double>> counts_;

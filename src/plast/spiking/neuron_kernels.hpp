@@ -13,7 +13,10 @@ namespace plast::spiking {
 struct IfConstants {
     float a, b;                       // AMPA and NMDA shares of g_E
     float v_rest, v_reset, e_exc, e_inh;
-    float dt_tau_m, dt_tau_nmda;      // Euler factors
+    float dt_tau_m;                   // Euler factor of V
+    // g_NMDA <- nmda_keep (g_NMDA + nmda_gain g_AMPA): Auryn's IFGroup form (keep = exp(-dt/tau),
+    // gain = 1 - keep) or forward Euler (keep = 1 - dt/tau, gain = (dt/tau)/keep); if_neuron.hpp.
+    float nmda_keep, nmda_gain;
     float decay_ampa, decay_gaba, decay_thr;
     float v_th, v_th_spike;
     std::int32_t refractory_steps;    // TIF only
@@ -23,6 +26,7 @@ struct IfConstants {
 struct CvaifConstants {
     float decay_adapt, adapt_increment;
     float dt_tau_vtrace, dt_tau_cexc, dt_tau_cinh;
+    bool reference = false; // the reference CVAIFGroup's order and C_inh sign (if_neuron.hpp)
 };
 struct CvaifArrays {
     float *v, *g_ampa, *g_nmda, *g_gaba, *theta, *g_adapt, *v_trace, *c_exc, *c_inh;
