@@ -1,5 +1,9 @@
 #include "plast/e2l/task.hpp"
 
+#include "plast/e2l/model_stability_task.hpp"
+
+#include <filesystem>
+
 #include "plast/core/error.hpp"
 #include "plast/e2l/correlation_task.hpp"
 #include "plast/e2l/error_task.hpp"
@@ -37,7 +41,7 @@ double Task::fitness(const std::vector<expr::Tape>& rules) const
 
 const std::vector<std::string>& task_names()
 {
-    static const std::vector<std::string> n{"error", "reward", "correlation"};
+    static const std::vector<std::string> n{"error", "reward", "correlation", "stability"};
     return n;
 }
 
@@ -45,6 +49,8 @@ std::unique_ptr<Task> make_task(Config& cfg, const std::string& name, bool fast)
 {
     // fast = true caps the workload after reading (explicit larger values are capped too).
     const Section s = cfg.section(name);
+    if (name == "stability") // any model file; fast mode does not apply (the model sets the workload)
+        return ModelStabilityTask::from_config(s, std::filesystem::path(cfg.source_name()).parent_path().string());
     if (name == "error") {
         auto p = ErrorTaskParams::from_config(s);
         if (fast) {

@@ -1,0 +1,94 @@
+#include "plast/e2l/model_stability_task.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/io/config.hpp"
+#include "plast/model/model_file.hpp"
+#include "plast/model/simulation.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace plast::e2l {
+
+namespace {
+
+model::Model model_with(const std::string& text, const std::string& path, const std::vector<std::string>& sets,
+                        const std::vector<std::string>& extra)
+{
+    Config cfg = Config::parse(text, path);
+    for (const auto& s : sets) cfg.apply_override(s);
+    for (const auto& s : extra) cfg.apply_override(s);
+    std::vector<std::string> warnings;
+    auto m = model::read_model(cfg.root(), std::filesystem::path(path).parent_path().string(), warnings);
+    cfg.root().integer("seed", 1, 0, INT64_MAX);
+    cfg.check_unused();
+    return m;
+}
+
+} // namespace
+
+std::unique_ptr<ModelStabilityTask> ModelStabilityTask::from_config(const Section& s, const std::string& config_dir)
+{
+    namespace fs = std::filesystem;
+    auto t = std::make_unique<ModelStabilityTask>();
+    const std::string file = s.string("file", "models/fsbi_ie_expression.toml");
+    t->path_ = file;
+    if (!fs::path(file).is_absolute() && !config_dir.empty() && fs::exists(fs::path(config_dir) / file))
+        t->path_ = (fs::path(config_dir) / file).string();
+    std::ifstream in(t->path_);
+    if (!in || !fs::is_regular_file(t->path_)) s.fail("file", "cannot read the model file '" + file + "'", "a model file relative to the configuration's folder or the working directory");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    t->text_ = ss.str();
+    t->rule_ = s.string("rule", "ie");
+    t->sets_ = s.strings("set", {});
+    t->target_ = s.number("target_rate", 10.0, Range::positive());
+    t->penalty_ = s.number("penalty", 1.0, Range::nonneg());
+    t->n_ = static_cast<int>(s.integer("n_experiments", 1, 1, 1000));
+    t->seed_ = static_cast<std::uint64_t>(s.integer("seed", 1, 0, INT64_MAX));
+    model::Model m;
+    try {
+        m = model_with(t->text_, t->path_, t->sets_, {});
+    } catch (const Error& e) {
+        s.fail("set", std::string(e.what()), "overrides the model file accepts");
+    }
+    const auto it = m.rules.find(t->rule_);
+    if (it == m.rules.end() || it->second.family != model::Rule::Family::expression)
+        s.fail("rule", "'" + t->rule_ + "' is not an expression rule of " + t->path_, "the name of a [rule.NAME] table with family = \"expression\"");
+    if (!m.metrics.enabled) s.fail("file", t->path_ + " has no [metrics] table", "a model file with [metrics]");
+    t->duration_ = m.duration();
+    return t;
+}
+
+ModelStabilityTask::Outcome ModelStabilityTask::run(const std::vector<expr::Tape>& rules, int k) const
+{
+    Outcome o{-std::numeric_limits<double>::infinity(), std::nan(""), false, "invalid", 0};
+    if (rules.size() != 2 || !rules[0].complete() || !rules[1].complete()) return o;
+    model::Model m;
+    try {
+        m = model_with(text_, path_, sets_,
+                       {"rule." + rule_ + ".on_pre=\"" + rules[0].infix() + "\"", "rule." + rule_ + ".on_post=\"" + rules[1].infix() + "\""});
+    } catch (const Error&) {
+        return o; // an expression the rule parser refuses: invalid rule
+    }
+    const auto r = model::simulate(m, seed_ + static_cast<std::uint64_t>(k));
+    constexpr int n_bounds = 16;
+    o.aborted = r.aborted;
+    o.verdict = r.verdict;
+    o.failed = r.aborted ? n_bounds : static_cast<int>(r.failed.size());
+    if (r.aborted) {
+        o.fitness = -160.0 * (std::exp(-r.abort_time / duration_) + 1.0) - penalty_ * n_bounds;
+        return o;
+    }
+    o.rate = r.metrics.at("rate");
+    if (!std::isfinite(o.rate)) return o;
+    o.fitness = -(o.rate - target_) * (o.rate - target_) / (o.rate + 2.0) - penalty_ * o.failed;
+    return o;
+}
+
+double ModelStabilityTask::experiment(const std::vector<expr::Tape>& rules, int k) const { return run(rules, k).fitness; }
+
+} // namespace plast::e2l
