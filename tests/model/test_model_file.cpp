@@ -306,3 +306,31 @@ TEST(ModelFile, FeedForwardModelDrivesTheMemoryProtocolAsTheBuiltInNetwork)
     auto bad = Config::parse("file = \"feedforward_istdp.toml\"\nreadout = \"out\"\nnovel = [\"novel_E\"]\nfamiliar = [\"familiar_E\"]\nrules = [\"E_out\"]\n", "memory.toml");
     EXPECT_THROW(plast::memory::ModelNetworkConfig::from_config(bad.root(), examples), plast::Error);
 }
+
+#include "plast/e2l/model_stability_task.hpp"
+#include "plast/expr/parser.hpp"
+
+TEST(ModelFile, StabilityTaskScoresExpressionRulesOfAModelFile)
+{
+    auto cfg = Config::parse("file = \"fsbi_ie_expression.toml\"\nrule = \"ie\"\nset = [\"scale=0.125\", \"phase[0].duration=5.0\", \"phase[1].duration=5.0\"]\n"
+                             "target_rate = 3.0\n",
+                             "evolve.toml");
+    const auto t = plast::e2l::ModelStabilityTask::from_config(cfg.root(), examples);
+    const std::vector<std::string> in{"x_pre", "x_post", "w"};
+    auto score = [&](const std::string& pre, const std::string& post) {
+        return t->run({plast::expr::parse(pre, in), plast::expr::parse(post, in)}, 0);
+    };
+    // Vogels' iSTDP with a 3 Hz set point (alpha = -2 r0 tau = -0.12) against pure potentiation of
+    // inhibition, which drives the E rate towards 0 (F -> -(0 - 3)^2/2 - failed bounds).
+    const auto vogels = score("x_post - 0.12", "x_pre");
+    const auto silencing = score("x_post", "x_pre");
+    EXPECT_FALSE(vogels.aborted);
+    EXPECT_NEAR(vogels.rate, 3.0, 1.5);
+    EXPECT_GT(vogels.fitness, silencing.fitness);
+    EXPECT_LT(silencing.fitness, vogels.fitness - 1.0);
+    // A rule the model's parser cannot take (a non-finite constant) is invalid, not a crash.
+    const auto broken = score("x_post - 1/(w - w)", "x_pre");
+    EXPECT_FALSE(std::isnan(broken.fitness));
+    auto bad = Config::parse("file = \"fsbi_ie_expression.toml\"\nrule = \"zero\"\n", "evolve.toml");
+    EXPECT_THROW(plast::e2l::ModelStabilityTask::from_config(bad.root(), examples), plast::Error);
+}
