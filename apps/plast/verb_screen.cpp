@@ -1,6 +1,7 @@
 // plast screen [CONFIG] | plast screen --resume RUN_DIR : rule discovery by screening rounds.
 #include "verb.hpp"
 
+#include "plast/search/e2l_screen_task.hpp"
 #include "plast/search/model_screen_task.hpp"
 
 #include <filesystem>
@@ -49,7 +50,8 @@ targets = { RI = [0.6, 1.0] }
 std::unique_ptr<search::ScreenTask> make_screen_task(Config& cfg, std::uint64_t seed)
 {
     const auto sc = cfg.section("screen");
-    const auto name = sc.string("task", "toy_aba", {"toy_aba", "fsbi", "model"});
+    const auto name = sc.string("task", "toy_aba", {"toy_aba", "fsbi", "model", "e2l"});
+    if (name == "e2l") return search::E2lScreenTask::from_config(cfg);
     if (name == "model")
         return search::ModelScreenTask::from_config(cfg.section("model"), std::filesystem::path(cfg.source_name()).parent_path().string());
     if (name == "fsbi") {
