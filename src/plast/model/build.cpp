@@ -131,7 +131,8 @@ Built build(const Model& m, std::uint64_t seed)
         const int d = static_cast<int>(std::llround(pd.delay / m.dt));
         spiking::Projection pr(pd.name, npre, npost, pd.inhibitory ? spiking::Receptor::gaba : spiking::Receptor::ampa, d);
         const bool same = pd.pre == pd.post;
-        const float w0 = static_cast<float>(std::min(pd.weight.a, pd.w_max));
+        // Plastic weights live in [0, w_max]; a static weight is used as given.
+        const float w0 = static_cast<float>(pd.rule != "static" ? std::min(pd.weight.a, pd.w_max) : pd.weight.a);
         if (pd.connect.kind == Connect::Kind::bernoulli)
             pr.connect_random(pd.connect.p, same && !pd.connect.autapses, w0, seed, pd.stream_key);
         else if (pd.connect.kind == Connect::Kind::list)

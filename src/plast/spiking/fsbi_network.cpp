@@ -6,6 +6,8 @@
 #include "plast/core/error.hpp"
 #include "plast/expr/expr_rule.hpp"
 #include "plast/io/config.hpp"
+#include "plast/model/build.hpp"
+#include "plast/model/fsbi_model.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -123,53 +125,15 @@ void FsbiConfig::set_quadruplet(const std::vector<double>& t)
 
 FsbiRun build_fsbi(const FsbiConfig& c, std::uint64_t seed, std::uint64_t key)
 {
+    // One network builder: the configuration becomes a model description (model/fsbi_model.hpp).
+    auto built = model::build(model::fsbi_model(c), seed ^ (key * 0x9e3779b97f4a7c15ull));
     FsbiRun r;
-    r.net = std::make_unique<Network>(c.dt, seed ^ (key * 0x9e3779b97f4a7c15ull));
+    r.net = std::move(built.net);
     Network& net = *r.net;
-    const std::size_t ne = c.exc(), ni = c.inh(), nin = c.inputs();
-    const double prec = std::min(1.0, c.p_rec / c.scale), pin = std::min(1.0, c.p_input / c.scale);
-    r.exc = net.add_group("E", ne, c.neuron);
-    r.inh = net.add_group("I", ni, c.neuron);
-    r.input = net.add_input("input", nin, c.input_rate, 0);
-    const int d = static_cast<int>(std::llround(c.delay / c.dt));
-    const std::uint64_t s = net.seed();
-    auto proj = [&](const std::string& name, std::size_t npre, std::size_t npost, Receptor rec, double p, bool recurrent,
-                    double w0, std::uint64_t k) {
-        Projection pr(name, npre, npost, rec, d);
-        pr.connect_random(p, recurrent, static_cast<float>(w0), s, k);
-        return pr;
-    };
-    net.add_projection(proj("input_E", nin, ne, Receptor::ampa, pin, false, c.w_input, 10), {true, r.input}, r.exc);
-    net.add_projection(proj("input_I", nin, ni, Receptor::ampa, pin, false, c.w_input, 11), {true, r.input}, r.inh);
-    const std::array<std::pair<std::size_t, std::size_t>, 4> ends{{{r.exc, r.exc}, {r.exc, r.inh}, {r.inh, r.exc}, {r.inh, r.inh}}};
-    const std::array<double, 4> w0{c.w_ee, c.w_ei, c.w_ie, c.w_ii};
-    for (std::size_t k = 0; k < 4; ++k) {
-        const auto [pre, post] = ends[k];
-        auto pr = proj(connection_types[k], net.group(pre).size(), net.group(post).size(), pre == r.exc ? Receptor::ampa : Receptor::gaba,
-                       prec, pre == post, w0[k], 20 + k);
-        if (c.product21[k]) {
-            const auto& q = *c.product21[k];
-            pr.set_event_rules(q.pre(), q.theta_pre(), q.post(), q.theta_post(), q.tau_fast, q.tau_fast, c.eta, c.w_max,
-                               c.dt, EventTraceTaus{q.tau_fast, q.tau_slow});
-        } else if (c.expressions[k]) {
-            const std::vector<std::string> vars{"x_pre", "x_post", "w"};
-            pr.set_event_rules(expr::ExprRule::parse(c.expressions[k]->on_pre, vars), {},
-                               expr::ExprRule::parse(c.expressions[k]->on_post, vars), {}, c.rules[k].tau_pre,
-                               c.rules[k].tau_post, c.eta, c.w_max, c.dt);
-        } else {
-            pr.set_plasticity(c.rules[k], c.eta, c.w_max, c.dt);
-        }
-        pr.set_plastic(c.plastic[k]);
-        r.proj[k] = net.add_projection(std::move(pr), {false, pre}, post);
-    }
-    RateGuard g;
-    g.group = r.exc;
-    g.r_min = c.guard_min;
-    g.r_max = c.guard_max;
-    g.rate = 0.5 * (c.guard_min + c.guard_max);
-    g.delay = d; // Auryn's RateChecker counts the delayed (arriving) spikes of the group
-    g.start = c.guard_start;
-    net.set_rate_guard(g);
+    r.exc = built.populations.at("E").index;
+    r.inh = built.populations.at("I").index;
+    r.input = built.populations.at("input").index;
+    for (std::size_t k = 0; k < 4; ++k) r.proj[k] = built.projections.at(connection_types[k]);
     net.record_spikes(r.exc, std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(c.record_exc) * c.scale))));
     net.record_spikes(r.inh, std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(c.record_inh) * c.scale))));
     net.record_weights(c.weight_samples, c.weight_interval);
