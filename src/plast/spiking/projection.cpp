@@ -76,7 +76,7 @@ void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double
                                  double dt, EventTraceTaus taus)
 {
     static const char* const names[n_vars] = {"x_pre", "x_post", "w", "x_pre1", "x_pre2", "x_post1",
-                                              "x_post2", "V", "V_trace", "C_exc", "C_inh"};
+                                              "x_post2", "V", "V_trace", "C_exc", "C_inh", "s_post"};
     auto map_of = [&](const rules::RuleFamilyPtr& f, const std::vector<double>& theta) {
         std::vector<int> m;
         if (!f) return m;
@@ -87,7 +87,7 @@ void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double
             if (it == std::end(names))
                 runtime_error(name_, "unknown rule variable '" + v +
                                          "' (allowed: x_pre, x_post, w, x_pre1, x_pre2, x_post1, x_post2, V, V_trace, "
-                                         "C_exc, C_inh)");
+                                         "C_exc, C_inh, s_post)");
             const int k = static_cast<int>(it - std::begin(names));
             if (std::find(m.begin(), m.end(), k) != m.end())
                 runtime_error(name_, "rule '" + f->name() + "' lists the variable '" + v + "' twice");
@@ -106,8 +106,10 @@ void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double
         for (int k : *m) {
             extended_ |= k > 2;
             extra_traces_ |= k >= 3 && k <= 6;
-            needs_neuron_ |= k >= 7;
+            needs_neuron_ |= k >= 7 && k <= 10;
         }
+    taus_ = taus;
+    dt_ = dt;
     if (extra_traces_) {
         x_pre1_ = Trace(n_pre_, std::exp(-dt / taus.fast));
         x_pre2_ = Trace(n_pre_, std::exp(-dt / taus.slow));
@@ -162,7 +164,11 @@ void Projection::generic_update(const rules::RuleFamily& f, const std::vector<in
             case 7: neuron(post_state_->v); break;
             case 8: neuron(post_state_->v_trace); break;
             case 9: neuron(post_state_->c_exc); break;
-            default: neuron(post_state_->c_inh); break;
+            case 10: neuron(post_state_->c_inh); break;
+            default:
+                if (s_post_.size() != n_post_) runtime_error(name_, "the rule reads s_post, but the projection has no postsynaptic state variable");
+                neuron(s_post_);
+                break;
             }
         }
     }
@@ -267,6 +273,28 @@ void Projection::backward(const std::vector<std::uint32_t>& post_spikes)
     }
 }
 
+void Projection::set_post_state(rules::RuleFamilyPtr target, double tau, double initial, double dt)
+{
+    if (!(tau > 0)) runtime_error(name_, "the state variable's time constant must be > 0");
+    s_map_.clear();
+    for (const auto& v : target->inputs()) {
+        const int k = v == "x_post" ? 0 : v == "x_post1" ? 1 : v == "x_post2" ? 2 : -1;
+        if (k < 0) runtime_error(name_, "the state variable's target may read x_post, x_post1, x_post2 only (not '" + v + "')");
+        s_map_.push_back(k);
+        if (k > 0 && x_post1_.size() != n_post_) {
+            // The fast/slow traces exist only when a rule reads them; the target needs them too.
+            extra_traces_ = extended_ = true;
+            x_pre1_ = Trace(n_pre_, std::exp(-dt_ / taus_.fast));
+            x_pre2_ = Trace(n_pre_, std::exp(-dt_ / taus_.slow));
+            x_post1_ = Trace(n_post_, std::exp(-dt_ / taus_.post_fast));
+            x_post2_ = Trace(n_post_, std::exp(-dt_ / taus_.post_slow));
+        }
+    }
+    s_target_ = std::move(target);
+    s_rate_ = dt / tau;
+    s_post_.assign(n_post_, static_cast<float>(initial));
+}
+
 void Projection::update_traces(const std::vector<std::uint32_t>& arriving, const std::vector<std::uint32_t>& post_spikes)
 {
     // Frozen projections freeze their traces too: nothing reads them until plasticity is back, and the
@@ -285,6 +313,22 @@ void Projection::update_traces(const std::vector<std::uint32_t>& arriving, const
             t->add(post_spikes);
             t->advance();
         }
+    }
+    if (s_target_) {
+        // Forward Euler towards the target, from the traces as they stand after this step.
+        const Trace* src[3] = {&x_post_, &x_post1_, &x_post2_};
+        const double* in[3];
+        for (std::size_t k = 0; k < s_map_.size(); ++k) {
+            auto& b = s_buf_[k];
+            b.resize(n_post_);
+            const Trace& t = *src[s_map_[k]];
+            for (std::size_t j = 0; j < n_post_; ++j) b[j] = t.value(j);
+            in[k] = b.data();
+        }
+        s_out_.resize(n_post_);
+        s_target_->evaluate(in, n_post_, nullptr, s_out_.data());
+        for (std::size_t j = 0; j < n_post_; ++j)
+            s_post_[j] = static_cast<float>(s_post_[j] + s_rate_ * (s_out_[j] - s_post_[j]));
     }
 }
 

@@ -57,6 +57,11 @@ public:
     void set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double> theta_pre, rules::RuleFamilyPtr on_post,
                          std::vector<double> theta_post, double tau_pre, double tau_post, double eta, double w_max,
                          double dt, EventTraceTaus taus = {});
+    // A per-postsynaptic-neuron state variable s_post (e.g. BCM's sliding threshold) that relaxes towards
+    // a target computed from the postsynaptic traces: every step, after the trace update,
+    //   s_post <- s_post + (dt/tau) (target(x_post, x_post1, x_post2) - s_post),
+    // so the rules of the next step read it (variable name "s_post"). Call after set_event_rules.
+    void set_post_state(rules::RuleFamilyPtr target, double tau, double initial, double dt);
     bool generic() const { return static_cast<bool>(on_pre_) || static_cast<bool>(on_post_); }
     // True when a rule reads V, V_trace, C_exc or C_inh of the postsynaptic neuron.
     bool needs_post_neuron() const { return needs_neuron_; }
@@ -92,8 +97,9 @@ public:
         SynapseArray<float> w;
         Trace x_pre, x_post;
         Trace x_pre1, x_pre2, x_post1, x_post2; // generic path with fast/slow traces; empty otherwise
+        std::vector<float> s_post;              // postsynaptic state variable; empty otherwise
     };
-    State state() const { return {w_, x_pre_, x_post_, x_pre1_, x_pre2_, x_post1_, x_post2_}; }
+    State state() const { return {w_, x_pre_, x_post_, x_pre1_, x_pre2_, x_post1_, x_post2_, s_post_}; }
     void set_state(const State& s)
     {
         w_ = s.w;
@@ -103,7 +109,9 @@ public:
         x_pre2_ = s.x_pre2;
         x_post1_ = s.x_post1;
         x_post2_ = s.x_post2;
+        s_post_ = s.s_post;
     }
+    const std::vector<float>& post_state_variable() const { return s_post_; }
     const Trace& pre_trace() const { return x_pre_; }
     const Trace& post_trace() const { return x_post_; }
 
@@ -128,13 +136,21 @@ private:
     rules::RuleFamilyPtr on_pre_, on_post_;
     std::vector<double> theta_pre_, theta_post_;
     // Variable index: 0 x_pre, 1 x_post, 2 w, 3 x_pre1, 4 x_pre2, 5 x_post1, 6 x_post2, 7 V, 8 V_trace,
-    // 9 C_exc, 10 C_inh.
-    static constexpr int n_vars = 11;
+    // 9 C_exc, 10 C_inh, 11 s_post.
+    static constexpr int n_vars = 12;
     std::vector<int> map_pre_, map_post_;
     bool extended_ = false;     // a rule reads a variable beyond x_pre, x_post, w
     bool extra_traces_ = false; // the fast/slow traces are kept
     bool needs_neuron_ = false;
     Trace x_pre1_, x_pre2_, x_post1_, x_post2_;
+    // Postsynaptic state variable (set_post_state): target over (x_post, x_post1, x_post2).
+    rules::RuleFamilyPtr s_target_;
+    std::vector<int> s_map_;
+    double s_rate_ = 0; // dt / tau
+    EventTraceTaus taus_{};
+    double dt_ = 1e-4;
+    std::vector<float> s_post_;
+    std::vector<double> s_buf_[3], s_out_;
     const IfState* post_state_ = nullptr;
     std::vector<double> buf_[n_vars], out_;
     void generic_update(const rules::RuleFamily& f, const std::vector<int>& map, const std::vector<double>& theta,
