@@ -2,6 +2,7 @@
 
 #include "plast/core/error.hpp"
 #include "plast/core/progress.hpp"
+#include "plast/e2l/error_task.hpp"
 #include "plast/e2l/rule_checks.hpp"
 #include "plast/io/config.hpp"
 #include "plast/io/csv.hpp"
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <iostream>
 #include <limits>
 
 namespace plast::e2l {
@@ -35,6 +37,7 @@ lambda = 4
 p_mutation = 0.045
 max_generations = 1000
 termination_fitness = 0.0
+legacy_mutation_0_1_0 = true   # as the published runs (hal-cgp 0.1.0): 3 of 6 paper seeds find (v - u) sbar
 )";
 
 EvolveStudy EvolveStudy::from_config(Config& cfg, std::uint64_t seed, int threads, const std::string& resume_override)
@@ -44,6 +47,7 @@ EvolveStudy EvolveStudy::from_config(Config& cfg, std::uint64_t seed, int thread
     st.task_name = root.string("task", "error", task_names());
     st.fast = root.flag("fast", false);
     st.task = make_task(cfg, st.task_name, st.fast);
+    if (st.fast) st.full_task = make_task(cfg, st.task_name, false);
     const auto inputs = st.task->rule_inputs();
     const Section cg = cfg.section("cgp");
     // One genome per rule slot, all with the same layout (correlation: dep and fac).
@@ -161,6 +165,31 @@ void EvolveStudy::run(io::RunDir& dir) const
         s["delta_rule_factor"] = num(delta_rule_factor(tapes[0]));
         s["linearized_delta_factor"] = num(linearized_delta_factor(tapes[0]));
     }
+    // Scale-free numbers next to F (the error fitness is a root-sum-square over samples, so F grows
+    // with the trial length): per-sample RMS error and the final weights' distance from the teacher's,
+    // on the full task when the run was in fast mode.
+    const Task& rt = full_task ? *full_task : t;
+    double full_f = ch.fitness;
+    if (full_task) {
+        full_f = full_task->fitness(tapes);
+        s["fast_mode"] = true;
+        s["champion_fitness_full_task"] = num(full_f);
+    }
+    if (const auto* et = dynamic_cast<const ErrorTask*>(&rt); et && std::isfinite(full_f)) {
+        double rms = 0, dist = 0;
+        for (int k = 0; k < et->n_experiments(); ++k) {
+            ErrorTrace tr;
+            rms += et->rms_error(et->run(tapes[0], k, &tr));
+            dist += weight_distance(tr);
+        }
+        s["champion_rms_error_mV"] = rms / et->n_experiments();
+        s["champion_weight_distance_pA"] = dist / et->n_experiments();
+    }
+    if (full_task)
+        std::cerr << "plast evolve: fast mode: F = " << io::format_number(ch.fitness)
+                  << " is on the fast task's scale (shorter and fewer trials) and cannot be compared with "
+                     "full-task references; on the full task this champion scores F = "
+                  << io::format_number(full_f) << " (summary key champion_fitness_full_task)\n";
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s["evolution_wall_s"] = secs;
 }
