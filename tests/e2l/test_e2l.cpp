@@ -352,3 +352,25 @@ TEST(E2lTasks, ConfigErrorsNameKeys)
     Config c2 = Config::parse("", "test.toml");
     EXPECT_THROW(make_task(c2, "nonsense"), Error);
 }
+
+TEST(E2lErrorTask, RmsErrorAndTeacherDistanceSeparateRealLearningFromUniformDrift)
+{
+    // u/v - 1 has no sbar factor: every synapse receives the same update, so the student's weights
+    // stay equal to each other and cannot approach the teacher's; the delta rule does.
+    ErrorTaskParams p;
+    p.n_experiments = 1;
+    p.duration = 3000.0;
+    ErrorTask t(p);
+    ErrorTrace none, uv, delta;
+    const double f0 = t.run(P("0", {"v", "u", "sbar"}), 0, &none);
+    t.run(P("u/v - 1", {"v", "u", "sbar"}), 0, &uv);
+    const double fd = t.run(P("(v - u)*sbar", {"v", "u", "sbar"}), 0, &delta);
+    for (double w : uv.w.back())
+        EXPECT_EQ(w, uv.w.back()[0]);
+    EXPECT_DOUBLE_EQ(weight_distance(none), weight_distance(none, true, p.w0)); // f = 0: no change
+    EXPECT_LT(weight_distance(delta), 0.5 * weight_distance(delta, true, p.w0));
+    // RMS error = |F| / sqrt(scored samples): 3000 samples, the first 300 dropped.
+    EXPECT_EQ(t.scored_samples(), 2700);
+    EXPECT_DOUBLE_EQ(t.rms_error(f0), -f0 / std::sqrt(2700.0));
+    EXPECT_LT(t.rms_error(fd), t.rms_error(f0));
+}
