@@ -116,6 +116,15 @@ int run_evaluate(Context&)
     j["spread"] = {{"mean", num_or_null(sp.mean)}, {"sd", num_or_null(sp.sd)}, {"median", num_or_null(sp.median)},
                    {"min", num_or_null(sp.min)}, {"max", num_or_null(sp.max)}};
     if (et) {
+        // F is a root-sum-square over samples: another trial length or sampling puts it on another scale.
+        const e2l::ErrorTaskParams ref;
+        const auto& ep = et->params();
+        if (ep.duration != ref.duration || ep.sample_interval != ref.sample_interval ||
+            ep.discard_fraction != ref.discard_fraction)
+            std::cerr << "plast evaluate: warning: error.duration/sample_interval/discard_fraction differ from the full "
+                         "task (10000 ms, 1 ms, 0.1): F sums over "
+                      << et->scored_samples() << " samples instead of 9000 and is not comparable with full-task "
+                      << "references; compare the per-sample RMS error\n";
         const auto r = e2l::spread(rms), d = e2l::spread(wdist), d0 = e2l::spread(wdist0);
         std::cout << "per-sample RMS error |u - v|: " << fmt(r.mean) << " mV (mean over experiments; F_k = -RMS_k * sqrt("
                   << et->scored_samples() << "))\n"

@@ -114,3 +114,14 @@ TEST(E2lEvolveCli, FastModeChampionIsReportedOnTheFullTask)
     EXPECT_NE(e.text.find("over experiments: mean"), std::string::npos) << e.text;
     std::filesystem::remove_all(tmp);
 }
+
+TEST(E2lEvolveCli, ShortErrorTrialsWarnThatFIsOnAnotherScale)
+{
+    auto r = run_cli("evaluate error \"(v - u)*sbar\" --set error.n_experiments=1 --set error.duration=500");
+    ASSERT_EQ(r.rc, 0) << r.text;
+    EXPECT_NE(r.text.find("not comparable with full-task references"), std::string::npos) << r.text;
+    EXPECT_NE(r.text.find("per-sample RMS error"), std::string::npos) << r.text;
+    r = run_cli("evaluate error \"(v - u)*sbar\" --set error.n_experiments=1");
+    ASSERT_EQ(r.rc, 0) << r.text;
+    EXPECT_EQ(r.text.find("not comparable"), std::string::npos) << r.text;
+}
