@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -93,6 +94,13 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep)
     for (std::size_t i = 0; i < parts.size(); ++i)
         s += (i ? sep : "") + parts[i];
     return s;
+}
+
+std::string short_number(double x)
+{
+    char b[32];
+    std::snprintf(b, sizeof b, "%.4g", x);
+    return b;
 }
 
 nlohmann::json num(double x)
@@ -202,10 +210,10 @@ void EvolveStudy::run(io::RunDir& dir) const
         }
     }
     if (full_task)
-        std::cerr << "plast evolve: fast mode: F = " << io::format_number(ch.fitness)
+        std::cerr << "plast evolve: fast mode: F = " << short_number(ch.fitness)
                   << " is on the fast task's scale (shorter and fewer trials) and cannot be compared with "
                      "full-task references; on the full task this champion scores F = "
-                  << io::format_number(full_f) << " (summary key champion_fitness_full_task)\n";
+                  << short_number(full_f) << " (summary key champion_fitness_full_task)\n";
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s["evolution_wall_s"] = secs;
 }
