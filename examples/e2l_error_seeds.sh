@@ -2,7 +2,8 @@
 # Six error-task evolutions (the paper's seeds 12..17) and a summary: which champions equal
 # c * (v - u) * sbar (summary key delta_rule_factor). About 2-6 minutes per run on 2 cores.
 #   sh examples/e2l_error_seeds.sh [PLAST] [OUTDIR] [SEEDS...]
-# LEGACY=1 uses the hal-cgp 0.1.0 mutation of the published runs (3 of 6 exact rediscoveries here).
+# The example config uses the hal-cgp 0.1.0 mutation of the published runs (3 of 6 exact
+# rediscoveries here); DOCUMENTED=1 switches to the per-gene mutation of hal-cgp >= 0.1.1 (0 of 9).
 set -e
 PLAST=${1:-plast}
 OUT=${2:-runs/e2l_error_seeds}
@@ -11,8 +12,8 @@ SEEDS=${*:-"12 13 14 15 16 17"}
 DIR=$(dirname "$0")
 mkdir -p "$OUT"
 for s in $SEEDS; do
-    if [ "${LEGACY:-0}" = 1 ]; then
-        "$PLAST" evolve "$DIR/e2l_error.toml" --seed "$s" --set ea.legacy_mutation_0_1_0=true --out "$OUT/seed$s" --force --no-report -q
+    if [ "${DOCUMENTED:-0}" = 1 ]; then
+        "$PLAST" evolve "$DIR/e2l_error.toml" --seed "$s" --set ea.legacy_mutation_0_1_0=false --out "$OUT/seed$s" --force --no-report -q
     else
         "$PLAST" evolve "$DIR/e2l_error.toml" --seed "$s" --out "$OUT/seed$s" --force --no-report -q
     fi

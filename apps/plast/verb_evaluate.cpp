@@ -9,6 +9,7 @@
 #include "plast/core/error.hpp"
 #include "plast/core/parallel.hpp"
 #include "plast/e2l/correlation_task.hpp"
+#include "plast/e2l/error_task.hpp"
 #include "plast/e2l/rule_checks.hpp"
 #include "plast/e2l/task.hpp"
 #include "plast/expr/simplify.hpp"
@@ -18,12 +19,18 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 
 namespace plast::app {
 
 namespace {
+
+nlohmann::json num_or_null(double x)
+{
+    return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
 
 struct EvaluateOptions {
     std::string task, rule, config, json;
@@ -65,8 +72,20 @@ int run_evaluate(Context&)
     const auto rules = e2l::parse_rules(*task, rule);
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<double> f(static_cast<std::size_t>(task->n_experiments()));
-    parallel_for(f.size(), resolve_threads(o.threads),
-                 [&](std::size_t k) { f[k] = task->experiment(rules, static_cast<int>(k)); });
+    // Error task: also the per-sample RMS error and the final weights' distance from the teacher's.
+    const auto* et = dynamic_cast<const e2l::ErrorTask*>(task.get());
+    std::vector<double> rms(f.size()), wdist(f.size()), wdist0(f.size());
+    parallel_for(f.size(), resolve_threads(o.threads), [&](std::size_t k) {
+        if (et) {
+            e2l::ErrorTrace tr;
+            f[k] = et->run(rules[0], static_cast<int>(k), &tr);
+            rms[k] = et->rms_error(f[k]);
+            wdist[k] = e2l::weight_distance(tr);
+            wdist0[k] = e2l::weight_distance(tr, true, et->params().w0);
+        } else {
+            f[k] = task->experiment(rules, static_cast<int>(k));
+        }
+    });
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double F = task->aggregate(f);
     const auto slots = task->rule_slots();
@@ -87,8 +106,36 @@ int run_evaluate(Context&)
     std::cout << "per experiment:";
     for (double x : f)
         std::cout << " " << io::format_number(x);
+    const auto sp = e2l::spread(f);
+    auto fmt = [](double x) { return io::format_number(std::round(x * 1000.0) / 1000.0); };
     std::cout << "\nfitness (" << (task->aggregate_min() ? "min" : "mean") << " over " << f.size()
               << " experiments): " << io::format_number(F) << "   [" << secs << " s]\n";
+    if (std::isfinite(sp.mean))
+        std::cout << "over experiments: mean " << fmt(sp.mean) << " +- " << fmt(sp.sd) << " (SD), median "
+                  << fmt(sp.median) << ", min " << fmt(sp.min) << ", max " << fmt(sp.max) << "\n";
+    j["spread"] = {{"mean", num_or_null(sp.mean)}, {"sd", num_or_null(sp.sd)}, {"median", num_or_null(sp.median)},
+                   {"min", num_or_null(sp.min)}, {"max", num_or_null(sp.max)}};
+    if (et) {
+        // F is a root-sum-square over samples: another trial length or sampling puts it on another scale.
+        const e2l::ErrorTaskParams ref;
+        const auto& ep = et->params();
+        if (ep.duration != ref.duration || ep.sample_interval != ref.sample_interval ||
+            ep.discard_fraction != ref.discard_fraction)
+            std::cerr << "plast evaluate: warning: error.duration/sample_interval/discard_fraction differ from the full "
+                         "task (10000 ms, 1 ms, 0.1): F sums over "
+                      << et->scored_samples() << " samples instead of 9000 and is not comparable with full-task "
+                      << "references; compare the per-sample RMS error\n";
+        const auto r = e2l::spread(rms), d = e2l::spread(wdist), d0 = e2l::spread(wdist0);
+        std::cout << "per-sample RMS error |u - v|: " << fmt(r.mean) << " mV (mean over experiments; F_k = -RMS_k * sqrt("
+                  << et->scored_samples() << "))\n"
+                  << "distance of the final weights from the teacher's (RMS over synapses): " << fmt(d.mean)
+                  << " pA (mean; at the start " << fmt(d0.mean) << " pA)\n";
+        j["rms_error_mV"] = num_or_null(r.mean);
+        j["weight_distance_pA"] = num_or_null(d.mean);
+        j["weight_distance_initial_pA"] = num_or_null(d0.mean);
+        j["per_experiment_rms_error_mV"] = rms;
+        j["per_experiment_weight_distance_pA"] = wdist;
+    }
     if (!o.json.empty()) {
         j["per_experiment"] = nlohmann::json::array();
         for (double x : f)

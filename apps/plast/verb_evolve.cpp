@@ -5,6 +5,7 @@
 
 #include "plast/core/error.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -40,9 +41,22 @@ static int run_evolve(Context& ctx)
     }
     auto& dir = *ctx.run;
     study.run(dir);
-    if (!ctx.opts.quiet)
-        std::cerr << "plast evolve: champion " << dir.summary()["champion"].get<std::string>()
-                  << "  (F = " << dir.summary()["champion_fitness"].dump() << ")\n";
+    if (!ctx.opts.quiet) {
+        const auto& s = dir.summary();
+        auto g = [](const nlohmann::json& x) {
+            char b[32];
+            if (!x.is_number()) return x.dump();
+            std::snprintf(b, sizeof b, "%.4g", x.get<double>());
+            return std::string(b);
+        };
+        std::cerr << "plast evolve: champion " << s["champion"].get<std::string>() << "  (F = " << g(s["champion_fitness"]);
+        if (s.contains("champion_fitness_full_task"))
+            std::cerr << " in fast mode; F = " << g(s["champion_fitness_full_task"]) << " on the full task";
+        if (s.contains("champion_rms_error_mV"))
+            std::cerr << "; RMS error " << g(s["champion_rms_error_mV"]) << " mV, weights "
+                      << g(s["champion_weight_distance_pA"]) << " pA from the teacher's";
+        std::cerr << ")\n";
+    }
     return ctx.complete();
 }
 

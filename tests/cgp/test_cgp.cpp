@@ -260,6 +260,23 @@ TEST(CgpEvolution, CacheReturnsStoredFitnessForEquivalentExpressions)
     }
 }
 
+TEST(CgpEvolution, FunctionalCacheKeySeesTermsSwampedAtLargeInputs)
+{
+    // x^10 and x^10 + (x - y) agree to 18 digits at |x| ~ 100 (found in a correlation run: the cache
+    // gave E^10 the fitness of E + E^10 - w). Samples near |x| ~ 1 tell them apart.
+    auto spec = make_spec(2, 4, {"+", "-", "pow", "10.0"});
+    const std::vector<int> base{-1, -3, -3, -1, -3, -3, 3, 0, 0, 2, 0, 2, 1, 0, 1, 0, 3, 4};
+    std::vector<int> da = base, db = base;
+    da.insert(da.end(), {-2, 3, -3}); // x^10
+    db.insert(db.end(), {-2, 5, -3}); // x^10 + (x - y)
+    EaConfig cfg;
+    Evolution ev(cfg, {spec}, {xy}, [](const std::vector<expr::Tape>&) { return 0.0; });
+    Individual ia, ib;
+    ia.genomes = {Genome(spec, da)};
+    ib.genomes = {Genome(spec, db)};
+    EXPECT_NE(ev.cache_key(ia), ev.cache_key(ib));
+}
+
 TEST(CgpEvolution, SameTrajectoryForAnyThreadCountAndAfterResume)
 {
     auto spec = make_spec(2, 8, {"+", "-", "*", "/", "1.0"});

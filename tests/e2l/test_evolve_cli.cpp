@@ -3,6 +3,9 @@
 #include "../cli_test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
 
 #include <cstdio>
 #include <filesystem>
@@ -76,4 +79,49 @@ TEST(E2lEvolveCli, BadRulesAndConfigsAreClearErrors)
     r = run_cli("evaluate error \"(v - u)/(sbar - sbar)\" --set error.n_experiments=1 --set error.duration=100");
     EXPECT_EQ(r.rc, 0) << r.text; // an invalid rule is a result, not an error
     EXPECT_NE(r.text.find("-inf"), std::string::npos) << r.text;
+}
+
+TEST(E2lEvolveCli, FastModeChampionIsReportedOnTheFullTask)
+{
+    // Fast mode caps the error task to 3 experiments x 2 s; the full task here is 4 x 2.5 s. The
+    // champion's full-task F in the summary must equal what `plast evaluate` gives for it, and the
+    // run warns that the fast-mode F is not comparable with full-task references.
+    const auto tmp = std::filesystem::temp_directory_path() / "plast_e2l_fast_full_test";
+    std::filesystem::remove_all(tmp);
+    const std::string task = " --set error.n_experiments=4 --set error.duration=2500";
+    const auto r = run_cli("evolve --set fast=true --set ea.max_generations=5" + task +
+                           " --no-report --force -j 2 --out " + tmp.string());
+    ASSERT_EQ(r.rc, 0) << r.text;
+    EXPECT_NE(r.text.find("fast mode"), std::string::npos) << r.text;
+    const auto run = nlohmann::json::parse(slurp((tmp / "run.json").string()));
+    const auto& s = run.at("summary");
+    ASSERT_TRUE(s.contains("champion_fitness_full_task"));
+    ASSERT_TRUE(s.contains("champion_rms_error_mV"));
+    ASSERT_TRUE(s.contains("champion_weight_distance_pA"));
+    const auto champ = nlohmann::json::parse(slurp((tmp / "champion.json").string()));
+    const std::string expr = champ.at("rules").at("rule").at("expression").get<std::string>();
+    const auto json = (tmp / "eval.json").string();
+    const auto e = run_cli("evaluate error" + task + " --json " + json + " -- \"" + expr + "\"");
+    ASSERT_EQ(e.rc, 0) << e.text;
+    const auto ej = nlohmann::json::parse(slurp(json));
+    EXPECT_DOUBLE_EQ(ej.at("fitness").get<double>(), s.at("champion_fitness_full_task").get<double>());
+    // RMS = |F_k| / sqrt(scored samples): 2250 samples after the first 10 % of 2500 are dropped.
+    EXPECT_NEAR(ej.at("rms_error_mV").get<double>(), s.at("champion_rms_error_mV").get<double>(), 1e-12);
+    double rms = 0;
+    for (const auto& f : ej.at("per_experiment"))
+        rms += std::fabs(f.get<double>()) / std::sqrt(2250.0);
+    EXPECT_NEAR(ej.at("rms_error_mV").get<double>(), rms / 4, 1e-12);
+    EXPECT_NE(e.text.find("over experiments: mean"), std::string::npos) << e.text;
+    std::filesystem::remove_all(tmp);
+}
+
+TEST(E2lEvolveCli, ShortErrorTrialsWarnThatFIsOnAnotherScale)
+{
+    auto r = run_cli("evaluate error \"(v - u)*sbar\" --set error.n_experiments=1 --set error.duration=500");
+    ASSERT_EQ(r.rc, 0) << r.text;
+    EXPECT_NE(r.text.find("not comparable with full-task references"), std::string::npos) << r.text;
+    EXPECT_NE(r.text.find("per-sample RMS error"), std::string::npos) << r.text;
+    r = run_cli("evaluate error \"(v - u)*sbar\" --set error.n_experiments=1");
+    ASSERT_EQ(r.rc, 0) << r.text;
+    EXPECT_EQ(r.text.find("not comparable"), std::string::npos) << r.text;
 }

@@ -72,6 +72,14 @@ def key_numbers(run_dir, run):
             ("generations", "generations"), ("evaluations", "evaluations"), ("cache hits", "cache_hits"),
             ("silent offspring", "silent_offspring"), ("evolution wall time [s]", "evolution_wall_s")]
     out = [(label, s[k]) for label, k in keys if k in s]
+    if s.get("fast_mode"):
+        # Fast-mode F is on another scale (fewer, shorter trials): show the full-task score beside it.
+        out.append(("WARNING", "fast mode: the champion fitness above is not comparable with full-task references"))
+        out.append(("champion fitness on the full task", s.get("champion_fitness_full_task")))
+    for label, k in (("per-sample RMS error [mV]", "champion_rms_error_mV"),
+                     ("final weights' distance from the teacher's [pA]", "champion_weight_distance_pA")):
+        if k in s:
+            out.append((label, s[k]))
     if "delta_rule_factor" in s:
         c = s["delta_rule_factor"]
         out.append(("champion = c (v - u) sbar ?", "no" if c is None else f"yes, c = {c:.6g}"))

@@ -74,13 +74,15 @@ std::string Evolution::cache_key(const Individual& ind) const
         return key;
     }
     // Functional equivalence (hal-cgp 0.3.0): outputs on a fixed batch of 10 random inputs in
-    // [-100, 100], rounded to 10 significant digits.
+    // [-100, 100], rounded to 10 significant digits, plus 10 in [-1, 1]: at |x| ~ 100 a high power
+    // swamps lower-order terms (x^10 and x^10 + x - y agree to 18 digits there).
     for (const auto& t : tapes) {
         rng::Stream r(0x5eed, "cgp_cache_samples", t.n_inputs());
         std::vector<double> x(t.n_inputs());
-        for (int s = 0; s < 10; ++s) {
+        for (int s = 0; s < 20; ++s) {
+            const double range = s < 10 ? 100.0 : 1.0;
             for (auto& xi : x)
-                xi = r.uniform(-100.0, 100.0);
+                xi = r.uniform(-range, range);
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.10g,", t.eval(x.data()));
             key += buf;

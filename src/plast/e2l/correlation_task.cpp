@@ -45,6 +45,10 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const
     p.w_sd = s.number("w_sd", p.w_sd, Range::nonneg());
     p.with_replacement = s.string("subsample", p.with_replacement ? "with_replacement" : "without_replacement",
                                   {"without_replacement", "with_replacement"}) == "with_replacement";
+    p.reference_noise =
+        s.string("frozen_noise", p.reference_noise ? "reference" : "poisson", {"reference", "poisson"}) == "reference";
+    p.nonfinite_reference =
+        s.string("nonfinite", p.nonfinite_reference ? "reference" : "invalid", {"reference", "invalid"}) == "reference";
     p.pow_real_part = s.string("pow", p.pow_real_part ? "real_part" : "real", {"real_part", "real"}) == "real_part";
     p.symmetric_clip =
         s.string("clip", p.symmetric_clip ? "symmetric" : "asymmetric", {"asymmetric", "symmetric"}) == "symmetric";
@@ -70,12 +74,26 @@ CorrelationTask::CorrelationTask(CorrelationTaskParams p) : p_(p)
     n_test_ = std::llround(p_.test / h);
     const std::int64_t pat_steps = std::llround(p_.pattern / h), period = std::llround((p_.pattern + p_.inter) / h);
     const std::int64_t first = std::llround(p_.first_pattern / h);
-    auto in_window = [&](std::int64_t t) { return t >= first && (t - first) % period < pat_steps; };
+    const bool ref = p_.reference_noise;
+    // Pattern windows: [first + kP, first + kP + pattern) steps; the reference removes background
+    // spikes in (first + kP, first + kP + pattern] instead (same length, one step later).
+    auto in_window = [&](std::int64_t t) {
+        if (!ref) return t >= first && (t - first) % period < pat_steps;
+        const std::int64_t d = (t - first) % period;
+        return t > first && d >= 1 && d <= pat_steps;
+    };
     const double nu_pattern = 1000.0 / (p_.inter + p_.pattern);
     const double nu_inter = p_.rate * p_.inter / (p_.inter + p_.pattern);
     const double alpha = std::clamp(1.0 - nu_pattern / nu_inter, 0.0, 1.0);
     const double nu_total = p_.n_inputs * p_.rate;
     const double w_star = p_.V_th / (nu_total - 2.0 * std::sqrt(nu_total)) / (p_.tau_m * 1e-3);
+    // Reference generator: a fixed number of ISIs per train (one for the 100 ms pattern at 3 Hz).
+    auto n_isi = [&](double T) {
+        return ref ? std::max<std::int64_t>(1, static_cast<std::int64_t>(1.25 * p_.rate * 1e-3 * T))
+                   : std::numeric_limits<std::int64_t>::max();
+    };
+    const std::int64_t isi_pattern = n_isi(p_.pattern), isi_train = n_isi(p_.train);
+    const double offset = ref ? 0.1 : 0.0; // ms added to the cumulative ISIs (reference)
     inst_.resize(static_cast<std::size_t>(p_.n_tasks));
     for (int k = 0; k < p_.n_tasks; ++k) {
         Instance& in = inst_[static_cast<std::size_t>(k)];
@@ -90,23 +108,27 @@ CorrelationTask::CorrelationTask(CorrelationTaskParams p) : p_(p)
             // Pattern segment: a separate 3 Hz draw over pattern ms (offsets in steps).
             rng::Stream rp(p_.seed + 123, "e2l_corr_pattern", ku, iu);
             std::vector<std::int64_t> pat;
-            for (double t = rp.exponential(1000.0 / p_.rate); t < p_.pattern; t += rp.exponential(1000.0 / p_.rate)) {
-                const std::int64_t s = std::llround(t / h);
-                if (s < pat_steps) pat.push_back(s);
+            double t = rp.exponential(1000.0 / p_.rate);
+            for (std::int64_t q = 0; q < isi_pattern; ++q, t += rp.exponential(1000.0 / p_.rate)) {
+                const std::int64_t s = std::llround((t + offset) / h);
+                if (s >= pat_steps) break;
+                pat.push_back(s);
             }
             // Background: times = round(cumsum(ISI) + 0.1 ms) on the grid, window spikes removed.
             rng::Stream rb(p_.seed + 123, "e2l_corr_background", ku, iu);
             std::vector<std::int64_t> bg;
-            for (double t = rb.exponential(1000.0 / p_.rate);; t += rb.exponential(1000.0 / p_.rate)) {
+            t = rb.exponential(1000.0 / p_.rate);
+            for (std::int64_t q = 0; q < isi_train; ++q, t += rb.exponential(1000.0 / p_.rate)) {
                 const std::int64_t s = std::llround((t + 0.1) / h);
                 if (s >= n_train_) break;
                 if (!in_window(s)) bg.push_back(s);
             }
             if (!pat.empty()) {
                 in.pattern_neuron[static_cast<std::size_t>(i)] = true;
-                // Rate balancing: keep alpha of the between-pattern spikes.
+                // Rate balancing: keep alpha of the between-pattern spikes (reference: int()).
                 rng::Stream rs(p_.seed + 123, "e2l_corr_subsample", ku, iu);
-                const auto keep = static_cast<std::size_t>(std::llround(alpha * static_cast<double>(bg.size())));
+                const double kf = alpha * static_cast<double>(bg.size());
+                const auto keep = static_cast<std::size_t>(ref ? std::floor(kf) : std::round(kf));
                 std::vector<std::int64_t> kept;
                 if (p_.with_replacement) {
                     for (std::size_t q = 0; q < keep; ++q)
@@ -120,16 +142,26 @@ CorrelationTask::CorrelationTask(CorrelationTaskParams p) : p_(p)
                         kept.push_back(bg[idx[q]]);
                 }
                 bg = std::move(kept);
+                // Pattern copies (reference offsets are >= 1 step, inside the removal window).
                 for (std::int64_t w0 = first; w0 + pat_steps <= n_train_; w0 += period)
                     for (std::int64_t s : pat)
                         bg.push_back(w0 + s);
             }
             for (std::int64_t s : bg)
-                in.events.push_back({static_cast<std::int32_t>(s), static_cast<std::int32_t>(i)});
+                in.events.push_back({static_cast<std::int32_t>(s), static_cast<std::int32_t>(i), 1});
         }
         std::sort(in.events.begin(), in.events.end(), [](const Event& a, const Event& b) {
             return a.step < b.step || (a.step == b.step && a.input < b.input);
         });
+        // Spikes of one input in one step form one event (NEST parrot-neuron multiplicity).
+        std::size_t m = 0;
+        for (std::size_t q = 0; q < in.events.size(); ++q) {
+            if (m > 0 && in.events[m - 1].step == in.events[q].step && in.events[m - 1].input == in.events[q].input)
+                ++in.events[m - 1].mult;
+            else
+                in.events[m++] = in.events[q];
+        }
+        in.events.resize(m);
     }
 }
 
@@ -152,6 +184,19 @@ double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, 
     const auto ref_steps = static_cast<int>(std::llround(p_.t_ref / h));
     const double lam = p_.lambda;
     const bool sym = p_.symmetric_clip;
+    // nonfinite = "reference": the reference clips with comparisons (w < 1 ? w : 1, w > 0 ? w : 0),
+    // so a NaN update lands on a bound (std::min/max below behave the same way); only a rule that
+    // is non-finite at generic inputs is invalid, as the reference rejects expressions that
+    // simplify to zoo/nan before simulating.
+    const bool nan_clips = p_.nonfinite_reference;
+    if (nan_clips) {
+        static constexpr double ws[4] = {0.13, 0.37, 0.61, 0.89}, Es[4] = {0.07, 0.52, 1.3, 2.9};
+        for (double a : ws)
+            for (double b : Es) {
+                const double x[2] = {a, b};
+                if (!std::isfinite(dep.eval(x)) || !std::isfinite(fac.eval(x))) return neg_inf;
+            }
+    }
 
     std::vector<double> w(n, in.w0), Kp(n, 0.0), buf(ring, 0.0);
     std::vector<std::int64_t> last(n, 0);
@@ -191,7 +236,7 @@ double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, 
             for (; lo != hi; ++lo) {
                 const double x[2] = {wi, Kp[i] * std::exp(-static_cast<double>(*lo + D - tl) * h / p_.tau_plus)};
                 const double r = fac.eval(x);
-                if (std::isnan(r)) return neg_inf;
+                if (!nan_clips && std::isnan(r)) return neg_inf; // (reference: NaN -> W_max via min)
                 wi = std::min(1.0, wi + lam * r);
                 if (sym) wi = std::max(0.0, wi);
             }
@@ -204,12 +249,12 @@ double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, 
             }
             const double x[2] = {wi, Km};
             const double r = dep.eval(x);
-            if (std::isnan(r)) return neg_inf;
+            if (!nan_clips && std::isnan(r)) return neg_inf; // (reference: NaN -> 0 via max)
             wi = std::max(0.0, wi - lam * r);
             if (sym) wi = std::min(1.0, wi);
             if (!std::isfinite(wi)) return neg_inf; // an unclipped infinite update
             w[i] = wi;
-            buf[static_cast<std::size_t>(t + D) % ring] += wi;
+            buf[static_cast<std::size_t>(t + D) % ring] += wi * ev[e].mult;
             Kp[i] = Kp[i] * std::exp(-static_cast<double>(t - tl) * h / p_.tau_plus) + 1.0;
             last[i] = t;
         }
@@ -224,7 +269,7 @@ double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, 
         V = V * P22 + slot;
         slot = 0.0;
         for (; e < ev.size() && ev[e].step == t; ++e)
-            buf[static_cast<std::size_t>(t + D) % ring] += w[static_cast<std::size_t>(ev[e].input)];
+            buf[static_cast<std::size_t>(t + D) % ring] += w[static_cast<std::size_t>(ev[e].input)] * ev[e].mult;
         vt[static_cast<std::size_t>(t)] = V;
     }
     const std::int64_t pat_steps = std::llround(p_.pattern / h), period = std::llround((p_.pattern + p_.inter) / h);
@@ -240,8 +285,8 @@ double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, 
             sum2 += v * v;
             ++cnt;
         } else {
+            // A window cut by the end of the test counts, as in the reference's SNR.
             const std::int64_t kwin = (t - first) / period;
-            if (first + kwin * period + pat_steps > n_test_) continue; // incomplete last window
             if (static_cast<std::size_t>(kwin) >= maxima.size())
                 maxima.push_back(v);
             else
@@ -265,6 +310,12 @@ double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, 
     if (trace) {
         trace->w_final = w;
         trace->pattern_neuron = in.pattern_neuron;
+        trace->n_spikes.assign(n, 0);
+        trace->n_multi_events = 0;
+        for (const auto& x : in.events) {
+            trace->n_spikes[static_cast<std::size_t>(x.input)] += x.mult;
+            trace->n_multi_events += x.mult > 1;
+        }
         trace->v_test = std::move(vt);
         trace->snr = snr;
         trace->post_rate = static_cast<double>(post_t.size()) / (p_.train * 1e-3);

@@ -9,7 +9,15 @@
 // separately drawn 3 Hz segment) replaces the background in the windows [400.1 + 500 k,
 // 500.1 + 500 k) ms. Rate balancing: pattern neurons (>= 1 spike in the pattern) keep only a
 // fraction alpha = 1 - nu_pattern/nu_inter = 1/6 of their between-pattern spikes (drawn without
-// replacement by default; with_replacement for parity with the reference).
+// replacement by default; with_replacement for parity with the reference: a spike drawn twice is
+// one event of multiplicity 2, as NEST's parrot neuron delivers it: one plasticity update, twice
+// the weight into the membrane).
+// frozen_noise = "reference" (default) draws each train like the reference's generator: at most
+// max(1, floor(1.25 rate T)) exponential ISIs, times round(cumsum + 0.1 ms) < T. For the 100 ms
+// pattern at 3 Hz that is ONE ISI, so a pattern neuron has exactly one pattern spike, which is what
+// alpha assumes (pattern and other neurons then have the same mean rate, 2.4 Hz). "poisson" draws a
+// full Poisson segment (1.16 spikes per pattern neuron): pattern neurons fire ~13 % more often than
+// the others, a rate cue that plain STDP exploits (higher SNR than the paper's).
 //
 // Plasticity (lazy NEST stdp_synapse scheme, all-to-all traces, W_max = 1, lambda = 0.01,
 // tau+ = tau- = 20 ms, dendritic delay d = 1 ms); at each presynaptic spike t_pre:
@@ -19,7 +27,10 @@
 //   3. transmit w; K+ <- K+ exp(-(t_pre - t_last_pre)/tau+) + 1
 // Rule inputs x_0 = w (= w/W_max), x_1 = E (the trace). A rule result of +-Inf is absorbed by
 // the clipping bound it runs into (min(1, w + inf) = 1, max(0, w - inf) = 0), as in the reference's
-// C++ clipping; a NaN result, or an infinite weight left unclipped, makes the rule invalid (-inf). clip = "asymmetric"
+// C++ clipping. nonfinite = "reference" (default): a NaN result also lands on the bound the
+// reference's comparisons give it (facilitation -> 1, depression -> 0), and a rule is invalid (-inf)
+// only when it is non-finite at generic inputs (the reference rejected expressions that simplify
+// to zoo/nan); "invalid": any NaN result is invalid. An infinite weight left unclipped is invalid. clip = "asymmetric"
 // (default, as coded) or "symmetric" (both updates clipped to [0, 1]). Baseline (Masquelier 2018) = dep "0", fac "E -
 // 0.15" with symmetric clipping and w_init 0.5 (w <- clip(w + lambda K+ + W_out), W_out = -0.0015); `baseline_rules()`
 // returns it.
@@ -32,7 +43,7 @@
 // train 100000 ms, test 11000 ms, pattern 100 ms, inter 400 ms, first_pattern 400.1 ms, tau_m 18,
 // V_th 20, t_ref 2, V0_sd 10, tau_plus 20, tau_minus 20, lambda 0.01, delay 1, w_init -1 (= draw
 // N(w*, 0.1) per task, w* = V_th/(N nu - 2 sqrt(N nu))/(tau_m 1e-3)), w_sd 0.1,
-// subsample "without_replacement" | "with_replacement", clip "asymmetric" | "symmetric",
+// subsample "without_replacement" | "with_replacement", frozen_noise "reference" | "poisson", clip "asymmetric" | "symmetric",
 // pow "real_part" (default for this task: a negative base to a non-integer power gives the real
 // part of the complex value, as the reference evaluator did; the published LR2 relies on it) | "real".
 #include "plast/e2l/task.hpp"
@@ -56,6 +67,8 @@ struct CorrelationTaskParams {
     double tau_plus = 20.0, tau_minus = 20.0, lambda = 0.01, delay = 1.0;
     double w_init = -1.0, w_sd = 0.1;
     bool with_replacement = false, symmetric_clip = false;
+    bool reference_noise = true;     // frozen_noise = "reference" | "poisson"
+    bool nonfinite_reference = true; // nonfinite = "reference" | "invalid"
     bool pow_real_part = true; // pow = "real_part" (reference semantics, default here) | "real"
 
     // Reads every key of the section; absent keys keep the values of `defaults`.
@@ -66,6 +79,8 @@ struct CorrelationTaskParams {
 struct CorrelationTrace {
     std::vector<double> w_final;
     std::vector<bool> pattern_neuron;
+    std::vector<int> n_spikes;  // input spikes per input over the training (multiplicity counted)
+    long n_multi_events = 0;    // events carrying more than one spike (with_replacement duplicates)
     std::vector<double> v_test; // free membrane potential during the test phase
     double snr = 0.0, post_rate = 0.0;
 };
@@ -89,6 +104,7 @@ class CorrelationTask : public Task {
     struct Event {
         std::int32_t step;
         std::int32_t input;
+        std::int32_t mult; // spikes of this input in this step (> 1 only with with_replacement)
     };
     struct Instance {
         std::vector<Event> events; // presynaptic spikes sorted by step (training; the test re-uses the start)

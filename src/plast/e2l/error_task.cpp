@@ -103,6 +103,29 @@ ErrorTask::ErrorTask(ErrorTaskParams p) : p_(p)
     }
 }
 
+double weight_distance(const ErrorTrace& tr, bool initial, double w0)
+{
+    if (tr.w_teacher.empty() || (!initial && tr.w.empty())) return std::numeric_limits<double>::quiet_NaN();
+    double s = 0.0;
+    for (std::size_t j = 0; j < tr.w_teacher.size(); ++j) {
+        const double d = (initial ? w0 : tr.w.back()[j]) - tr.w_teacher[j];
+        s += d * d;
+    }
+    return std::sqrt(s / static_cast<double>(tr.w_teacher.size()));
+}
+
+std::int64_t ErrorTask::scored_samples() const
+{
+    const std::int64_t n = n_steps_ / sample_every_;
+    return n - std::llround(p_.discard_fraction * static_cast<double>(n));
+}
+
+double ErrorTask::rms_error(double fitness_k) const
+{
+    const auto n = scored_samples();
+    return n > 0 ? std::fabs(fitness_k) / std::sqrt(static_cast<double>(n)) : 0.0;
+}
+
 double ErrorTask::experiment(const std::vector<expr::Tape>& rules, int k) const
 {
     return run(rules.at(0), k, nullptr);

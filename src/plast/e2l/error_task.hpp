@@ -73,6 +73,11 @@ struct ErrorTrace {
     std::vector<std::vector<std::int64_t>> arrivals; // per input: arrival steps
 };
 
+// RMS over synapses of (final student weight - teacher weight) [pA] of a recorded run; with
+// initial = true the distance at the start (w0 vs teacher). A rule that cannot learn the teacher's
+// weights (e.g. one that moves every synapse alike) leaves this large even when F looks good.
+double weight_distance(const ErrorTrace& trace, bool initial = false, double w0 = 0.0);
+
 class ErrorTask : public Task {
   public:
     explicit ErrorTask(ErrorTaskParams p);
@@ -83,6 +88,11 @@ class ErrorTask : public Task {
     double experiment(const std::vector<expr::Tape>& rules, int k) const override;
     double run(const expr::Tape& rule, int k, ErrorTrace* trace) const;
     const ErrorTaskParams& params() const { return p_; }
+    // Samples that enter F_k (after the discarded first fraction).
+    std::int64_t scored_samples() const;
+    // Per-sample RMS error |u - v| [mV] of an experiment with fitness F_k = -sqrt(sum (u - v)^2):
+    // independent of duration and sampling, so fast-mode and full-task runs are comparable.
+    double rms_error(double fitness_k) const;
 
   private:
     struct Instance {

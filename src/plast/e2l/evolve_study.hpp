@@ -29,6 +29,9 @@ struct EvolveStudy {
     std::string task_name;
     bool fast = false;
     std::unique_ptr<Task> task;
+    // fast = true: the same task without the fast-mode caps; the champion is re-evaluated on it
+    // before it is reported, so its F is on the scale of the documented full-task references.
+    std::unique_ptr<Task> full_task;
     std::vector<std::shared_ptr<const cgp::GenomeSpec>> specs;
     cgp::EaSettings settings;
     std::string resume; // checkpoint file, empty = fresh start

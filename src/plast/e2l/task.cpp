@@ -39,6 +39,26 @@ double Task::fitness(const std::vector<expr::Tape>& rules) const
     return aggregate(f);
 }
 
+Spread spread(const std::vector<double>& x)
+{
+    Spread r;
+    r.n = static_cast<int>(x.size());
+    if (x.empty()) return r;
+    std::vector<double> v = x;
+    std::sort(v.begin(), v.end());
+    r.min = v.front();
+    r.max = v.back();
+    const std::size_t n = v.size();
+    r.median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    for (double a : v)
+        r.mean += a;
+    r.mean /= static_cast<double>(n);
+    for (double a : v)
+        r.sd += (a - r.mean) * (a - r.mean);
+    r.sd = std::sqrt(r.sd / static_cast<double>(n));
+    return r;
+}
+
 const std::vector<std::string>& task_names()
 {
     static const std::vector<std::string> n{"error", "reward", "correlation", "stability"};

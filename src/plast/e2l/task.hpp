@@ -34,6 +34,14 @@ class Task {
     double aggregate(const std::vector<double>& per_experiment) const;
 };
 
+// Spread of per-experiment fitness values: the minimum is what the correlation task aggregates,
+// the mean and SD (population SD, as the paper's figures) what the paper reports over tasks.
+struct Spread {
+    double mean = 0, sd = 0, median = 0, min = 0, max = 0;
+    int n = 0;
+};
+Spread spread(const std::vector<double>& x);
+
 // Names accepted for task = "...".
 const std::vector<std::string>& task_names();
 // Reads the section [name] of the configuration (all keys optional; defaults = the coded task).
