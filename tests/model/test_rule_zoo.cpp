@@ -213,3 +213,54 @@ TEST(RuleZoo, ExpressionErrorsNameKeyAndVariables)
     EXPECT_THROW(rule_from("[rule.r]\nfamily = \"nonsense\"\n"), plast::Error);
     EXPECT_THROW(rule_from("[rule.r]\nfamily = \"vogels_istdp\"\n"), plast::Error); // target_rate is required
 }
+
+TEST(RuleZoo, BcmSlidingThresholdWrittenAsAnExpressionRule)
+{
+    // BCM (Bienenstock, Cooper & Munro 1982) in spike form: every postsynaptic spike changes w by
+    // x_pre (ybar - theta), ybar the postsynaptic rate estimate (a trace with tau_y = 1 s: Hz) and theta
+    // a sliding threshold that follows ybar^2 / y0 with tau_theta = 2 s. Once theta has adapted, the drift per
+    // presynaptic rate is ~ y (y - y^2/y0): potentiation below y0, depression above.
+    const Rule r = rule_from(R"TOML([rule.r]
+family = "expression"
+eta = 1e-4
+tau_pre = 0.02
+tau_post = 0.02
+on_post = "x_pre*(ybar - theta)"
+[rule.r.traces]
+ybar = { side = "post", tau = 1.0 }
+[rule.r.state]
+theta = { tau = 2.0, follows = "ybar^2/y0", init = 0.0 }
+[rule.r.params]
+y0 = 10.0
+)TOML");
+    auto run = [&](double post_rate, double& theta, double& dw_late) {
+        plast::spiking::Projection p("bcm", 1, 1, plast::spiking::Receptor::ampa, 1);
+        p.connect_pairs({{0u, 0u}}, 5.0f);
+        plast::model::install_rule(r, p, 1e9, dt);
+        p.set_plastic(true);
+        float g = 0;
+        const std::vector<std::uint32_t> one{0}, none;
+        const long steps = 200000, pre_every = 1000, post_every = std::lround(1.0 / post_rate / dt);
+        double w15 = 0;
+        for (long s = 0; s < steps; ++s) {
+            const bool a = s % pre_every == 0, b = s % post_every == 37;
+            p.forward(a ? one : none, &g);
+            p.backward(b ? one : none);
+            p.update_traces(a ? one : none, b ? one : none);
+            if (s == 150000) w15 = p.weights()[0];
+        }
+        theta = p.post_state_variable()[0];
+        dw_late = p.weights()[0] - w15;
+    };
+    double th_low = 0, dw_low = 0, th_high = 0, dw_high = 0;
+    run(5.0, th_low, dw_low);
+    run(20.0, th_high, dw_high);
+    // theta tracks y^2/y0 (2.5 and 40 for y = 5, 20 Hz); a regular train's rate estimate fluctuates
+    // over the inter-spike interval, which adds its variance: within 25 %.
+    EXPECT_NEAR(th_low, 2.5, 0.25 * 2.5);
+    EXPECT_NEAR(th_high, 40.0, 0.25 * 40.0);
+    EXPECT_GT(dw_low, 0.0);
+    EXPECT_LT(dw_high, 0.0);
+    // The state is a declared variable: a typo in its target is an error naming the key.
+    EXPECT_THROW(rule_from("[rule.r]\nfamily = \"expression\"\n[rule.r.state]\ntheta = { tau = 1.0, follows = \"zbar^2\" }\n"), plast::Error);
+}

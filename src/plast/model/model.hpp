@@ -98,6 +98,13 @@ struct Rule {
         double tau = 0.1;
     };
     std::vector<TraceDecl> traces;   // at most two extra per side
+    // One per-postsynaptic-neuron state variable (e.g. BCM's sliding threshold): every step
+    // name <- name + (dt/tau)(follows - name), follows an expression of x_post and the post traces.
+    struct StateDecl {
+        std::string name, follows;
+        double tau = 1.0, init = 0.0;
+    };
+    std::optional<StateDecl> state;
     std::string where;
 };
 

@@ -2,6 +2,7 @@
 
 #include "plast/core/error.hpp"
 #include "plast/expr/expr_rule.hpp"
+#include "plast/expr/parser.hpp"
 #include "plast/io/config.hpp"
 #include "plast/rules/rule_family.hpp"
 
@@ -43,7 +44,22 @@ std::string slot_of(const Rule& r, const std::string& v)
         const int k = t.post ? ++post : ++pre;
         if (t.name == v) return std::string(t.post ? "x_post" : "x_pre") + std::to_string(k);
     }
+    if (r.state && r.state->name == v) return "s_post";
     return v;
+}
+
+// The state variable's target: an expression over x_post and the declared post traces, with the
+// rule's parameters bound to their values.
+rules::RuleFamilyPtr compile_target(const Rule& r)
+{
+    std::vector<std::string> inputs{"x_post"}, slots{"x_post"};
+    for (const auto& t : r.traces)
+        if (t.post) inputs.push_back(t.name), slots.push_back(slot_of(r, t.name));
+    std::vector<std::string> pn;
+    std::vector<double> pv;
+    for (const auto& [k, v] : r.params) pn.push_back(k), pv.push_back(v);
+    const auto tape = expr::bind_params(expr::parse(r.state->follows, inputs, pn), pv.data());
+    return std::make_shared<Renamed>(std::make_shared<expr::ExprRule>(tape), slots);
 }
 
 std::vector<std::string> param_names(const Rule& r)
@@ -79,6 +95,7 @@ std::vector<std::string> expression_variables(const Rule& r)
 {
     std::vector<std::string> v{"x_pre", "x_post", "w"};
     for (const auto& t : r.traces) v.push_back(t.name);
+    if (r.state) v.push_back(r.state->name);
     for (const char* n : {"V", "V_trace", "C_exc", "C_inh"}) v.emplace_back(n);
     return v;
 }
@@ -153,10 +170,37 @@ Rule read_rule(const Section& s, const std::string& name)
             if ((d.post ? ++npost : ++npre) > 2) tr.fail(tn, "at most two declared traces per side", "<= 2 with side = \"" + std::string(d.post ? "post" : "pre") + "\"");
             r.traces.push_back(d);
         }
+        const Section st = s.sub("state");
+        const auto sk = st.keys();
+        if (sk.size() > 1) st.fail(sk[1], "one state variable per rule", "a single NAME = {tau, follows, init}");
+        for (const auto& sn : sk) {
+            const Section v = st.sub(sn);
+            const auto builtin = expression_variables(Rule{});
+            bool clash = std::find(builtin.begin(), builtin.end(), sn) != builtin.end();
+            for (const auto& t : r.traces) clash |= t.name == sn;
+            if (clash) st.fail(sn, "'" + sn + "' is already a variable", "another name");
+            Rule::StateDecl d;
+            d.name = sn;
+            d.tau = v.number("tau", pos);
+            d.init = v.number("init", 0.0);
+            d.follows = v.string("follows");
+            r.state = d;
+        }
         const Section ps = s.sub("params");
         for (const auto& pn : ps.keys()) r.params[pn] = ps.number(pn);
         r.on_pre = s.string("on_pre", "0");
         r.on_post = s.string("on_post", "0");
+    }
+    if (r.state) {
+        try {
+            compile_target(r);
+        } catch (const Error& e) {
+            std::string allowed = "x_post";
+            for (const auto& t : r.traces)
+                if (t.post) allowed += ", " + t.name;
+            for (const auto& p : r.params) allowed += ", " + p.first;
+            s.sub("state").sub(r.state->name).fail("follows", e.problem(), "an expression over " + allowed);
+        }
     }
     if (r.family == Rule::Family::expression || r.family == Rule::Family::triplet_stdp) {
         std::string vars;
@@ -196,6 +240,7 @@ void install_rule(const Rule& r, spiking::Projection& p, double w_max, double dt
         }
         const auto th = param_values(r);
         p.set_event_rules(compile(r, r.on_pre), th, compile(r, r.on_post), th, r.tau_pre, r.tau_post, r.eta, w_max, dt, taus);
+        if (r.state) p.set_post_state(compile_target(r), r.state->tau, r.state->init, dt);
         break;
     }
     }
