@@ -95,6 +95,7 @@ std::vector<double> adam_passes(LossFn&& loss, std::size_t n_traj, const rules::
     fo.reg_scale = l1;
     fo.log_interval = 1000000;
     fo.threads = 1;
+    fo.final_check = false; // timing only: no extra optimality passes
     return infer::fit(loss, n_traj, rule, std::move(theta), fo).theta;
 }
 

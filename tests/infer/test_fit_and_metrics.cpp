@@ -170,7 +170,7 @@ TEST(InferFit, AdamBacktracksOutOfABlowUp)
     o.log_interval = 1;
     std::vector<double> th0(rule.n_params(), 0.0);
     const auto back = infer::fit(loss, 1, rule, th0, o);
-    EXPECT_EQ(back.status, "converged");
+    EXPECT_EQ(back.status, "max_epochs");
     EXPECT_GT(back.backtracks, 0);
     EXPECT_NEAR(back.theta[0], 1.4, 0.02);
     o.on_nonfinite = "skip";
@@ -183,4 +183,45 @@ TEST(InferFit, AdamBacktracksOutOfABlowUp)
     const auto limit = infer::fit(loss, 1, rule, th0, o);
     EXPECT_EQ(limit.status, "backtrack_limit");
     EXPECT_LE(limit.theta[0], 1.5);
+}
+
+TEST(InferFit, L1StatusIsHonest)
+{
+    // Data loss a (theta_0 - 1)^2: its gradient at theta = 0 is -2a. With lambda above 2a the zero rule is the
+    // L1 optimum and the fit must say so ("zero_rule"), not "converged"; L-BFGS with L1 is refused.
+    rules::TaylorRule rule(false);
+    const double a = 1e-3;
+    auto loss = [a](std::size_t, const std::vector<double>& th, double* g) {
+        if (g) g[0] += 2.0 * a * (th[0] - 1.0);
+        return a * (th[0] - 1.0) * (th[0] - 1.0);
+    };
+    infer::FitOptions o;
+    o.epochs = 2000;
+    o.learning_rate = 1e-2;
+    o.regularization = "l1";
+    o.reg_scale = 1e-2; // > 2a
+    std::vector<double> th0(rule.n_params(), 0.0);
+    for (const char* m : {"subgradient", "proximal"}) {
+        o.l1_method = m;
+        const auto z = infer::fit(loss, 1, rule, th0, o);
+        EXPECT_EQ(z.status, "zero_rule") << m;
+        EXPECT_NE(z.note.find("regularization_scale"), std::string::npos);
+        EXPECT_NEAR(z.data_gradient_max_at_zero, 2 * a, 1e-15);
+    }
+    // lambda below 2a: the L1 optimum is theta_0 = 1 - lambda / (2a); the fit ran its epochs.
+    o.reg_scale = 1e-3;
+    o.l1_method = "proximal";
+    const auto p = infer::fit(loss, 1, rule, th0, o);
+    EXPECT_EQ(p.status, "max_epochs");
+    EXPECT_NEAR(p.theta[0], 0.5, 0.02);
+    // proximal steps give exact zeros on the inactive coefficients and a small first-order residual
+    for (std::size_t i = 1; i < th0.size(); ++i)
+        EXPECT_EQ(p.theta[i], 0.0);
+    EXPECT_LT(p.stationarity, 1e-4);
+    o.l1_method = "subgradient";
+    const auto sg = infer::fit(loss, 1, rule, th0, o);
+    EXPECT_EQ(sg.status, "max_epochs");
+    EXPECT_NEAR(sg.theta[0], 0.5, 0.05);
+    o.optimizer = "lbfgs";
+    EXPECT_THROW(infer::fit(loss, 1, rule, th0, o), std::invalid_argument);
 }

@@ -69,4 +69,8 @@ TEST(InferCli, BadRuleTermsAreConfigErrors)
     expect_err("[model]\nkind = \"oja\"\n[rule]\nground_truth = \"XR\"\n", "no reward variable");
     expect_err("[data]\nsource = \"files\"\nfiles = [\"missing_fly.mat\"]\n", "missing_fly.mat");
     expect_err("[fit]\nepoch = 3\n", "fit.epoch");
+    // L1 has a kink at 0; L-BFGS needs a smooth objective (it used to end in "nlopt failure").
+    expect_err("[model]\nkind = \"oja\"\n[fit]\noptimizer = \"lbfgs\"\nregularization = \"l1\"\n",
+               "fit.regularization");
+    expect_err("[fit]\nl1_method = \"owlqn\"\n", "fit.l1_method");
 }

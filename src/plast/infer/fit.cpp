@@ -3,8 +3,11 @@
 #include "plast/core/parallel.hpp"
 #include "plast/infer/optimizers.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <sstream>
+#include <stdexcept>
 
 namespace plast::infer {
 
@@ -31,6 +34,19 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
               std::vector<double> theta0, const FitOptions& opt, const LogCallback& on_log)
 {
     const auto start = std::chrono::steady_clock::now();
+    const bool l1 = rule.regularised() && opt.regularization == "l1" && opt.reg_scale > 0.0;
+    if (l1 && opt.optimizer == "lbfgs")
+        // NLopt's L-BFGS assumes a smooth objective; at the kink of |theta| its line search fails
+        // ("nlopt failure"). Refuse rather than report a half-done fit.
+        throw std::invalid_argument("fit.regularization = \"l1\" is not differentiable at 0 and fit.optimizer = "
+                                    "\"lbfgs\" needs a smooth objective: use fit.optimizer = \"adam\" (with "
+                                    "fit.l1_method = \"proximal\" or \"subgradient\"), or fit.regularization = "
+                                    "\"l2\" / \"none\"");
+    if (opt.l1_method != "subgradient" && opt.l1_method != "proximal")
+        throw std::invalid_argument("fit.l1_method must be \"subgradient\" or \"proximal\", not \"" + opt.l1_method +
+                                    "\"");
+    const bool prox = l1 && opt.l1_method == "proximal";
+    const auto mask = rule.param_mask();
     FitResult res;
     const std::size_t np = theta0.size();
     std::vector<double> theta = std::move(theta0);
@@ -100,7 +116,7 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
             for (std::size_t first = 0; first < n_train; first += bs) {
                 const std::size_t n = std::min(bs, n_train - first);
                 double l = batch(first, n, grad);
-                l += regularizer(rule, opt, theta, grad.data());
+                l += regularizer(rule, opt, theta, prox ? nullptr : grad.data()); // proximal: L1 in the step
                 bool gfin = std::isfinite(l);
                 for (double g : grad)
                     gfin = gfin && std::isfinite(g);
@@ -124,7 +140,10 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
                     continue;
                 }
                 before = theta;
-                adam.step(theta, grad);
+                if (prox)
+                    adam.prox_l1_step(theta, grad, opt.reg_scale, mask);
+                else
+                    adam.step(theta, grad);
                 sum += l;
                 ++nb;
             }
@@ -138,6 +157,49 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
                 record(epoch, sum / static_cast<double>(nb));
         }
         res.final_learning_rate = adam.learning_rate();
+        if (res.status.empty()) res.status = "max_epochs";
+    }
+    if (opt.final_check && (res.status == "max_epochs" || opt.optimizer == "lbfgs") && res.status != "diverged") {
+        // First-order optimality of the end point (see FitResult::stationarity).
+        std::vector<double> g;
+        const double fl = batch(0, n_train, g) + regularizer(rule, opt, theta, nullptr);
+        double st = 0.0, gm = 0.0;
+        for (std::size_t i = 0; i < np; ++i) {
+            if (mask[i] == 0.0) continue;
+            gm = std::max(gm, std::fabs(g[i]));
+            double r = g[i];
+            if (rule.regularised() && opt.regularization == "l2") r += 2.0 * opt.reg_scale * theta[i];
+            if (l1)
+                r = theta[i] != 0.0 ? g[i] + opt.reg_scale * (theta[i] > 0 ? 1.0 : -1.0)
+                                    : std::max(0.0, std::fabs(g[i]) - opt.reg_scale);
+            st = std::max(st, std::fabs(r));
+        }
+        res.stationarity = st;
+        res.data_gradient_max = gm;
+        if (l1) {
+            // Is the zero rule a first-order optimum that the fit did not beat? Then it learned nothing,
+            // whatever the optimiser says.
+            const std::vector<double> keep = theta;
+            std::fill(theta.begin(), theta.end(), 0.0);
+            std::vector<double> g0;
+            const double f0 = batch(0, n_train, g0);
+            theta = keep;
+            double g0m = 0.0;
+            for (std::size_t i = 0; i < np; ++i)
+                if (mask[i] != 0.0) g0m = std::max(g0m, std::fabs(g0[i]));
+            res.data_gradient_max_at_zero = g0m;
+            if (g0m <= opt.reg_scale && !(fl < f0)) {
+                std::ostringstream os;
+                os << "fit.regularization_scale = " << opt.reg_scale
+                   << " exceeds every component of the data gradient at theta = 0 (largest " << g0m
+                   << "): the zero rule is a first-order optimum of the L1-regularised loss and the fit ended no "
+                      "better than it (objective "
+                   << fl << " vs " << f0 << " at theta = 0). Lower fit.regularization_scale below " << g0m
+                   << " or normalise the loss.";
+                res.status = "zero_rule";
+                res.note = os.str();
+            }
+        }
     }
     res.theta = theta;
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -7,10 +7,20 @@
 // inclusive. Gradients of a batch are computed in parallel into per-trajectory slots and summed in
 // trajectory order, so results do not depend on the thread count.
 // L-BFGS (NLopt): full-batch mean loss, deterministic; one "epoch" in the log = one objective evaluation.
+// L-BFGS needs a smooth objective: L1 (|theta| has a kink at 0) is refused (std::invalid_argument).
+// L1 under Adam: "subgradient" (reference: sign(theta) added to the gradient; coefficients hover around 0
+// at about the learning rate, never exactly 0) or "proximal" (Adam step on the data loss, then
+// soft-thresholding in Adam's diagonal metric: exact zeros).
+// Status after the fit (Adam runs a fixed number of epochs and has no convergence test):
+//   "max_epochs"   all epochs ran; `stationarity` says how far from a first-order optimum the end point is;
+//   "zero_rule"    L1 only: lambda exceeds every data-gradient component at theta = 0, so the zero rule is a
+//                  first-order optimum, and the fit ended no better than it (it learned nothing);
+//   "diverged", "backtrack_limit", or L-BFGS's stop reason ("ftol_reached", "maxeval_reached", ...).
 // A batch whose loss or gradient is not finite (the rule blows up) is skipped and counted; an epoch with no
 // finite batch ends the fit as "diverged" (a result, not an error).
 #include "plast/rules/differentiable_rule.hpp"
 
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
@@ -24,6 +34,8 @@ struct FitOptions {
     int batch_size = 1;                // 0 = all training trajectories
     std::string regularization = "l1"; // "l1" | "l2" | "none"
     double reg_scale = 1e-2;
+    std::string l1_method = "subgradient"; // Adam with L1: "subgradient" (reference) | "proximal"
+    bool final_check = true;               // one extra full-batch pass for `stationarity` (and two with L1)
     int log_interval = 25;
     // Adam on a batch whose loss or gradient is not finite: "backtrack" returns to the parameters
     // before the last step and halves the learning rate (after max_backtracks the fit stops there
@@ -48,12 +60,19 @@ struct FitLog {
 struct FitResult {
     std::vector<double> theta; // raw parameters (masked entries keep their initial value)
     FitLog log;
-    std::string status = "converged"; // "converged", "diverged" (non-finite loss), "backtrack_limit", or the L-BFGS stop reason
+    std::string status;            // see the header comment
+    std::string note;              // human-readable explanation for "zero_rule" (empty otherwise)
     double seconds = 0.0;
     long gradient_evaluations = 0; // trajectory loss+gradient evaluations
     long skipped_steps = 0;        // Adam steps skipped because the loss or gradient was not finite
     int backtracks = 0;            // returns to the previous parameters with a halved learning rate
     double final_learning_rate = 0.0; // Adam: after the backtracks; 0 for L-BFGS
+    // First-order optimality at the end point (NaN when not computed): the largest component of the
+    // minimum-norm subgradient of the objective, max_i |g_i + lambda sign(theta_i)| (theta_i != 0) or
+    // max(0, |g_i| - lambda) (theta_i = 0) with L1; max_i |dL/dtheta_i| otherwise. g = mean data gradient.
+    double stationarity = std::nan("");
+    double data_gradient_max = std::nan("");      // max_i |g_i| at the end point
+    double data_gradient_max_at_zero = std::nan(""); // L1: max_i |g_i| at theta = 0 (the zero rule)
 };
 
 // Regulariser value; adds its gradient to grad when non-null.

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <numeric>
 
@@ -193,6 +194,13 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
     st.fit.batch_size = static_cast<int>(f.integer("batch_size", 1, 0, 10000000));
     st.fit.regularization = f.string("regularization", st.rule.family == "mlp" ? "none" : "l1", {"l1", "l2", "none"});
     st.fit.reg_scale = f.number("regularization_scale", 1e-2, Range::nonneg());
+    st.fit.l1_method = f.string("l1_method", "subgradient", {"subgradient", "proximal"});
+    if (st.fit.optimizer == "lbfgs" && st.fit.regularization == "l1" && st.fit.reg_scale > 0 &&
+        st.rule.family != "mlp")
+        // |theta| has a kink at 0; NLopt's L-BFGS line search fails there ("nlopt failure").
+        f.fail("regularization", "\"l1\" is not differentiable at 0 and fit.optimizer = \"lbfgs\" needs a smooth objective",
+               "\"l2\" or \"none\" with lbfgs; or fit.optimizer = \"adam\" (fit.l1_method = \"proximal\" or "
+               "\"subgradient\")");
     st.fit.log_interval = static_cast<int>(f.integer("log_interval", oja ? 1 : 5, 1, 10000000));
     st.fit.lbfgs_max_evaluations = static_cast<int>(f.integer("lbfgs_max_evaluations", 500, 1, 100000000));
     st.fit.lbfgs_ftol_rel = f.number("lbfgs_ftol_rel", 1e-12, Range::nonneg());
@@ -216,7 +224,10 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
             rules::mask_from_terms(st.compare_without, true, sw.where("compare_without"), sw.path("compare_without"));
         }
     }
-    st.aggregate = cfg.section("eval").string("aggregate", "median", {"median", "mean"});
+    const Section ev = cfg.section("eval");
+    st.aggregate = ev.string("aggregate", "median", {"median", "mean"});
+    if (oja)
+        st.oja.sensitivity_trajectories = static_cast<int>(ev.integer("sensitivity_trajectories", 5, 0, 100000));
     // Validate data files before the run directory exists (bad input is a config error naming the file).
     if (st.source == "files")
         for (const auto& file : st.files)
@@ -315,6 +326,19 @@ nlohmann::json jnum(double v)
     return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
 
+// Fit status and first-order optimality of the end point; a "zero_rule" fit is also reported on stderr,
+// because it means the run learned nothing.
+void fit_json(nlohmann::json& summary, const FitResult& f)
+{
+    summary["status"] = f.status;
+    if (!f.note.empty()) summary["status_note"] = f.note;
+    summary["stationarity"] = jnum(f.stationarity);
+    summary["data_gradient_max"] = jnum(f.data_gradient_max);
+    if (std::isfinite(f.data_gradient_max_at_zero))
+        summary["data_gradient_max_at_zero"] = f.data_gradient_max_at_zero;
+    if (f.status == "zero_rule") std::fprintf(stderr, "warning: %s\n", f.note.c_str());
+}
+
 std::string top_term(const rules::DifferentiableRule& rule, const std::vector<double>& th)
 {
     auto* t = dynamic_cast<const rules::TaylorRule*>(&rule);
@@ -393,7 +417,7 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         nlohmann::json fitted = rule_json(*stu, r0.theta_eff);
         fitted["rule_string"] = stu->name() == "mlp" ? "" : rules::format_rule_string(r0.theta_eff, false);
         summary["fitted_rule"] = fitted;
-        summary["status"] = r0.fit.status;
+        fit_json(summary, r0.fit);
         summary["fit_seconds"] = r0.fit.seconds;
         summary["r2_weights_heldout_median"] = jnum(r0.r2_weights_median);
         summary["r2_weights_heldout_mean"] = jnum(r0.r2_weights_mean);
@@ -429,6 +453,34 @@ void InferStudy::run(io::RunDir& dir, int threads) const
                 summary["rule_at_mean_activity"] = cj;
                 summary["rule_at_mean_activity_max_err"] = r0.collapsed_max_err;
             }
+        }
+        if (r0.sensitivity.trajectories > 0) {
+            const auto& sv = r0.sensitivity;
+            nlohmann::json sj;
+            sj["trajectories"] = sv.trajectories;
+            sj["hessian_eigenvalues"] = sv.eigenvalues;
+            sj["hessian_condition_number"] = jnum(sv.condition);
+            nlohmann::json wk = nlohmann::json::array();
+            for (const auto& v : sv.weakest) {
+                std::vector<std::size_t> o(27);
+                std::iota(o.begin(), o.end(), 0);
+                std::sort(o.begin(), o.end(), [&](auto a, auto b) { return std::fabs(v[a]) > std::fabs(v[b]); });
+                nlohmann::json dj = nlohmann::json::array();
+                for (int i = 0; i < 4; ++i)
+                    dj.push_back({{"term", t27.monomial(o[static_cast<std::size_t>(i)])},
+                                  {"weight", v[o[static_cast<std::size_t>(i)]]}});
+                wk.push_back(dj);
+            }
+            sj["weakest_directions"] = wk;
+            sj["loss_increase_quadratic_fit_minus_true"] = sv.quad_delta;
+            sj["loss_increase_if_only_theta_110_moved"] = sv.quad_110_only;
+            sj["loss_increase_if_only_theta_021_moved"] = sv.quad_021_only;
+            sj["line_true_to_fit_s"] = sv.line_s;
+            sj["line_true_to_fit_loss"] = sv.line_loss;
+            sj["error_share_in_sloppy_directions"] = sv.delta_share_sloppy;
+            sj["noise_std_for_sd_0.1_theta_110"] = sv.noise_sd01_110;
+            sj["noise_std_for_sd_0.1_theta_021"] = sv.noise_sd01_021;
+            summary["identifiability"] = sj;
         }
         if (pts.size() > 1) {
             std::vector<double> r2;
@@ -495,7 +547,7 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         nlohmann::json fitted = rule_json(*stu, r0.theta_eff);
         if (stu->name() != "mlp") fitted["rule_string"] = rules::format_rule_string(r0.theta_eff, true);
         summary["fitted_rule"] = fitted;
-        summary["status"] = r0.fit.status;
+        fit_json(summary, r0.fit);
         summary["skipped_steps"] = r0.fit.skipped_steps;
         summary["backtracks"] = r0.fit.backtracks;
         summary["final_learning_rate"] = r0.fit.final_learning_rate;

@@ -104,6 +104,72 @@ std::vector<double> collapse(const std::vector<double>& th, double y)
     return c;
 }
 
+void sensitivity(const OjaSettings& s, const rules::DifferentiableRule& teacher, const std::vector<double>& theta_star,
+                 const rules::DifferentiableRule& student, const std::vector<double>& theta_fit,
+                 const std::vector<std::uint8_t>& observed, std::uint64_t seed, OjaResult& out)
+{
+    constexpr int P = 27;
+    auto& sv = out.sensitivity;
+    sv.trajectories = std::min(s.sensitivity_trajectories, s.num_train);
+    OjaSettings clean = s;
+    clean.noise_scale = 0;
+    std::vector<rate::OjaTrajectory> trs;
+    Eigen::MatrixXd S = Eigen::MatrixXd::Zero(P, P);
+    std::size_t rows = 0;
+    const auto mask = student.param_mask();
+    for (int k = 0; k < sv.trajectories; ++k) {
+        trs.push_back(make_oja_trajectory(clean, teacher, theta_star, seed, 0, static_cast<std::uint64_t>(k), observed));
+        Eigen::MatrixXd jtj = Eigen::MatrixXd::Zero(P, P);
+        rows += rate::activity_jtj(s.net, mask, theta_star.data(), trs.back(), jtj.data());
+        S += jtj; // symmetric, so row/column-major storage does not matter
+    }
+    if (rows == 0) return;
+    const Eigen::MatrixXd G = (2.0 * s.mse_factor / static_cast<double>(rows)) * S;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(G);
+    const Eigen::VectorXd ev = es.eigenvalues(); // ascending
+    const double lmax = ev(P - 1);
+    for (int i = P - 1; i >= 0; --i)
+        sv.eigenvalues.push_back(ev(i));
+    for (int i = 0; i < 3; ++i)
+        sv.weakest.emplace_back(es.eigenvectors().col(i).data(), es.eigenvectors().col(i).data() + P);
+    sv.condition = ev(0) > 0 ? lmax / ev(0) : std::numeric_limits<double>::infinity();
+
+    Eigen::VectorXd d(P);
+    for (int p = 0; p < P; ++p)
+        d(p) = (theta_fit[static_cast<std::size_t>(p)] - theta_star[static_cast<std::size_t>(p)]) *
+               mask[static_cast<std::size_t>(p)];
+    rules::TaylorRule t27(false);
+    const auto i110 = static_cast<Eigen::Index>(t27.index(1, 1, 0)), i021 = static_cast<Eigen::Index>(t27.index(0, 2, 1));
+    sv.quad_delta = 0.5 * d.dot(G * d);
+    sv.quad_110_only = 0.5 * d(i110) * d(i110) * G(i110, i110);
+    sv.quad_021_only = 0.5 * d(i021) * d(i021) * G(i021, i021);
+    const Eigen::VectorXd proj = es.eigenvectors().transpose() * d;
+    double sloppy = 0;
+    for (int i = 0; i < P; ++i)
+        if (ev(i) < 1e-6 * lmax) sloppy += proj(i) * proj(i);
+    sv.delta_share_sloppy = d.squaredNorm() > 0 ? sloppy / d.squaredNorm() : 0.0;
+    rate::OjaRecord rec;
+    for (double a : {0.0, 0.25, 0.5, 0.75, 1.0}) {
+        std::vector<double> th(theta_star);
+        for (int p = 0; p < P; ++p)
+            th[static_cast<std::size_t>(p)] += a * d(p);
+        double l = 0;
+        for (const auto& tr : trs)
+            l += rate::activity_loss(s.net, student, th.data(), tr, s.mse_factor, nullptr, rec);
+        sv.line_s.push_back(a);
+        sv.line_loss.push_back(l / static_cast<double>(trs.size()));
+    }
+    // Fisher information of the whole training set for observation noise sigma: F = S_total / sigma^2 with
+    // S_total = S * num_train / trajectories. SD(theta_k) = sigma * sqrt((S_total^-1)_kk). Eigenvalues below
+    // double precision (1e-16 of the largest) are clipped: those directions are undetermined anyway.
+    const Eigen::MatrixXd St = S * (static_cast<double>(s.num_train) / sv.trajectories);
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> fs(St);
+    const Eigen::VectorXd fe = fs.eigenvalues().cwiseMax(1e-16 * fs.eigenvalues().maxCoeff());
+    const Eigen::MatrixXd inv = fs.eigenvectors() * fe.cwiseInverse().asDiagonal() * fs.eigenvectors().transpose();
+    sv.noise_sd01_110 = 0.1 / std::sqrt(inv(i110, i110));
+    sv.noise_sd01_021 = 0.1 / std::sqrt(inv(i021, i021));
+}
+
 } // namespace
 
 OjaResult run_oja(const OjaSettings& s, const rules::DifferentiableRule& teacher, const std::vector<double>& theta_star,
@@ -125,6 +191,10 @@ OjaResult run_oja(const OjaSettings& s, const rules::DifferentiableRule& teacher
     };
     out.fit = fit(loss, train.size(), student, theta0, fopt, on_log);
     out.theta_eff = student.effective(out.fit.theta);
+
+    if (s.sensitivity_trajectories > 0 && theta_star.size() == 27 && student.n_params() == 27 &&
+        student.name() == "taylor27")
+        sensitivity(s, teacher, theta_star, student, out.fit.theta, observed, seed, out);
 
     // held-out evaluation (noise-free teacher trajectories)
     OjaSettings clean = s;

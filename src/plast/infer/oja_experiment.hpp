@@ -34,6 +34,28 @@ struct OjaSettings {
     double noise_scale = 0.0;
     double observed_fraction = 1.0;
     double mse_factor = 0.5;
+    // Local identifiability analysis (27-term Taylor student): Gauss-Newton matrix of the loss at the
+    // generating theta on this many noise-free training trajectories (0 = off). See OjaSensitivity.
+    int sensitivity_trajectories = 0;
+};
+
+// How well the data determine theta near the generating rule theta* (spec §6; docs/inference.md).
+// G = Hessian of the mean (noise-free) data loss at theta* = 2 * mse_factor / rows * sum J^T J, where
+// J = d(recorded activity)/d theta, by an exact tangent-linear pass (rate::activity_jtj).
+struct OjaSensitivity {
+    int trajectories = 0;
+    std::vector<double> eigenvalues;                 // of G, descending (27)
+    std::vector<std::vector<double>> weakest;        // eigenvectors of the 3 smallest eigenvalues (27 each)
+    double condition = 0;                            // largest / smallest eigenvalue
+    // delta = theta_fit - theta*: quadratic loss increase 1/2 delta^T G delta, and what moving only
+    // theta_110 (or theta_021) by its error would cost; the loss along theta* + s delta (noise-free data).
+    double quad_delta = 0, quad_110_only = 0, quad_021_only = 0;
+    std::vector<double> line_s, line_loss;
+    // share of |delta|^2 in eigen-directions with eigenvalue below 1e-6 of the largest
+    double delta_share_sloppy = 0;
+    // Cramer-Rao: observation-noise std at which the standard deviation of theta_110 (theta_021) over the
+    // whole training set (num_train trajectories) reaches 0.1. Smaller = less identifiable.
+    double noise_sd01_110 = 0, noise_sd01_021 = 0;
 };
 
 struct OjaResult {
@@ -53,6 +75,7 @@ struct OjaResult {
     // First evaluation trajectory, for figures: (steps+1) x min(n_syn, keep) weights, true and fitted.
     std::vector<double> w_true, w_fit;
     std::size_t kept_synapses = 0;
+    OjaSensitivity sensitivity; // trajectories == 0: not computed
 };
 
 // Runs one fit. theta_star: ground-truth coefficients; theta0: initial student parameters.

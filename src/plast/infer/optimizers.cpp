@@ -24,6 +24,21 @@ void Adam::step(std::vector<double>& theta, const std::vector<double>& grad)
     }
 }
 
+void Adam::prox_l1_step(std::vector<double>& theta, const std::vector<double>& grad, double l1,
+                        const std::vector<double>& mask)
+{
+    ++t_;
+    const double c1 = 1.0 - std::pow(b1_, static_cast<double>(t_)), c2 = 1.0 - std::pow(b2_, static_cast<double>(t_));
+    for (std::size_t i = 0; i < theta.size(); ++i) {
+        m_[i] = b1_ * m_[i] + (1.0 - b1_) * grad[i];
+        v_[i] = b2_ * v_[i] + (1.0 - b2_) * grad[i] * grad[i];
+        const double d = std::sqrt(v_[i] / c2) + eps_;
+        const double z = theta[i] - lr_ * (m_[i] / c1) / d;
+        const double thr = lr_ * l1 * mask[i] / d;
+        theta[i] = z > thr ? z - thr : z < -thr ? z + thr : 0.0;
+    }
+}
+
 void Adam::backtrack(double lr_factor)
 {
     lr_ *= lr_factor;

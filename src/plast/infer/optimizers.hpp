@@ -16,6 +16,11 @@ class Adam {
   public:
     explicit Adam(std::size_t n, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8);
     void step(std::vector<double>& theta, const std::vector<double>& grad);
+    // Proximal step for l1 * sum_i mask_i |theta_i|: an Adam step on the smooth gradient, then
+    // soft-thresholding of each coordinate by lr * l1 / (sqrt(v_hat_i) + eps), the proximal operator of the
+    // L1 term in Adam's own diagonal metric (so that exact zeros occur).
+    void prox_l1_step(std::vector<double>& theta, const std::vector<double>& grad, double l1,
+                      const std::vector<double>& mask);
     long steps() const { return t_; }
     // Backtracking after a step into a region where the rule blows up: a smaller step size and
     // moments forgotten (they point where the step went).

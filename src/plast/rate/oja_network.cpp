@@ -118,4 +118,68 @@ double activity_loss(const OjaNetwork& net, const rules::DifferentiableRule& rul
     return loss;
 }
 
+std::size_t activity_jtj(const OjaNetwork& net, const std::vector<double>& mask27, const double* theta,
+                         const OjaTrajectory& traj, double* jtj)
+{
+    constexpr std::size_t P = 27;
+    const std::size_t ni = static_cast<std::size_t>(net.n_in), no = static_cast<std::size_t>(net.n_out),
+                      ns = net.n_syn(), T = static_cast<std::size_t>(traj.steps);
+    std::vector<double> W(traj.w0), dW(ns * P, 0.0), du(no * P), y(no), g(no), gy(no), gw(no), th(P);
+    for (std::size_t p = 0; p < P; ++p)
+        th[p] = theta[p] * mask27[p];
+    std::size_t rows = 0;
+    for (std::size_t t = 0; t < T; ++t) {
+        const double* xt = traj.x.data() + t * ni;
+        std::fill(du.begin(), du.end(), 0.0);
+        for (std::size_t i = 0; i < no; ++i)
+            y[i] = 0.0;
+        for (std::size_t j = 0; j < ni; ++j) {
+            add_scaled(y.data(), W.data() + j * no, xt[j], no);
+            add_scaled(du.data(), dW.data() + j * no * P, xt[j], no * P);
+        }
+        for (std::size_t i = 0; i < no; ++i) {
+            y[i] = sigmoid(y[i]);
+            const double s = y[i] * (1.0 - y[i]);
+            for (std::size_t p = 0; p < P; ++p)
+                du[i * P + p] *= s; // now dy
+            if (traj.observed[i]) {
+                const double* d = du.data() + i * P;
+                for (std::size_t a = 0; a < P; ++a)
+                    for (std::size_t b = 0; b < P; ++b)
+                        jtj[a * P + b] += d[a] * d[b];
+                ++rows;
+            }
+        }
+        // dW' = dW + eta (dg/dtheta + dg/dy dy + dg/dw dW), with the partials at the old W.
+        for (std::size_t j = 0; j < ni; ++j) {
+            double* row = W.data() + j * no;
+            const double x = xt[j];
+            double gth[P];
+            for (std::size_t i = 0; i < no; ++i) {
+                const double yv = y[i], wv = row[i];
+                const double xp[3] = {1, x, x * x}, yp[3] = {1, yv, yv * yv}, wp[3] = {1, wv, wv * wv};
+                double gval = 0, dgy = 0, dgw = 0;
+                for (int a = 0; a < 3; ++a)
+                    for (int b = 0; b < 3; ++b)
+                        for (int c = 0; c < 3; ++c) {
+                            const std::size_t k = static_cast<std::size_t>(9 * a + 3 * b + c);
+                            const double m = xp[a] * yp[b] * wp[c];
+                            gth[k] = m * mask27[k];
+                            gval += th[k] * m;
+                            if (b > 0) dgy += th[k] * xp[a] * b * (b == 2 ? yv : 1.0) * wp[c];
+                            if (c > 0) dgw += th[k] * xp[a] * yp[b] * c * (c == 2 ? wv : 1.0);
+                        }
+                double* d = dW.data() + (j * no + i) * P;
+                const double* dy = du.data() + i * P;
+                for (std::size_t p = 0; p < P; ++p)
+                    d[p] += net.eta * (gth[p] + dgy * dy[p] + dgw * d[p]);
+                g[i] = gval;
+            }
+            for (std::size_t i = 0; i < no; ++i)
+                row[i] += net.eta * g[i];
+        }
+    }
+    return rows;
+}
+
 } // namespace plast::rate

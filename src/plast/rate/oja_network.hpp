@@ -50,4 +50,13 @@ void simulate(const OjaNetwork& net, const rules::DifferentiableRule& rule, cons
 double activity_loss(const OjaNetwork& net, const rules::DifferentiableRule& rule, const double* theta,
                      const OjaTrajectory& traj, double factor, double* grad, OjaRecord& rec);
 
+// Sensitivity of the recorded activity to theta for a 3-variable Taylor rule (27 coefficients, canonical
+// order, masked terms inactive): a tangent-linear pass carries dW(t)/dtheta for all 27 directions along
+// the trajectory (exact up to round-off) and accumulates
+//   jtj += sum over steps t and observed neurons i of  J_ti^T J_ti,   J_ti = d y_i(t) / d theta  (27-vector).
+// jtj is 27 x 27, row-major. Returns the number of rows (steps x observed neurons) added. At theta = the
+// generating rule on noise-free data, the Hessian of the loss is 2 * factor / rows * jtj (Gauss-Newton exact).
+std::size_t activity_jtj(const OjaNetwork& net, const std::vector<double>& mask27, const double* theta,
+                         const OjaTrajectory& traj, double* jtj);
+
 } // namespace plast::rate
