@@ -24,6 +24,13 @@ ModelNetworkConfig ModelNetworkConfig::from_config(const Section& s, const std::
     } catch (const Error& e) {
         s.fail("file", e.problem(), "a model file (TOML)");
     }
+    for (const auto& o : s.strings("set", {})) {
+        try {
+            mf.apply_override(o);
+        } catch (const Error& e) {
+            s.fail("set", e.what(), "overrides of the model file, e.g. \"scale=0.25\"");
+        }
+    }
     std::vector<std::string> warnings;
     c.model = model::read_model(mf.root(), std::filesystem::path(path).parent_path().string(), warnings);
     mf.root().integer("seed", 1, 0, INT64_MAX); // the study's seed is used; the file's is ignored

@@ -3,6 +3,7 @@
 //
 //   [model]
 //   file = "models/feedforward_istdp.toml"   # relative to the memory configuration's folder
+//   set = ["scale=0.25"]                       # overrides of the model file
 //   readout = "out"                            # population whose spikes are the memory signal
 //   inhibitory = ""                            # population for the I rate column (optional)
 //   novel = ["novel_E", "novel_I"]             # stimuli of the novel pattern
