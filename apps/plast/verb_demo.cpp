@@ -54,6 +54,12 @@ verb = "simulate"
 args = []
 
 [[step]]
+name = "model_file"
+title = "Your own network from a model file: two E populations settle at their own inhibitory set points (4 and 12 Hz), trained by a stimulus schedule, probed from one snapshot"
+verb = "simulate"
+args = ["@ROOT@/examples/models/two_setpoints.toml"]
+
+[[step]]
 name = "memory"
 title = "Familiarity memory of a recurrent iSTDP network vs a static control (5 runs each, t-test per test time)"
 verb = "memory"

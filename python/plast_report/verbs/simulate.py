@@ -9,8 +9,65 @@ def _load(run_dir, name):
     return np.load(p) if p.exists() else None
 
 
+def _model_figures(run_dir, run):
+    """Runs of a model file: rate monitors with the phases, weight monitors, the first spike raster."""
+    s = run.get("summary", {})
+    recs = s.get("recordings", [])
+    phases = s.get("phases", [])
+    figs = []
+
+    def shade(ax):
+        for k, ph in enumerate(phases):
+            if k % 2:
+                ax.axvspan(ph["t0"], ph["t1"], color="0.92", lw=0)
+
+    rates = [r for r in recs if r.get("kind") == "rate"]
+    if rates:
+        fig, ax = plt.subplots(figsize=(8, 3))
+        shade(ax)
+        for r in rates:
+            v, t = _load(run_dir, r["files"][0]), _load(run_dir, r["files"][1])
+            if v is not None and v.size:
+                ax.step(t, v.ravel(), where="post", label=r["target"])
+        ax.set_xlabel("time [s]")
+        ax.set_ylabel("rate [Hz]")
+        ax.legend(fontsize=8)
+        ax.set_title("population rates (recorded phases; alternate phases shaded)")
+        figs.append((save(fig, run_dir, "model_rates.png"), "Mean rate of each monitored population per bin, in the phases that record."))
+    wmon = [r for r in recs if r.get("kind") == "weights"]
+    if wmon:
+        fig, axes = plt.subplots(1, len(wmon), figsize=(3.4 * len(wmon), 2.8), squeeze=False, layout="constrained")
+        for ax, r in zip(axes[0], wmon):
+            w, t = _load(run_dir, r["files"][0]), _load(run_dir, r["files"][1])
+            if w is not None and w.size:
+                ax.plot(t, w[:, : min(20, w.shape[1])], lw=0.6)
+                ax.plot(t, w.mean(axis=1), "k", lw=2)
+                lo, hi = float(w.min()), float(w.max())
+                if hi - lo < 1e-6 * max(1.0, abs(hi)):
+                    ax.set_ylim(lo - 0.05 * max(1.0, abs(lo)), hi + 0.05 * max(1.0, abs(hi)))  # constant: no float-noise axis
+            ax.set_title(r["target"])
+            ax.set_xlabel("time [s]")
+        axes[0, 0].set_ylabel("weight")
+        figs.append((save(fig, run_dir, "model_weights.png"), "Sampled weights of each monitored projection (20 synapses) and their mean (black), over the whole run."))
+    spk = [r for r in recs if r.get("kind") == "spikes"]
+    if spk:
+        r = spk[0]
+        t, n = _load(run_dir, r["files"][0]), _load(run_dir, r["files"][1])
+        if t is not None and t.size:
+            fig, ax = plt.subplots(figsize=(8, 3))
+            shade(ax)
+            ax.plot(t, n, ",", color="C0")
+            ax.set_xlabel("time [s]")
+            ax.set_ylabel(f"{r['population']} neuron")
+            ax.set_title(f"spikes of {r['population']} [{r['neurons'][0]}, {r['neurons'][1]})")
+            figs.append((save(fig, run_dir, "model_raster.png"), "Spike raster of the first spikes monitor (recorded phases only)."))
+    return figs
+
+
 def figures(run_dir, run):
     s = run.get("summary", {})
+    if "recordings" in s:
+        return _model_figures(run_dir, run)
     cfg = run.get("config", {}).get("network", {})
     warm, score = cfg.get("warmup", 60.0), cfg.get("score", 10.0)
     figs = []
@@ -75,6 +132,21 @@ def figures(run_dir, run):
 
 def key_numbers(run_dir, run):
     s = run.get("summary", {})
+    if "recordings" in s:
+        out = [("verdict", s.get("verdict", "no [metrics] in the model"))]
+        for f in s.get("failed", []):
+            out.append((f"failed: {f['metric']}", f"{f['value']} outside {f['bounds']} ({f['group']})"))
+        out.append(("populations", ", ".join(f"{p['name']} ({p['size']})" for p in s.get("model", {}).get("populations", []))))
+        out.append(("phases", ", ".join(f"{p['name']} {p['t0']:g}-{p['t1']:g} s" for p in s.get("phases", []))))
+        for r in s.get("recordings", []):
+            if r.get("kind") == "rate":
+                v = _load(run_dir, r["files"][0])
+                if v is not None and v.size:
+                    out.append((f"{r['target']} mean rate (recorded)", f"{float(v.mean()):.2f} Hz"))
+        for k, v in sorted(s.get("metrics", {}).items()):
+            out.append((k, v))
+        out.append(("performance", s.get("performance")))
+        return out
     out = [("verdict", s.get("verdict")), ("filter groups passed", s.get("filter_groups")),
            ("network", s.get("network")), ("performance", s.get("performance"))]
     if s.get("aborted"):
