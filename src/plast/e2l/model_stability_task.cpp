@@ -2,47 +2,26 @@
 
 #include "plast/core/error.hpp"
 #include "plast/io/config.hpp"
+#include "plast/metrics/stability_metrics.hpp"
 #include "plast/model/model_file.hpp"
 #include "plast/model/simulation.hpp"
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
+#include <tuple>
 #include <limits>
-#include <sstream>
 
 namespace plast::e2l {
 
-namespace {
-
-model::Model model_with(const std::string& text, const std::string& path, const std::vector<std::string>& sets,
-                        const std::vector<std::string>& extra)
-{
-    Config cfg = Config::parse(text, path);
-    for (const auto& s : sets) cfg.apply_override(s);
-    for (const auto& s : extra) cfg.apply_override(s);
-    std::vector<std::string> warnings;
-    auto m = model::read_model(cfg.root(), std::filesystem::path(path).parent_path().string(), warnings);
-    cfg.root().integer("seed", 1, 0, INT64_MAX);
-    cfg.check_unused();
-    return m;
-}
-
-} // namespace
 
 std::unique_ptr<ModelStabilityTask> ModelStabilityTask::from_config(const Section& s, const std::string& config_dir)
 {
-    namespace fs = std::filesystem;
     auto t = std::make_unique<ModelStabilityTask>();
     const std::string file = s.string("file", "models/fsbi_ie_expression.toml");
-    t->path_ = file;
-    if (!fs::path(file).is_absolute() && !config_dir.empty() && fs::exists(fs::path(config_dir) / file))
-        t->path_ = (fs::path(config_dir) / file).string();
-    std::ifstream in(t->path_);
-    if (!in || !fs::is_regular_file(t->path_)) s.fail("file", "cannot read the model file '" + file + "'", "a model file relative to the configuration's folder or the working directory");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    t->text_ = ss.str();
+    try {
+        std::tie(t->path_, t->text_) = model::load_model_text(file, config_dir);
+    } catch (const Error& e) {
+        s.fail("file", e.problem(), "a model file relative to the configuration's folder or the working directory");
+    }
     t->rule_ = s.string("rule", "ie");
     t->sets_ = s.strings("set", {});
     t->target_ = s.number("target_rate", 10.0, Range::positive());
@@ -51,7 +30,7 @@ std::unique_ptr<ModelStabilityTask> ModelStabilityTask::from_config(const Sectio
     t->seed_ = static_cast<std::uint64_t>(s.integer("seed", 1, 0, INT64_MAX));
     model::Model m;
     try {
-        m = model_with(t->text_, t->path_, t->sets_, {});
+        m = model::model_from_text(t->text_, t->path_, t->sets_);
     } catch (const Error& e) {
         s.fail("set", std::string(e.what()), "overrides the model file accepts");
     }
@@ -69,8 +48,10 @@ ModelStabilityTask::Outcome ModelStabilityTask::run(const std::vector<expr::Tape
     if (rules.size() != 2 || !rules[0].complete() || !rules[1].complete()) return o;
     model::Model m;
     try {
-        m = model_with(text_, path_, sets_,
-                       {"rule." + rule_ + ".on_pre=\"" + rules[0].infix() + "\"", "rule." + rule_ + ".on_post=\"" + rules[1].infix() + "\""});
+        auto o = sets_;
+        o.push_back("rule." + rule_ + ".on_pre=\"" + rules[0].infix() + "\"");
+        o.push_back("rule." + rule_ + ".on_post=\"" + rules[1].infix() + "\"");
+        m = model::model_from_text(text_, path_, o);
     } catch (const Error&) {
         return o; // an expression the rule parser refuses: invalid rule
     }
@@ -80,12 +61,12 @@ ModelStabilityTask::Outcome ModelStabilityTask::run(const std::vector<expr::Tape
     o.verdict = r.verdict;
     o.failed = r.aborted ? n_bounds : static_cast<int>(r.failed.size());
     if (r.aborted) {
-        o.fitness = -160.0 * (std::exp(-r.abort_time / duration_) + 1.0) - penalty_ * n_bounds;
+        o.fitness = -metrics::blowup_loss(r.abort_time, duration_) - penalty_ * n_bounds;
         return o;
     }
     o.rate = r.metrics.at("rate");
     if (!std::isfinite(o.rate)) return o;
-    o.fitness = -(o.rate - target_) * (o.rate - target_) / (o.rate + 2.0) - penalty_ * o.failed;
+    o.fitness = -metrics::rate_loss(o.rate, target_) - penalty_ * o.failed;
     return o;
 }
 

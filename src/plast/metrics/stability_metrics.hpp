@@ -19,6 +19,7 @@
 // | weef, weif, wief, wiif | final mean sampled weight of EE, EI, IE, II |
 // Variances are population variances (numpy's default ddof = 0).
 #include <cstdint>
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,6 +52,11 @@ double w_creep(const std::vector<WeightTrace>& w);
 // Every metric of the table for E and I recordings in [t0, t1).
 std::map<std::string, double> fsbi_metrics(const Trains& e, const Trains& i, const std::vector<WeightTrace>& w,
                                            double t0, double t1);
+// SpikES stability loss terms (lower is better): (r - r_target)^2 / (r + 2) for a rate r (Hz), and for a
+// run aborted at t_abort of a protocol of T seconds 160 (exp(-t_abort/T) + 1), worse the earlier it fails.
+inline double rate_loss(double r, double target) { return (r - target) * (r - target) / (r + 2.0); }
+inline double blowup_loss(double t_abort, double total) { return 160.0 * (std::exp(-t_abort / total) + 1.0); }
+
 // Metric names in the order of fsbi_metrics' output used by archives.
 const std::vector<std::string>& fsbi_metric_names();
 

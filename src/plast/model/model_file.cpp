@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <set>
 
 namespace plast::model {
@@ -143,6 +145,32 @@ WeightInit read_weight(const Section& s)
 } // namespace
 
 bool is_model_file(const Section& root) { return root.has("population"); }
+
+std::pair<std::string, std::string> load_model_text(const std::string& file, const std::string& config_dir)
+{
+    namespace fs = std::filesystem;
+    std::string path = file;
+    if (!fs::path(file).is_absolute() && !config_dir.empty() && fs::exists(fs::path(config_dir) / file))
+        path = (fs::path(config_dir) / file).string();
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) runtime_error(path, "cannot read the model file (not a regular file)");
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!in && !in.eof()) runtime_error(path, "cannot read the model file");
+    return {path, ss.str()};
+}
+
+Model model_from_text(const std::string& text, const std::string& path, const std::vector<std::string>& overrides)
+{
+    Config cfg = Config::parse(text, path);
+    for (const auto& o : overrides) cfg.apply_override(o);
+    std::vector<std::string> warnings;
+    auto m = read_model(cfg.root(), std::filesystem::path(path).parent_path().string(), warnings);
+    cfg.root().integer("seed", 1, 0, INT64_MAX);
+    cfg.check_unused();
+    return m;
+}
 
 Model read_model(const Section& root, const std::string& base, std::vector<std::string>& warnings)
 {

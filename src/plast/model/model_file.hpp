@@ -23,4 +23,13 @@ Model read_model(const Section& root, const std::string& base_dir, std::vector<s
 // True when a config describes a model (it has [[population]] tables).
 bool is_model_file(const Section& root);
 
+// The text of a model file named in another configuration: relative to `config_dir` when it exists
+// there, else as given (relative to the working directory). Returns {path, text}; a plast::Error naming
+// the file when it cannot be read.
+std::pair<std::string, std::string> load_model_text(const std::string& file, const std::string& config_dir);
+
+// A model from a model file's text with overrides ("key=value", as --set) applied, every key checked
+// (unknown keys are errors); the file's own `seed` is accepted and ignored.
+Model model_from_text(const std::string& text, const std::string& path, const std::vector<std::string>& overrides);
+
 } // namespace plast::model

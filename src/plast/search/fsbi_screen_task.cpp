@@ -30,7 +30,7 @@ EvalOutcome FsbiScreenTask::evaluate(const std::vector<double>& params, std::uin
         out.status = "aborted";
         out.abort_reason = r.abort_reason;
         out.abort_time = r.abort_time;
-        loss = 160.0 * (std::exp(-r.abort_time / total) + 1.0);
+        loss = metrics::blowup_loss(r.abort_time, total);
     } else {
         const std::size_t first = static_cast<std::size_t>(std::lround(c.warmup / 0.1));
         double acc = 0;

@@ -10,10 +10,9 @@
 
 #include <cctype>
 #include <cmath>
+#include <tuple>
 #include <filesystem>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 namespace plast::search {
 
@@ -22,15 +21,10 @@ namespace {
 model::Model model_with(const std::string& text, const std::string& path, const std::vector<std::string>& sets,
                         const std::vector<std::string>& keys, const std::vector<double>* values)
 {
-    Config cfg = Config::parse(text, path);
-    for (const auto& s : sets) cfg.apply_override(s);
+    std::vector<std::string> o = sets;
     if (values)
-        for (std::size_t k = 0; k < keys.size(); ++k) cfg.apply_override(keys[k] + "=" + io::format_number((*values)[k]));
-    std::vector<std::string> warnings;
-    auto m = model::read_model(cfg.root(), std::filesystem::path(path).parent_path().string(), warnings);
-    cfg.root().integer("seed", 1, 0, INT64_MAX);
-    cfg.check_unused();
-    return m;
+        for (std::size_t k = 0; k < keys.size(); ++k) o.push_back(keys[k] + "=" + io::format_number((*values)[k]));
+    return model::model_from_text(text, path, o);
 }
 
 } // namespace
@@ -39,15 +33,11 @@ std::unique_ptr<ModelScreenTask> ModelScreenTask::from_config(const Section& s, 
 {
     auto t = std::make_unique<ModelScreenTask>();
     const std::string file = s.string("file");
-    namespace fs = std::filesystem;
-    t->path_ = file;
-    if (!fs::path(file).is_absolute() && !config_dir.empty() && fs::exists(fs::path(config_dir) / file))
-        t->path_ = (fs::path(config_dir) / file).string();
-    std::ifstream in(t->path_);
-    if (!in || !fs::is_regular_file(t->path_)) s.fail("file", "cannot read the model file '" + file + "'", "a model file relative to the configuration's folder or the working directory");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    t->text_ = ss.str();
+    try {
+        std::tie(t->path_, t->text_) = model::load_model_text(file, config_dir);
+    } catch (const Error& e) {
+        s.fail("file", e.problem(), "a model file relative to the configuration's folder or the working directory");
+    }
     t->sets_ = s.strings("set", {});
     t->target_ = s.number("target_rate", 10.0, Range::positive());
     for (std::size_t i = 0, n = s.array_size("free"); i < n; ++i) {
@@ -107,10 +97,10 @@ EvalOutcome ModelScreenTask::evaluate(const std::vector<double>& params, std::ui
         out.status = "aborted";
         out.abort_reason = r.abort_reason;
         out.abort_time = r.abort_time;
-        loss = 160.0 * (std::exp(-r.abort_time / duration_) + 1.0);
+        loss = metrics::blowup_loss(r.abort_time, duration_);
     } else {
         const double rate = r.metrics.count("rate") ? r.metrics.at("rate") : nan;
-        loss = std::isfinite(rate) ? (rate - target_) * (rate - target_) / (rate + 2.0) : 320.0;
+        loss = std::isfinite(rate) ? metrics::rate_loss(rate, target_) : 320.0;
     }
     out.metrics.push_back(loss);
     return out;
