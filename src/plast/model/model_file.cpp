@@ -153,11 +153,11 @@ std::pair<std::string, std::string> load_model_text(const std::string& file, con
     if (!fs::path(file).is_absolute() && !config_dir.empty() && fs::exists(fs::path(config_dir) / file))
         path = (fs::path(config_dir) / file).string();
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) runtime_error(path, "cannot read the model file (not a regular file)");
+    if (!fs::is_regular_file(path, ec)) runtime_error(path, "cannot read the model file " + path + " (not a regular file)");
     std::ifstream in(path);
     std::stringstream ss;
     ss << in.rdbuf();
-    if (!in && !in.eof()) runtime_error(path, "cannot read the model file");
+    if (!in && !in.eof()) runtime_error(path, "cannot read the model file " + path);
     return {path, ss.str()};
 }
 
