@@ -128,6 +128,10 @@ TEST(Config, NonAsciiOutsideStringsIsRefusedBeforeTheParser)
     // --set with a non-ASCII bare word is a string.
     c.apply_override("x=\xcb\xa2");
     EXPECT_EQ(c.root().string("x", ""), "\xcb\xa2");
+    // Found by fuzzing: after a syntax error a quote need not start a string, and toml++ scanned the
+    // non-ASCII text behind it into __builtin_unreachable. Malformed text is now a clean TOML error.
+    EXPECT_NE(error_of([] { Config::parse("a = 0.[s\"\xc9\x8c", "q.toml"); }).find("q.toml:1"), std::string::npos);
+    EXPECT_NE(error_of([] { Config::parse("k.scale=0.[sc[sc\"[zrk\xc9\x8c" "cale=0.5", "q.toml"); }).find("q.toml:1"), std::string::npos);
 }
 
 TEST(Config, RequiredKeysAndArraysOfTables)

@@ -164,13 +164,28 @@ static void check_ascii_outside_strings(const std::string& t, const std::string&
     }
 }
 
+// Parses TOML without letting toml++ meet non-ASCII text in malformed input: the quote tracking of
+// check_ascii_outside_strings is only reliable for well-formed TOML (a quote after a syntax error need
+// not start a string, and toml++ then reaches __builtin_unreachable on the non-ASCII bytes it scans;
+// found by fuzzing). So the syntax is checked first on a copy with every non-ASCII byte replaced by 'x'
+// (same lines and columns); only well-formed text is parsed as written.
+static toml::table parse_toml(const std::string& text, const std::string& source)
+{
+    check_ascii_outside_strings(text, source);
+    std::string ascii = text;
+    bool plain = true;
+    for (char& ch : ascii)
+        if (static_cast<unsigned char>(ch) >= 0x80) ch = 'x', plain = false;
+    if (!plain) (void)toml::parse(ascii, source); // throws toml::parse_error on malformed input
+    return toml::parse(text, source);
+}
+
 Config Config::parse(const std::string& text, const std::string& source_name)
 {
     Config c;
     c.impl_->source = source_name;
-    check_ascii_outside_strings(text, source_name);
     try {
-        c.impl_->table = toml::parse(text, source_name);
+        c.impl_->table = parse_toml(text, source_name);
     } catch (const toml::parse_error& e) {
         config_error(source_name + ":" + std::to_string(e.source().begin.line), "", std::string(e.description()),
                      "TOML syntax");
@@ -201,8 +216,7 @@ void Config::apply_override(const std::string& assignment)
     const std::string value = assignment.substr(eq + 1);
     toml::table parsed;
     try {
-        check_ascii_outside_strings("v = " + value, "--set " + assignment);
-        parsed = toml::parse("v = " + value);
+        parsed = parse_toml("v = " + value, "--set " + assignment);
     } catch (const toml::parse_error&) {
         parsed = toml::table{{"v", value}}; // bare words are strings
     } catch (const Error&) {
