@@ -10,6 +10,7 @@
 #include "plast/core/parallel.hpp"
 #include "plast/e2l/correlation_task.hpp"
 #include "plast/e2l/error_task.hpp"
+#include "plast/e2l/model_stability_task.hpp"
 #include "plast/e2l/rule_checks.hpp"
 #include "plast/e2l/task.hpp"
 #include "plast/expr/simplify.hpp"
@@ -74,6 +75,9 @@ int run_evaluate(Context&)
     std::vector<double> f(static_cast<std::size_t>(task->n_experiments()));
     // Error task: also the per-sample RMS error and the final weights' distance from the teacher's.
     const auto* et = dynamic_cast<const e2l::ErrorTask*>(task.get());
+    // Stability task: also the E rate and the plausibility verdict of each experiment.
+    const auto* st = dynamic_cast<const e2l::ModelStabilityTask*>(task.get());
+    std::vector<e2l::ModelStabilityTask::Outcome> so(f.size());
     std::vector<double> rms(f.size()), wdist(f.size()), wdist0(f.size());
     parallel_for(f.size(), resolve_threads(o.threads), [&](std::size_t k) {
         if (et) {
@@ -82,6 +86,9 @@ int run_evaluate(Context&)
             rms[k] = et->rms_error(f[k]);
             wdist[k] = e2l::weight_distance(tr);
             wdist0[k] = e2l::weight_distance(tr, true, et->params().w0);
+        } else if (st) {
+            so[k] = st->run(rules, static_cast<int>(k));
+            f[k] = so[k].fitness;
         } else {
             f[k] = task->experiment(rules, static_cast<int>(k));
         }
@@ -102,6 +109,17 @@ int run_evaluate(Context&)
                   << (std::isnan(cl) ? std::string("no delta-rule form") : "c = " + io::format_number(cl)) << "\n";
         j["delta_rule_factor"] = std::isnan(c) ? nlohmann::json(nullptr) : nlohmann::json(c);
         j["linearized_delta_factor"] = std::isnan(cl) ? nlohmann::json(nullptr) : nlohmann::json(cl);
+    }
+    if (st) {
+        nlohmann::json runs = nlohmann::json::array();
+        for (std::size_t k = 0; k < so.size(); ++k) {
+            std::cout << "experiment " << k << ": E rate " << (std::isfinite(so[k].rate) ? io::format_number(so[k].rate) + " Hz" : std::string("-"))
+                      << ", " << (so[k].aborted ? std::string("aborted") : so[k].verdict) << " (" << so[k].failed << " failed bounds)\n";
+            runs.push_back({{"rate", std::isfinite(so[k].rate) ? nlohmann::json(so[k].rate) : nlohmann::json(nullptr)},
+                            {"verdict", so[k].aborted ? std::string("aborted") : so[k].verdict},
+                            {"failed_bounds", so[k].failed}});
+        }
+        j["stability"] = runs;
     }
     std::cout << "per experiment:";
     for (double x : f)
