@@ -146,6 +146,17 @@ static int run_simulate(Context& ctx)
     s["filter_variant"] = variant;
     s["filter_groups"] = groups;
     s["verdict"] = r.aborted ? "aborted" : (all ? "plausible" : "implausible");
+    // The reasons: every missed bound with its value (also printed).
+    nlohmann::json failed = nlohmann::json::array();
+    auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+    if (!ctx.opts.quiet) std::cerr << "plast simulate: verdict " << s["verdict"].get<std::string>() << "\n";
+    if (!r.aborted)
+        for (const auto& f : metrics::failed_bounds(filter, r.metrics)) {
+            failed.push_back({{"group", f.group}, {"metric", f.metric}, {"value", num(f.value)}, {"bounds", {num(f.lo), num(f.hi)}}});
+            if (!ctx.opts.quiet)
+                std::cerr << "  " << f.metric << " = " << f.value << " outside [" << f.lo << ", " << f.hi << "] (" << f.group << ")\n";
+        }
+    s["failed"] = failed;
     s["aborted"] = r.aborted;
     if (r.aborted) s["abort"] = {{"reason", r.abort_reason}, {"time", r.abort_time}};
     s["network"] = {{"n_exc", cfg.exc()}, {"n_inh", cfg.inh()}, {"n_input", cfg.inputs()}, {"warmup", cfg.warmup}, {"score", cfg.score}};

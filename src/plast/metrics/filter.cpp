@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace plast::metrics {
 
@@ -68,6 +69,18 @@ std::vector<FilterGroup> fsbi_plausibility_filter(const std::string& variant)
         return f;
     }
     runtime_error("plausibility filter", "unknown variant '" + variant + "'");
+}
+
+std::vector<FailedBound> failed_bounds(const std::vector<FilterGroup>& filter, const std::map<std::string, double>& metrics)
+{
+    std::vector<FailedBound> out;
+    for (const auto& g : filter)
+        for (const auto& c : g.constraints) {
+            const auto it = metrics.find(c.metric);
+            const double v = it == metrics.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+            if (!(v >= c.lo && v <= c.hi)) out.push_back({g.name, c.metric, v, c.lo, c.hi}); // NaN never passes
+        }
+    return out;
 }
 
 } // namespace plast::metrics

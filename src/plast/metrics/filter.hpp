@@ -25,6 +25,13 @@ std::vector<bool> group_pass(const std::vector<FilterGroup>& filter, const std::
                              const std::vector<double>& metrics);
 bool passes(const std::vector<FilterGroup>& filter, const std::map<std::string, double>& metrics);
 
+// Every bound a run misses, with its value (the reasons of an "implausible" verdict).
+struct FailedBound {
+    std::string group, metric;
+    double value, lo, hi;
+};
+std::vector<FailedBound> failed_bounds(const std::vector<FilterGroup>& filter, const std::map<std::string, double>& metrics);
+
 // The fSBI plausibility filter (groups: stable_activity, stable_weights, asynchronous_irregular).
 std::vector<FilterGroup> fsbi_plausibility_filter(const std::string& variant = "paper");
 const std::vector<std::string>& fsbi_filter_variants();

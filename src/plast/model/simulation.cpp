@@ -233,12 +233,7 @@ SimulationResult simulate(const Model& m, std::uint64_t seed, const std::functio
                     for (const auto& c : g.constraints) present |= c.metric == k;
                 if (!present) filter.push_back({"user", {{k, bnd.first, bnd.second}}});
             }
-            for (const auto& g : filter)
-                for (const auto& c : g.constraints) {
-                    const auto it = res.metrics.find(c.metric);
-                    const double v = it == res.metrics.end() ? nan : it->second;
-                    if (!(v >= c.lo && v <= c.hi)) res.failed.push_back({g.name, c.metric, v, c.lo, c.hi});
-                }
+            res.failed = metrics::failed_bounds(filter, res.metrics);
             res.verdict = res.failed.empty() ? "plausible" : "implausible";
         }
     }

@@ -13,6 +13,7 @@
 // Metrics: the fSBI metrics (metrics/stability_metrics.hpp) on the spikes of [metrics] exc / inh in
 // the recorded window [t0, t1) (start of the first recorded phase, end of the last) and on the weight
 // samples of the listed projections within that window; the verdict lists every failed bound.
+#include "plast/metrics/filter.hpp"
 #include "plast/model/model.hpp"
 
 #include <cstdint>
@@ -44,10 +45,7 @@ struct PhaseLog {
     std::vector<std::string> stimuli;           // schedule: the stimulus of each block, "-" for background
 };
 
-struct FailedBound {
-    std::string group, metric;
-    double value, lo, hi;
-};
+using FailedBound = metrics::FailedBound;
 
 struct SimulationResult {
     bool aborted = false;
