@@ -38,6 +38,21 @@ float state_value(const spiking::IfState& s, const std::string& v, std::size_t i
 
 } // namespace
 
+std::vector<metrics::FilterGroup> metrics_filter(const Metrics& m)
+{
+    auto filter = metrics::fsbi_plausibility_filter(m.filter_variant);
+    for (auto& g : filter)
+        for (auto& c : g.constraints)
+            if (auto it = m.bounds.find(c.metric); it != m.bounds.end()) c.lo = it->second.first, c.hi = it->second.second;
+    for (const auto& [k, bnd] : m.bounds) {
+        bool present = false;
+        for (const auto& g : filter)
+            for (const auto& c : g.constraints) present |= c.metric == k;
+        if (!present) filter.push_back({"user", {{k, bnd.first, bnd.second}}});
+    }
+    return filter;
+}
+
 SimulationResult simulate(const Model& m, std::uint64_t seed, const std::function<void(double)>& progress)
 {
     const auto wall0 = std::chrono::steady_clock::now();
@@ -223,17 +238,7 @@ SimulationResult simulate(const Model& m, std::uint64_t seed, const std::functio
                         break;
                     }
             res.metrics = metrics::fsbi_metrics(trains(m.metrics.exc), trains(m.metrics.inh), wt, t0, t1);
-            auto filter = metrics::fsbi_plausibility_filter(m.metrics.filter_variant);
-            for (auto& g : filter)
-                for (auto& c : g.constraints)
-                    if (auto it = m.metrics.bounds.find(c.metric); it != m.metrics.bounds.end()) c.lo = it->second.first, c.hi = it->second.second;
-            for (const auto& [k, bnd] : m.metrics.bounds) {
-                bool present = false;
-                for (const auto& g : filter)
-                    for (const auto& c : g.constraints) present |= c.metric == k;
-                if (!present) filter.push_back({"user", {{k, bnd.first, bnd.second}}});
-            }
-            res.failed = metrics::failed_bounds(filter, res.metrics);
+            res.failed = metrics::failed_bounds(metrics_filter(m.metrics), res.metrics);
             res.verdict = res.failed.empty() ? "plausible" : "implausible";
         }
     }

@@ -62,6 +62,10 @@ struct SimulationResult {
     std::uint64_t synaptic_events = 0;
 };
 
+// The plausibility filter of a model's [metrics]: the fSBI filter variant with the model's bounds
+// replacing the variant's, and bounds on other metrics as an extra group "user".
+std::vector<metrics::FilterGroup> metrics_filter(const Metrics& m);
+
 SimulationResult simulate(const Model& m, std::uint64_t seed, const std::function<void(double)>& progress = nullptr);
 
 } // namespace plast::model

@@ -67,10 +67,7 @@ std::unique_ptr<ModelScreenTask> ModelScreenTask::from_config(const Section& s, 
     }
     if (!m.metrics.enabled) s.fail("file", t->path_ + " has no [metrics] table", "a model file with [metrics] (exc, inh, weights)");
     t->duration_ = m.duration();
-    t->filter_ = metrics::fsbi_plausibility_filter(m.metrics.filter_variant);
-    for (auto& g : t->filter_)
-        for (auto& c : g.constraints)
-            if (auto it = m.metrics.bounds.find(c.metric); it != m.metrics.bounds.end()) c.lo = it->second.first, c.hi = it->second.second;
+    t->filter_ = model::metrics_filter(m.metrics);
     return t;
 }
 
