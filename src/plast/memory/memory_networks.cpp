@@ -3,6 +3,7 @@
 #include "plast/core/error.hpp"
 #include "plast/core/rng.hpp"
 #include "plast/io/config.hpp"
+#include "plast/model/build.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -155,16 +156,10 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> rf_pairs(std::size_t n, int
 {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
     rng::Stream r(seed, "rf_centres", key, run);
-    const double r2 = radius * radius;
     for (std::size_t j = 0; j < n; ++j) {
+        // The centres of all neurons come from one stream per run, in neuron order.
         const double cx = r.uniform(0, grid), cy = r.uniform(0, grid);
-        const int x0 = std::max(0, static_cast<int>(std::floor(cx - radius))), x1 = std::min(grid - 1, static_cast<int>(std::ceil(cx + radius)));
-        const int y0 = std::max(0, static_cast<int>(std::floor(cy - radius))), y1 = std::min(grid - 1, static_cast<int>(std::ceil(cy + radius)));
-        // input index i: row = i / grid, col = i % grid; (x, y) = (col, row)
-        for (int y = y0; y <= y1; ++y)
-            for (int x = x0; x <= x1; ++x)
-                if ((x - cx) * (x - cx) + (y - cy) * (y - cy) < r2)
-                    pairs.emplace_back(static_cast<std::uint32_t>(y * grid + x), static_cast<std::uint32_t>(j));
+        model::add_receptive_field(cx, cy, grid, radius, static_cast<std::uint32_t>(j), pairs);
     }
     return pairs;
 }

@@ -49,19 +49,10 @@ Pairs pairs_of(const Connect& c, std::size_t npre, std::size_t npost, bool same,
         break;
     case Connect::Kind::receptive_field: {
         const auto g = static_cast<std::int64_t>(std::llround(std::sqrt(static_cast<double>(npre))));
-        const double r2 = c.radius * c.radius;
         for (std::size_t j = 0; j < npost; ++j) {
             rng::Stream r(seed, "rf_centre", key, j);
             const double cx = r.uniform(0.0, static_cast<double>(g)), cy = r.uniform(0.0, static_cast<double>(g));
-            const auto y0 = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::floor(cy - c.radius)));
-            const auto y1 = std::min<std::int64_t>(g - 1, static_cast<std::int64_t>(std::ceil(cy + c.radius)));
-            const auto x0 = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::floor(cx - c.radius)));
-            const auto x1 = std::min<std::int64_t>(g - 1, static_cast<std::int64_t>(std::ceil(cx + c.radius)));
-            for (auto y = y0; y <= y1; ++y)
-                for (auto x = x0; x <= x1; ++x) {
-                    const double dx = static_cast<double>(x) - cx, dy = static_cast<double>(y) - cy;
-                    if (dx * dx + dy * dy < r2) pairs.emplace_back(static_cast<std::uint32_t>(y * g + x), static_cast<std::uint32_t>(j));
-                }
+            add_receptive_field(cx, cy, g, c.radius, static_cast<std::uint32_t>(j), pairs);
         }
         break;
     }
@@ -91,6 +82,21 @@ void draw_weights(spiking::Projection& p, const WeightInit& w, double w_max, std
 }
 
 } // namespace
+
+void add_receptive_field(double cx, double cy, std::int64_t g, double radius, std::uint32_t post,
+                         std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs)
+{
+    const double r2 = radius * radius;
+    const auto y0 = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::floor(cy - radius)));
+    const auto y1 = std::min<std::int64_t>(g - 1, static_cast<std::int64_t>(std::ceil(cy + radius)));
+    const auto x0 = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::floor(cx - radius)));
+    const auto x1 = std::min<std::int64_t>(g - 1, static_cast<std::int64_t>(std::ceil(cx + radius)));
+    for (auto y = y0; y <= y1; ++y)
+        for (auto x = x0; x <= x1; ++x) {
+            const double dx = static_cast<double>(x) - cx, dy = static_cast<double>(y) - cy;
+            if (dx * dx + dy * dy < r2) pairs.emplace_back(static_cast<std::uint32_t>(y * g + x), post);
+        }
+}
 
 Built build(const Model& m, std::uint64_t seed)
 {

@@ -31,4 +31,9 @@ struct Built {
 
 Built build(const Model& m, std::uint64_t seed);
 
+// Receptive field of postsynaptic neuron `post` centred at (cx, cy) on a g x g grid (index = y g + x):
+// appends (grid point, post) for every grid point with (x - cx)^2 + (y - cy)^2 < radius^2, rows first.
+void add_receptive_field(double cx, double cy, std::int64_t g, double radius, std::uint32_t post,
+                         std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs);
+
 } // namespace plast::model
