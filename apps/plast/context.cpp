@@ -48,6 +48,8 @@ io::RunDir& Context::open_run()
 int Context::complete()
 {
     run->finish("completed");
+    // The headline goes to stderr (stdout carries only the report path, for scripts).
+    for (const auto& line : run->headline()) std::cerr << "plast " << verb << ": " << line << "\n";
     if (opts.no_report) {
         std::cout << run->path() << "\n";
         return 0;

@@ -16,6 +16,30 @@
 
 namespace plast::app {
 
+// Every bound of the filter with value and pass/fail (run.json summary "verdict_table"; the report's
+// verdict table).
+static nlohmann::json verdict_table(const std::vector<metrics::BoundCheck>& checks)
+{
+    auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+    nlohmann::json t = nlohmann::json::array();
+    for (const auto& c : checks)
+        t.push_back({{"group", c.group}, {"metric", c.metric}, {"value", num(c.value)}, {"lo", num(c.lo)}, {"hi", num(c.hi)},
+                     {"passed", c.passed}});
+    return t;
+}
+
+// "plausible" or "implausible: std_cv = 0.202 > 0.2, w_creep = 0.31 > 0.2".
+static std::string verdict_sentence(const std::string& verdict, const std::vector<metrics::BoundCheck>& failed)
+{
+    std::string s = verdict;
+    for (std::size_t i = 0; i < failed.size(); ++i) {
+        const auto& f = failed[i];
+        s += (i == 0 ? ": " : ", ") + f.metric + " = " + io::format_number(f.value, 3) +
+             (f.value < f.lo ? " < " + io::format_number(f.lo, 3) : " > " + io::format_number(f.hi, 3));
+    }
+    return s;
+}
+
 static const char* const default_simulate_config = R"TOML(# plast simulate: fSBI background network with inhibitory STDP on I->E (scaled down for speed)
 seed = 1
 
@@ -104,6 +128,7 @@ static int run_model(Context& ctx)
         for (const auto& f : r.failed)
             failed.push_back({{"group", f.group}, {"metric", f.metric}, {"value", num(f.value)}, {"bounds", {num(f.lo), num(f.hi)}}});
         s["failed"] = failed;
+        s["verdict_table"] = verdict_table(metrics::check_bounds(model::metrics_filter(model.metrics), r.metrics));
         if (!ctx.opts.quiet) {
             std::cerr << "plast simulate: verdict " << r.verdict << "\n";
             for (const auto& f : r.failed)
@@ -114,6 +139,23 @@ static int run_model(Context& ctx)
                         {"simulated_seconds", r.simulated_seconds},
                         {"wall_per_simulated_second", r.wall_seconds / std::max(1e-9, r.simulated_seconds)},
                         {"synaptic_events", r.synaptic_events}};
+    // Headline: the mean rate of every spike monitor over the recorded phases, then the verdict.
+    double recorded = 0;
+    for (const auto& ph : r.phases)
+        for (const auto& mp : model.phases)
+            if (mp.name == ph.name && mp.record) recorded += ph.t1 - ph.t0;
+    std::string rates;
+    for (const auto& d : r.spikes) {
+        const double n = static_cast<double>(d.last - d.first);
+        if (n <= 0 || recorded <= 0) continue;
+        rates += (rates.empty() ? "" : ", ") + d.population + " " + io::format_number(static_cast<double>(d.times.size()) / (n * recorded), 3) + " Hz";
+    }
+    if (r.aborted)
+        dir.headline("aborted at t = " + io::format_number(r.abort_time, 3) + " s: " + r.abort_reason);
+    else if (!rates.empty())
+        dir.headline("mean rates over the " + io::format_number(recorded, 3) + " s recorded: " + rates);
+    if (model.metrics.enabled && !r.aborted) dir.headline(verdict_sentence(r.verdict, r.failed));
+    dir.headline("simulated " + io::format_number(r.simulated_seconds, 3) + " s in " + io::format_number(r.wall_seconds, 2) + " s wall");
     return ctx.complete();
 }
 
@@ -157,7 +199,15 @@ static int run_simulate(Context& ctx)
                 std::cerr << "  " << f.metric << " = " << f.value << " outside [" << f.lo << ", " << f.hi << "] (" << f.group << ")\n";
         }
     s["failed"] = failed;
+    s["verdict_table"] = verdict_table(metrics::check_bounds(filter, r.metrics));
     s["aborted"] = r.aborted;
+    if (r.aborted) {
+        dir.headline("aborted at t = " + io::format_number(r.abort_time, 3) + " s: " + r.abort_reason);
+    } else {
+        dir.headline("E settles at " + io::format_number(r.metrics.at("rate"), 3) + " Hz, I at " + io::format_number(r.metrics.at("rate_i"), 3) +
+                     " Hz over [" + io::format_number(cfg.warmup) + ", " + io::format_number(cfg.warmup + cfg.score) + ") s");
+        dir.headline(verdict_sentence(s["verdict"].get<std::string>(), metrics::failed_bounds(filter, r.metrics)));
+    }
     if (r.aborted) s["abort"] = {{"reason", r.abort_reason}, {"time", r.abort_time}};
     s["network"] = {{"n_exc", cfg.exc()}, {"n_inh", cfg.inh()}, {"n_input", cfg.inputs()}, {"warmup", cfg.warmup}, {"score", cfg.score}};
     // Which neurons each rate is computed on: the spike metrics use the recorded subsets (as the

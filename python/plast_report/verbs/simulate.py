@@ -1,7 +1,9 @@
 """Figures for `plast simulate`: raster, population rate, weight traces per projection, ISI histogram."""
 import numpy as np
 
-from plast_report.plotting import plt, save
+from ..fmt import number
+
+from plast_report.plotting import no_float_noise, plt, save
 
 
 def _load(run_dir, name):
@@ -42,9 +44,7 @@ def _model_figures(run_dir, run):
             if w is not None and w.size:
                 ax.plot(t, w[:, : min(20, w.shape[1])], lw=0.6)
                 ax.plot(t, w.mean(axis=1), "k", lw=2)
-                lo, hi = float(w.min()), float(w.max())
-                if hi - lo < 1e-6 * max(1.0, abs(hi)):
-                    ax.set_ylim(lo - 0.05 * max(1.0, abs(lo)), hi + 0.05 * max(1.0, abs(hi)))  # constant: no float-noise axis
+                no_float_noise(ax, w)
             ax.set_title(r["target"])
             ax.set_xlabel("time [s]")
         axes[0, 0].set_ylabel("weight")
@@ -109,8 +109,8 @@ def figures(run_dir, run):
                     t = warm + np.arange(w.shape[0]) * cfg.get("weight_interval", 0.1)
                 ax.plot(t, w[:, : min(20, w.shape[1])], lw=0.6)
                 ax.plot(t, w.mean(axis=1), "k", lw=2)
+                no_float_noise(ax, w)
             ax.set_title(n)
-            ax.ticklabel_format(useOffset=False, axis="y")
             ax.axvline(warm, color="k", ls=":", lw=1)
             ax.set_xlabel("time [s]")
         axes[0, 0].set_ylabel("weight")
@@ -130,27 +130,45 @@ def figures(run_dir, run):
     return figs
 
 
+def _performance(s):
+    perf = s.get("performance") or {}
+    out = []
+    if perf:
+        out.append(("simulated time", perf.get("simulated_seconds"), "s"))
+        out.append(("wall time of the simulation", perf.get("wall_seconds"), "s"))
+        out.append(("wall time per simulated second", perf.get("wall_per_simulated_second"), "s"))
+        out.append(("synaptic events", float(perf.get("synaptic_events", 0)), ""))
+    return out
+
+
 def key_numbers(run_dir, run):
     s = run.get("summary", {})
+    in_table = {r["metric"] for r in s.get("verdict_table", [])}
     if "recordings" in s:
-        out = [("verdict", s.get("verdict", "no [metrics] in the model"))]
-        for f in s.get("failed", []):
-            out.append((f"failed: {f['metric']}", f"{f['value']} outside {f['bounds']} ({f['group']})"))
-        out.append(("populations", ", ".join(f"{p['name']} ({p['size']})" for p in s.get("model", {}).get("populations", []))))
-        out.append(("phases", ", ".join(f"{p['name']} {p['t0']:g}-{p['t1']:g} s" for p in s.get("phases", []))))
+        out = [("verdict", s.get("verdict") or "no [metrics] in the model")]
+        out.append(("populations", ", ".join(f"{p['name']} ({p['size']} neurons)" for p in s.get("model", {}).get("populations", []))))
+        out.append(("phases", ", ".join(f"{p['name']} {p['t0']:g}–{p['t1']:g} s" for p in s.get("phases", []))))
         for r in s.get("recordings", []):
             if r.get("kind") == "rate":
                 v = _load(run_dir, r["files"][0])
                 if v is not None and v.size:
-                    out.append((f"{r['target']} mean rate (recorded)", f"{float(v.mean()):.2f} Hz"))
+                    out.append((f"{r['target']} mean rate (rate monitor)", float(v.mean()), "Hz"))
         for k, v in sorted(s.get("metrics", {}).items()):
-            out.append((k, v))
-        out.append(("performance", s.get("performance")))
-        return out
-    out = [("verdict", s.get("verdict")), ("filter groups passed", s.get("filter_groups")),
-           ("network", s.get("network")), ("performance", s.get("performance"))]
+            if k not in in_table:
+                out.append((k, v))
+        return out + _performance(s)
+    net = s.get("network", {})
+    out = [("verdict", s.get("verdict")),
+           ("network", f"{net.get('n_exc')} E, {net.get('n_inh')} I, {net.get('n_input')} Poisson inputs; "
+                       f"scored window [{net.get('warmup', 0):g}, {net.get('warmup', 0) + net.get('score', 0):g}) s")]
     if s.get("aborted"):
-        out.append(("abort", s.get("abort")))
+        ab = s.get("abort", {})
+        out.append(("aborted", f"at t = {number(ab.get('time'), 's')}: {ab.get('reason')}"))
+    pr = s.get("population_rates", {})
+    if pr:
+        out.append(("E rate, all neurons", pr.get("exc"), "Hz"))
+        out.append(("I rate, all neurons", pr.get("inh"), "Hz"))
     for k, v in sorted(s.get("metrics", {}).items()):
-        out.append((k, v))
-    return out
+        if k not in in_table:
+            out.append((k, v))
+    return out + _performance(s)

@@ -16,6 +16,14 @@ std::string format_number(double x)
     return std::string(buf, res.ptr);
 }
 
+std::string format_number(double x, int significant)
+{
+    if (!std::isfinite(x)) return format_number(x);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*g", std::max(1, significant), x);
+    return buf;
+}
+
 static std::string quote(const std::string& s)
 {
     if (s.find_first_of(",\"\n") == std::string::npos) return s;

@@ -12,6 +12,9 @@ namespace plast::io {
 using Cell = std::variant<double, long long, std::string>;
 
 std::string format_number(double x);
+// For people: `significant` digits, no exponent for 1e-4 <= |x| < 1e6, trailing zeros dropped
+// (10.7776 -> "10.8" with 3, 0.00146 -> "0.00146", 228005171 -> "2.28e+08").
+std::string format_number(double x, int significant);
 
 class CsvWriter {
 public:

@@ -99,7 +99,7 @@ RunDir RunDir::reopen(const std::string& path, const std::string& command_line)
     r.path_ = path;
     r.lock("--resume " + path);
     if (j.contains("summary")) r.summary_ = j["summary"];
-    for (const char* k : {"status", "error", "finished", "wall_seconds", "summary"}) j.erase(k);
+    for (const char* k : {"status", "error", "finished", "wall_seconds", "summary", "headline"}) j.erase(k);
     auto resumes = j.value("resumed", nlohmann::json::array());
     resumes.push_back({{"at", iso_time(r.start_)}, {"command_line", command_line}});
     j["resumed"] = resumes;
@@ -150,6 +150,7 @@ void RunDir::write_run_json(const std::string& status, const std::string& error)
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start_steady_).count();
     }
     j["summary"] = summary_;
+    if (!headline_.empty()) j["headline"] = headline_;
     write_json("run.json", j);
 }
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace plast {
 
@@ -44,6 +45,10 @@ public:
 
     // Summary numbers shown by the report; merged into run.json at finish.
     nlohmann::json& summary() { return summary_; }
+    // The run's result in a few sentences with numbers and units (run.json "headline"; the verb prints
+    // it and the report shows it first), e.g. "E settles at 10.8 Hz; plausible".
+    void headline(const std::string& sentence) { headline_.push_back(sentence); }
+    const std::vector<std::string>& headline() const { return headline_; }
     void finish(const std::string& status, const std::string& error = {});
 
 private:
@@ -53,6 +58,7 @@ private:
     std::shared_ptr<int> lock_fd_; // closed (lock released) with the last copy
     nlohmann::json base_;
     nlohmann::json summary_ = nlohmann::json::object();
+    std::vector<std::string> headline_;
     std::chrono::system_clock::time_point start_;
     std::chrono::steady_clock::time_point start_steady_;
 };

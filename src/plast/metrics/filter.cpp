@@ -71,16 +71,23 @@ std::vector<FilterGroup> fsbi_plausibility_filter(const std::string& variant)
     runtime_error("plausibility filter", "unknown variant '" + variant + "'");
 }
 
-std::vector<FailedBound> failed_bounds(const std::vector<FilterGroup>& filter, const std::map<std::string, double>& metrics)
+std::vector<BoundCheck> check_bounds(const std::vector<FilterGroup>& filter, const std::map<std::string, double>& metrics)
 {
-    std::vector<FailedBound> out;
+    std::vector<BoundCheck> out;
     for (const auto& g : filter)
         for (const auto& c : g.constraints) {
             const auto it = metrics.find(c.metric);
             const double v = it == metrics.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
-            if (!(v >= c.lo && v <= c.hi)) out.push_back({g.name, c.metric, v, c.lo, c.hi}); // NaN never passes
+            out.push_back({g.name, c.metric, v, c.lo, c.hi, v >= c.lo && v <= c.hi}); // NaN never passes
         }
     return out;
+}
+
+std::vector<FailedBound> failed_bounds(const std::vector<FilterGroup>& filter, const std::map<std::string, double>& metrics)
+{
+    auto all = check_bounds(filter, metrics);
+    all.erase(std::remove_if(all.begin(), all.end(), [](const BoundCheck& b) { return b.passed; }), all.end());
+    return all;
 }
 
 } // namespace plast::metrics

@@ -25,11 +25,15 @@ std::vector<bool> group_pass(const std::vector<FilterGroup>& filter, const std::
                              const std::vector<double>& metrics);
 bool passes(const std::vector<FilterGroup>& filter, const std::map<std::string, double>& metrics);
 
-// Every bound a run misses, with its value (the reasons of an "implausible" verdict).
-struct FailedBound {
+// One bound of a filter checked on a run: the verdict table. failed_bounds() keeps the missed ones
+// (the reasons of an "implausible" verdict).
+struct BoundCheck {
     std::string group, metric;
     double value, lo, hi;
+    bool passed = false;
 };
+using FailedBound = BoundCheck;
+std::vector<BoundCheck> check_bounds(const std::vector<FilterGroup>& filter, const std::map<std::string, double>& metrics);
 std::vector<FailedBound> failed_bounds(const std::vector<FilterGroup>& filter, const std::map<std::string, double>& metrics);
 
 // The fSBI plausibility filter (groups: stable_activity, stable_weights, asynchronous_irregular).
