@@ -684,8 +684,8 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         const std::size_t ng = ground_truths.size(), nsd = static_cast<std::size_t>(seeds);
         std::vector<BehaviourResult> res(ng * nsd);
         std::vector<std::vector<double>> truths;
-        for (const auto& g : ground_truths)
-            truths.push_back(rules::parse_rule_string(g, true));
+        for (const auto& g : ground_truths) // an expression ground truth is the teacher itself (no parameters)
+            truths.push_back(rule.expr_teacher ? ts : rules::parse_rule_string(g, true));
         Progress prog("infer behaviour", res.size());
         FitOptions fo = fit;
         fo.threads = res.size() > 1 ? 1 : threads;
