@@ -1,6 +1,7 @@
 #include "plast/expr/reverse.hpp"
 
 #include "plast/core/error.hpp"
+#include "plast/expr/simd_dispatch.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -112,7 +113,7 @@ inline void binary_partials(Op op, double a, double b, double r, bool real_part,
 
 } // namespace
 
-void ReverseTape::sweep(const double* const* inputs, std::size_t n, const double* theta, const double* lam,
+PLAST_SIMD_CLONES void ReverseTape::sweep(const double* const* inputs, std::size_t n, const double* theta, const double* lam,
                         double* out, double* const* dx, double* dtheta, bool per_element) const
 {
     constexpr std::size_t B = 64;
@@ -152,8 +153,24 @@ void ReverseTape::sweep(const double* const* inputs, std::size_t n, const double
             default: {
                 const double* a = val + lhs_[i] * B;
                 const double* b = val + rhs_[i] * B;
-                for (std::size_t k = 0; k < m; ++k)
-                    v[k] = binary_value(nd.op, a[k], b[k], rp);
+                // the common arithmetic operators as plain loops (same values as binary_value)
+                switch (nd.op) {
+                case Op::add:
+                    for (std::size_t k = 0; k < m; ++k)
+                        v[k] = a[k] + b[k];
+                    break;
+                case Op::sub:
+                    for (std::size_t k = 0; k < m; ++k)
+                        v[k] = a[k] - b[k];
+                    break;
+                case Op::mul:
+                    for (std::size_t k = 0; k < m; ++k)
+                        v[k] = a[k] * b[k];
+                    break;
+                default:
+                    for (std::size_t k = 0; k < m; ++k)
+                        v[k] = binary_value(nd.op, a[k], b[k], rp);
+                }
             }
             }
         }
@@ -163,7 +180,8 @@ void ReverseTape::sweep(const double* const* inputs, std::size_t n, const double
                 out[off + k] = r[k];
         }
         // backward sweep
-        std::fill(adj, adj + nn * B, 0.0);
+        // A tape is a tree: every node but the root is the operand of exactly one operator, so its adjoint
+        // is assigned once (by that operator, visited earlier in the backward order) and needs no zeroing.
         for (std::size_t k = 0; k < m; ++k)
             adj[(nn - 1) * B + k] = lam ? lam[off + k] : 1.0;
         if (dx)
@@ -199,7 +217,7 @@ void ReverseTape::sweep(const double* const* inputs, std::size_t n, const double
                 const double* r = val + i * B;
                 double* ga = adj + lhs_[i] * B;
                 for (std::size_t k = 0; k < m; ++k)
-                    ga[k] += g[k] * unary_partial(nd.op, a[k], r[k]);
+                    ga[k] = g[k] * unary_partial(nd.op, a[k], r[k]);
                 break;
             }
             default: {
@@ -209,11 +227,37 @@ void ReverseTape::sweep(const double* const* inputs, std::size_t n, const double
                 double* ga = adj + lhs_[i] * B;
                 double* gb = adj + rhs_[i] * B;
                 const bool act_a = active_[lhs_[i]], act_b = active_[rhs_[i]];
+                // Plain loops for the common cases (the same products as the generic path below).
+                if (nd.op == Op::add || nd.op == Op::sub) {
+                    const double sb = nd.op == Op::add ? 1.0 : -1.0;
+                    if (act_a)
+                        for (std::size_t k = 0; k < m; ++k)
+                            ga[k] = g[k] * 1.0;
+                    if (act_b)
+                        for (std::size_t k = 0; k < m; ++k)
+                            gb[k] = g[k] * sb;
+                    break;
+                }
+                if (nd.op == Op::mul) {
+                    if (act_a)
+                        for (std::size_t k = 0; k < m; ++k)
+                            ga[k] = g[k] * b[k];
+                    if (act_b)
+                        for (std::size_t k = 0; k < m; ++k)
+                            gb[k] = g[k] * a[k];
+                    break;
+                }
+                if (nd.op == Op::pow && !act_b && nodes[rhs_[i]].op == Op::constant && nodes[rhs_[i]].value == 2.0) {
+                    // a^2: b * pow_op(a, 1) = 2 a exactly
+                    for (std::size_t k = 0; k < m; ++k)
+                        ga[k] = g[k] * (2.0 * a[k]);
+                    break;
+                }
                 for (std::size_t k = 0; k < m; ++k) {
                     double ca = 0.0, cb = 0.0;
                     binary_partials(nd.op, a[k], b[k], r[k], rp, act_b, ca, cb);
-                    if (act_a) ga[k] += g[k] * ca;
-                    if (act_b) gb[k] += g[k] * cb;
+                    if (act_a) ga[k] = g[k] * ca;
+                    if (act_b) gb[k] = g[k] * cb;
                 }
             }
             }

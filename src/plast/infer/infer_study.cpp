@@ -152,13 +152,13 @@ void read_expression_rule(const Section& r, bool with_reward, RuleSpec& rule)
         rule.expr_teacher = std::make_shared<const expr::ExprRateRule>(gt);
         if (auto m = expr::match_parameters(tape, gt)) rule.expr_truth = *m;
     } catch (const Error& e) {
-        // Not an expression: it must be a Taylor rule string (checked by the caller).
-        try {
-            rules::parse_rule_string(rule.ground_truth, with_reward);
-        } catch (const Error&) {
+        // Not an expression: it must be a Taylor rule string. Report the error of the reading the text was
+        // meant for: operators or parentheses mean an expression, otherwise a rule string (whose parser names
+        // the key itself).
+        if (rule.ground_truth.find_first_of("*/^()") != std::string::npos)
             r.fail("ground_truth", e.problem(),
                    "an expression over " + in_list + " (numbers only), or a Taylor rule string such as X1Y1W0-X0Y2W1");
-        }
+        rules::parse_rule_string(rule.ground_truth, with_reward, r.where("ground_truth"), r.path("ground_truth"));
     }
 }
 
