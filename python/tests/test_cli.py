@@ -112,3 +112,18 @@ def test_report_verb_rerenders(tmp_path):
     r = plast("report", str(out))
     assert r.returncode == 0 and (out / "report.html").exists()
     assert plast("report", str(tmp_path)).returncode == 2
+
+
+def test_infer_evolved_constants_example_report(tmp_path):
+    """The expression-family example end to end: constants recovered, gradient check and constants in the report."""
+    out = tmp_path / "run"
+    r = plast("infer", str(ROOT / "examples" / "infer_evolved_constants.toml"), "--out", str(out), "-q")
+    assert r.returncode == 0, r.stderr
+    s = json.loads((out / "run.json").read_text())["summary"]
+    # noise-free data, exact form: L-BFGS ends within 1e-6 of (1, 1) (measured 1.2e-9)
+    assert s["constants_max_rel_error"] < 1e-6
+    assert s["gradient_check"]["relative_error"] < 1e-5
+    html = (out / "report.html").read_text()
+    assert "constant c0" in html and "gradient check" in html and "theta.png" in html
+    rows = (out / "constants.csv").read_text().splitlines()
+    assert rows[0] == "name,start,fitted,true,abs_error,rel_error" and rows[1].startswith("c0,0.6,")

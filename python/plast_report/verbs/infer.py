@@ -34,9 +34,13 @@ def _theta_figures(run_dir, summary, out):
     cols = [c for c in rows[0].keys() if c not in ("epoch", "loss")]
     theta = np.array([[_f(r[c]) for c in cols] for r in rows])
     truth = {t["column"]: t["value"] for t in summary.get("ground_truth_terms", [])}
+    # expression family: true constants when the generating expression has the student's form
+    truth.update({c["name"]: c["true"] for c in summary.get("constants", []) if "true" in c})
     fig, ax = plt.subplots(figsize=(7, 4))
     final = np.abs(theta[-1]) if len(theta) else np.zeros(len(cols))
     leading = set(np.argsort(-final)[:4]) if cols and cols[0].startswith("A_") else set()
+    if summary.get("fitted_rule", {}).get("family") == "expression" and len(cols) <= 8:
+        leading = set(range(len(cols)))  # a few named constants: label every one
     for i, c in enumerate(cols):
         if c in truth:
             line, = ax.plot(epochs, theta[:, i], lw=2.2, label=f"{c} (true {truth[c]:g})")
@@ -181,7 +185,16 @@ def key_numbers(run_dir, run):
         out.append(("fitted rule (leading terms)", fr["formula_leading"]))
     elif "formula" in fr:
         out.append(("fitted rule", fr["formula"]))
+    if "expression" in fr:
+        out.append(("fitted expression", fr["expression"]))
+    if "gradient_check" in s:
+        out.append(("gradient check at the start (max |adjoint - FD| / max |FD|)",
+                    s["gradient_check"].get("relative_error")))
+    for c in s.get("constants", []):
+        out.append((f"constant {c['name']}: start -> fitted (true)",
+                    f"{c['start']:.6g} -> {c['fitted']:.10g}" + (f" ({c['true']:g})" if "true" in c else "")))
     for key in ["ground_truth_formula", "experiment", "optimizer", "status", "fit_seconds",
+                "constants_max_rel_error",
                 "r2_weights_heldout_median", "r2_activity_heldout_median", "theta_110", "theta_021",
                 "max_err_truth_terms", "max_abs_other_terms", "term_gram_condition_number",
                 "rule_at_mean_activity_max_err", "r2_weights_heldout", "r2_activity_heldout",

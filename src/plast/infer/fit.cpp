@@ -30,6 +30,58 @@ double regularizer(const rules::DifferentiableRule& rule, const FitOptions& opt,
     return opt.reg_scale * r;
 }
 
+GradientCheck check_gradient(const TrajectoryLoss& loss, std::size_t n_train, const rules::DifferentiableRule& rule,
+                             const std::vector<double>& theta, double step, int threads)
+{
+    const std::size_t np = theta.size();
+    const auto mask = rule.param_mask();
+    GradientCheck gc;
+    gc.done = true;
+    gc.step = step;
+    // Mean loss over all training trajectories (summed in trajectory order: thread-count independent).
+    auto mean_loss = [&](const std::vector<double>& th, std::vector<double>* grad) {
+        std::vector<double> ls(n_train, 0.0);
+        std::vector<std::vector<double>> gs(grad ? n_train : 0, std::vector<double>(np, 0.0));
+        parallel_for(n_train, threads,
+                     [&](std::size_t k) { ls[k] = loss(k, th, grad ? gs[k].data() : nullptr); });
+        double l = 0.0;
+        for (double v : ls)
+            l += v;
+        if (grad) {
+            grad->assign(np, 0.0);
+            for (const auto& g : gs)
+                for (std::size_t p = 0; p < np; ++p)
+                    (*grad)[p] += g[p] / static_cast<double>(n_train);
+        }
+        return l / static_cast<double>(n_train);
+    };
+    gc.loss = mean_loss(theta, &gc.adjoint);
+    gc.finite_difference.assign(np, 0.0);
+    gc.per_parameter_relative_error.assign(np, 0.0);
+    double emax = 0.0, fmax = 0.0;
+    for (std::size_t p = 0; p < np; ++p) {
+        if (mask[p] == 0.0) {
+            gc.adjoint[p] = 0.0;
+            continue;
+        }
+        const double h = step * std::max(1.0, std::fabs(theta[p]));
+        std::vector<double> th = theta;
+        th[p] = theta[p] + h;
+        const double lp = mean_loss(th, nullptr);
+        th[p] = theta[p] - h;
+        const double lm = mean_loss(th, nullptr);
+        const double fd = (lp - lm) / (2.0 * h), a = gc.adjoint[p];
+        gc.finite_difference[p] = fd;
+        const double e = std::fabs(a - fd), den = std::max(std::fabs(a), std::fabs(fd));
+        gc.per_parameter_relative_error[p] = den > 0 ? e / den : (e == 0 ? 0.0 : std::nan(""));
+        emax = std::isnan(e) ? e : std::max(emax, e);
+        fmax = std::max(fmax, std::fabs(fd));
+    }
+    gc.max_abs_error = emax;
+    gc.relative_error = fmax > 0 ? emax / fmax : (emax == 0 ? 0.0 : std::nan(""));
+    return gc;
+}
+
 FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::DifferentiableRule& rule,
               std::vector<double> theta0, const FitOptions& opt, const LogCallback& on_log)
 {
@@ -50,6 +102,8 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
     FitResult res;
     const std::size_t np = theta0.size();
     std::vector<double> theta = std::move(theta0);
+    if (opt.check_gradient)
+        res.gradient_check = check_gradient(loss, n_train, rule, theta, opt.check_gradient_step, opt.threads);
     auto record = [&](int epoch, double l) {
         const auto eff = rule.effective(theta);
         res.log.epoch.push_back(epoch);

@@ -46,6 +46,10 @@ struct FitOptions {
     int lbfgs_max_evaluations = 500;
     double lbfgs_ftol_rel = 1e-12;
     int threads = 1;
+    // Before the fit, compare the adjoint gradient of the mean training loss at theta0 with central finite
+    // differences (two full-batch passes per parameter); the result is in FitResult::gradient_check.
+    bool check_gradient = false;
+    double check_gradient_step = 1e-6; // relative step: h_p = step * max(1, |theta_p|)
 };
 
 // Data loss of training trajectory k; when grad is non-null adds dL/dtheta to it. Must be thread-safe.
@@ -56,6 +60,23 @@ struct FitLog {
     std::vector<double> loss;               // mean training loss of the epoch (data + regulariser)
     std::vector<std::vector<double>> theta; // effective (masked) parameters at the end of the epoch
 };
+
+// Adjoint gradient of the mean data loss against central differences
+//   fd_p = (L(theta + h_p e_p) - L(theta - h_p e_p)) / (2 h_p),  h_p = step * max(1, |theta_p|).
+// relative_error = max_p |adjoint_p - fd_p| / max_p |fd_p| (the largest error relative to the gradient's
+// size: a per-parameter ratio is meaningless for components that are zero up to rounding);
+// per_parameter_relative_error_p = |adjoint_p - fd_p| / max(|adjoint_p|, |fd_p|) (0 when both are 0).
+// Masked parameters are left out (0 in every vector).
+struct GradientCheck {
+    bool done = false;
+    double step = 0.0;
+    double loss = std::nan("");
+    std::vector<double> adjoint, finite_difference, per_parameter_relative_error;
+    double max_abs_error = std::nan(""), relative_error = std::nan("");
+};
+
+GradientCheck check_gradient(const TrajectoryLoss& loss, std::size_t n_train, const rules::DifferentiableRule& rule,
+                             const std::vector<double>& theta, double step, int threads);
 
 struct FitResult {
     std::vector<double> theta; // raw parameters (masked entries keep their initial value)
@@ -73,6 +94,7 @@ struct FitResult {
     double stationarity = std::nan("");
     double data_gradient_max = std::nan("");      // max_i |g_i| at the end point
     double data_gradient_max_at_zero = std::nan(""); // L1: max_i |g_i| at theta = 0 (the zero rule)
+    GradientCheck gradient_check; // at theta0, when FitOptions::check_gradient
 };
 
 // Regulariser value; adds its gradient to grad when non-null.

@@ -11,11 +11,14 @@
 #include "plast/io/csv.hpp"
 #include "plast/io/npy.hpp"
 #include "plast/io/run_dir.hpp"
+#include "plast/expr/lift.hpp"
+#include "plast/expr/parser.hpp"
 #include "plast/rules/mlp_rule.hpp"
 #include "plast/rules/rule_string.hpp"
 #include "plast/rules/taylor_rule.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -55,6 +58,108 @@ std::string resolve_path(const Config& cfg, const std::string& p)
     const fs::path base = fs::path(cfg.source_name()).parent_path();
     if (!base.empty() && fs::exists(base / p)) return (base / p).string();
     return p;
+}
+
+// Names in an expression that are neither functions nor the given inputs (x_0.. aliases included).
+std::vector<std::string> free_names(const std::string& text, const std::vector<std::string>& inputs)
+{
+    static const std::vector<std::string> functions{"pow", "min", "max", "exp", "log", "abs", "step", "clip"};
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        if (std::isdigit(c) || c == '.') { // a number, with its exponent (1e-3)
+            while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '.' ||
+                                       ((text[i] == '-' || text[i] == '+') && (text[i - 1] == 'e' || text[i - 1] == 'E'))))
+                ++i;
+            continue;
+        }
+        if (!std::isalpha(c) && c != '_') {
+            ++i;
+            continue;
+        }
+        const std::size_t b = i;
+        while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_'))
+            ++i;
+        const std::string name = text.substr(b, i - b);
+        bool alias = name.size() >= 2 && name[0] == 'x';
+        for (std::size_t k = name[1] == '_' ? 2 : 1; alias && k < name.size(); ++k)
+            alias = std::isdigit(static_cast<unsigned char>(name[k])) != 0;
+        if (std::find(functions.begin(), functions.end(), name) == functions.end() &&
+            std::find(inputs.begin(), inputs.end(), name) == inputs.end() && !alias &&
+            std::find(out.begin(), out.end(), name) == out.end())
+            out.push_back(name);
+    }
+    return out;
+}
+
+// [rule] family = "expression": expression, params, lift_constants, ground_truth (expression or Taylor string).
+void read_expression_rule(const Section& r, bool with_reward, RuleSpec& rule)
+{
+    const auto inputs = expr::ExprRateRule::input_names(with_reward);
+    std::string in_list;
+    for (const auto& n : inputs)
+        in_list += (in_list.empty() ? "" : ", ") + n;
+    rule.expression = r.string("expression");
+    // Named parameters and their start values.
+    std::vector<std::string> names;
+    std::vector<double> start;
+    if (r.has("params")) {
+        if (!r.is_table("params"))
+            r.fail("params", "must be a table of start values", "params = { a = 0.5, b = -1.0 }");
+        const Section p = r.sub("params");
+        for (const auto& k : p.keys()) {
+            names.push_back(k);
+            start.push_back(p.number(k));
+        }
+    }
+    const auto free = free_names(rule.expression, inputs);
+    for (const auto& n : free)
+        if (std::find(names.begin(), names.end(), n) == names.end())
+            r.fail("expression",
+                   "'" + n + "' is neither a variable (" + in_list + ") nor a parameter with a start value in " +
+                       r.path("params"),
+                   "the variables " + in_list + " and the keys of rule.params, e.g. params = { " + n + " = 1.0 }");
+    for (const auto& n : names)
+        if (std::find(inputs.begin(), inputs.end(), n) != inputs.end() ||
+            std::find(free.begin(), free.end(), n) == free.end())
+            r.sub("params").fail(n, "'" + n + "' is not a parameter of the expression \"" + rule.expression + "\"",
+                                 free.empty() ? std::string("no params (the expression has no named parameters)")
+                                              : "the expression's parameter names");
+    expr::Tape tape;
+    try {
+        tape = expr::parse(rule.expression, inputs, names);
+    } catch (const Error& e) {
+        r.fail("expression", e.problem(), e.allowed());
+    }
+    rule.lift_constants = r.flag("lift_constants", false);
+    rule.expr_start = start;
+    if (rule.lift_constants) {
+        auto lifted = expr::lift_constants(tape);
+        tape = lifted.tape;
+        rule.expr_start.insert(rule.expr_start.end(), lifted.values.begin(), lifted.values.end());
+    } else {
+        tape = expr::fold_negated_constants(tape);
+    }
+    if (tape.n_params() == 0)
+        r.fail("expression", "has nothing to fit (no named parameters, lift_constants = false)",
+               "rule.params = { name = start value } for parameters in the expression, or rule.lift_constants = true");
+    rule.expr_student = std::make_shared<const expr::ExprRateRule>(tape);
+    // Ground truth: an expression over the same variables generates the data; if it has the student's form
+    // with numbers in place of the parameters, the fitted values are compared with those numbers.
+    if (rule.ground_truth.empty()) return;
+    try {
+        expr::Tape gt = expr::parse(rule.ground_truth, inputs);
+        rule.expr_teacher = std::make_shared<const expr::ExprRateRule>(gt);
+        if (auto m = expr::match_parameters(tape, gt)) rule.expr_truth = *m;
+    } catch (const Error& e) {
+        // Not an expression: it must be a Taylor rule string. Report the error of the reading the text was
+        // meant for: operators or parentheses mean an expression, otherwise a rule string (whose parser names
+        // the key itself).
+        if (rule.ground_truth.find_first_of("*/^()") != std::string::npos)
+            r.fail("ground_truth", e.problem(),
+                   "an expression over " + in_list + " (numbers only), or a Taylor rule string such as X1Y1W0-X0Y2W1");
+        rules::parse_rule_string(rule.ground_truth, with_reward, r.where("ground_truth"), r.path("ground_truth"));
+    }
 }
 
 } // namespace
@@ -151,10 +256,12 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
     }
 
     const Section r = cfg.section("rule");
-    st.rule.family = r.string("family", "taylor", {"taylor", "mlp"});
+    st.rule.family = r.string("family", "taylor", {"taylor", "mlp", "expression"});
+    const bool expression = st.rule.family == "expression";
     if (st.source != "files") st.rule.ground_truth = r.string("ground_truth", oja ? "X1Y1W0-X0Y2W1" : "X1Y0W0R1");
+    if (expression) read_expression_rule(r, !oja, st.rule);
     // validate now, naming the key
-    if (!st.rule.ground_truth.empty())
+    if (!st.rule.ground_truth.empty() && !st.rule.expr_teacher)
         rules::parse_rule_string(st.rule.ground_truth, !oja, r.where("ground_truth"), r.path("ground_truth"));
     if (st.rule.family == "taylor") {
         st.rule.terms = r.strings("terms", {});
@@ -162,12 +269,14 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
         st.rule.legacy_index_order = r.flag("legacy_index_order", false);
         if (st.rule.legacy_index_order && oja)
             r.fail("legacy_index_order", "exists only for the 81-term behavioural family", "false");
-    } else {
+    } else if (st.rule.family == "mlp") {
         st.rule.mlp_hidden = static_cast<int>(r.integer("mlp_hidden", 10, 1, 4096));
         st.rule.mlp_legacy_shared_key = r.flag("mlp_legacy_shared_key", false);
     }
-    st.rule.init = r.string("init", "random", {"random", "zeros"});
-    st.rule.init_scale = r.number("init_scale", st.rule.family == "mlp" ? 0.01 : 1e-5, Range::nonneg());
+    if (!expression) { // the expression family starts from its given constants
+        st.rule.init = r.string("init", "random", {"random", "zeros"});
+        st.rule.init_scale = r.number("init_scale", st.rule.family == "mlp" ? 0.01 : 1e-5, Range::nonneg());
+    }
 
     const Section l = cfg.section("loss");
     const auto fitdata =
@@ -192,11 +301,15 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
     st.fit.max_backtracks = static_cast<int>(f.integer("max_backtracks", 20, 0, 1000));
     st.fit.epochs = static_cast<int>(f.integer("epochs", 250, 0, 10000000));
     st.fit.batch_size = static_cast<int>(f.integer("batch_size", 1, 0, 10000000));
-    st.fit.regularization = f.string("regularization", st.rule.family == "mlp" ? "none" : "l1", {"l1", "l2", "none"});
+    // Only the Taylor family is regularised (a sparse expansion); MLP weights and expression constants are not.
+    const bool regularised = st.rule.family == "taylor";
+    st.fit.regularization = f.string("regularization", regularised ? "l1" : "none", {"l1", "l2", "none"});
+    if (!regularised && st.fit.regularization != "none")
+        f.fail("regularization", "only the Taylor family is regularised (rule.family = \"" + st.rule.family + "\")",
+               "\"none\"");
     st.fit.reg_scale = f.number("regularization_scale", 1e-2, Range::nonneg());
     st.fit.l1_method = f.string("l1_method", "subgradient", {"subgradient", "proximal"});
-    if (st.fit.optimizer == "lbfgs" && st.fit.regularization == "l1" && st.fit.reg_scale > 0 &&
-        st.rule.family != "mlp")
+    if (st.fit.optimizer == "lbfgs" && st.fit.regularization == "l1" && st.fit.reg_scale > 0 && regularised)
         // |theta| has a kink at 0; NLopt's L-BFGS line search fails there ("nlopt failure").
         f.fail("regularization", "\"l1\" is not differentiable at 0 and fit.optimizer = \"lbfgs\" needs a smooth objective",
                "\"l2\" or \"none\" with lbfgs; or fit.optimizer = \"adam\" (fit.l1_method = \"proximal\" or "
@@ -204,6 +317,8 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
     st.fit.log_interval = static_cast<int>(f.integer("log_interval", oja ? 1 : 5, 1, 10000000));
     st.fit.lbfgs_max_evaluations = static_cast<int>(f.integer("lbfgs_max_evaluations", 500, 1, 100000000));
     st.fit.lbfgs_ftol_rel = f.number("lbfgs_ftol_rel", 1e-12, Range::nonneg());
+    st.fit.check_gradient = f.flag("check_gradient", false);
+    st.fit.check_gradient_step = f.number("check_gradient_step", 1e-6, Range::open_closed(0, 1));
 
     const Section sw = cfg.section("sweep");
     st.seeds = static_cast<int>(sw.integer("seeds", 1, 1, 100000));
@@ -211,7 +326,13 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
         st.grid_noise = sw.numbers("noise", {st.oja.noise_scale}, Range::nonneg(), 1);
         st.grid_fraction = sw.numbers("observed_fraction", {st.oja.observed_fraction}, Range::open_closed(0, 1), 1);
     }
-    if (!oja && st.source == "simulated") {
+    if (!oja && st.source == "simulated" && st.rule.expr_teacher) {
+        if (sw.has("ground_truths"))
+            sw.fail("ground_truths", "a sweep over Taylor rule strings cannot be combined with an expression "
+                                     "rule.ground_truth",
+                    "rule.ground_truth as a Taylor rule string, or no sweep.ground_truths");
+        st.ground_truths = {st.rule.ground_truth};
+    } else if (!oja && st.source == "simulated") {
         st.ground_truths = sw.strings("ground_truths", {st.rule.ground_truth});
         for (const auto& g : st.ground_truths)
             rules::parse_rule_string(g, true, sw.where("ground_truths"), sw.path("ground_truths"));
@@ -239,6 +360,7 @@ std::shared_ptr<rules::DifferentiableRule> InferStudy::student(const std::vector
 {
     const bool rw = kind == "behaviour";
     if (rule.family == "mlp") return std::make_shared<rules::MlpRule>(rw, rule.mlp_hidden);
+    if (rule.family == "expression") return std::make_shared<expr::ExprRateRule>(*rule.expr_student);
     std::vector<double> mask =
         rule.terms.empty() ? std::vector<double>(rw ? 81 : 27, 1.0) : rules::mask_from_terms(rule.terms, rw);
     if (!drop.empty()) {
@@ -251,17 +373,19 @@ std::shared_ptr<rules::DifferentiableRule> InferStudy::student(const std::vector
 
 std::shared_ptr<rules::DifferentiableRule> InferStudy::teacher() const
 {
+    if (rule.expr_teacher) return std::make_shared<expr::ExprRateRule>(*rule.expr_teacher);
     return std::make_shared<rules::TaylorRule>(kind == "behaviour");
 }
 
 std::vector<double> InferStudy::theta_star() const
 {
-    if (rule.ground_truth.empty()) return {};
+    if (rule.ground_truth.empty() || rule.expr_teacher) return {}; // an expression teacher has no parameters
     return rules::parse_rule_string(rule.ground_truth, kind == "behaviour");
 }
 
 std::vector<double> InferStudy::theta0(const rules::DifferentiableRule& s, std::uint64_t sd) const
 {
+    if (rule.family == "expression") return rule.expr_start;
     if (rule.family == "mlp") {
         const auto& m = static_cast<const rules::MlpRule&>(s);
         if (rule.init == "zeros") return std::vector<double>(m.n_params(), 0.0);
@@ -318,6 +442,14 @@ nlohmann::json rule_json(const rules::DifferentiableRule& rule, const std::vecto
         const auto mask = t->param_mask();
         j["n_trainable"] = static_cast<int>(std::count(mask.begin(), mask.end(), 1.0));
     }
+    if (auto* e = dynamic_cast<const expr::ExprRateRule*>(&rule)) {
+        j["expression"] = e->expression(theta_eff.data()); // every digit of the fitted constants
+        nlohmann::json ps = nlohmann::json::object();
+        const auto names = e->param_names();
+        for (std::size_t p = 0; p < names.size(); ++p)
+            ps[names[p]] = theta_eff[p];
+        j["params"] = ps;
+    }
     return j;
 }
 
@@ -337,12 +469,65 @@ void fit_json(nlohmann::json& summary, const FitResult& f)
     if (std::isfinite(f.data_gradient_max_at_zero))
         summary["data_gradient_max_at_zero"] = f.data_gradient_max_at_zero;
     if (f.status == "zero_rule") std::fprintf(stderr, "warning: %s\n", f.note.c_str());
+    const auto& gc = f.gradient_check;
+    if (gc.done) {
+        summary["gradient_check"] = {{"relative_error", jnum(gc.relative_error)},
+                                     {"max_abs_error", jnum(gc.max_abs_error)},
+                                     {"step", gc.step},
+                                     {"loss", jnum(gc.loss)},
+                                     {"adjoint", gc.adjoint},
+                                     {"finite_difference", gc.finite_difference},
+                                     {"per_parameter_relative_error", gc.per_parameter_relative_error}};
+        std::fprintf(stderr, "gradient check at the start point (central differences, relative step %g): "
+                    "max |adjoint - FD| / max |FD| = %.3g over %zu parameters\n",
+                    gc.step, gc.relative_error, gc.adjoint.size());
+        
+    }
+}
+
+// family = expression: start, fitted and (if the generating expression has the same form) true values of
+// every parameter, in run.json (`constants`) and constants.csv.
+void expression_report(const io::RunDir& dir, nlohmann::json& summary, const RuleSpec& rule,
+                       const rules::DifferentiableRule& stu, const std::vector<double>& fitted)
+{
+    if (rule.family != "expression") return;
+    const auto names = stu.param_names();
+    const bool truth = rule.expr_truth.size() == names.size();
+    summary["expression_start"] = rule.expression;
+    summary["lift_constants"] = rule.lift_constants;
+    if (rule.expr_teacher)
+        summary["ground_truth_same_form"] = truth;
+    io::CsvWriter csv(dir.file("constants.csv"), {"name", "start", "fitted", "true", "abs_error", "rel_error"});
+    nlohmann::json cj = nlohmann::json::array();
+    double max_rel = 0.0;
+    for (std::size_t p = 0; p < names.size(); ++p) {
+        const double t = truth ? rule.expr_truth[p] : std::nan("");
+        const double ae = std::fabs(fitted[p] - t), re = t != 0.0 ? ae / std::fabs(t) : ae;
+        if (truth) max_rel = std::max(max_rel, re);
+        csv.row({names[p], rule.expr_start[p], fitted[p], t, truth ? ae : std::nan(""), truth ? re : std::nan("")});
+        nlohmann::json e = {{"name", names[p]}, {"start", rule.expr_start[p]}, {"fitted", fitted[p]}};
+        if (truth) {
+            e["true"] = t;
+            e["abs_error"] = ae;
+            e["rel_error"] = re;
+        }
+        cj.push_back(e);
+    }
+    summary["constants"] = cj;
+    if (truth) {
+        summary["constants_max_rel_error"] = max_rel;
+        std::fprintf(stderr, "constants (start -> fitted, true):");
+        for (std::size_t p = 0; p < names.size(); ++p)
+            std::fprintf(stderr, " %s %.6g -> %.9g (%.6g)", names[p].c_str(), rule.expr_start[p], fitted[p], rule.expr_truth[p]);
+        std::fprintf(stderr, "; max relative error %.3g\n", max_rel);
+        
+    }
 }
 
 std::string top_term(const rules::DifferentiableRule& rule, const std::vector<double>& th)
 {
     auto* t = dynamic_cast<const rules::TaylorRule*>(&rule);
-    if (!t) return "";
+    if (!t || th.size() != t->n_params()) return "";
     std::size_t best = 0;
     for (std::size_t k = 0; k < th.size(); ++k)
         if (std::fabs(th[k]) > std::fabs(th[best])) best = k;
@@ -361,13 +546,15 @@ void InferStudy::run(io::RunDir& dir, int threads) const
     if (!rule.ground_truth.empty()) {
         summary["ground_truth"] = rule.ground_truth;
         summary["ground_truth_formula"] = tea->formula(ts.data());
-        const auto* tt = static_cast<const rules::TaylorRule*>(tea.get());
-        nlohmann::json gt = nlohmann::json::array();
-        for (std::size_t k = 0; k < ts.size(); ++k)
-            if (ts[k] != 0.0)
-                gt.push_back({{"column", tt->column_name(k)}, {"term", tt->term_name(k)}, {"value", ts[k]}});
-        summary["ground_truth_terms"] = gt;
+        if (const auto* tt = dynamic_cast<const rules::TaylorRule*>(tea.get())) {
+            nlohmann::json gt = nlohmann::json::array();
+            for (std::size_t k = 0; k < ts.size(); ++k)
+                if (ts[k] != 0.0)
+                    gt.push_back({{"column", tt->column_name(k)}, {"term", tt->term_name(k)}, {"value", ts[k]}});
+            summary["ground_truth_terms"] = gt;
+        }
     }
+    const bool taylor = rule.family == "taylor"; // Taylor-only columns and diagnostics
     summary["optimizer"] = fit.optimizer;
     const bool agg_median = aggregate == "median";
 
@@ -406,7 +593,6 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         rules::TaylorRule t27(false);
         for (std::size_t i = 0; i < res.size(); ++i) {
             const auto& r = res[i];
-            const bool taylor = stu->name() != "mlp";
             grid.row({pts[i].noise, pts[i].frac, static_cast<long long>(r.seed), r.fit.status,
                       agg_median ? r.r2_weights_median : r.r2_weights_mean,
                       agg_median ? r.r2_activity_median : r.r2_activity_mean,
@@ -415,16 +601,17 @@ void InferStudy::run(io::RunDir& dir, int threads) const
                       r.max_abs_other_terms, r.fit.seconds});
         }
         nlohmann::json fitted = rule_json(*stu, r0.theta_eff);
-        fitted["rule_string"] = stu->name() == "mlp" ? "" : rules::format_rule_string(r0.theta_eff, false);
+        if (taylor) fitted["rule_string"] = rules::format_rule_string(r0.theta_eff, false);
         summary["fitted_rule"] = fitted;
         fit_json(summary, r0.fit);
+        expression_report(dir, summary, rule, *stu, r0.theta_eff);
         summary["fit_seconds"] = r0.fit.seconds;
         summary["r2_weights_heldout_median"] = jnum(r0.r2_weights_median);
         summary["r2_weights_heldout_mean"] = jnum(r0.r2_weights_mean);
         summary["r2_activity_heldout_median"] = jnum(r0.r2_activity_median);
         summary["max_err_truth_terms"] = jnum(r0.max_err_truth_terms);
         summary["max_abs_other_terms"] = jnum(r0.max_abs_other_terms);
-        if (stu->name() != "mlp") {
+        if (taylor) {
             summary["theta_110"] = r0.theta_eff[t27.index(1, 1, 0)];
             summary["theta_021"] = r0.theta_eff[t27.index(0, 2, 1)];
         }
@@ -497,8 +684,8 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         const std::size_t ng = ground_truths.size(), nsd = static_cast<std::size_t>(seeds);
         std::vector<BehaviourResult> res(ng * nsd);
         std::vector<std::vector<double>> truths;
-        for (const auto& g : ground_truths)
-            truths.push_back(rules::parse_rule_string(g, true));
+        for (const auto& g : ground_truths) // an expression ground truth is the teacher itself (no parameters)
+            truths.push_back(rule.expr_teacher ? ts : rules::parse_rule_string(g, true));
         Progress prog("infer behaviour", res.size());
         FitOptions fo = fit;
         fo.threads = res.size() > 1 ? 1 : threads;
@@ -524,7 +711,6 @@ void InferStudy::run(io::RunDir& dir, int threads) const
             const std::string truth_top = top_term(t81, truths[gi]);
             for (std::size_t si = 0; si < nsd; ++si) {
                 const auto& r = res[gi * nsd + si];
-                const bool taylor = stu->name() != "mlp";
                 const std::string top = top_term(*stu, r.theta_eff);
                 if (top == truth_top) ++top_ok;
                 r2w.push_back(agg_median ? r.r2_weights_median : r.r2_weights_mean);
@@ -545,9 +731,10 @@ void InferStudy::run(io::RunDir& dir, int threads) const
                                 {"leading_term_recovered", top_ok}});
         }
         nlohmann::json fitted = rule_json(*stu, r0.theta_eff);
-        if (stu->name() != "mlp") fitted["rule_string"] = rules::format_rule_string(r0.theta_eff, true);
+        if (taylor) fitted["rule_string"] = rules::format_rule_string(r0.theta_eff, true);
         summary["fitted_rule"] = fitted;
         fit_json(summary, r0.fit);
+        expression_report(dir, summary, rule, *stu, r0.theta_eff);
         summary["skipped_steps"] = r0.fit.skipped_steps;
         summary["backtracks"] = r0.fit.backtracks;
         summary["final_learning_rate"] = r0.fit.final_learning_rate;
@@ -557,7 +744,7 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         summary["r2_activity_heldout"] = jnum(agg_median ? r0.r2_activity_median : r0.r2_activity_mean);
         summary["percent_deviance_heldout"] = jnum(agg_median ? r0.pdev_median : r0.pdev_mean);
         summary["aggregate_over_eval_trajectories"] = aggregate;
-        if (stu->name() != "mlp") summary["theta_xr"] = r0.theta_eff[t81.index(1, 0, 0, 1)];
+        if (taylor) summary["theta_xr"] = r0.theta_eff[t81.index(1, 0, 0, 1)];
         if (res.size() > 1) summary["rules"] = per_rule;
         return;
     }
@@ -620,7 +807,6 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         std::vector<double> test, thw;
         for (std::size_t a = 0; a < na; ++a) {
             const auto& r = res[a * nm + m];
-            const bool taylor = studs[m]->name() != "mlp";
             double mx = 0;
             for (double v : r.theta_eff)
                 mx = std::max(mx, std::fabs(v));
@@ -644,6 +830,8 @@ void InferStudy::run(io::RunDir& dir, int threads) const
     summary["animals"] = na;
     summary["models"] = per_model;
     summary["fitted_rule"] = rule_json(*studs[0], res[0].theta_eff);
+    fit_json(summary, res[0].fit);
+    expression_report(dir, summary, rule, *studs[0], res[0].theta_eff);
     summary["trajectory_cutoff"] = cutoff;
     summary["test_start"] = continue_test ? "continue" : "fresh";
 }

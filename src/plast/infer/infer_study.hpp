@@ -8,10 +8,14 @@
 //   behaviour  + files       fit recorded choices per animal (.mat / .csv), train on the first x % of
 //                            trials, test on the rest; optional model comparison without given terms
 //   behaviour  + generate    as `files`, on synthetic animals written first into <run>/data/
+// Rule families (rule.family): taylor (27/81 terms), mlp, expression (a given or evolved expression whose
+// named parameters and/or lifted numeric constants are fitted).
 // Outputs: theta.csv (theta over epochs of the first fit), weights_true.npy / weights_fit.npy,
 // seeds.csv, grid.csv, animals.csv, and the summary in run.json (final rule, leading terms, metrics).
 #include "plast/infer/behaviour_experiment.hpp"
 #include "plast/infer/oja_experiment.hpp"
+
+#include "plast/expr/rate_rule.hpp"
 
 #include <memory>
 #include <string>
@@ -27,14 +31,21 @@ class RunDir;
 namespace plast::infer {
 
 struct RuleSpec {
-    std::string family = "taylor";  // taylor | mlp
-    std::string ground_truth;       // rule string
+    std::string family = "taylor";  // taylor | mlp | expression
+    std::string ground_truth;       // rule string (Taylor) or, for the expression family, an expression
     std::vector<std::string> terms; // mask (empty = all)
     std::string init = "random";
     double init_scale = 1e-5;
     bool legacy_index_order = false;
     int mlp_hidden = 10;
     bool mlp_legacy_shared_key = false;
+    // family = expression: the expression over x, y, w[, r] with its named parameters (then the lifted
+    // constants c0, c1, ...), their start values, and the generating expression when ground_truth is one.
+    std::string expression;
+    bool lift_constants = false;
+    std::shared_ptr<const expr::ExprRateRule> expr_student, expr_teacher;
+    std::vector<double> expr_start;
+    std::vector<double> expr_truth; // true values of the student's parameters (empty: forms differ / none)
 };
 
 struct InferStudy {

@@ -227,7 +227,7 @@ OjaResult run_oja(const OjaSettings& s, const rules::DifferentiableRule& teacher
     out.r2_weights_mean = mean(r2w);
     out.r2_activity_median = median(r2y);
     out.r2_activity_mean = mean(r2y);
-    if (theta_star.size() == out.theta_eff.size() && student.name() != "mlp") {
+    if (theta_star.size() == out.theta_eff.size() && dynamic_cast<const rules::TaylorRule*>(&student)) {
         for (std::size_t p = 0; p < theta_star.size(); ++p) {
             const double e = std::fabs(out.theta_eff[p] - theta_star[p]);
             if (theta_star[p] != 0.0)
