@@ -1,4 +1,5 @@
 #include "verb.hpp"
+#include "headline.hpp"
 
 #include "plast/core/error.hpp"
 #include "plast/core/parallel.hpp"
@@ -47,6 +48,8 @@ io::RunDir& Context::open_run()
 
 int Context::complete()
 {
+    if (run->headline().empty())
+        for (const auto& line : default_headline(verb, run->summary())) run->headline(line);
     run->finish("completed");
     // The headline goes to stderr (stdout carries only the report path, for scripts).
     for (const auto& line : run->headline()) std::cerr << "plast " << verb << ": " << line << "\n";

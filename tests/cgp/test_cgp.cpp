@@ -363,3 +363,51 @@ TEST(CgpGenome, LegacyMutationCountsOnlyOutputChanges)
     // Expected hidden draws per success: (mutable genes) / 1 output gene ~ 48, i.e. far above p * length.
     EXPECT_GT(hidden_changes / 200.0, 10.0);
 }
+
+TEST(CgpEvolution, HallOfFameAndComplexityFront)
+{
+    auto spec = make_spec(2, 8, {"+", "-", "*", "/", "1.0"});
+    auto make = [&] {
+        EaConfig cfg;
+        cfg.seed = 4;
+        return std::make_unique<Evolution>(cfg, std::vector<std::shared_ptr<const GenomeSpec>>{spec},
+                                           std::vector<std::vector<std::string>>{xy}, regression_fitness);
+    };
+    auto ev = make();
+    ev->initialize();
+    for (int g = 0; g < 40; ++g)
+        ev->step();
+    const auto best = ev->hall_of_fame(10);
+    ASSERT_GE(best.size(), 2u);
+    // Best first, distinct formulas, and the top entry is the champion (elitist selection keeps the best evaluated rule).
+    for (std::size_t i = 1; i < best.size(); ++i) {
+        EXPECT_GE(best[i - 1].fitness, best[i].fitness);
+        EXPECT_NE(best[i - 1].formulas, best[i].formulas);
+    }
+    EXPECT_EQ(best[0].fitness, ev->champion().fitness);
+    // Each entry's fitness is the objective's value of its formula's rule: re-evaluate the top one's size
+    // and fitness through the champion when they coincide.
+    if (best[0].formulas == ev->formulas(ev->champion())) {
+        std::size_t size = 0;
+        for (const auto& t : ev->phenotype(ev->champion()))
+            size += t.size();
+        EXPECT_EQ(best[0].size, size);
+    }
+    // The front grows strictly in size and in fitness.
+    const auto front = ev->complexity_front();
+    ASSERT_FALSE(front.empty());
+    for (std::size_t i = 1; i < front.size(); ++i) {
+        EXPECT_GT(front[i].size, front[i - 1].size);
+        EXPECT_GT(front[i].fitness, front[i - 1].fitness);
+    }
+    EXPECT_EQ(front.back().fitness, best[0].fitness);
+    // A checkpoint keeps the hall of fame.
+    auto resumed = make();
+    resumed->restore(ev->checkpoint(), "test");
+    const auto again = resumed->hall_of_fame(10);
+    ASSERT_EQ(again.size(), best.size());
+    for (std::size_t i = 0; i < best.size(); ++i) {
+        EXPECT_EQ(again[i].formulas, best[i].formulas);
+        EXPECT_EQ(again[i].fitness, best[i].fitness);
+    }
+}

@@ -19,6 +19,18 @@ def _f(v):
         return math.nan
 
 
+SUP = {2: "²", 3: "³", 4: "⁴"}
+
+
+def monomial(col):
+    """Taylor column 'A_1001' (powers of x, y, w, r) or 'A_110' (x, y, w) -> 'x·r'; other names unchanged."""
+    if not col.startswith("A_") or not col[2:].isdigit():
+        return col
+    powers = [int(ch) for ch in col[2:]]
+    parts = [v + (SUP.get(k, f"^{k}") if k > 1 else "") for v, k in zip("xywr", powers) if k > 0]
+    return "·".join(parts) or "1"
+
+
 def _fmt(v):
     return "n/a (diverged)" if v is None else f"{v:.3g}"
 
@@ -43,10 +55,10 @@ def _theta_figures(run_dir, summary, out):
         leading = set(range(len(cols)))  # a few named constants: label every one
     for i, c in enumerate(cols):
         if c in truth:
-            line, = ax.plot(epochs, theta[:, i], lw=2.2, label=f"{c} (true {truth[c]:g})")
+            line, = ax.plot(epochs, theta[:, i], lw=2.2, label=f"{monomial(c)} (true {truth[c]:g})")
             ax.axhline(truth[c], color=line.get_color(), ls=":", lw=1)
         elif i in leading:
-            ax.plot(epochs, theta[:, i], lw=1.4, ls="--", label=f"{c} (fitted)")
+            ax.plot(epochs, theta[:, i], lw=1.4, ls="--", label=f"{monomial(c)} (fitted)")
         else:
             ax.plot(epochs, theta[:, i], color="0.75", lw=0.6)
     ax.set_xlabel("epoch" if summary.get("optimizer") != "lbfgs" else "objective evaluation")

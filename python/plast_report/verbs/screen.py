@@ -179,18 +179,6 @@ def _windows(run_dir, ranked, pnames, conns):
             "pre/post pair against its lag, in units of η (the rate-only terms α + β shift the whole window).")
 
 
-def headline(run_dir, run):
-    s = run.get("summary", {})
-    rounds = s.get("rounds", [])
-    if not rounds:
-        return []
-    n, p = s.get("candidates", 0), s.get("plausible", 0)
-    out = [f"{p} of {n} candidates plausible ({100 * p / max(1, n):.1f} %) on the {s.get('task')} task, over {len(rounds)} round(s)"]
-    parts = [f"round {r['round']} {r['proposal']}: {r['plausible']}/{r['candidates']} ({100 * r['plausible_fraction']:.1f} %)" for r in rounds]
-    out.append("per round: " + "; ".join(parts))
-    return out
-
-
 def tables(run_dir, run):
     s = run.get("summary", {})
     rounds = s.get("rounds", [])

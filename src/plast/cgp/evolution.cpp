@@ -122,6 +122,19 @@ void Evolution::evaluate(std::vector<Individual*>& todo)
     for (std::size_t k = 0; k < misses.size(); ++k) {
         todo[misses[k]]->fitness = fit[k];
         if (cfg_.cache_key != CacheKey::none) cache_[keys[misses[k]]] = fit[k];
+        if (!std::isfinite(fit[k])) continue; // invalid rules are not famous
+        FameEntry e;
+        e.formulas = formulas(*todo[misses[k]]);
+        std::string key;
+        for (const auto& f : e.formulas)
+            key += f + ";";
+        for (const auto& t : phenotype(*todo[misses[k]]))
+            e.size += t.size();
+        e.fitness = fit[k];
+        e.generation = generation_;
+        auto it = fame_.find(key);
+        if (it == fame_.end()) fame_.emplace(key, std::move(e));
+        else if (fit[k] > it->second.fitness) it->second.fitness = fit[k];
     }
     // Duplicates of a miss in this batch take the fitness just computed (counted as cache hits).
     if (cfg_.cache_key != CacheKey::none)
@@ -238,6 +251,36 @@ GenerationRecord Evolution::record() const
     return r;
 }
 
+std::vector<Evolution::FameEntry> Evolution::hall_of_fame(std::size_t n) const
+{
+    std::vector<FameEntry> all;
+    for (const auto& [k, e] : fame_)
+        all.push_back(e);
+    // Best first; ties: smaller, then by formula (deterministic order).
+    std::sort(all.begin(), all.end(), [](const FameEntry& a, const FameEntry& b) {
+        if (a.fitness != b.fitness) return a.fitness > b.fitness;
+        if (a.size != b.size) return a.size < b.size;
+        return a.formulas < b.formulas;
+    });
+    if (all.size() > n) all.resize(n);
+    return all;
+}
+
+std::vector<Evolution::FameEntry> Evolution::complexity_front() const
+{
+    std::map<std::size_t, FameEntry> best; // size -> best of that size
+    for (const auto& [k, e] : fame_) {
+        auto it = best.find(e.size);
+        if (it == best.end() || e.fitness > it->second.fitness ||
+            (e.fitness == it->second.fitness && e.formulas < it->second.formulas))
+            best[e.size] = e;
+    }
+    std::vector<FameEntry> front;
+    for (const auto& [size, e] : best)
+        if (front.empty() || e.fitness > front.back().fitness) front.push_back(e);
+    return front;
+}
+
 nlohmann::json Evolution::checkpoint() const
 {
     nlohmann::json j;
@@ -264,6 +307,9 @@ nlohmann::json Evolution::checkpoint() const
     j["cache"] = nlohmann::json::array();
     for (const auto& [k, f] : cache_)
         j["cache"].push_back({k, fit_json(f)});
+    j["hall_of_fame"] = nlohmann::json::array();
+    for (const auto& [k, e] : fame_)
+        j["hall_of_fame"].push_back({e.formulas, fit_json(e.fitness), e.size, e.generation});
     j["history"] = nlohmann::json::array();
     for (const auto& h : history_)
         j["history"].push_back({h.generation, fit_json(h.champion_fitness), fit_json(h.mean_parent_fitness),
@@ -308,6 +354,18 @@ void Evolution::restore(const nlohmann::json& j, const std::string& where)
         cache_.clear();
         for (const auto& e : j.at("cache"))
             cache_[e.at(0).get<std::string>()] = fit_from(e.at(1));
+        fame_.clear();
+        for (const auto& e : j.value("hall_of_fame", nlohmann::json::array())) { // absent in older checkpoints
+            FameEntry f;
+            f.formulas = e.at(0).get<std::vector<std::string>>();
+            f.fitness = fit_from(e.at(1));
+            f.size = e.at(2).get<std::size_t>();
+            f.generation = e.at(3).get<int>();
+            std::string key;
+            for (const auto& x : f.formulas)
+                key += x + ";";
+            fame_[key] = f;
+        }
         history_.clear();
         for (const auto& h : j.at("history")) {
             GenerationRecord r;

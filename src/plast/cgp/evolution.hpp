@@ -84,6 +84,19 @@ class Evolution {
     long long n_cache_hits() const { return n_cache_hits_; }
     long long n_silent() const { return n_silent_; }
     const std::vector<GenerationRecord>& history() const { return history_; }
+    // Hall of fame: every distinct rule evaluated so far (readable formulas, one per genome) with its
+    // fitness, its size (nodes of its expression tapes) and the generation it first appeared. Kept in
+    // checkpoints, so a resumed run keeps it.
+    struct FameEntry {
+        std::vector<std::string> formulas;
+        double fitness = 0;
+        std::size_t size = 0;
+        int generation = 0;
+    };
+    // The best `n` distinct rules by fitness, and the complexity front: for each size, the best rule of
+    // that size when it beats every smaller one (what PySR calls the hall of fame).
+    std::vector<FameEntry> hall_of_fame(std::size_t n) const;
+    std::vector<FameEntry> complexity_front() const;
     const EaConfig& config() const { return cfg_; }
 
     // Set the fitness of each individual: cache hit, or an evaluation (misses in parallel).
@@ -103,6 +116,7 @@ class Evolution {
     Objective objective_;
     std::vector<Individual> parents_;
     std::map<std::string, double> cache_;
+    std::map<std::string, FameEntry> fame_; // key: the formulas joined with ";"
     std::vector<GenerationRecord> history_;
     int generation_ = 0;
     long long next_id_ = 0, n_evaluations_ = 0, n_cache_hits_ = 0, n_silent_ = 0;

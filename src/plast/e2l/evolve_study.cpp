@@ -159,6 +159,19 @@ void EvolveStudy::run(io::RunDir& dir) const
                                  {"dna", ch.genomes[i].dna()}};
     }
     dir.write_json("champion.json", cj);
+    // Hall of fame: the 20 best distinct rules, then the complexity front (best fitness per size that
+    // beats every smaller rule), with the fitness of this run's evaluation mode.
+    {
+        io::CsvWriter hof(dir.file("hall_of_fame.csv"), {"list", "rank", "fitness", "size", "generation", "formula"});
+        long long rank = 0;
+        for (const auto& e : ev.hall_of_fame(20))
+            hof.row({std::string("best"), ++rank, e.fitness, static_cast<long long>(e.size), static_cast<long long>(e.generation),
+                     join(e.formulas, " ; ")});
+        rank = 0;
+        for (const auto& e : ev.complexity_front())
+            hof.row({std::string("front"), ++rank, e.fitness, static_cast<long long>(e.size), static_cast<long long>(e.generation),
+                     join(e.formulas, " ; ")});
+    }
 
     auto& s = dir.summary();
     s["task"] = t.name();
@@ -173,6 +186,16 @@ void EvolveStudy::run(io::RunDir& dir) const
         s["delta_rule_factor"] = num(delta_rule_factor(tapes[0]));
         s["linearized_delta_factor"] = num(linearized_delta_factor(tapes[0]));
     }
+    // Known rules on the same task (the report's reference lines): on the evolution's task, and on the
+    // full task when the evolution ran in fast mode.
+    nlohmann::json refs = nlohmann::json::array();
+    for (const auto& [name, text] : reference_rules(t)) {
+        const auto rt_tapes = parse_rules(t, text);
+        nlohmann::json r = {{"name", name}, {"rule", text}, {"fitness", num(t.fitness(rt_tapes))}};
+        if (full_task) r["fitness_full_task"] = num(full_task->fitness(parse_rules(*full_task, text)));
+        refs.push_back(r);
+    }
+    s["references"] = refs;
     // Scale-free numbers next to F (the error fitness is a root-sum-square over samples, so F grows
     // with the trial length): per-sample RMS error and the final weights' distance from the teacher's,
     // on the full task when the run was in fast mode.

@@ -124,4 +124,21 @@ std::vector<expr::Tape> parse_rules(const Task& task, const std::string& text)
     return r;
 }
 
+std::vector<std::pair<std::string, std::string>> reference_rules(const Task& task)
+{
+    std::string zero;
+    for (std::size_t i = 0; i < task.rule_slots().size(); ++i)
+        zero += (i ? " ; " : "") + std::string("0");
+    std::vector<std::pair<std::string, std::string>> out{{"no learning", zero}};
+    const auto& in = task.rule_inputs();
+    auto has = [&](std::initializer_list<const char*> names) {
+        for (const char* n : names)
+            if (in.empty() || std::find(in[0].begin(), in[0].end(), n) == in[0].end()) return false;
+        return true;
+    };
+    if (task.name() == "error" && has({"v", "u", "sbar"})) out.emplace_back("delta rule", "(v - u)*sbar");
+    if (task.name() == "reward" && has({"R", "E"})) out.emplace_back("reward-modulated STDP", "(R - 1)*E");
+    return out;
+}
+
 } // namespace plast::e2l

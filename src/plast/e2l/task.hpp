@@ -49,6 +49,11 @@ const std::vector<std::string>& task_names();
 // reward <= 3 experiments x 100 trials; correlation <= 2 tasks x 20 s training.
 std::unique_ptr<Task> make_task(Config& cfg, const std::string& name, bool fast = false);
 
+// Known rules to compare an evolution with (reports draw them as reference lines): "no learning" (0 in
+// every slot) and, where the task has one, the published rule it was built for (error: the delta rule
+// (v - u) sbar; reward: (R - 1) E). Rules whose variables the task does not have are left out.
+std::vector<std::pair<std::string, std::string>> reference_rules(const Task& task);
+
 // Parse a rule string for a task: slots separated by ';' (correlation: "dep ; fac").
 std::vector<expr::Tape> parse_rules(const Task& task, const std::string& text);
 
