@@ -64,7 +64,7 @@ int run_evaluate(Context&)
         bool known = false;
         for (const auto& n : e2l::task_names())
             known = known || n == o.task;
-        if (!known) usage_error("evaluate " + o.task, "unknown task", "error, reward, correlation");
+        if (!known) usage_error("evaluate " + o.task, "unknown task", "error, reward, correlation, stability, oja");
         task = e2l::make_task(cfg, o.task);
     }
     // Keys of other sections (e.g. an evolve config's [cgp]/[ea]) are ignored here on purpose;

@@ -1,6 +1,7 @@
 #include "plast/e2l/task.hpp"
 
 #include "plast/e2l/model_stability_task.hpp"
+#include "plast/e2l/oja_task.hpp"
 
 #include <filesystem>
 
@@ -61,7 +62,7 @@ Spread spread(const std::vector<double>& x)
 
 const std::vector<std::string>& task_names()
 {
-    static const std::vector<std::string> n{"error", "reward", "correlation", "stability"};
+    static const std::vector<std::string> n{"error", "reward", "correlation", "stability", "oja"};
     return n;
 }
 
@@ -71,6 +72,7 @@ std::unique_ptr<Task> make_task(Config& cfg, const std::string& name, bool fast)
     const Section s = cfg.section(name);
     if (name == "stability") // any model file; fast mode does not apply (the model sets the workload)
         return ModelStabilityTask::from_config(s, std::filesystem::path(cfg.source_name()).parent_path().string());
+    if (name == "oja") return OjaTask::from_config(s); // a few milliseconds per evaluation; fast mode does not apply
     if (name == "error") {
         auto p = ErrorTaskParams::from_config(s);
         if (fast) {
@@ -95,7 +97,7 @@ std::unique_ptr<Task> make_task(Config& cfg, const std::string& name, bool fast)
         }
         return std::make_unique<CorrelationTask>(p);
     }
-    usage_error("task '" + name + "'", "unknown task", "error, reward, correlation");
+    usage_error("task '" + name + "'", "unknown task", "error, reward, correlation, stability, oja");
 }
 
 std::vector<expr::Tape> parse_rules(const Task& task, const std::string& text)
