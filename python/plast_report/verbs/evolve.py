@@ -3,7 +3,11 @@ import csv
 import json
 import math
 
+import html
+
 import matplotlib.pyplot as plt
+
+from plast_report.fmt import number
 
 from plast_report.plotting import save
 
@@ -37,14 +41,23 @@ def figures(run_dir, run):
     finite = lambda xs: [x if math.isfinite(x) else math.nan for x in xs]
     ax.plot(gen, finite(champ), drawstyle="steps-post", label="champion")
     ax.plot(gen, finite(mean), drawstyle="steps-post", alpha=0.6, label="mean of parents")
-    vals = [x for x in champ + mean if math.isfinite(x)]
-    if vals and max(vals) <= 0:
-        # Negative fitness (error task): a symmetric log axis shows early and late progress.
-        ax.set_yscale("symlog", linthresh=1.0)
+    refs = run.get("summary", {}).get("references", [])
+    for k, r in enumerate(refs):
+        f = r.get("fitness")
+        if f is not None and math.isfinite(f):
+            ax.axhline(f, color=f"C{k + 2}", ls="--", lw=1, label=f"{r['name']}: {r['rule']} (F = {f:.4g})")
+    vals = [x for x in champ + mean + [r.get("fitness") for r in refs if r.get("fitness") is not None] if math.isfinite(x)]
+    if vals:
+        # The axis spans what matters: from the worst of the champion's start and the references to the best.
+        lo = min(min(x for x in champ if math.isfinite(x)) if any(math.isfinite(x) for x in champ) else min(vals),
+                 *[r["fitness"] for r in refs if r.get("fitness") is not None and math.isfinite(r["fitness"])])
+        hi = max(vals)
+        pad = 0.05 * (hi - lo if hi > lo else max(1.0, abs(hi)))
+        ax.set_ylim(lo - pad, hi + pad)
     ax.set_xlabel("generation")
     ax.set_ylabel("fitness")
     ax.set_title(f"CGP evolution on the {task} task")
-    ax.legend()
+    ax.legend(fontsize=7)
     # Mark where the champion's formula changed.
     last = None
     for r in rows:
@@ -52,8 +65,22 @@ def figures(run_dir, run):
             ax.axvline(int(r["generation"]), color="0.85", lw=0.6, zorder=0)
         last = r["champion"]
     out.append((save(fig, run_dir, "fitness.png"),
-                "Champion fitness per generation (grey lines: the champion formula changed). "
-                "Final champion: " + rows[-1]["champion"]))
+                "Champion fitness per generation with known rules on the same task as dashed lines (grey lines: the champion "
+                "formula changed). Final champion: " + rows[-1]["champion"]))
+    hof = _hall(run_dir)
+    front = [h for h in hof if h["list"] == "front"]
+    best = [h for h in hof if h["list"] == "best"]
+    if front:
+        fig, ax = plt.subplots(figsize=(6.5, 3.6))
+        ax.scatter([int(h["size"]) for h in best], [_num(h["fitness"]) for h in best], s=12, color="0.6", label="20 best distinct rules")
+        ax.plot([int(h["size"]) for h in front], [_num(h["fitness"]) for h in front], "o-", color="C0", label="complexity front")
+        for h in front:
+            ax.annotate(h["formula"][:40], (int(h["size"]), _num(h["fitness"])), fontsize=6, xytext=(3, -8), textcoords="offset points")
+        ax.set_xlabel("rule size (expression nodes)")
+        ax.set_ylabel("fitness")
+        ax.legend(fontsize=7)
+        out.append((save(fig, run_dir, "complexity_front.png"),
+                    "Hall of fame: the best rule of each size that beats every smaller rule (blue), among the best distinct rules (grey)."))
 
     fig, ax = plt.subplots(figsize=(7, 3.5))
     for key, label in (("n_evaluations", "evaluations"), ("n_cache_hits", "cache hits"), ("n_silent", "silent offspring")):
@@ -66,6 +93,36 @@ def figures(run_dir, run):
     return out
 
 
+def _hall(run_dir):
+    path = run_dir / "hall_of_fame.csv"
+    if not path.exists():
+        return []
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def tables(run_dir, run):
+    out = []
+    refs = run.get("summary", {}).get("references", [])
+    if refs:
+        fast = any("fitness_full_task" in r for r in refs)
+        rows = [[html.escape(r["name"]), f"<code>{html.escape(r['rule'])}</code>", html.escape(number(r.get("fitness"), sig=4))]
+                + ([html.escape(number(r.get("fitness_full_task"), sig=4))] if fast else []) for r in refs]
+        s = run.get("summary", {})
+        rows.insert(0, ["<b>champion</b>", f"<code>{html.escape(s.get('champion', ''))}</code>", html.escape(number(s.get("champion_fitness"), sig=4))]
+                    + ([html.escape(number(s.get("champion_fitness_full_task"), sig=4))] if fast else []))
+        out.append(("Champion and known rules", ["rule", "formula", "fitness F"] + (["F on the full task"] if fast else []), rows,
+                    "Known rules evaluated on the same task instances as the evolution (same seed)."))
+    hof = _hall(run_dir)
+    if hof:
+        rows = [[h["list"], h["rank"], html.escape(number(_num(h["fitness"]), sig=5)), h["size"], h["generation"],
+                 f"<code>{html.escape(h['formula'])}</code>"] for h in hof]
+        out.append(("Hall of fame", ["list", "rank", "fitness F", "size", "first seen (generation)", "formula"], rows,
+                    "best: the 20 best distinct rules evaluated; front: for each size the best rule that beats every smaller one. "
+                    "Also in hall_of_fame.csv."))
+    return out
+
+
 def key_numbers(run_dir, run):
     s = run.get("summary", {})
     keys = [("task", "task"), ("champion", "champion"), ("champion fitness", "champion_fitness"),
@@ -74,7 +131,7 @@ def key_numbers(run_dir, run):
     out = [(label, s[k]) for label, k in keys if k in s]
     if s.get("fast_mode"):
         # Fast-mode F is on another scale (fewer, shorter trials): show the full-task score beside it.
-        out.append(("WARNING", "fast mode: the champion fitness above is not comparable with full-task references"))
+        out.append(("note", "fast mode: the champion fitness above is on the shortened task; compare full-task numbers only with full-task references"))
         out.append(("champion fitness on the full task", s.get("champion_fitness_full_task")))
     for label, k in (("per-sample RMS error [mV]", "champion_rms_error_mV"),
                      ("final weights' distance from the teacher's [pA]", "champion_weight_distance_pA")):

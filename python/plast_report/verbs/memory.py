@@ -1,9 +1,11 @@
 """Figures for `plast memory`: dr_mem against test time (significant tests marked), population-rate
 responses to the novel and familiar probes, memory lifetimes over rules, knock-out stability bars."""
+import html
 import csv
 
 import numpy as np
 
+from plast_report.fmt import number
 from plast_report.plotting import plt, save
 
 
@@ -58,11 +60,24 @@ def figures(run_dir, run):
         conds = list(dict.fromkeys(r["condition"] for r in summ))
         fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
         life = [float(r["lifetime"]) for r in summ if r["condition"] == conds[0] and r["lifetime"] not in ("", "nan")]
-        if life:
-            axes[0].hist(life, bins=20)
-        axes[0].set_xlabel("memory lifetime [s]")
-        axes[0].set_ylabel("rules")
-        axes[0].set_title(f"lifetimes ({conds[0]})")
+        tts = sorted({float(r["test_time"]) for r in tests}) if tests else []
+        if len(life) >= 5:
+            # One bar per test time (lifetimes can only take those values, plus 0 = none).
+            vals = [0.0] + tts
+            counts = [sum(1 for x in life if x == v) for v in vals]
+            axes[0].bar(range(len(vals)), counts)
+            axes[0].set_xticks(range(len(vals)))
+            axes[0].set_xticklabels(["none"] + [_fmt_time(v) for v in tts], fontsize=8)
+            axes[0].set_ylabel("rules")
+            axes[0].set_title(f"memory lifetimes ({conds[0]}, {len(life)} rules)")
+        else:
+            # A histogram of one to four rules says nothing: list each rule's lifetime instead.
+            rules = [r for r in summ if r["condition"] == conds[0]]
+            axes[0].barh(range(len(rules)), [float(r["lifetime"] or 0) for r in rules])
+            axes[0].set_yticks(range(len(rules)))
+            axes[0].set_yticklabels([r["rule"][:18] for r in rules], fontsize=7)
+            axes[0].set_xlabel("memory lifetime [s] (last significant test)")
+            axes[0].set_title(f"lifetime per rule ({conds[0]})")
         frac = [np.mean([r["stable"] == "1" for r in summ if r["condition"] == c]) for c in conds]
         axes[1].bar(range(len(conds)), frac)
         axes[1].set_xticks(range(len(conds)))
@@ -108,32 +123,67 @@ def _fmt_time(t):
     return f"{t / 3600:g} h"
 
 
+PAPER = {  # Memory by accident / Mem1kRules, for the control condition and the knock-outs
+    "novelty_any": "98 %", "novelty_10s": "93.6 %", "novelty_4h": "6.9 %", "familiarity_any": "17.4 %",
+    "only_EE": "94 %", "only_EI": "4 %", "only_IE": "4 %", "only_II": "21 %",
+}
+
+
 def key_numbers(run_dir, run):
     s = run.get("summary", {})
-    out = [("network", s.get("network")), ("runs per rule and condition", s.get("runs")),
-           ("test times [s]", s.get("test_times"))]
+    return [("network", s.get("network")), ("rules tested", s.get("rules")), ("conditions", s.get("conditions")),
+            ("runs per rule and condition", s.get("runs")), ("test times after training", s.get("test_times"), "s"),
+            ("simulated time per run", s.get("simulated_seconds_per_run"), "s"), ("input rate", s.get("input_rate"))]
+
+
+def _pct(x):
+    return "n/a" if x is None else f"{100 * x:.1f} %"
+
+
+def tables(run_dir, run):
+    s = run.get("summary", {})
     hd = s.get("headline", {})
+    out = []
+    rows = []
     for c, hc in hd.get("conditions", {}).items():
-        if not hc.get("rules_stable"):
-            continue
-        at = hc["any_time"]
-        first = hc["per_test_time"][0]
-        reg = hc.get("regression_cv_r2", {})
-        out.append((f"headline ({c})",
-                    f"{hc['rules_stable']} stable rules; novelty-preferring at any test {100 * at['novelty']:.1f} %, at "
-                    f"{_fmt_time(first['test_time'])} {100 * first['novelty']:.1f} %; familiarity-preferring at any test "
-                    f"{100 * at['familiarity']:.1f} %"))
-        if reg.get("rules"):
-            fmt = lambda v: "n/a" if v is None else f"{v:.2f}"
-            out.append((f"regression from the 24 parameters ({c}), 5-fold CV R²",
-                        f"E rate {fmt(reg.get('rate_e'))}, I rate {fmt(reg.get('rate_i'))}, "
-                        f"log lifetime {fmt(reg.get('log_lifetime'))} ({reg['rules']} rules)"))
-    for row in hd.get("stability_by_condition", []):
-        out.append((f"stable under {row['condition']}", f"{row['stable']} of {row['rules']} rules "
-                                                         f"({100 * row['stable_fraction']:.0f} %)"))
-    for r in s.get("results", [])[:20]:
-        ft = r.get("first_test", {})
-        out.append((f"{r['rule']} / {r['condition']}",
-                    f"stable={r.get('stable')}, lifetime={r.get('lifetime')} s, first test: p={ft.get('p')}, "
-                    f"dr_mem={ft.get('dr_mem')}, {ft.get('preference')}"))
+        n = hc.get("rules_stable", 0)
+        for x in hc.get("per_test_time", []) + [dict(hc.get("any_time", {}), test_time=None)]:
+            when = "any test" if x.get("test_time") is None else _fmt_time(x["test_time"])
+            paper = ""
+            if c == "control":
+                if x.get("test_time") is None:
+                    paper = f"novelty {PAPER['novelty_any']}, familiarity {PAPER['familiarity_any']}"
+                elif abs(x["test_time"] - 10) < 1e-9:
+                    paper = f"novelty {PAPER['novelty_10s']}"
+                elif abs(x["test_time"] - 14400) < 1:
+                    paper = f"novelty {PAPER['novelty_4h']}"
+            rows.append([html.escape(c), str(n), html.escape(when), _pct(x.get("novelty")), _pct(x.get("familiarity")),
+                         _pct(x.get("on_transient")), html.escape(paper)])
+    if rows:
+        out.append(("Headline", ["condition", "stable rules", "test time", "novelty-preferring", "familiarity-preferring",
+                                 "ON transient differs", "paper (control, 4-h protocol)"], rows,
+                    "Fractions of the stable rules with a significant response (p < 0.05 over the runs, two-sample t-test of "
+                    "r_nov against r_fam). Definitions: docs/glossary.md."))
+    st = hd.get("stability_by_condition", [])
+    if st:
+        out.append(("Stability per condition (knock-outs)", ["condition", "stable", "fraction", "paper"],
+                    [[html.escape(r["condition"]), f"{r['stable']} of {r['rules']}", _pct(r["stable_fraction"]),
+                      PAPER.get(r["condition"], "")] for r in st],
+                    "only_X: only connection X plastic; no_X: X static. Paper numbers from Mem1kRules Fig. 4."))
+    reg = [(c, hc.get("regression_cv_r2", {})) for c, hc in hd.get("conditions", {}).items() if hc.get("regression_cv_r2", {}).get("rules")]
+    if reg:
+        f = lambda v: "n/a (too few rules)" if v is None else f"{v:.2f}"
+        out.append(("Regression from the 24 rule parameters", ["condition", "rules", "CV R² E rate", "CV R² I rate", "CV R² log lifetime"],
+                    [[html.escape(c), str(r["rules"]), f(r.get("rate_e")), f(r.get("rate_i")), f(r.get("log_lifetime"))] for c, r in reg],
+                    "5-fold cross-validated R² of a ridge regression; the paper finds the rates predictable and the lifetime not."))
+    res = s.get("results", [])
+    if res:
+        rows = []
+        for r in res[:40]:
+            ft = r.get("first_test", {})
+            rows.append([html.escape(str(r["rule"])), html.escape(r["condition"]), "yes" if r.get("stable") else "no",
+                         number(r.get("lifetime"), "s"), number(ft.get("dr_mem")), number(ft.get("p")),
+                         html.escape(str(ft.get("preference")))])
+        out.append(("Rules", ["rule", "condition", "stable", "memory lifetime", "Δr_mem (first test)", "p (first test)", "preference"], rows,
+                    f"First {len(rows)} of {len(res)} rule × condition results; all in memory_summary.csv and memory_tests.csv."))
     return out

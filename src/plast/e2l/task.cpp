@@ -140,6 +140,7 @@ std::vector<std::pair<std::string, std::string>> reference_rules(const Task& tas
     };
     if (task.name() == "error" && has({"v", "u", "sbar"})) out.emplace_back("delta rule", "(v - u)*sbar");
     if (task.name() == "reward" && has({"R", "E"})) out.emplace_back("reward-modulated STDP", "(R - 1)*E");
+    if (task.name() == "oja" && has({"x", "y", "w"})) out.emplace_back("Oja's rule (eta = 1)", "x*y - y^2*w");
     return out;
 }
 
