@@ -33,6 +33,7 @@ struct ExportOptions {
     int round = 0;
     double eta = -1, tau_pre = 0.02, tau_post = 0.02, w0 = 1.0, w_max = 20.0, dt = 1e-4, delay = 0.8e-3;
     long steps = 0;
+    bool script = false;
     std::size_t synapses = 1;
 } g;
 
@@ -128,13 +129,22 @@ int run_export(Context&)
 {
     if (!g.trajectory.empty()) return write_trajectory();
     const auto target = g.to == "nestml" ? exporter::Target::nestml : exporter::Target::brian2;
-    const auto rules = resolve(target, nullptr);
+    model::Model m;
+    const auto rules = resolve(target, &m);
     const std::string header = "plast " + std::string(version()) + " (" + git_revision() + "): plast export " +
                                (g.source.empty() ? "--expression \"" + g.expression + "\"" : g.source);
-    if (target == exporter::Target::brian2)
-        write_text(exporter::brian2_rule_module(rules, header));
+    std::string full = header;
+    for (const auto& x : g.sets) full += " --set " + x;
+    if (g.row >= 0) full += " --row " + std::to_string(g.row);
+    if (g.idx >= 0) full += " --round " + std::to_string(g.round) + " --idx " + std::to_string(g.idx);
+    if (g.script) {
+        if (target != exporter::Target::brian2 || !ends_with(g.source, ".toml") || !g.rule.empty())
+            usage_error("--script", "a script is written for a whole model file, in Brian2", "plast export MODEL.toml --script [--set key=value]");
+        write_text(exporter::brian2_model_script(m, rules, g.source, full));
+    } else if (target == exporter::Target::brian2)
+        write_text(exporter::brian2_rule_module(rules, full));
     else
-        write_text(exporter::nestml_models(rules, header, g.w_max, g.delay * 1e3));
+        write_text(exporter::nestml_models(rules, full, g.w_max, g.delay * 1e3));
     return 0;
 }
 
@@ -154,6 +164,7 @@ void add_options(CLI::App& sub)
     sub.add_option("--out,-o", g.out, "output file (default: standard output)");
     sub.add_option("--w-max", g.w_max, "upper weight bound (nestml parameter, trajectories; default 20)")->check(CLI::PositiveNumber);
     sub.add_option("--delay", g.delay, "nestml: axonal delay (s, default 0.8e-3)")->check(CLI::PositiveNumber);
+    sub.add_flag("--script", g.script, "model file: a complete runnable Brian2 script (groups, connections, rules, phases, monitors)");
     sub.add_option("--trajectory", g.trajectory, "instead of code: write the engine's weight after every step to this CSV");
     sub.add_option("--pre", g.pre, "trajectory: presynaptic arrivals, CSV with columns neuron, step");
     sub.add_option("--post", g.post, "trajectory: postsynaptic spikes, CSV with columns neuron, step");

@@ -28,4 +28,15 @@ namespace plast::exporter {
 // with the pathway order above. `header` is a comment line (e.g. the command that wrote it).
 std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::string& header);
 
+// A complete runnable Brian2 script for a model file (already scaled and overridden): the rule module
+// above, then neuron groups (if, tif), Poisson inputs, connections (bernoulli, fixed_indegree,
+// all_to_all, one_to_one), the phase protocol (durations, repeats, Poisson rates, plasticity
+// switches), spike / weight / state monitors, and at the end the spikes and weights written to an
+// .npz file (`--out` of the script). Throws (cannot_express, target brian2 script) for parts it does
+// not write yet: cvaif neurons, spike files, receptive fields and connection lists, stimuli,
+// schedules, snapshots, rate monitors. The [guard] is not exported (the script runs the protocol to
+// its end); [metrics] are left to the caller (the script saves what they are computed from).
+std::string brian2_model_script(const model::Model& m, const std::vector<ExportRule>& rules, const std::string& file,
+                                const std::string& header);
+
 } // namespace plast::exporter
