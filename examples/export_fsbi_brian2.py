@@ -76,7 +76,7 @@ def run_brian2(a, seed, work, script, window, sizes):
     for pop in ("E", "I"):
         res[f"rate_{pop}"], res[f"cv_isi_{pop}"] = spike_stats(d[f"spikes_{pop}_times"], d[f"spikes_{pop}_neurons"],
                                                                sizes[pop], *window)
-    res["w_IE_end"] = float(d["weights_IE"][:, -1].mean())
+    res["w_IE_end"] = float(d["weights_IE"][-1].mean())  # [time, synapse]
     return res
 
 

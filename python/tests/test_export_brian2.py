@@ -94,3 +94,32 @@ def test_export_refuses_what_the_target_cannot_express(tmp_path):
     assert "rule 'v'" in r.stderr and "'V'" in r.stderr and "nestml export cannot express" in r.stderr, r.stderr
     r = plast("export", "--expression", "x_pre + ; x_post")
     assert r.returncode == 2 and "--expression" in r.stderr, r.stderr
+
+
+def test_model_script_runs_in_brian2(tmp_path):
+    """`plast export MODEL.toml --script` is a runnable Brian2 script: the fSBI network at a tiny size for
+    0.1 s writes spikes of both monitored populations and the I->E weight samples (the statistical
+    comparison with plast is examples/export_fsbi_brian2.py, docs/export.md)."""
+    import subprocess
+    import sys
+    script = tmp_path / "fsbi_b2.py"
+    r = plast("export", str(ROOT / "examples" / "models" / "fsbi.toml"), "--script", "--set", "scale=0.0625",
+              "--set", "phase[0].duration=0.05", "--set", "phase[1].duration=0.05", "--set", "dt=2e-4",
+              "--out", str(script))
+    assert r.returncode == 0, r.stderr
+    text = script.read_text()
+    assert "make_synapses(RULES[\"istdp\"]" in text and "S.connect(condition=\"i != j\", p=" in text
+    out = tmp_path / "run.npz"
+    p = subprocess.run([sys.executable, str(script), "--seed", "3", "--out", str(out)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr[-3000:]
+    d = np.load(out)
+    assert list(d["phase_names"]) == ["warmup", "score"] and list(d["phase_recorded"]) == [False, True]
+    assert d["spikes_E_times"].size > 0 and d["spikes_I_times"].size > 0
+    assert d["spikes_E_neurons"].max() < 1000 // 16 and d["spikes_I_neurons"].max() < 500 // 16
+    assert d["weights_IE"].shape == (1, 100)  # sampled every 0.1 s over 0.1 s: one sample of 100 synapses
+
+
+def test_model_script_refuses_what_it_cannot_write_yet():
+    r = plast("export", str(ROOT / "examples" / "models" / "bnd.toml"), "--script")
+    assert r.returncode == 2
+    assert "brian2 script export cannot express yet" in r.stderr, r.stderr
