@@ -7,6 +7,8 @@
 #include "plast/search/archive.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <filesystem>
 
 namespace plast::exporter {
