@@ -6,7 +6,7 @@ to the rounding of plast's single-precision weights. Prints the verification tab
 import numpy as np
 import pytest
 
-from export_check import (CHAMPION, RULES_TOML, brian2_trajectories, load_module, plast_trajectories, protocols,
+from export_check import (CHAMPION, DT, RULES_TOML, brian2_trajectories, load_module, plast_trajectories, protocols,
                           tolerance, write_steps)
 from test_cli import ROOT, plast
 
@@ -123,3 +123,27 @@ def test_model_script_refuses_what_it_cannot_write_yet():
     r = plast("export", str(ROOT / "examples" / "models" / "bnd.toml"), "--script")
     assert r.returncode == 2
     assert "brian2 script export cannot express yet" in r.stderr, r.stderr
+
+
+def test_setting_eta_to_zero_between_runs_freezes_the_weight(tmp_path):
+    """The model script switches plasticity off and on by the namespace's eta, which Brian2 reads at the
+    start of every run: a pre arrival while eta = 0 leaves w unchanged, the one before changes it by
+    eta*alpha."""
+    import brian2 as b2
+    (tmp_path / "r.toml").write_text(RULES_TOML)
+    assert plast("export", str(tmp_path / "r.toml"), "--rule", "six_param", "--out", str(tmp_path / "m.py")).returncode == 0
+    mod = load_module(tmp_path / "m.py")
+    b2.prefs.codegen.target = "numpy"
+    b2.start_scope()
+    b2.defaultclock.dt = DT * b2.second
+    pre = b2.SpikeGeneratorGroup(1, [0, 0], [1, 11] * b2.ms)
+    post = b2.SpikeGeneratorGroup(1, [], [] * b2.ms)
+    S = mod.make_synapses(mod.RULES["six_param"], pre, post, w_max=2.0)  # no name: Brian2 picks one
+    S.connect()
+    S.w = 1.0
+    net = b2.Network(pre, post, S)
+    net.run(5 * b2.ms)
+    assert S.w[0] == pytest.approx(1.0 + 0.01 * -0.4, abs=1e-12)
+    S.namespace["eta"] = 0.0
+    net.run(10 * b2.ms)
+    assert S.w[0] == pytest.approx(1.0 + 0.01 * -0.4, abs=1e-12)

@@ -121,8 +121,10 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
       << "    if transmit:\n"
       << "        on_pre[\"pre\"] = transmit + \"\\n\" + on_pre[\"pre\"]\n"
       << "    namespace = dict(rule[\"namespace\"], w_max=float(w_max))\n"
+      << "    if name is not None:\n"
+      << "        kwargs[\"name\"] = name\n"
       << "    S = Synapses(source, target, model=rule[\"model\"], on_pre=on_pre, on_post=rule[\"on_post\"],\n"
-      << "                 delay={\"pre\": delay, \"pre_trace\": delay}, namespace=namespace, name=name, **kwargs)\n"
+      << "                 delay={\"pre\": delay, \"pre_trace\": delay}, namespace=namespace, **kwargs)\n"
       << "    S.pre.order, S.post.order, S.pre_trace.order, S.post_trace.order = 0, 1, 2, 3\n"
       << "    return S\n";
     return o.str();
