@@ -116,7 +116,9 @@ def test_model_script_runs_in_brian2(tmp_path):
     assert list(d["phase_names"]) == ["warmup", "score"] and list(d["phase_recorded"]) == [False, True]
     assert d["spikes_E_times"].size > 0 and d["spikes_I_times"].size > 0
     assert d["spikes_E_neurons"].max() < 1000 // 16 and d["spikes_I_neurons"].max() < 500 // 16
-    assert d["weights_IE"].shape == (1, 100)  # sampled every 0.1 s over 0.1 s: one sample of 100 synapses
+    # Sampled every 0.1 s over 0.1 s, plus the end of the run: two samples of 100 synapses, at 0 and 0.1 s.
+    assert d["weights_IE"].shape == (2, 100) and list(d["weights_IE_times"]) == pytest.approx([0.0, 0.1])
+    assert np.all(d["weights_IE"][0] == 1.0)
 
 
 def test_model_script_refuses_what_it_cannot_write_yet():

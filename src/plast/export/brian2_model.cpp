@@ -217,9 +217,11 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
       << "        out[name + \"_times\"] = np.asarray(mon.t / second)\n"
       << "        out[name + \"_neurons\"] = np.asarray(mon.i)\n"
       << "    else:\n"
+      << "        # samples every interval from t = 0, plus the state at the end of the run (as plast records)\n"
       << "        var = mon.record_variables[0]\n"
-      << "        out[name] = np.asarray(getattr(mon, var)).T\n"
-      << "        out[name + \"_times\"] = np.asarray(mon.t / second)\n"
+      << "        final = np.asarray(getattr(mon.source, var)[:])[np.asarray(mon.record)]\n"
+      << "        out[name] = np.vstack([np.asarray(getattr(mon, var)).T, final[None, :]])\n"
+      << "        out[name + \"_times\"] = np.append(np.asarray(mon.t / second), t_phase)\n"
       << "np.savez(args.out, **out)\n"
       << "print(\"wrote\", args.out)\n";
     // RULES_BY_PROJECTION: the rule dict of each plastic projection (to switch plasticity back on).
