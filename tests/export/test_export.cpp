@@ -10,10 +10,13 @@
 #include "plast/expr/parser.hpp"
 #include "plast/io/config.hpp"
 #include "plast/model/rule_table.hpp"
+#include "plast/search/archive.hpp"
+#include "plast/search/prior.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 
 namespace {
 
@@ -123,4 +126,40 @@ TEST(Export, TrajectoryIsTheEnginesPairWindow)
     EXPECT_NEAR(w[150] - 1.0, 0.01 * std::exp(-50e-4 / 0.0168), 1e-7);
     EXPECT_EQ(w[199], w[150]);
     EXPECT_THROW(weight_trajectories(r, 1, SpikeSteps{{1}, {10}}, post, 200, 1.0, 20.0, 1e-4), plast::Error);
+}
+
+TEST(Export, ArchiveAndRuleSetRowsGiveFourSixParamRulesWithProvenance)
+{
+    const auto dir = std::filesystem::temp_directory_path() / "plast_export_test";
+    std::filesystem::create_directories(dir);
+    const auto path = (dir / "archive.sqlite").string();
+    std::filesystem::remove(path);
+    const auto names = plast::search::quadruplet_names(true);
+    {
+        auto a = plast::search::Archive::open(path, names, {"rate"}, "fp", false);
+        plast::search::CandidateRow row;
+        row.round = 1;
+        row.idx = 7;
+        row.seed = 42;
+        row.source = "prior";
+        row.status = "completed";
+        row.verdict = "plausible";
+        for (std::size_t k = 0; k < names.size(); ++k) row.params.push_back(k % 6 < 2 ? 0.01 + 0.001 * static_cast<double>(k) : static_cast<double>(k));
+        row.metrics = {5.0};
+        a.insert({row});
+    }
+    const auto rules = rules_from_archive(path, 1, 7, 0.01, Target::brian2);
+    ASSERT_EQ(rules.size(), 4u);
+    EXPECT_EQ(rules[2].name, "IE");
+    EXPECT_DOUBLE_EQ(rules[2].tau_pre, 0.01 + 0.012);      // IE_tau_pre is parameter 12
+    EXPECT_DOUBLE_EQ(rules[2].params.at("alpha"), 14.0);    // IE_alpha is parameter 14
+    EXPECT_NE(rules[2].provenance.find("round 1 idx 7, seed 42, source prior, plausible"), std::string::npos) << rules[2].provenance;
+    EXPECT_THROW(rules_from_archive(path, 0, 7, 0.01, Target::brian2), plast::Error); // no such row
+    std::filesystem::remove_all(dir);
+
+    const auto csv = rules_from_csv(std::string(PLAST_TEST_SOURCE_DIR) + "/examples/data/fsbi_plausible_rules.csv", 0, 0.01, Target::nestml);
+    ASSERT_EQ(csv.size(), 4u);
+    EXPECT_DOUBLE_EQ(csv[0].tau_pre, 0.01020501495034166);
+    EXPECT_NE(csv[0].provenance.find("row 0, round 0, idx 0, source archive:1:6 (EE)"), std::string::npos) << csv[0].provenance;
+    EXPECT_THROW(rules_from_csv(std::string(PLAST_TEST_SOURCE_DIR) + "/examples/data/fsbi_plausible_rules.csv", 100000, 0.01, Target::nestml), plast::Error);
 }
