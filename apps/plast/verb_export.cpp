@@ -73,7 +73,7 @@ std::vector<exporter::ExportRule> resolve(exporter::Target target, model::Model*
         if (model_out) *model_out = m;
         if (!g.rule.empty()) return {rule_from_model(m, g.rule, g.source, target)};
         for (const auto& [name, r] : m.rules) rules.push_back(rule_from_model(m, name, g.source, target));
-        if (rules.empty()) usage_error(g.source, "the model has no [rule.NAME] tables", "a model file with rules");
+        if (rules.empty() && !g.script) usage_error(g.source, "the model has no [rule.NAME] tables", "a model file with rules (or --script for the whole model)");
         return rules;
     }
     const double eta = g.eta < 0 ? 0.01 : g.eta; // the fSBI screens' learning rate

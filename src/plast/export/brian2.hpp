@@ -34,7 +34,7 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
 // switches), spike / weight / state monitors, and at the end the spikes and weights written to an
 // .npz file (`--out` of the script). Throws (cannot_express, target brian2 script) for parts it does
 // not write yet: cvaif neurons, spike files, receptive fields and connection lists, stimuli,
-// schedules, snapshots, rate monitors. The [guard] is not exported (the script runs the protocol to
+// schedules, snapshots. The [guard] is not exported (the script runs the protocol to
 // its end); [metrics] are left to the caller (the script saves what they are computed from).
 std::string brian2_model_script(const model::Model& m, const std::vector<ExportRule>& rules, const std::string& file,
                                 const std::string& header);

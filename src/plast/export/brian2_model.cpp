@@ -15,7 +15,7 @@ namespace {
     throw Error(Error::Kind::usage, "export", what,
                 "uses " + feature + ", which the brian2 script export cannot express yet",
                 "if / tif / poisson populations, bernoulli / fixed_indegree / all_to_all / one_to_one projections, "
-                "phases with duration, repeat, rates, plastic, record; spikes / weights / state monitors");
+                "phases with duration, repeat, rates, plastic, record; spikes / rate / weights / state monitors");
 }
 
 std::string n(double x)
@@ -54,8 +54,6 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
         if (ph.schedule) script_cannot("phase '" + ph.name + "'", "a schedule");
         if (!ph.snapshot.empty() || !ph.restore.empty()) script_cannot("phase '" + ph.name + "'", "snapshots");
     }
-    for (const auto& mo : m.monitors)
-        if (mo.kind == model::Monitor::Kind::rate) script_cannot("monitor '" + mo.name + "'", "a rate monitor (record spikes instead)");
 
     std::ostringstream o;
     o << "#!/usr/bin/env python3\n"
@@ -121,7 +119,7 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
       << "    w = {\"constant\": lambda: np.full(size, a), \"uniform\": lambda: rng.uniform(a, b, size),\n"
       << "         \"normal\": lambda: rng.normal(a, b, size), \"lognormal\": lambda: rng.lognormal(a, b, size)}[dist]()\n"
       << "    return np.clip(w, 0, w_max)\n\n"
-      << "groups, synapses, monitors = {}, {}, {}\n";
+      << "groups, synapses, monitors, rate_bins = {}, {}, {}, {}\n";
     for (const auto& p : m.populations) {
         o << "\n# population '" << p.name << "' (" << p.where << ")\n";
         if (p.kind == P::Kind::poisson) {
@@ -181,7 +179,10 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
     o << "\n# monitors\n";
     for (const auto& mo : m.monitors) {
         using K = model::Monitor::Kind;
-        if (mo.kind == K::spikes)
+        if (mo.kind == K::rate)
+            o << "monitors[\"" << mo.name << "\"] = SpikeMonitor(groups[\"" << mo.target << "\"][" << mo.first << ":" << mo.last << "], name=\"" << mo.name << "\")\n"
+              << "rate_bins[\"" << mo.name << "\"] = (" << n(mo.interval) << ", " << (mo.last - mo.first) << ")  # bin (s), neurons\n";
+        else if (mo.kind == K::spikes)
             o << "monitors[\"" << mo.name << "\"] = SpikeMonitor(groups[\"" << mo.target << "\"][" << mo.first << ":" << mo.last << "], name=\"" << mo.name << "\")\n";
         else if (mo.kind == K::weights)
             o << "monitors[\"" << mo.name << "\"] = StateMonitor(synapses[\"" << mo.target << "\"], \"w\", record=np.unique(np.linspace(0, len(synapses[\""
@@ -213,7 +214,13 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
       << "out = {\"phases\": np.array([(a, b) for _, a, b, _ in phases]), \"phase_recorded\": np.array([r for *_, r in phases]),\n"
       << "       \"phase_names\": np.array([p for p, *_ in phases])}\n"
       << "for name, mon in monitors.items():\n"
-      << "    if isinstance(mon, SpikeMonitor):\n"
+      << "    if name in rate_bins:  # mean rate (Hz) of the neurons per bin, recorded phases only (as plast)\n"
+      << "        width, count = rate_bins[name]\n"
+      << "        starts = np.concatenate([np.arange(a, b - 1e-9, width) for _, a, b, rec in phases if rec])\n"
+      << "        times = np.asarray(mon.t / second)\n"
+      << "        out[name] = np.array([[np.sum((times >= s) & (times < s + width)) / count / width] for s in starts])\n"
+      << "        out[name + \"_times\"] = starts\n"
+      << "    elif isinstance(mon, SpikeMonitor):\n"
       << "        out[name + \"_times\"] = np.asarray(mon.t / second)\n"
       << "        out[name + \"_neurons\"] = np.asarray(mon.i)\n"
       << "    else:\n"
