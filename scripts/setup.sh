@@ -10,7 +10,7 @@ PACKAGES=(
   libeigen3-dev nlohmann-json3-dev libtomlplusplus-dev librandom123-dev libcli11-dev
   libsqlite3-dev libmatio-dev libnlopt-cxx-dev libboost-math-dev libopenmpi-dev openmpi-bin
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy python3-matplotlib python3-scipy python3-pytest
+  python3 python3-numpy python3-matplotlib python3-scipy python3-pytest python3-brian
 )
 
 missing=()

@@ -1,0 +1,42 @@
+#pragma once
+// Brian2 code for plast rules (a Python module) and for whole model files (a runnable script).
+//
+// A rule becomes a `Synapses` description (model, on_pre, on_post, namespace) that reproduces plast's
+// event order inside a time step (docs/model.md):
+//   1. presynaptic arrivals (after the delay): transmit (g_post += w), then the presynaptic term
+//      w <- clip(w + eta*on_pre, 0, w_max)                         pathway "pre",        order 0
+//   2. postsynaptic spikes: w <- clip(w + eta*on_post, 0, w_max)   pathway "post",       order 1
+//   3. trace increments for this step's arrivals / spikes           pathways "pre_trace" (order 2,
+//                                                                    same delay as "pre") and "post_trace" (order 3)
+// Traces are per-synapse event-driven variables dx/dt = -x/tau, which Brian2 integrates exactly
+// between events: a trace read k steps after its spike is exp(-k dt/tau), as in plast (plast decays
+// per neuron by exp(-dt/tau) each step after the increments; per synapse and per neuron are the same
+// numbers under all-to-all interaction). Both terms therefore read the traces before this step's
+// increments, as in plast. Variables: x_pre, x_post, w, the declared traces by name, V, V_trace,
+// C_exc, C_inh as V_post, ... (the postsynaptic group must define them, dimensionless mV); parameters
+// are namespace constants (renamed NAME_ where they clash with a Brian2 name such as t, dt, i, N).
+#include "plast/export/rule_source.hpp"
+#include "plast/model/model.hpp"
+
+#include <string>
+#include <vector>
+
+namespace plast::exporter {
+
+// A Python module: one dict per rule (name, formula, provenance, model, on_pre, on_post, namespace)
+// and make_synapses(rule, source, target, w_max, transmit=None, delay=0*ms) that builds the Synapses
+// with the pathway order above. `header` is a comment line (e.g. the command that wrote it).
+std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::string& header);
+
+// A complete runnable Brian2 script for a model file (already scaled and overridden): the rule module
+// above, then neuron groups (if, tif), Poisson inputs, connections (bernoulli, fixed_indegree,
+// all_to_all, one_to_one), the phase protocol (durations, repeats, Poisson rates, plasticity
+// switches), spike / weight / state monitors, and at the end the spikes and weights written to an
+// .npz file (`--out` of the script). Throws (cannot_express, target brian2 script) for parts it does
+// not write yet: cvaif neurons, spike files, receptive fields and connection lists, stimuli,
+// schedules, snapshots. The [guard] is not exported (the script runs the protocol to
+// its end); [metrics] are left to the caller (the script saves what they are computed from).
+std::string brian2_model_script(const model::Model& m, const std::vector<ExportRule>& rules, const std::string& file,
+                                const std::string& header);
+
+} // namespace plast::exporter

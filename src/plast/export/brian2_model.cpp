@@ -1,0 +1,251 @@
+// The Brian2 script of a whole model file (brian2.hpp).
+#include "plast/export/brian2.hpp"
+
+#include "plast/core/error.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace plast::exporter {
+
+namespace {
+
+[[noreturn]] void script_cannot(const std::string& what, const std::string& feature)
+{
+    throw Error(Error::Kind::usage, "export", what,
+                "uses " + feature + ", which the brian2 script export cannot express yet",
+                "if / tif / poisson populations, bernoulli / fixed_indegree / all_to_all / one_to_one projections, "
+                "phases with duration, repeat, rates, plastic, record; spikes / rate / weights / state monitors");
+}
+
+std::string n(double x)
+{
+    return number_text(x);
+}
+
+std::string py_list(const std::vector<std::string>& v)
+{
+    std::string o = "[";
+    for (std::size_t k = 0; k < v.size(); ++k) o += (k ? ", " : "") + std::string("\"") + v[k] + "\"";
+    return o + "]";
+}
+
+} // namespace
+
+std::string brian2_model_script(const model::Model& m, const std::vector<ExportRule>& rules, const std::string& file,
+                                const std::string& header)
+{
+    using P = model::Population;
+    // Check first: everything the script cannot write yet is an error naming it.
+    for (const auto& p : m.populations) {
+        if (p.kind == P::Kind::spike_file) script_cannot("population '" + p.name + "'", "a spike file");
+        if (p.kind == P::Kind::neuron && p.neuron.model == spiking::IfParams::Model::cvaif)
+            script_cannot("population '" + p.name + "'", "the cvaif neuron model");
+        if (p.kind == P::Kind::neuron && p.neuron.nmda_update != spiking::IfParams::NmdaUpdate::auryn)
+            script_cannot("population '" + p.name + "'", "nmda_update = \"euler\"");
+    }
+    for (const auto& pr : m.projections) {
+        using C = model::Connect::Kind;
+        if (pr.connect.kind == C::receptive_field || pr.connect.kind == C::list)
+            script_cannot("projection '" + pr.name + "'", pr.connect.kind == C::list ? "a connection list" : "receptive fields");
+    }
+    if (!m.stimuli.empty()) script_cannot("stimulus '" + m.stimuli.front().name + "'", "stimuli");
+    for (const auto& ph : m.phases) {
+        if (ph.schedule) script_cannot("phase '" + ph.name + "'", "a schedule");
+        if (!ph.snapshot.empty() || !ph.restore.empty()) script_cannot("phase '" + ph.name + "'", "snapshots");
+    }
+
+    std::ostringstream o;
+    o << "#!/usr/bin/env python3\n"
+      << brian2_rule_module(rules, header)
+      << "\n\n"
+      << "# ======== the model " << file << " ========\n"
+      << "# Run: python3 THIS.py [--seed S] [--out spikes.npz] [--target numpy|cython]\n"
+      << "# Neurons (docs/model.md): conductance-based IF with dimensionless conductances (leak units), per step:\n"
+      << "#   1. currents from the state at the start of the step; 2. g_nmda <- (1 - m)(g_nmda + m g_ampa),\n"
+      << "#   m = 1 - exp(-dt/tau_nmda); 3. g_ampa, g_gaba decay exactly; 4. V by forward Euler; 5. V clipped to\n"
+      << "#   [e_inh, 0]; 6. theta decays exactly, then the threshold test V > v_th_base + theta, reset V = v_reset,\n"
+      << "#   theta = v_th_spike (tif: theta stays 0, V held at v_reset while refractory). Spikes arriving in a\n"
+      << "#   step act from the next step on (the synapses run after the neuron update, as in plast).\n"
+      << "# Poisson inputs fire with probability rate*dt per step. Random streams differ from plast's: the same\n"
+      << "# model, not the same spikes; compare statistics over seeds.\n"
+      << "import argparse\n"
+      << "import numpy as np\n"
+      << "from brian2 import (NeuronGroup, Synapses, SpikeMonitor, StateMonitor, Network, defaultclock, prefs, seed,\n"
+      << "                    second, ms, Hz)\n\n"
+      << "ap = argparse.ArgumentParser()\n"
+      << "ap.add_argument(\"--seed\", type=int, default=1)\n"
+      << "ap.add_argument(\"--out\", default=\"brian2_run.npz\")\n"
+      << "ap.add_argument(\"--target\", default=\"numpy\", choices=[\"numpy\", \"cython\"])\n"
+      << "args = ap.parse_args()\n"
+      << "prefs.codegen.target = args.target\n"
+      << "seed(args.seed)\n"
+      << "rng = np.random.default_rng(args.seed)\n"
+      << "defaultclock.dt = " << n(m.dt) << " * second\n\n"
+      << "IF_MODEL = \"\"\"\n"
+      << "v : 1\ng_ampa : 1\ng_nmda : 1\ng_gaba : 1\ntheta : 1\nrefractory_left : 1\n"
+      << "tau_m : second (constant)\nv_rest : 1 (constant)\nv_reset : 1 (constant)\ne_exc : 1 (constant)\n"
+      << "e_inh : 1 (constant)\nv_th_base : 1 (constant)\nv_th_spike : 1 (constant)\ntau_thr : second (constant)\n"
+      << "tau_ampa : second (constant)\ntau_gaba : second (constant)\ntau_nmda : second (constant)\n"
+      << "a_ampa : 1 (constant)\nrefractory_steps : 1 (constant)\n\"\"\"\n"
+      << "# One step of the neuron update, in plast's order (statements run top to bottom).\n"
+      << "IF_STEP = \"\"\"\n"
+      << "ge = a_ampa*g_ampa + (1 - a_ampa)*g_nmda\n"
+      << "current = (v_rest - v) + ge*(e_exc - v) + g_gaba*(e_inh - v)\n"
+      << "g_nmda = exp(-dt/tau_nmda)*(g_nmda + (1 - exp(-dt/tau_nmda))*g_ampa)\n"
+      << "g_ampa = g_ampa*exp(-dt/tau_ampa)\n"
+      << "g_gaba = g_gaba*exp(-dt/tau_gaba)\n"
+      << "v = clip(v + dt/tau_m*current, e_inh, 0)\n"
+      << "v = v*int(refractory_left <= 0) + v_reset*int(refractory_left > 0)\n"
+      << "refractory_left = refractory_left - 1\n"
+      << "theta = theta*exp(-dt/tau_thr)\n"
+      << "\"\"\"\n\n"
+      << "def if_group(n, name, has_nmda, has_theta, **p):\n"
+      << "    \"\"\"IF (has_nmda, has_theta) or TIF neurons; p: the neuron parameters (mV, s).\"\"\"\n"
+      << "    g = NeuronGroup(n, IF_MODEL, threshold=\"v > v_th_base + theta\",\n"
+      << "                    reset=\"v = v_reset\\ntheta = \" + (\"v_th_spike\" if has_theta else \"0\") + \"\\nrefractory_left = refractory_steps\",\n"
+      << "                    name=name)\n"
+      << "    g.run_regularly(IF_STEP.replace(\"ge = a_ampa*g_ampa + (1 - a_ampa)*g_nmda\", \"ge = g_ampa\") if not has_nmda else IF_STEP,\n"
+      << "                    when=\"groups\", name=name + \"_step\")\n"
+      << "    for k, val in p.items():\n"
+      << "        setattr(g, k, val * second if k.startswith(\"tau\") else val)\n"
+      << "    g.v = p[\"v_rest\"]\n"
+      << "    return g\n\n"
+      << "def poisson_group(n, rate, name):\n"
+      << "    g = NeuronGroup(n, \"rate : Hz (shared)\", threshold=\"rand() < rate*dt\", name=name)\n"
+      << "    g.rate = rate * Hz\n"
+      << "    return g\n\n"
+      << "def draw_weights(dist, a, b, size, w_max):\n"
+      << "    w = {\"constant\": lambda: np.full(size, a), \"uniform\": lambda: rng.uniform(a, b, size),\n"
+      << "         \"normal\": lambda: rng.normal(a, b, size), \"lognormal\": lambda: rng.lognormal(a, b, size)}[dist]()\n"
+      << "    return np.clip(w, 0, w_max)\n\n"
+      << "groups, synapses, monitors, rate_bins = {}, {}, {}, {}\n";
+    for (const auto& p : m.populations) {
+        o << "\n# population '" << p.name << "' (" << p.where << ")\n";
+        if (p.kind == P::Kind::poisson) {
+            o << "groups[\"" << p.name << "\"] = poisson_group(" << p.size << ", " << n(p.rate) << ", \"" << p.name << "\")\n";
+            continue;
+        }
+        const auto& q = p.neuron;
+        const bool tif = q.model == spiking::IfParams::Model::tif;
+        const double r = q.ampa_nmda_ratio;
+        o << "groups[\"" << p.name << "\"] = if_group(" << p.size << ", \"" << p.name << "\", has_nmda=" << (tif ? "False" : "True")
+          << ", has_theta=" << (tif ? "False" : "True") << ",\n"
+          << "    tau_m=" << n(q.tau_m) << ", v_rest=" << n(q.v_rest) << ", v_reset=" << n(q.v_reset) << ", e_exc=" << n(q.e_exc)
+          << ", e_inh=" << n(q.e_inh) << ", v_th_base=" << n(q.v_th_base) << ", v_th_spike=" << n(q.v_th_spike) << ",\n"
+          << "    tau_thr=" << n(q.tau_thr) << ", tau_ampa=" << n(q.tau_ampa) << ", tau_gaba=" << n(q.tau_gaba) << ", tau_nmda=" << n(q.tau_nmda)
+          << ", a_ampa=" << n(r / (r + 1)) << ", refractory_steps=" << static_cast<long>(std::llround(q.refractory / m.dt)) << ")\n";
+        if (p.v_init) o << "groups[\"" << p.name << "\"].v = rng.uniform(" << n(p.v_init->first) << ", " << n(p.v_init->second) << ", " << p.size << ")\n";
+        if (p.g_exc_init)
+            o << "groups[\"" << p.name << "\"].g_ampa = np.clip(rng.normal(" << n(p.g_exc_init->first) << ", " << n(p.g_exc_init->second) << ", " << p.size << "), 0, None)\n";
+        if (p.g_inh_init)
+            o << "groups[\"" << p.name << "\"].g_gaba = np.clip(rng.normal(" << n(p.g_inh_init->first) << ", " << n(p.g_inh_init->second) << ", " << p.size << "), 0, None)\n";
+    }
+    static const char* dists[] = {"constant", "uniform", "normal", "lognormal"};
+    for (const auto& pr : m.projections) {
+        using C = model::Connect::Kind;
+        const std::string transmit = pr.inhibitory ? "g_gaba_post += w" : "g_ampa_post += w";
+        o << "\n# projection '" << pr.name << "' " << pr.pre << " -> " << pr.post << " (" << pr.where << "), rule " << pr.rule << "\n";
+        std::string rule_id;
+        for (const auto& r : rules)
+            if (r.rule.name == pr.rule) rule_id = r.name;
+        if (pr.rule == "static" || rule_id.empty())
+            o << "S = Synapses(groups[\"" << pr.pre << "\"], groups[\"" << pr.post << "\"], \"w : 1\", on_pre=\"" << transmit
+              << "\", delay=" << n(pr.delay) << " * second, name=\"" << pr.name << "\")\n";
+        else
+            o << "S = make_synapses(RULES[\"" << rule_id << "\"], groups[\"" << pr.pre << "\"], groups[\"" << pr.post << "\"], w_max="
+              << n(pr.w_max) << ", transmit=\"" << transmit << "\", delay=" << n(pr.delay) << " * second, name=\"" << pr.name << "\")\n";
+        const bool same = pr.pre == pr.post && !pr.connect.autapses;
+        switch (pr.connect.kind) {
+        case C::bernoulli: o << "S.connect(" << (same ? "condition=\"i != j\", " : "") << "p=" << n(pr.connect.p) << ")\n"; break;
+        case C::all_to_all: o << "S.connect(" << (same ? "condition=\"i != j\"" : "") << ")\n"; break;
+        case C::one_to_one: o << "S.connect(j=\"i\")\n"; break;
+        case C::fixed_indegree: {
+            const auto* pre = m.population(pr.pre);
+            const auto* post = m.population(pr.post);
+            o << "# fixed in-degree: " << pr.connect.k << " distinct presynaptic partners per postsynaptic neuron\n"
+              << "pre_idx = np.concatenate([rng.choice(np.setdiff1d(np.arange(" << pre->size << "), [j] if " << (same ? "True" : "False")
+              << " else []), " << pr.connect.k << ", replace=False) for j in range(" << post->size << ")])\n"
+              << "S.connect(i=pre_idx, j=np.repeat(np.arange(" << post->size << "), " << pr.connect.k << "))\n";
+            break;
+        }
+        default: break;
+        }
+        o << "S.w = draw_weights(\"" << dists[static_cast<int>(pr.weight.dist)] << "\", " << n(pr.weight.a) << ", " << n(pr.weight.b)
+          << ", len(S), " << n(pr.w_max) << ")\n"
+          << "synapses[\"" << pr.name << "\"] = S\n";
+        if (!(pr.rule == "static" || rule_id.empty()) && !pr.plastic) o << "S.namespace[\"eta\"] = 0.0  # plastic = false\n";
+    }
+    o << "\n# monitors\n";
+    for (const auto& mo : m.monitors) {
+        using K = model::Monitor::Kind;
+        if (mo.kind == K::rate)
+            o << "monitors[\"" << mo.name << "\"] = SpikeMonitor(groups[\"" << mo.target << "\"][" << mo.first << ":" << mo.last << "], name=\"" << mo.name << "\")\n"
+              << "rate_bins[\"" << mo.name << "\"] = (" << n(mo.interval) << ", " << (mo.last - mo.first) << ")  # bin (s), neurons\n";
+        else if (mo.kind == K::spikes)
+            o << "monitors[\"" << mo.name << "\"] = SpikeMonitor(groups[\"" << mo.target << "\"][" << mo.first << ":" << mo.last << "], name=\"" << mo.name << "\")\n";
+        else if (mo.kind == K::weights)
+            o << "monitors[\"" << mo.name << "\"] = StateMonitor(synapses[\"" << mo.target << "\"], \"w\", record=np.unique(np.linspace(0, len(synapses[\""
+              << mo.target << "\"]) - 1, " << mo.samples << ").astype(int)), dt=" << n(mo.interval) << " * second, name=\"" << mo.name << "\")\n";
+        else if (mo.kind == K::state)
+            o << "monitors[\"" << mo.name << "\"] = StateMonitor(groups[\"" << mo.target << "\"], \"" << mo.variable << "\", record=np.arange(" << mo.first
+              << ", " << mo.last << "), dt=" << n(mo.interval) << " * second, name=\"" << mo.name << "\")\n";
+    }
+    o << "\nnet = Network(*groups.values(), *synapses.values(), *monitors.values())\n"
+      << "# Plasticity switches: eta is read from the namespace at the start of every run() (0: frozen weights;\n"
+      << "# unlike plast, the traces keep running while frozen).\n"
+      << "plastic_eta = {name: rule[\"namespace\"][\"eta\"] for name, rule in RULES_BY_PROJECTION.items()}\n"
+      << "\n# the protocol: phases in file order, each `repeat` times\n"
+      << "phases = []\nt_phase = 0.0\n";
+    for (const auto& ph : m.phases) {
+        o << "# phase '" << ph.name << "' (" << ph.where << ")\n";
+        for (const auto& [pop, rate] : ph.rates) o << "groups[\"" << pop << "\"].rate = " << n(rate) << " * Hz\n";
+        if (ph.plastic) {
+            std::vector<std::string> on;
+            for (const auto& x : *ph.plastic) on.push_back(x);
+            o << "for name in plastic_eta:  # plasticity on for " << py_list(on) << ", off elsewhere\n"
+              << "    synapses[name].namespace[\"eta\"] = plastic_eta[name] if name in " << py_list(on) << " else 0.0\n";
+        }
+        o << "net.run(" << n(ph.duration * static_cast<double>(ph.repeat)) << " * second, report=\"text\", report_period=60 * second)\n"
+          << "phases.append((\"" << ph.name << "\", t_phase, t_phase + " << n(ph.duration * static_cast<double>(ph.repeat)) << ", " << (ph.record ? "True" : "False") << "))\n"
+          << "t_phase += " << n(ph.duration * static_cast<double>(ph.repeat)) << "\n";
+    }
+    o << "\n# outputs: spike times (s) and indices per spike monitor, weight and state samples, the phases\n"
+      << "out = {\"phases\": np.array([(a, b) for _, a, b, _ in phases]), \"phase_recorded\": np.array([r for *_, r in phases]),\n"
+      << "       \"phase_names\": np.array([p for p, *_ in phases])}\n"
+      << "for name, mon in monitors.items():\n"
+      << "    if name in rate_bins:  # mean rate (Hz) of the neurons per bin, recorded phases only (as plast)\n"
+      << "        width, count = rate_bins[name]\n"
+      << "        starts = np.concatenate([np.arange(a, b - 1e-9, width) for _, a, b, rec in phases if rec])\n"
+      << "        times = np.asarray(mon.t / second)\n"
+      << "        out[name] = np.array([[np.sum((times >= s) & (times < s + width)) / count / width] for s in starts])\n"
+      << "        out[name + \"_times\"] = starts\n"
+      << "    elif isinstance(mon, SpikeMonitor):\n"
+      << "        out[name + \"_times\"] = np.asarray(mon.t / second)\n"
+      << "        out[name + \"_neurons\"] = np.asarray(mon.i)\n"
+      << "    else:\n"
+      << "        # samples every interval from t = 0, plus the state at the end of the run (as plast records)\n"
+      << "        var = mon.record_variables[0]\n"
+      << "        final = np.asarray(getattr(mon.source, var)[:])[np.asarray(mon.record)]\n"
+      << "        out[name] = np.vstack([np.asarray(getattr(mon, var)).T, final[None, :]])\n"
+      << "        out[name + \"_times\"] = np.append(np.asarray(mon.t / second), t_phase)\n"
+      << "np.savez(args.out, **out)\n"
+      << "print(\"wrote\", args.out)\n";
+    // RULES_BY_PROJECTION: the rule dict of each plastic projection (to switch plasticity back on).
+    std::string text = o.str();
+    std::ostringstream rb;
+    rb << "RULES_BY_PROJECTION = {";
+    bool first = true;
+    for (const auto& pr : m.projections)
+        for (const auto& r : rules)
+            if (r.rule.name == pr.rule) {
+                rb << (first ? "" : ", ") << "\"" << pr.name << "\": RULES[\"" << r.name << "\"]";
+                first = false;
+            }
+    rb << "}\n";
+    const std::string anchor = "\nnet = Network(";
+    text.insert(text.find(anchor) + 1, rb.str());
+    return text;
+}
+
+} // namespace plast::exporter

@@ -1,0 +1,189 @@
+#include "plast/export/rule_source.hpp"
+
+#include "plast/core/error.hpp"
+#include "plast/expr/parser.hpp"
+#include "plast/io/csv_table.hpp"
+#include "plast/model/rule_table.hpp"
+#include "plast/search/archive.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <filesystem>
+
+namespace plast::exporter {
+
+namespace {
+
+const char* family_name(model::Rule::Family f)
+{
+    using F = model::Rule::Family;
+    switch (f) {
+    case F::six_param: return "six_param";
+    case F::pair_stdp: return "pair_stdp";
+    case F::vogels_istdp: return "vogels_istdp";
+    case F::triplet_stdp: return "triplet_stdp";
+    case F::product21: return "product21";
+    case F::expression: return "expression";
+    }
+    return "?";
+}
+
+constexpr const char* kTypes[4] = {"EE", "EI", "IE", "II"};
+constexpr const char* kSix[6] = {"tau_pre", "tau_post", "alpha", "beta", "gamma", "kappa"};
+
+model::Rule six_param_rule(const std::string& name, const std::array<double, 6>& t, double eta)
+{
+    model::Rule r;
+    r.name = name;
+    r.family = model::Rule::Family::six_param;
+    r.eta = eta;
+    r.six = spiking::SixParamRule::from_array(t);
+    if (!(t[0] > 0) || !(t[1] > 0)) usage_error(name + "_tau_pre", "tau_pre and tau_post must be > 0", "(0, inf)");
+    return r;
+}
+
+std::string identifier(const std::string& s)
+{
+    std::string o;
+    for (char c : s) o += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
+    if (o.empty() || std::isdigit(static_cast<unsigned char>(o[0]))) o = "r_" + o;
+    return o;
+}
+
+} // namespace
+
+void cannot_express(const std::string& rule, const std::string& feature, Target target)
+{
+    throw Error(Error::Kind::usage, "export", "rule '" + rule + "'",
+                "uses " + feature + ", which the " + target_name(target) + " export cannot express",
+                "six_param, pair_stdp, vogels_istdp, triplet_stdp and expression rules over traces, w and parameters");
+}
+
+ExportRule canonical(const model::Rule& r, const std::string& provenance, Target target)
+{
+    ExportRule e;
+    e.name = identifier(r.name);
+    e.family = family_name(r.family);
+    e.provenance = provenance;
+    e.rule = r;
+    e.eta = r.eta;
+    using F = model::Rule::Family;
+    if (r.family == F::product21) cannot_express(r.name, "the product21 family (CVAIF neuron traces with fixed input scalings)", target);
+    if (r.state) cannot_express(r.name, "the state variable '" + r.state->name + "' (a per-neuron variable with its own dynamics)", target);
+    if (r.family == F::six_param || r.family == F::pair_stdp || r.family == F::vogels_istdp) {
+        e.tau_pre = r.six.tau_pre;
+        e.tau_post = r.six.tau_post;
+        e.params = {{"alpha", r.six.alpha}, {"beta", r.six.beta}, {"gamma", r.six.gamma}, {"kappa", r.six.kappa}};
+        e.on_pre_text = "alpha + kappa*x_post";
+        e.on_post_text = "beta + gamma*x_pre";
+    } else {
+        e.tau_pre = r.tau_pre;
+        e.tau_post = r.tau_post;
+        e.traces = r.traces;
+        e.params = r.params;
+        e.on_pre_text = r.on_pre;
+        e.on_post_text = r.on_post;
+    }
+    model::Rule probe = r;
+    probe.traces = e.traces;
+    probe.state.reset();
+    const auto vars = model::expression_variables(probe);
+    std::vector<std::string> pn;
+    for (const auto& [k, v] : e.params) pn.push_back(k);
+    e.on_pre = expr::parse(e.on_pre_text, vars, pn);
+    e.on_post = expr::parse(e.on_post_text, vars, pn);
+    for (const auto* t : {&e.on_pre, &e.on_post}) {
+        const auto uses = t->uses_inputs();
+        for (std::size_t k = 0; k < vars.size(); ++k)
+            if (uses[k] && (vars[k] == "V" || vars[k] == "V_trace" || vars[k] == "C_exc" || vars[k] == "C_inh")) {
+                e.reads_post_neuron = true;
+                if (target == Target::nestml)
+                    cannot_express(r.name, "the postsynaptic neuron variable '" + vars[k] + "'", target);
+            }
+    }
+    return e;
+}
+
+ExportRule rule_from_model(const model::Model& m, const std::string& name, const std::string& file, Target target)
+{
+    const auto it = m.rules.find(name);
+    if (it == m.rules.end()) {
+        std::string allowed;
+        for (const auto& [k, v] : m.rules) allowed += (allowed.empty() ? "" : ", ") + k;
+        usage_error("--rule " + name, "no [rule." + name + "] table in " + file, allowed.empty() ? "(the model has no rules)" : allowed);
+    }
+    return canonical(it->second, file + " [rule." + name + "]", target);
+}
+
+std::vector<ExportRule> rules_from_csv(const std::string& path, std::size_t row, double eta, Target target)
+{
+    const auto t = io::CsvTable::read(path);
+    if (row >= t.rows())
+        usage_error("--row " + std::to_string(row), path + " has " + std::to_string(t.rows()) + " data rows",
+                    "0 .. " + std::to_string(t.rows() == 0 ? 0 : t.rows() - 1));
+    std::string prov = path + " row " + std::to_string(row);
+    for (const char* extra : {"round", "idx", "source", "seed"}) {
+        const auto c = std::find(t.header.begin(), t.header.end(), extra);
+        if (c != t.header.end()) prov += std::string(", ") + extra + " " + t.cells[row][static_cast<std::size_t>(c - t.header.begin())];
+    }
+    std::vector<ExportRule> out;
+    for (const char* ty : kTypes) {
+        std::array<double, 6> th{};
+        for (int k = 0; k < 6; ++k) th[static_cast<std::size_t>(k)] = t.number(row, t.column(std::string(ty) + "_" + kSix[k]));
+        out.push_back(canonical(six_param_rule(ty, th, eta), prov + " (" + ty + ")", target));
+    }
+    return out;
+}
+
+std::vector<ExportRule> rules_from_archive(const std::string& path, int round, long long idx, double eta, Target target)
+{
+    if (!std::filesystem::exists(path)) usage_error(path, "no such archive", "an archive.sqlite written by plast screen");
+    const auto a = search::Archive::open_read_only(path);
+    const auto rows = a.select("round = " + std::to_string(round) + " AND idx = " + std::to_string(idx), 1);
+    if (rows.empty())
+        usage_error("--idx " + std::to_string(idx), "no row (round " + std::to_string(round) + ", idx " + std::to_string(idx) + ") in " + path,
+                    std::to_string(a.count()) + " rows; list them with sqlite3 " + path + " 'select round, idx from candidates'");
+    const auto& names = a.param_names();
+    const auto& r = rows.front();
+    const std::string prov = path + " round " + std::to_string(round) + " idx " + std::to_string(idx) + ", seed " +
+                             std::to_string(r.seed) + ", source " + r.source + (r.verdict.empty() ? "" : ", " + r.verdict);
+    std::vector<ExportRule> out;
+    for (const char* ty : kTypes) {
+        std::array<double, 6> th{};
+        for (int k = 0; k < 6; ++k) {
+            const std::string key = std::string(ty) + "_" + kSix[k];
+            const auto it = std::find(names.begin(), names.end(), key);
+            if (it == names.end()) usage_error(path, "the archive has no parameter " + key + " (not an fSBI quadruplet screen)", "an archive of plast screen with task = \"fsbi\"");
+            th[static_cast<std::size_t>(k)] = r.params[static_cast<std::size_t>(it - names.begin())];
+        }
+        out.push_back(canonical(six_param_rule(ty, th, eta), prov + " (" + ty + ")", target));
+    }
+    return out;
+}
+
+ExportRule rule_from_expressions(const std::string& text, double tau_pre, double tau_post, double eta, Target target)
+{
+    const auto semi = text.find(';');
+    if (semi == std::string::npos || text.find(';', semi + 1) != std::string::npos)
+        usage_error("--expression", "'" + text + "' is not two expressions", "\"ON_PRE; ON_POST\" over x_pre, x_post, w");
+    model::Rule r;
+    r.name = "rule";
+    r.family = model::Rule::Family::expression;
+    r.eta = eta;
+    r.tau_pre = tau_pre;
+    r.tau_post = tau_post;
+    r.on_pre = text.substr(0, semi);
+    r.on_post = text.substr(semi + 1);
+    const std::vector<std::string> vars{"x_pre", "x_post", "w"};
+    for (const auto* s : {&r.on_pre, &r.on_post}) {
+        try {
+            (void)expr::parse(*s, vars, {});
+        } catch (const Error& e) {
+            usage_error("--expression", e.problem(), "expressions with + - * / ^, exp log abs step min max clip pow over x_pre, x_post, w");
+        }
+    }
+    return canonical(r, "expression \"" + text + "\"", target);
+}
+
+} // namespace plast::exporter

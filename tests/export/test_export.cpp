@@ -1,0 +1,165 @@
+// Exporters: expression printing per target, the canonical form of every family, the errors for what a
+// target cannot express, the generated Brian2 / NESTML text, and the engine's weight trajectories.
+// The generated code is run with the real Brian2 in python/tests/test_export_brian2.py.
+#include "plast/core/error.hpp"
+#include "plast/export/brian2.hpp"
+#include "plast/export/expression_printer.hpp"
+#include "plast/export/nestml.hpp"
+#include "plast/export/one_synapse.hpp"
+#include "plast/export/rule_source.hpp"
+#include "plast/expr/parser.hpp"
+#include "plast/io/config.hpp"
+#include "plast/model/rule_table.hpp"
+#include "plast/search/archive.hpp"
+#include "plast/search/prior.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+namespace {
+
+using namespace plast::exporter;
+using plast::model::Rule;
+
+Rule rule_from(const std::string& toml)
+{
+    auto cfg = plast::Config::parse(toml, "rule.toml");
+    return plast::model::read_rule(cfg.root().sub("rule").sub("r"), "r");
+}
+
+std::string same(const std::string& n)
+{
+    return n;
+}
+
+} // namespace
+
+TEST(Export, NumbersReadBackExactly)
+{
+    for (double x : {0.02, -1.569868006590322, 1e-7, 20.0, 300000.0, 6.2e-3, 1.0 / 3.0}) {
+        const std::string s = number_text(x);
+        EXPECT_EQ(std::strtod(s.c_str(), nullptr), x) << s;
+        EXPECT_NE(s.find_first_of(".eE"), std::string::npos) << s; // a float literal in every target
+    }
+    EXPECT_EQ(number_text(20.0), "20.0");
+}
+
+TEST(Export, ExpressionsInEachTargetsSyntax)
+{
+    const auto t = plast::expr::parse("-0.5*min(x_post, 0.8)*exp(-w) + step(x_pre - 0.3)*abs(x_pre)^1.5 + log(x_pre) + max(w, A)",
+                                      {"x_pre", "x_post", "w"}, {"A"});
+    const std::string b = print_expression(t, Target::brian2, same), n = print_expression(t, Target::nestml, same);
+    EXPECT_NE(b.find("clip(x_post, -inf, 0.8)"), std::string::npos) << b;
+    EXPECT_NE(b.find("clip(w, A, inf)"), std::string::npos) << b;
+    EXPECT_NE(b.find("int((x_pre - 0.3) > 0)"), std::string::npos) << b;
+    EXPECT_NE(b.find("(abs(x_pre))**(1.5)"), std::string::npos) << b;
+    EXPECT_NE(b.find("log(x_pre)"), std::string::npos) << b;
+    EXPECT_NE(n.find("min(x_post, 0.8)"), std::string::npos) << n;
+    EXPECT_NE(n.find("((x_pre - 0.3) > 0 ? 1.0 : 0.0)"), std::string::npos) << n;
+    EXPECT_NE(n.find("ln(x_pre)"), std::string::npos) << n;
+    EXPECT_EQ(n.find("log("), std::string::npos) << n;
+}
+
+TEST(Export, SixParamFamiliesBecomeAlphaBetaGammaKappa)
+{
+    const auto e = canonical(rule_from("[rule.r]\nfamily = \"vogels_istdp\"\ntarget_rate = 5.0\neta = 0.01\n"), "test", Target::brian2);
+    EXPECT_EQ(e.family, "vogels_istdp");
+    EXPECT_DOUBLE_EQ(e.params.at("alpha"), -2 * 5.0 * 0.02);
+    EXPECT_DOUBLE_EQ(e.params.at("gamma"), 1.0);
+    EXPECT_DOUBLE_EQ(e.eta, 0.01);
+    const auto m = brian2_rule_module({e}, "header");
+    EXPECT_NE(m.find("\"pre\": \"w = clip(w + eta*(alpha + (kappa * xpost)), 0, w_max)\""), std::string::npos) << m;
+    EXPECT_NE(m.find("\"alpha\": -0.2,"), std::string::npos) << m;
+    EXPECT_NE(m.find("S.pre.order, S.post.order, S.pre_trace.order, S.post_trace.order = 0, 1, 2, 3"), std::string::npos);
+}
+
+TEST(Export, TripletTracesAndParamsAreDeclared)
+{
+    const auto e = canonical(rule_from("[rule.r]\nfamily = \"triplet_stdp\"\n"), "test", Target::nestml);
+    ASSERT_EQ(e.traces.size(), 2u);
+    const auto n = nestml_models({e}, "header", 20.0, 0.8);
+    EXPECT_NE(n.find("model r_synapse:"), std::string::npos);
+    EXPECT_NE(n.find("r2' = -r2 / tau_r2"), std::string::npos) << n;
+    EXPECT_NE(n.find("tau_o2 ms = 125.0 ms"), std::string::npos) << n;
+    EXPECT_NE(n.find("a3_plus real = 0.0062"), std::string::npos) << n;
+    // The weight is transmitted before the presynaptic update, as in plast.
+    EXPECT_LT(n.find("emit_spike(w, d)"), n.find("w = clip(w + eta * ((-x_post)"));
+}
+
+TEST(Export, WhatATargetCannotExpressIsAnErrorNamingIt)
+{
+    const Rule bcm = rule_from(R"TOML([rule.r]
+family = "expression"
+on_post = "x_pre*(ybar - theta)"
+[rule.r.traces]
+ybar = { side = "post", tau = 1.0 }
+[rule.r.state]
+theta = { tau = 2.0, follows = "ybar^2/y0" }
+[rule.r.params]
+y0 = 10.0
+)TOML");
+    try {
+        canonical(bcm, "test", Target::brian2);
+        FAIL() << "no error";
+    } catch (const plast::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("rule 'r'"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("state variable 'theta'"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("which the brian2 export cannot express"), std::string::npos) << e.what();
+    }
+    const Rule v = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre*(V + 60)\"\n");
+    EXPECT_NO_THROW(canonical(v, "test", Target::brian2)); // Brian2 reads V_post of the target group
+    EXPECT_THROW(canonical(v, "test", Target::nestml), plast::Error);
+    EXPECT_THROW(rule_from_expressions("x_pre + w", 0.02, 0.02, 1.0, Target::brian2), plast::Error);
+    EXPECT_THROW(rule_from_expressions("x_pre + q; w", 0.02, 0.02, 1.0, Target::brian2), plast::Error);
+}
+
+TEST(Export, TrajectoryIsTheEnginesPairWindow)
+{
+    // One pre arrival at step 100, one post spike 50 steps later: dw = a_plus exp(-50 dt/tau_plus).
+    const Rule r = rule_from("[rule.r]\nfamily = \"pair_stdp\"\na_plus = 0.01\na_minus = 0.012\n");
+    SpikeSteps pre{{0}, {100}}, post{{0}, {150}};
+    const auto w = weight_trajectories(r, 1, pre, post, 200, 1.0, 20.0, 1e-4);
+    ASSERT_EQ(w.size(), 200u);
+    EXPECT_EQ(w[149], 1.0f);
+    EXPECT_NEAR(w[150] - 1.0, 0.01 * std::exp(-50e-4 / 0.0168), 1e-7);
+    EXPECT_EQ(w[199], w[150]);
+    EXPECT_THROW(weight_trajectories(r, 1, SpikeSteps{{1}, {10}}, post, 200, 1.0, 20.0, 1e-4), plast::Error);
+}
+
+TEST(Export, ArchiveAndRuleSetRowsGiveFourSixParamRulesWithProvenance)
+{
+    const auto dir = std::filesystem::temp_directory_path() / "plast_export_test";
+    std::filesystem::create_directories(dir);
+    const auto path = (dir / "archive.sqlite").string();
+    std::filesystem::remove(path);
+    const auto names = plast::search::quadruplet_names(true);
+    {
+        auto a = plast::search::Archive::open(path, names, {"rate"}, "fp", false);
+        plast::search::CandidateRow row;
+        row.round = 1;
+        row.idx = 7;
+        row.seed = 42;
+        row.source = "prior";
+        row.status = "completed";
+        row.verdict = "plausible";
+        for (std::size_t k = 0; k < names.size(); ++k) row.params.push_back(k % 6 < 2 ? 0.01 + 0.001 * static_cast<double>(k) : static_cast<double>(k));
+        row.metrics = {5.0};
+        a.insert({row});
+    }
+    const auto rules = rules_from_archive(path, 1, 7, 0.01, Target::brian2);
+    ASSERT_EQ(rules.size(), 4u);
+    EXPECT_EQ(rules[2].name, "IE");
+    EXPECT_DOUBLE_EQ(rules[2].tau_pre, 0.01 + 0.012);      // IE_tau_pre is parameter 12
+    EXPECT_DOUBLE_EQ(rules[2].params.at("alpha"), 14.0);    // IE_alpha is parameter 14
+    EXPECT_NE(rules[2].provenance.find("round 1 idx 7, seed 42, source prior, plausible"), std::string::npos) << rules[2].provenance;
+    EXPECT_THROW(rules_from_archive(path, 0, 7, 0.01, Target::brian2), plast::Error); // no such row
+    std::filesystem::remove_all(dir);
+
+    const auto csv = rules_from_csv(std::string(PLAST_TEST_SOURCE_DIR) + "/examples/data/fsbi_plausible_rules.csv", 0, 0.01, Target::nestml);
+    ASSERT_EQ(csv.size(), 4u);
+    EXPECT_DOUBLE_EQ(csv[0].tau_pre, 0.01020501495034166);
+    EXPECT_NE(csv[0].provenance.find("row 0, round 0, idx 0, source archive:1:6 (EE)"), std::string::npos) << csv[0].provenance;
+    EXPECT_THROW(rules_from_csv(std::string(PLAST_TEST_SOURCE_DIR) + "/examples/data/fsbi_plausible_rules.csv", 100000, 0.01, Target::nestml), plast::Error);
+}
