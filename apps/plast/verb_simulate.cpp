@@ -75,7 +75,7 @@ static int run_model(Context& ctx)
     const auto model = model::read_model(ctx.config.root(), base, warnings);
     for (const auto& w : warnings) std::cerr << "plast simulate: warning: " << w << "\n";
     auto& dir = ctx.open_run();
-    Progress progress("simulate", static_cast<std::size_t>(std::ceil(model.duration())));
+    Progress progress("simulate", static_cast<std::size_t>(std::ceil(model.duration())), "simulated s");
     double last = 0;
     const auto r = model::simulate(model, ctx.seed, [&](double t) {
         progress.advance(static_cast<std::size_t>(std::lround(t - last)));
@@ -166,7 +166,7 @@ static int run_simulate(Context& ctx)
     const auto variant = ctx.config.section("simulate").string("filter_variant", "paper", metrics::fsbi_filter_variants());
     const auto cfg = spiking::FsbiConfig::from_config(ctx.config.section("network"));
     auto& dir = ctx.open_run();
-    Progress progress("simulate", static_cast<std::size_t>(std::lround(cfg.warmup + cfg.score)));
+    Progress progress("simulate", static_cast<std::size_t>(std::lround(cfg.warmup + cfg.score)), "simulated s");
     double last = 0;
     const auto r = spiking::run_fsbi(cfg, ctx.seed, 0, [&](double t) {
         progress.advance(static_cast<std::size_t>(std::lround(t - last)));

@@ -11,8 +11,8 @@ static std::atomic<bool> g_quiet{false};
 
 void Progress::set_quiet(bool quiet) { g_quiet = quiet; }
 
-Progress::Progress(std::string label, std::size_t total, bool enabled)
-    : label_(std::move(label)), total_(total), enabled_(enabled && !g_quiet), tty_(isatty(2) != 0),
+Progress::Progress(std::string label, std::size_t total, std::string unit, bool enabled)
+    : label_(std::move(label)), unit_(unit.empty() ? std::string() : " " + unit), total_(total), enabled_(enabled && !g_quiet), tty_(isatty(2) != 0),
       start_(std::chrono::steady_clock::now()), last_(start_)
 {
 }
@@ -50,10 +50,10 @@ void Progress::print(bool final)
         const int fill = static_cast<int>(frac * width);
         std::string bar(static_cast<std::size_t>(fill), '#');
         bar.append(static_cast<std::size_t>(width - fill), '.');
-        std::fprintf(stderr, "\r%s [%s] %zu/%zu %5.1fs eta %5.1fs %s\x1b[K%s", label_.c_str(), bar.c_str(), c,
-                     total_, el, eta, note_.c_str(), final ? "\n" : "");
+        std::fprintf(stderr, "\r%s [%s] %zu/%zu%s %5.1fs eta %5.1fs %s\x1b[K%s", label_.c_str(), bar.c_str(), c,
+                     total_, unit_.c_str(), el, eta, note_.c_str(), final ? "\n" : "");
     } else {
-        std::fprintf(stderr, "%s: %zu/%zu (%.0f%%) %.1fs elapsed%s%s\n", label_.c_str(), c, total_, 100.0 * frac, el,
+        std::fprintf(stderr, "%s: %zu/%zu%s (%.0f%%) %.1fs elapsed%s%s\n", label_.c_str(), c, total_, unit_.c_str(), 100.0 * frac, el,
                      note_.empty() ? "" : ", ", note_.c_str());
     }
     std::fflush(stderr);

@@ -10,7 +10,8 @@ namespace plast {
 
 class Progress {
 public:
-    Progress(std::string label, std::size_t total, bool enabled = true);
+    // unit: what is counted, printed after the count ("candidates", "generations", "simulated s").
+    Progress(std::string label, std::size_t total, std::string unit = "", bool enabled = true);
     ~Progress();
     void advance(std::size_t n = 1);
     void set_note(const std::string& note); // shown after the count, e.g. "best F = -0.3"
@@ -19,7 +20,7 @@ public:
     static void set_quiet(bool quiet); // --quiet
 private:
     void print(bool final);
-    std::string label_;
+    std::string label_, unit_;
     std::size_t total_;
     std::atomic<std::size_t> count_{0};
     bool enabled_, tty_, finished_ = false;

@@ -133,7 +133,7 @@ void EvolveStudy::run(io::RunDir& dir) const
     csv.flush();
     const std::string ckpt = dir.file("checkpoint.json");
     const int every = settings.checkpoint_every;
-    Progress prog("evolve " + t.name(), static_cast<std::size_t>(settings.ea.max_generations));
+    Progress prog("evolve " + t.name(), static_cast<std::size_t>(settings.ea.max_generations), "generations");
     prog.advance(static_cast<std::size_t>(std::min(ev.generation(), settings.ea.max_generations)));
     while (!ev.finished()) {
         const auto r = ev.step();

@@ -569,7 +569,7 @@ void InferStudy::run(io::RunDir& dir, int threads) const
                 for (int s = 0; s < seeds; ++s)
                     pts.push_back({nz, fr, s});
         std::vector<OjaResult> res(pts.size());
-        Progress prog("infer oja", pts.size());
+        Progress prog("infer oja", pts.size(), "fits");
         FitOptions fo = fit;
         fo.threads = pts.size() > 1 ? 1 : threads;
         parallel_for(pts.size(), threads, [&](std::size_t i) {
@@ -686,7 +686,7 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         std::vector<std::vector<double>> truths;
         for (const auto& g : ground_truths) // an expression ground truth is the teacher itself (no parameters)
             truths.push_back(rule.expr_teacher ? ts : rules::parse_rule_string(g, true));
-        Progress prog("infer behaviour", res.size());
+        Progress prog("infer behaviour", res.size(), "fits");
         FitOptions fo = fit;
         fo.threads = res.size() > 1 ? 1 : threads;
         parallel_for(res.size(), threads, [&](std::size_t i) {
@@ -787,7 +787,7 @@ void InferStudy::run(io::RunDir& dir, int threads) const
     std::vector<std::shared_ptr<rules::DifferentiableRule>> studs;
     for (auto& m : models)
         studs.push_back(student(m));
-    Progress prog("infer animals", res.size());
+    Progress prog("infer animals", res.size(), "fits");
     FitOptions fo = fit;
     fo.threads = res.size() > 1 ? 1 : threads;
     parallel_for(res.size(), threads, [&](std::size_t i) {

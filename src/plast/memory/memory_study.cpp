@@ -252,7 +252,7 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
     std::vector<std::size_t> todo;
     for (std::size_t j = 0; j < jobs; ++j)
         if (!(conditions[(j / nrun) % nc] == "static" && j / (nc * nrun) > 0)) todo.push_back(j);
-    Progress progress("memory (" + std::to_string(todo.size()) + " runs)", static_cast<std::size_t>(std::ceil(per_run * static_cast<double>(todo.size()))));
+    Progress progress("memory (" + std::to_string(todo.size()) + " runs)", static_cast<std::size_t>(std::ceil(per_run * static_cast<double>(todo.size()))), "simulated s");
     std::vector<char> finished(jobs, 0);
     try {
     parallel_for(todo.size(), threads, [&](std::size_t jj) {

@@ -93,7 +93,7 @@ nlohmann::json run_cmaes_round(const ScreenSpec& spec, const CmaesSpec& cs, int 
     shared->round = round;
     for (auto& r : archive.select("round = " + std::to_string(round))) shared->existing.emplace(r.idx, std::move(r));
     const auto total = static_cast<std::size_t>(cs.population) * static_cast<std::size_t>(cs.generations + 1);
-    Progress progress("screen round " + std::to_string(round) + " (cmaes)", total);
+    Progress progress("screen round " + std::to_string(round) + " (cmaes)", total, "candidates");
     shared->progress = &progress;
 
     // Initial mean: a prior draw in unit-cube coordinates, keyed by the round.

@@ -333,7 +333,7 @@ nlohmann::json run_screen(const ScreenSpec& spec, const ScreenTask& task, Archiv
             if (!done.count(i)) todo.push_back(i);
         Proposal prop;
         if (!todo.empty()) prop = build_proposal(spec, rs, round, task, archive, seed);
-        Progress progress("screen round " + std::to_string(round) + " (" + rs.proposal + ")", todo.size());
+        Progress progress("screen round " + std::to_string(round) + " (" + rs.proposal + ")", todo.size(), "candidates");
         // A chunk per rank and thread keeps every worker busy; rows are committed per chunk.
         const std::size_t chunk = static_cast<std::size_t>(spec.chunk) * static_cast<std::size_t>(executor.ranks());
         for (std::size_t c = 0; c < todo.size(); c += chunk) {

@@ -312,7 +312,7 @@ void ToyStudy::run(io::RunDir& dir, int threads) const
         const std::size_t n0 = t0.size(), n1 = t1.size(), ne = etas.size(), n = ne * n0 * n1;
         std::vector<AbaResult> res(n);
         {
-            Progress prog("toy explicit sweep", n);
+            Progress prog("toy explicit sweep", n, "rules");
             parallel_for(n, threads, [&](std::size_t k) {
                 const std::size_t ie = k / (n0 * n1), i0 = (k / n1) % n0, i1 = k % n1;
                 AbaSetup ps = s;
