@@ -97,14 +97,23 @@ struct Rule {
         bool post = false;
         double tau = 0.1;
     };
-    std::vector<TraceDecl> traces;   // at most two extra per side
-    // One per-postsynaptic-neuron state variable (e.g. BCM's sliding threshold): every step
-    // name <- name + (dt/tau)(follows - name), follows an expression of x_post and the post traces.
+    std::vector<TraceDecl> traces;   // any number per side
+    // Per-postsynaptic-neuron state variables (e.g. BCM's sliding threshold): every step
+    // name <- name + (dt/tau)(follows - name), follows an expression of x_post, the post traces and
+    // the post states (all updated together from their values before the step's update).
     struct StateDecl {
         std::string name, follows;
         double tau = 1.0, init = 0.0;
     };
-    std::optional<StateDecl> state;
+    std::vector<StateDecl> states;
+    // Per-synapse state variables (e.g. an eligibility trace or a synaptic tag): jump by on_pre on an
+    // arrival and by on_post on a postsynaptic spike (read with the weight's terms of that event),
+    // decay exactly towards 0 with tau between events (tau = 0: no decay).
+    struct SynapseStateDecl {
+        std::string name, on_pre = "0", on_post = "0";
+        double tau = 0.0, init = 0.0;
+    };
+    std::vector<SynapseStateDecl> synapse_states;
     std::string where;
 };
 

@@ -15,6 +15,12 @@
 // | triplet_stdp | a2_plus, a3_plus, a2_minus, a3_minus, tau_plus, tau_minus, tau_x, tau_y (Pfister & Gerstner 2006, all-to-all, visual cortex; minimal model: a2_plus = a3_minus = 0) | -x_post (a2_minus + a3_minus r2) / x_pre (a2_plus + a3_plus o2) |
 // | product21 | c = [21], tau_fast, tau_slow, scale_* (spiking/product_rule_21.hpp); post must be cvaif | |
 // | expression | on_pre, on_post (strings), tau_pre, tau_post, [traces] NAME = {side, tau}, [params] NAME = value | as written |
+// Expression rules may declare any number of traces per side ([traces]), per-postsynaptic-neuron states
+// ([state] NAME = {tau, follows, init}: every step after the traces NAME += (dt/tau)(follows - NAME), all
+// together from the values before the update) and per-synapse states ([synapse_state] NAME = {on_pre,
+// on_post, tau, init}: jumps on the events, read and written with the weight's term of the same event,
+// exact decay towards 0 with tau between events); equations and event order: spiking/projection.hpp
+// (EventRuleState) and docs/model.md.
 // eta (default 1) multiplies every family. Triplet traces: r1 = x_pre (tau_plus), o1 = x_post (tau_minus),
 // r2 (tau_x), o2 (tau_y), all read before their own increment (the "t - epsilon" of the paper).
 #include "plast/model/model.hpp"
