@@ -12,7 +12,7 @@
 //                   autapses, weight (number or {dist = "uniform"|"normal"|"lognormal", ...}), delay (s),
 //                   receptor = "exc" | "inh", w_max, rule (a [rule.NAME] table or "static"), plastic
 //   [rule.NAME]     family = "six_param" | "pair_stdp" | "vogels_istdp" | "triplet_stdp" | "product21" |
-//                   "expression", eta and the family's parameters (rule_table.hpp)
+//                   "expression" | "mlp_t4", eta and the family's parameters (rule_table.hpp)
 //   [[stimulus]]    name, population (a poisson one), neurons = [first, last) or indices, rate (Hz added)
 //   [[phase]]       name, duration, stimuli, rates, plastic, record, snapshot, restore, repeat, schedule
 //   [[monitor]]     kind = "spikes" | "rate" | "weights" | "state" and what it records
@@ -23,6 +23,7 @@
 // then the presynaptic rule term; then postsynaptic spikes: the postsynaptic term), trace increments,
 // trace decay, recording and guard. It is the same for every rule family.
 #include "plast/spiking/if_neuron.hpp"
+#include "plast/spiking/mlp_t4_rule.hpp"
 #include "plast/spiking/product_rule_21.hpp"
 #include "plast/spiking/six_param_rule.hpp"
 
@@ -82,12 +83,13 @@ struct Projection {
 };
 
 struct Rule {
-    enum class Family { six_param, pair_stdp, vogels_istdp, triplet_stdp, product21, expression };
+    enum class Family { six_param, pair_stdp, vogels_istdp, triplet_stdp, product21, expression, mlp_t4 };
     std::string name;
     Family family = Family::six_param;
     double eta = 1.0;
     spiking::SixParamRule six;       // six_param, pair_stdp, vogels_istdp (as their 6pPol form)
     std::optional<spiking::Product21Config> product21;
+    std::optional<spiking::MlpT4Config> mlp_t4;  // the MLP rule of fSBI Fig. 4 (spiking/mlp_t4_rule.hpp)
     // expression and triplet_stdp: event expressions over the variables below, named parameters
     std::string on_pre = "0", on_post = "0";
     std::map<std::string, double> params;

@@ -14,7 +14,7 @@ namespace {
 
 const std::vector<std::string>& families()
 {
-    static const std::vector<std::string> f{"six_param", "pair_stdp", "vogels_istdp", "triplet_stdp", "product21", "expression"};
+    static const std::vector<std::string> f{"six_param", "pair_stdp", "vogels_istdp", "triplet_stdp", "product21", "expression", "mlp_t4"};
     return f;
 }
 
@@ -104,7 +104,7 @@ std::vector<std::string> expression_variables(const Rule& r)
 
 bool reads_post_neuron(const Rule& r)
 {
-    if (r.family == Rule::Family::product21) return true;
+    if (r.family == Rule::Family::product21 || r.family == Rule::Family::mlp_t4) return true;
     if (r.family != Rule::Family::expression && r.family != Rule::Family::triplet_stdp) return false;
     std::vector<const std::string*> texts{&r.on_pre, &r.on_post};
     for (const auto& st : r.synapse_states) texts.push_back(&st.on_pre), texts.push_back(&st.on_post);
@@ -114,7 +114,7 @@ bool reads_post_neuron(const Rule& r)
     return false;
 }
 
-Rule read_rule(const Section& s, const std::string& name)
+Rule read_rule(const Section& s, const std::string& name, const std::string& base_dir)
 {
     Rule r;
     r.name = name;
@@ -146,6 +146,9 @@ Rule read_rule(const Section& s, const std::string& name)
     } else if (fam == "product21") {
         r.family = Rule::Family::product21;
         r.product21 = spiking::Product21Config::from_config(s);
+    } else if (fam == "mlp_t4") {
+        r.family = Rule::Family::mlp_t4;
+        r.mlp_t4 = spiking::MlpT4Config::from_config(s, base_dir);
     } else if (fam == "triplet_stdp") {
         r.family = Rule::Family::triplet_stdp;
         // Pfister & Gerstner 2006, Table 4, visual cortex, all-to-all (full model).
@@ -250,8 +253,20 @@ void install_rule(const Rule& r, spiking::Projection& p, double w_max, double dt
     case Rule::Family::vogels_istdp: p.set_plasticity(r.six, r.eta, w_max, dt); break;
     case Rule::Family::product21: {
         const auto& q = *r.product21;
-        p.set_event_rules(q.pre(), q.theta_pre(), q.post(), q.theta_post(), q.tau_fast, q.tau_fast, r.eta, w_max, dt,
-                          spiking::EventTraceTaus{q.tau_fast, q.tau_slow});
+        spiking::EventTraceTaus taus;
+        taus.fast = q.tau_fast;
+        taus.slow = q.tau_slow;
+        p.set_event_rules(q.pre(), q.theta_pre(), q.post(), q.theta_post(), q.tau_fast, q.tau_fast, r.eta, w_max, dt, taus);
+        break;
+    }
+    case Rule::Family::mlp_t4: {
+        // x_pre1 / x_post1 fast, x_pre2 / x_post2 slow; the plain x_pre / x_post are not read.
+        const auto& q = *r.mlp_t4;
+        spiking::EventTraceTaus taus;
+        taus.listed = true;
+        taus.pre = taus.post = {q.tau_fast, q.tau_slow};
+        p.set_event_rules(q.pre(), {q.w_pre.begin(), q.w_pre.end()}, q.post(), {q.w_post.begin(), q.w_post.end()}, q.tau_fast,
+                          q.tau_fast, r.eta, w_max, dt, taus);
         break;
     }
     case Rule::Family::triplet_stdp:
