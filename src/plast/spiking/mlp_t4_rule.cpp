@@ -90,7 +90,7 @@ std::vector<std::string> MlpT4Rule::param_names() const { return {"W0", "W1", "W
 void MlpT4Rule::evaluate(const double* const* in, std::size_t n, const double* th, double* out) const
 {
     const MlpT4Weights& W = *w_;
-    const double s[6] = {sc_.trace, sc_.trace, sc_.w, sc_.v, sc_.c_exc, sc_.c_inh};
+    const double s[6] = {sc_.trace, sc_.trace, sc_.w, sc_.v, sc_.c_exc, sc_.c_inh * sc_.c_inh_sign};
     std::vector<double> h1(W.n_h1);
     for (std::size_t r = 0; r < n; ++r) {
         double u[6];

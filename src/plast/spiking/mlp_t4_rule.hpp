@@ -7,10 +7,12 @@
 //   f(W; u)  = sum_k W[k] h2_k + W[4],                       (linear readout with bias, W: 4 + 1 numbers)
 //   h2_k     = sigmoid( sum_j W_h2[j][k] h1_j ),  k < 4      (no bias)
 //   h1_j     = sigmoid( sum_i W_h1[i][j] s_i u_i ), j < 50   (no bias)
-//   s        = (2, 2, 1, 15e-3, 15e-3, -15e-3): input scalings, traces x2, w x1, V_trace, C_exc x15 per
-//              volt (plast stores mV: 15e-3 per mV), C_inh x15 per volt with the opposite sign, because
-//              the reference neuron low-passes (g_I + g_adapt)(V - E_I) where plast's C_inh is
-//              (g_I + g_adapt)(E_I - V) (if_neuron.hpp). All six scalings are configurable.
+//   s        = (2, 2, 1, 15e-3, 15e-3, 15e-3 * sign): input scalings, traces x2, w x1, V_trace, C_exc,
+//              C_inh x15 per volt (plast stores mV: 15e-3 per mV). The reference neuron low-passes
+//              (g_I + g_adapt)(V - E_I) > 0 as C_inh; plast's default CVAIF update stores
+//              (g_I + g_adapt)(E_I - V) < 0, so sign = -1 for it and +1 for cvaif_update = "reference"
+//              (the builder sets it from the postsynaptic population): the rule always reads the
+//              reference's C_inh. All scalings are configurable (scale_c_inh is per mV of that C_inh).
 //   x_pre1, x_post1: fast traces (tau_fast, 10 ms); x_pre2, x_post2: slow traces (tau_slow, 100 ms);
 //   +1 per arrival / postsynaptic spike, read before this step's increments (the engine's event order).
 //   V_trace, C_exc, C_inh: the postsynaptic CVAIF neuron's traces after this step's neuron update.
@@ -43,7 +45,8 @@ struct MlpT4Weights {
 MlpT4Weights mlp_t4_weights_from_csv(const std::string& path);
 
 struct MlpT4Scaling {
-    double trace = 2.0, w = 1.0, v = 15e-3, c_exc = 15e-3, c_inh = -15e-3; // v, c per mV
+    double trace = 2.0, w = 1.0, v = 15e-3, c_exc = 15e-3, c_inh = 15e-3; // v, c per mV
+    double c_inh_sign = -1.0; // -1: plast's C_inh sign (cvaif_update = "plast"), +1: the reference's
 };
 
 class MlpT4Rule : public rules::RuleFamily {
@@ -66,7 +69,7 @@ class MlpT4Rule : public rules::RuleFamily {
 
 // `[rule.NAME] family = "mlp_t4"`: hidden_weights = "file.csv" (required, relative to the model file),
 // w_pre = [5 numbers], w_post = [5 numbers] (required), tau_fast = 0.01, tau_slow = 0.1, scale_trace = 2,
-// scale_w = 1, scale_v = 0.015, scale_c_exc = 0.015, scale_c_inh = -0.015.
+// scale_w = 1, scale_v = 0.015, scale_c_exc = 0.015, scale_c_inh = 0.015 (per mV of the reference's C_inh).
 struct MlpT4Config {
     std::shared_ptr<const MlpT4Weights> weights;
     std::array<double, 5> w_pre{}, w_post{};
