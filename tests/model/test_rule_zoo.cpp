@@ -416,3 +416,30 @@ c = 3.0
     EXPECT_NEAR(q.post_state_variable(1)[0], b, 1e-5);
     EXPECT_GT(std::abs(b - 1.0), 0.5);
 }
+
+TEST(RuleZoo, ContinuousWeightTermIsForwardEulerEveryStep)
+{
+    // continuous = "c - k*w": without events, w_{n+1} = w_n + eta dt (c - k w_n), so
+    // w_n = c/k + (w_0 - c/k)(1 - eta dt k)^n; events still add their terms on top.
+    const Rule r = rule_from(R"TOML([rule.r]
+family = "expression"
+eta = 2.0
+continuous = "c - k*w"
+[rule.r.params]
+c = 3.0
+k = 5.0
+)TOML");
+    const long n = 3000;
+    const double w = drive(r, {}, {}, n, 4.0);
+    const double a = 1 - 2.0 * dt * 5.0, fix = 3.0 / 5.0;
+    const double expect = fix + (4.0 - fix) * std::pow(a, static_cast<double>(n));
+    // Single-precision weight: ~6e-8 relative rounding per step, 3000 steps with contraction a.
+    EXPECT_NEAR(w, expect, 2e-5);
+    EXPECT_GT(std::abs(w - 4.0), 1.0);
+    // With an arrival adding 0.5 at step 1000, the deviation decays from then on with the same factor.
+    const Rule r2 = rule_from("[rule.r]\nfamily = \"expression\"\neta = 2.0\ncontinuous = \"c - k*w\"\non_pre = \"0.25\"\n"
+                              "[rule.r.params]\nc = 3.0\nk = 5.0\n");
+    const double w2 = drive(r2, {1000}, {}, n, 4.0);
+    EXPECT_NEAR(w2 - w, 2.0 * 0.25 * std::pow(a, static_cast<double>(n - 1000)), 2e-5);
+    EXPECT_THROW(rule_from("[rule.r]\nfamily = \"expression\"\ncontinuous = \"q*w\"\n"), plast::Error);
+}

@@ -92,6 +92,7 @@ struct Rule {
     std::optional<spiking::MlpT4Config> mlp_t4;  // the MLP rule of fSBI Fig. 4 (spiking/mlp_t4_rule.hpp)
     // expression and triplet_stdp: event expressions over the variables below, named parameters
     std::string on_pre = "0", on_post = "0";
+    std::string continuous;          // expression: optional dw/dt term (per second, times eta), "" = none
     std::map<std::string, double> params;
     double tau_pre = 0.02, tau_post = 0.02; // taus of x_pre, x_post
     struct TraceDecl {

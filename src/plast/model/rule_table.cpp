@@ -107,6 +107,7 @@ bool reads_post_neuron(const Rule& r)
     if (r.family == Rule::Family::product21 || r.family == Rule::Family::mlp_t4) return true;
     if (r.family != Rule::Family::expression && r.family != Rule::Family::triplet_stdp) return false;
     std::vector<const std::string*> texts{&r.on_pre, &r.on_post};
+    if (!r.continuous.empty()) texts.push_back(&r.continuous);
     for (const auto& st : r.synapse_states) texts.push_back(&st.on_pre), texts.push_back(&st.on_post);
     for (const auto* t : texts)
         for (const auto& v : compile(r, *t)->inputs())
@@ -210,6 +211,7 @@ Rule read_rule(const Section& s, const std::string& name, const std::string& bas
         for (const auto& pn : ps.keys()) r.params[pn] = ps.number(pn);
         r.on_pre = s.string("on_pre", "0");
         r.on_post = s.string("on_post", "0");
+        r.continuous = s.string("continuous", "");
     }
     for (const auto& d : r.states) {
         try {
@@ -231,6 +233,13 @@ Rule read_rule(const Section& s, const std::string& name, const std::string& bas
                 compile(r, key == std::string("on_pre") ? r.on_pre : r.on_post);
             } catch (const Error& e) {
                 s.fail(key, e.problem(), allowed);
+            }
+        }
+        if (!r.continuous.empty()) {
+            try {
+                compile(r, r.continuous);
+            } catch (const Error& e) {
+                s.fail("continuous", e.problem(), allowed);
             }
         }
         for (const auto& d : r.synapse_states)
@@ -283,6 +292,7 @@ void install_rule(const Rule& r, spiking::Projection& p, double w_max, double dt
             auto f = [&](const std::string& e) { return e == "0" ? nullptr : compile(r, e); };
             state.synapse.push_back({f(d.on_pre), f(d.on_post), d.tau, d.init});
         }
+        if (!r.continuous.empty()) state.continuous = compile(r, r.continuous);
         p.set_event_rules(compile(r, r.on_pre), th, compile(r, r.on_post), th, r.tau_pre, r.tau_post, r.eta, w_max, dt, taus,
                           std::move(state));
         break;

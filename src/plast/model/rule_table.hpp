@@ -20,7 +20,8 @@
 // ([state] NAME = {tau, follows, init}: every step after the traces NAME += (dt/tau)(follows - NAME), all
 // together from the values before the update) and per-synapse states ([synapse_state] NAME = {on_pre,
 // on_post, tau, init}: jumps on the events, read and written with the weight's term of the same event,
-// exact decay towards 0 with tau between events); equations and event order: spiking/projection.hpp
+// exact decay towards 0 with tau between events) and a continuous weight term (`continuous`: every step
+// w += eta dt continuous(...), after the traces and post states); equations and event order: spiking/projection.hpp
 // (EventRuleState) and docs/model.md.
 // eta (default 1) multiplies every family. Triplet traces: r1 = x_pre (tau_plus), o1 = x_post (tau_minus),
 // r2 (tau_x), o2 (tau_y), all read before their own increment (the "t - epsilon" of the paper).

@@ -179,6 +179,7 @@ void Projection::update_traces(const std::vector<std::uint32_t>& arriving, const
         }
     }
     if (!s_target_.empty()) update_post_states();
+    if (cont_) apply_continuous();
     ++step_;
 }
 

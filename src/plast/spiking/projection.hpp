@@ -51,6 +51,10 @@ struct EventRuleState {
     };
     std::vector<Post> post;
     std::vector<Synapse> synapse;
+    // Optional continuous term of the weight: every step, after the traces and post states,
+    // w <- clip(w + eta dt continuous(...), 0, w_max) on every synapse (traces as they stand after this
+    // step, synapse states as at this step's events). It costs a pass over all synapses per step.
+    rules::RuleFamilyPtr continuous;
     std::vector<double> theta;
 };
 
@@ -196,6 +200,9 @@ private:
     std::vector<double> syn_rate_;
     std::vector<std::vector<double>> syn_out_;
     std::vector<double> state_theta_;
+    rules::RuleFamilyPtr cont_;   // continuous weight term (null: none)
+    std::vector<int> cont_map_;
+    void apply_continuous();
     std::uint64_t step_ = 0;
     double dt_ = 1e-4;
     const IfState* post_state_ = nullptr;

@@ -99,6 +99,9 @@ void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double
         }
         side->active = side->f || std::any_of(side->syn.begin(), side->syn.end(), [](const auto& f) { return static_cast<bool>(f); });
     }
+    cont_ = state.continuous;
+    cont_map_ = map_of(cont_, state_theta_.size());
+    add_unique(used, cont_map_);
     // Post states: targets over x_post, the extra post traces and the post states only.
     s_target_.clear();
     s_map_.clear();
@@ -127,7 +130,7 @@ void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double
     }
     syn_last_.assign(state.synapse.empty() ? 0 : post_.size(), 0);
     syn_out_.assign(state.synapse.size(), {});
-    extended_ = !state.synapse.empty();
+    extended_ = !state.synapse.empty() || static_cast<bool>(cont_);
     extra_traces_ = needs_neuron_ = false;
     for (int k : used) {
         extended_ |= k > v_w;
@@ -135,6 +138,7 @@ void Projection::set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double
     }
     for (const Side* side : {&on_pre_side_, &on_post_side_})
         for (int k : side->needed) needs_neuron_ |= k >= v_V && k <= v_C_inh;
+    for (int k : cont_map_) needs_neuron_ |= k >= v_V && k <= v_C_inh;
     pre_traces_.clear();
     post_traces_.clear();
     if (extra_traces_) {
@@ -237,6 +241,23 @@ void Projection::generic_update(const Side& side, const std::uint32_t* syn, std:
             s_syn_[q][s] = static_cast<float>(x);
         }
         syn_last_[s] = step_;
+    }
+}
+
+void Projection::apply_continuous()
+{
+    const std::size_t n = post_.size();
+    if (needs_neuron_ && (post_state_ == nullptr || post_state_->c_exc.size() != n_post_))
+        runtime_error(name_, "the rule reads V, V_trace, C_exc or C_inh, which need a CVAIF postsynaptic group");
+    for (int v : cont_map_) fill(v, row_syn_.data(), n);
+    for (std::size_t k = 0; k < cont_map_.size(); ++k) in_[k] = buf_[static_cast<std::size_t>(cont_map_[k])].data();
+    out_.resize(n);
+    cont_->evaluate(in_.data(), n, state_theta_.data(), out_.data());
+    const double c = eta_ * dt_;
+    const float wmax = static_cast<float>(w_max_);
+    for (std::size_t s = 0; s < n; ++s) {
+        const float nw = static_cast<float>(w_[s] + c * out_[s]);
+        w_[s] = std::isnan(nw) ? nw : (nw < 0.f ? 0.f : (nw > wmax ? wmax : nw));
     }
 }
 
