@@ -301,7 +301,9 @@ TEST(ModelFile, FeedForwardModelDrivesTheMemoryProtocolAsTheBuiltInNetwork)
         EXPECT_DOUBLE_EQ(a->mean_weights()[0].second, b->mean_weights()[0].second) << cond;
         double total = 0;
         for (double c : a->spike_counts()) total += c;
-        if (cond == "control") EXPECT_GT(total, 0.0) << "the patterns drive the output neuron"; // static: inhibition stays silencing
+        if (cond == "control") {
+            EXPECT_GT(total, 0.0) << "the patterns drive the output neuron"; // static: inhibition stays silencing
+        }
     }
     auto bad = Config::parse("file = \"feedforward_istdp.toml\"\nreadout = \"out\"\nnovel = [\"novel_E\"]\nfamiliar = [\"familiar_E\"]\nrules = [\"E_out\"]\n", "memory.toml");
     EXPECT_THROW(plast::memory::ModelNetworkConfig::from_config(bad.root(), examples), plast::Error);
@@ -333,4 +335,32 @@ TEST(ModelFile, StabilityTaskScoresExpressionRulesOfAModelFile)
     EXPECT_FALSE(std::isnan(broken.fitness));
     auto bad = Config::parse("file = \"fsbi_ie_expression.toml\"\nrule = \"zero\"\n", "evolve.toml");
     EXPECT_THROW(plast::e2l::ModelStabilityTask::from_config(bad.root(), examples), plast::Error);
+}
+
+TEST(ModelFile, CvaifMlpModelRunsAndItsRulesChangeTheWeights)
+{
+    // The shipped MLP example (fSBI Fig. 4 rule family) on a small network for 0.4 s: the rules read
+    // the reference hidden weights and change the E->E and I->E weights; E->I stays static.
+    auto cfg = Config::load_file(examples + "fsbi_cvaif_mlp.toml");
+    const auto m = load(cfg, {"scale=0.125", "phase[0].duration=0.2", "phase[1].duration=0.2"});
+    ASSERT_EQ(m.rules.at("ie_mlp").family, model::Rule::Family::mlp_t4);
+    const auto r = model::simulate(m, 3);
+    ASSERT_FALSE(r.aborted) << r.abort_reason;
+    int changed = 0;
+    for (const auto& s : r.series) {
+        if (s.kind != "weights") continue;
+        ASSERT_GE(s.values.size(), 2u);
+        double d = 0;
+        for (std::size_t c = 0; c < s.values.front().size(); ++c) d += std::fabs(s.values.back()[c] - s.values.front()[c]);
+        EXPECT_GT(d, 0.0) << s.target;
+        changed += d > 0;
+    }
+    EXPECT_EQ(changed, 2);
+    // The rule reads V_trace, C_exc and C_inh: onto an IF population it is refused before any run.
+    const std::string mlp = "[rule.m]\nfamily = \"mlp_t4\"\nhidden_weights = \"" + std::string(PLAST_TEST_SOURCE_DIR) +
+                            "/examples/data/mlp_t4_hidden_weights.csv\"\nw_pre = [0, 0, 0, 0, 0]\nw_post = [0, 0, 0, 0, 0]\n";
+    const auto e = error_of(base + mlp + "[[projection]]\npre = \"in\"\npost = \"E\"\np = 0.1\nrule = \"m\"\n");
+    EXPECT_NE(e.find("cvaif"), std::string::npos) << e;
+    const auto missing = error_of(base + "[rule.m]\nfamily = \"mlp_t4\"\nhidden_weights = \"nope.csv\"\nw_pre = [0, 0, 0, 0, 0]\nw_post = [0, 0, 0, 0, 0]\n");
+    EXPECT_NE(missing.find("rule.m.hidden_weights"), std::string::npos) << missing;
 }

@@ -264,3 +264,182 @@ y0 = 10.0
     // The state is a declared variable: a typo in its target is an error naming the key.
     EXPECT_THROW(rule_from("[rule.r]\nfamily = \"expression\"\n[rule.r.state]\ntheta = { tau = 1.0, follows = \"zbar^2\" }\n"), plast::Error);
 }
+
+namespace {
+
+// Drives a 2-pre, 1-post projection with arrivals / post spikes at the given steps; returns it.
+plast::spiking::Projection drive2(const Rule& r, const std::vector<std::vector<long>>& pre, const std::vector<long>& post, long steps,
+                                  double w0 = 1.0)
+{
+    plast::spiking::Projection p("test", 2, 1, plast::spiking::Receptor::ampa, 1);
+    p.connect_pairs({{0u, 0u}, {1u, 0u}}, static_cast<float>(w0));
+    plast::model::install_rule(r, p, 1e9, dt);
+    p.set_plastic(true);
+    float g = 0;
+    const std::vector<std::uint32_t> one{0};
+    for (long s = 0; s < steps; ++s) {
+        std::vector<std::uint32_t> a;
+        for (std::uint32_t i = 0; i < pre.size(); ++i)
+            if (std::find(pre[i].begin(), pre[i].end(), s) != pre[i].end()) a.push_back(i);
+        const bool b = std::find(post.begin(), post.end(), s) != post.end();
+        p.forward(a, &g);
+        p.backward(b ? one : std::vector<std::uint32_t>{});
+        p.update_traces(a, b ? one : std::vector<std::uint32_t>{});
+    }
+    return p;
+}
+
+// Trace with time constant tau read at step `at` (before that step's increment) after spikes at `spikes`.
+double trace_at(const std::vector<long>& spikes, long at, double tau)
+{
+    double x = 0;
+    for (long s : spikes)
+        if (s < at) x += std::exp(-static_cast<double>(at - s) * dt / tau);
+    return x;
+}
+
+} // namespace
+
+TEST(RuleZoo, ThreeDeclaredTracesPerSideMatchTheirClosedForm)
+{
+    // Three extra traces per side with their own taus; each event term is a weighted sum of the
+    // other side's traces, so the final weight is a sum of exponentials over the spike pairs.
+    const Rule r = rule_from(R"TOML([rule.r]
+family = "expression"
+eta = 1e-3
+on_pre = "a1*q1 + a2*q2 + a3*q3"
+on_post = "b1*p1 + b2*p2 + b3*p3"
+[rule.r.traces]
+p1 = { side = "pre", tau = 0.005 }
+p2 = { side = "pre", tau = 0.03 }
+p3 = { side = "pre", tau = 0.2 }
+q1 = { side = "post", tau = 0.01 }
+q2 = { side = "post", tau = 0.05 }
+q3 = { side = "post", tau = 0.5 }
+[rule.r.params]
+a1 = -1.0
+a2 = -0.5
+a3 = 0.25
+b1 = 2.0
+b2 = 1.0
+b3 = -0.3
+)TOML");
+    ASSERT_EQ(r.traces.size(), 6u);
+    const std::vector<long> pre{100, 400, 1200, 1250, 3000}, post{150, 420, 1000, 1260, 2900, 3100};
+    const double w = drive(r, pre, post, 5000, 5.0);
+    double expect = 5.0;
+    for (long s : pre) expect += 1e-3 * (-1.0 * trace_at(post, s, 0.01) - 0.5 * trace_at(post, s, 0.05) + 0.25 * trace_at(post, s, 0.5));
+    for (long s : post) expect += 1e-3 * (2.0 * trace_at(pre, s, 0.005) + 1.0 * trace_at(pre, s, 0.03) - 0.3 * trace_at(pre, s, 0.2));
+    // Single-precision weight and traces: relative rounding ~1e-7 per operation over 11 events.
+    EXPECT_NEAR(w, expect, 1e-5);
+    EXPECT_GT(std::abs(w - 5.0), 1e-3); // the events did change the weight
+    // A trace name used twice is refused.
+    EXPECT_THROW(rule_from("[rule.r]\nfamily = \"expression\"\n[rule.r.traces]\np1 = { side = \"pre\", tau = 0.1 }\n"
+                           "[rule.r.state]\np1 = { tau = 1.0, follows = \"x_post\" }\n"),
+                 plast::Error);
+}
+
+TEST(RuleZoo, SynapseStateEligibilityTraceAgainstHandComputation)
+{
+    // An eligibility trace e per synapse: an arrival adds x_post, a postsynaptic spike adds x_pre; it
+    // decays with tau_e between events. The weight grows by e on every postsynaptic spike (reading e
+    // before that spike's own jump, as every term of an event reads the values before the event).
+    const Rule r = rule_from(R"TOML([rule.r]
+family = "expression"
+tau_pre = 0.02
+tau_post = 0.02
+on_post = "e"
+[rule.r.synapse_state]
+e = { on_pre = "x_post", on_post = "x_pre", tau = 0.05 }
+)TOML");
+    const double tp = 0.02, te = 0.05;
+    auto dec = [&](long k, double tau) { return std::exp(-static_cast<double>(k) * dt / tau); };
+    // Synapse 0: pre at 10; synapse 1: pre at 50; post at 30 and 80; read at step 100.
+    auto p = drive2(r, {{10}, {50}}, {30, 80}, 100);
+    // Synapse 0: arrival at 10 sees x_post = 0; post at 30: w += 0, e = x_pre(30); post at 80: w += e(80).
+    const double e0_30 = dec(20, tp);
+    const double w0 = 1.0 + e0_30 * dec(50, te);
+    const double e0_100 = (e0_30 * dec(50, te) + dec(70, tp)) * dec(20, te);
+    // Synapse 1: post at 30 before its arrival: nothing; arrival at 50: e = x_post(50); post at 80.
+    const double e1_50 = dec(20, tp);
+    const double w1 = 1.0 + e1_50 * dec(30, te);
+    const double e1_100 = (e1_50 * dec(30, te) + dec(30, tp)) * dec(20, te);
+    const auto e = p.synapse_state_variable(0);
+    EXPECT_NEAR(p.weights()[0], w0, 1e-6);
+    EXPECT_NEAR(p.weights()[1], w1, 1e-6);
+    EXPECT_NEAR(e[0], e0_100, 1e-6);
+    EXPECT_NEAR(e[1], e1_100, 1e-6);
+    EXPECT_GT(std::abs(e[0] - e[1]), 0.1); // the two synapses keep their own values
+    // A snapshot carries the synapse state: restore and continue gives the same values.
+    const auto st = p.state();
+    plast::spiking::Projection q = p;
+    q.set_state(st);
+    EXPECT_EQ(q.synapse_state_variable(0), e);
+    // A typo in a synapse state's expression names the key.
+    try {
+        rule_from("[rule.r]\nfamily = \"expression\"\n[rule.r.synapse_state]\ne = { on_pre = \"x_psot\" }\n");
+        FAIL() << "an unknown variable must be refused";
+    } catch (const plast::Error& err) {
+        EXPECT_NE(std::string(err.what()).find("rule.r.synapse_state.e.on_pre"), std::string::npos) << err.what();
+    }
+}
+
+TEST(RuleZoo, SeveralPostStatesUpdateTogether)
+{
+    // Two post states: a follows the constant c, b follows 2a; both updated from the values before
+    // the step (forward Euler, simultaneous), so after n steps with r = dt/tau:
+    //   a_n = c (1 - (1 - ra)^n),  b_{n+1} = b_n + rb (2 a_n - b_n).
+    const Rule r = rule_from(R"TOML([rule.r]
+family = "expression"
+[rule.r.state]
+a = { tau = 0.01, follows = "c" }
+b = { tau = 0.03, follows = "2*a", init = 1.0 }
+[rule.r.params]
+c = 3.0
+)TOML");
+    ASSERT_EQ(r.states.size(), 2u);
+    plast::spiking::Projection q("test", 1, 1, plast::spiking::Receptor::ampa, 1);
+    q.connect_pairs({{0u, 0u}}, 1.0f);
+    plast::model::install_rule(r, q, 1e9, dt);
+    q.set_plastic(true);
+    const std::vector<std::uint32_t> none;
+    double a = 0, b = 1;
+    const double ra = dt / 0.01, rb = dt / 0.03;
+    for (int n = 0; n < 500; ++n) {
+        q.update_traces(none, none);
+        const double a2 = a + ra * (3.0 - a);
+        b = b + rb * (2 * a - b);
+        a = a2;
+    }
+    EXPECT_NEAR(a, 3.0 * (1 - std::pow(1 - ra, 500)), 1e-12);
+    EXPECT_NEAR(q.post_state_variable(0)[0], a, 1e-5);
+    EXPECT_NEAR(q.post_state_variable(1)[0], b, 1e-5);
+    EXPECT_GT(std::abs(b - 1.0), 0.5);
+}
+
+TEST(RuleZoo, ContinuousWeightTermIsForwardEulerEveryStep)
+{
+    // continuous = "c - k*w": without events, w_{n+1} = w_n + eta dt (c - k w_n), so
+    // w_n = c/k + (w_0 - c/k)(1 - eta dt k)^n; events still add their terms on top.
+    const Rule r = rule_from(R"TOML([rule.r]
+family = "expression"
+eta = 2.0
+continuous = "c - k*w"
+[rule.r.params]
+c = 3.0
+k = 5.0
+)TOML");
+    const long n = 3000;
+    const double w = drive(r, {}, {}, n, 4.0);
+    const double a = 1 - 2.0 * dt * 5.0, fix = 3.0 / 5.0;
+    const double expect = fix + (4.0 - fix) * std::pow(a, static_cast<double>(n));
+    // Single-precision weight: ~6e-8 relative rounding per step, 3000 steps with contraction a.
+    EXPECT_NEAR(w, expect, 2e-5);
+    EXPECT_GT(std::abs(w - 4.0), 1.0);
+    // With an arrival adding 0.5 at step 1000, the deviation decays from then on with the same factor.
+    const Rule r2 = rule_from("[rule.r]\nfamily = \"expression\"\neta = 2.0\ncontinuous = \"c - k*w\"\non_pre = \"0.25\"\n"
+                              "[rule.r.params]\nc = 3.0\nk = 5.0\n");
+    const double w2 = drive(r2, {1000}, {}, n, 4.0);
+    EXPECT_NEAR(w2 - w, 2.0 * 0.25 * std::pow(a, static_cast<double>(n - 1000)), 2e-5);
+    EXPECT_THROW(rule_from("[rule.r]\nfamily = \"expression\"\ncontinuous = \"q*w\"\n"), plast::Error);
+}

@@ -122,7 +122,10 @@ TEST(ProductRule21, SingleSynapseMatchesTheHandComputedFormula)
     const double eta = 0.01, w0 = 5.0;
     Projection p("pair", 1, 1, Receptor::ampa, 1);
     p.connect_pairs({{0, 0}}, static_cast<float>(w0));
-    p.set_event_rules(q.pre(), q.theta_pre(), q.post(), q.theta_post(), 0.02, 0.02, eta, 20.0, dt, {0.02, 0.1});
+    plast::spiking::EventTraceTaus taus;
+    taus.fast = 0.02;
+    taus.slow = 0.1;
+    p.set_event_rules(q.pre(), q.theta_pre(), q.post(), q.theta_post(), 0.02, 0.02, eta, 20.0, dt, taus);
     ASSERT_TRUE(p.needs_post_neuron());
     IfState st;
     st.resize(1, -60.f, true);

@@ -3,6 +3,7 @@
 #include "plast/core/error.hpp"
 #include "plast/core/rng.hpp"
 #include "plast/io/config.hpp"
+#include "plast/memory/memory_models.hpp"
 #include "plast/model/build.hpp"
 
 #include <algorithm>
@@ -141,31 +142,6 @@ std::unique_ptr<ProbeableNetwork> make_engine_network(std::unique_ptr<Network> n
     return std::make_unique<EngineNetwork>(std::move(net), exc, inh, std::move(patterns));
 }
 
-namespace {
-
-std::vector<std::uint32_t> range_indices(std::int64_t a, std::int64_t b)
-{
-    std::vector<std::uint32_t> v;
-    for (std::int64_t i = a; i < b; ++i) v.push_back(static_cast<std::uint32_t>(i));
-    return v;
-}
-
-// Receptive-field pairs (input, neuron) for n neurons with centres from (seed, "rf_centres", key, run).
-std::vector<std::pair<std::uint32_t, std::uint32_t>> rf_pairs(std::size_t n, int grid, double radius, std::uint64_t seed,
-                                                              std::uint64_t key, std::uint64_t run)
-{
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
-    rng::Stream r(seed, "rf_centres", key, run);
-    for (std::size_t j = 0; j < n; ++j) {
-        // The centres of all neurons come from one stream per run, in neuron order.
-        const double cx = r.uniform(0, grid), cy = r.uniform(0, grid);
-        model::add_receptive_field(cx, cy, grid, radius, static_cast<std::uint32_t>(j), pairs);
-    }
-    return pairs;
-}
-
-} // namespace
-
 BndConfig BndConfig::from_config(const Section& network, const Section& inputs)
 {
     BndConfig c;
@@ -210,62 +186,24 @@ FeedForwardConfig FeedForwardConfig::from_config(const Section& s)
 
 std::unique_ptr<ProbeableNetwork> make_bnd_network(const BndConfig& c, std::uint64_t seed, std::uint64_t run)
 {
-    const std::uint64_t rseed = seed ^ (0x9e3779b97f4a7c15ull * (run + 1));
-    auto fs = c.net;
-    fs.n_input = 1;  // the fSBI background input is replaced by RF inputs
-    fs.w_input = 0;
-    fs.input_rate = 0;
-    auto built = build_fsbi(fs, rseed, run);
+    // The historical seeds: the recurrent part as build_fsbi(c.net, run_seed, run) built it.
+    auto built = model::build(bnd_model(c, seed, run), run_seed(seed, run) ^ (run * 0x9e3779b97f4a7c15ull));
     Network& net = *built.net;
-    const std::size_t n_in = static_cast<std::size_t>(c.grid) * static_cast<std::size_t>(c.grid);
-    const auto stim = net.add_input("stimulus", n_in, c.background, 100);
-    net.input(stim).add_pattern(range_indices(c.novel[0], c.novel[1]), c.extra);
-    net.input(stim).add_pattern(range_indices(c.familiar[0], c.familiar[1]), c.extra);
-    const auto bg = net.add_input("background_I", n_in, c.background, 101);
-    const int d = static_cast<int>(std::llround(fs.delay / fs.dt));
-    Projection pe("rf_E", n_in, net.group(built.exc).size(), Receptor::ampa, d);
-    pe.connect_pairs(rf_pairs(net.group(built.exc).size(), c.grid, c.rf_radius, seed, 0, run), static_cast<float>(c.w_rf));
-    net.add_projection(std::move(pe), {true, stim}, built.exc);
-    Projection pi("rf_I", n_in, net.group(built.inh).size(), Receptor::ampa, d);
-    pi.connect_pairs(rf_pairs(net.group(built.inh).size(), c.grid, c.rf_radius, seed, 1, run), static_cast<float>(c.w_rf));
-    net.add_projection(std::move(pi), {true, bg}, built.inh);
+    const std::size_t exc = built.populations.at("E").index, inh = built.populations.at("I").index;
     net.set_recording(false);
-    net.record_spikes(built.exc, 0); // recordings only for the stability re-check window
-    net.record_spikes(built.inh, 0);
-    const auto scaled = [&](std::size_t n) { return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(n) * fs.scale))); };
-    return std::make_unique<EngineNetwork>(std::move(built.net), built.exc, std::vector<std::size_t>{stim}, built.inh,
-                                           scaled(fs.record_exc), scaled(fs.record_inh), fs.w_max);
+    net.record_spikes(exc, 0); // recordings only for the stability re-check window
+    net.record_spikes(inh, 0);
+    const auto scaled = [&](std::size_t n) { return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(n) * c.net.scale))); };
+    return std::make_unique<EngineNetwork>(std::move(built.net), exc, std::vector<std::size_t>{built.populations.at("stimulus").index}, inh,
+                                           scaled(c.net.record_exc), scaled(c.net.record_inh), c.net.w_max);
 }
 
 std::unique_ptr<ProbeableNetwork> make_feedforward_network(const FeedForwardConfig& c, std::uint64_t seed, std::uint64_t run)
 {
-    auto net = std::make_unique<Network>(c.dt, seed ^ (0x9e3779b97f4a7c15ull * (run + 1)));
-    const auto out = net->add_group("out", 1, c.neuron);
-    const auto ein = net->add_input("E_inputs", c.n_exc, c.rate, 0);
-    const auto iin = net->add_input("I_inputs", c.n_inh, c.rate, 1);
-    // Pattern 0 = novel, 1 = familiar (indices as documented in the header).
-    net->input(ein).add_pattern(range_indices(static_cast<std::int64_t>(c.pattern_exc), static_cast<std::int64_t>(2 * c.pattern_exc)), c.pattern_rate_exc - c.rate);
-    net->input(ein).add_pattern(range_indices(0, static_cast<std::int64_t>(c.pattern_exc)), c.pattern_rate_exc - c.rate);
-    net->input(iin).add_pattern(range_indices(static_cast<std::int64_t>(c.pattern_inh), static_cast<std::int64_t>(2 * c.pattern_inh)), c.pattern_rate_inh - c.rate);
-    net->input(iin).add_pattern(range_indices(0, static_cast<std::int64_t>(c.pattern_inh)), c.pattern_rate_inh - c.rate);
-    const int d = static_cast<int>(std::llround(c.delay / c.dt));
-    auto all_to_one = [](std::size_t n) {
-        std::vector<std::pair<std::uint32_t, std::uint32_t>> p;
-        for (std::size_t i = 0; i < n; ++i) p.emplace_back(static_cast<std::uint32_t>(i), 0u);
-        return p;
-    };
-    Projection pe("E_out", c.n_exc, 1, Receptor::ampa, d);
-    pe.connect_pairs(all_to_one(c.n_exc), static_cast<float>(c.w_exc));
-    net->add_projection(std::move(pe), {true, ein}, out);
-    Projection pi("IE", c.n_inh, 1, Receptor::gaba, d);
-    pi.connect_pairs(all_to_one(c.n_inh), static_cast<float>(c.w_inh));
-    pi.set_plasticity(c.rule, c.eta, c.w_max, c.dt);
-    net->add_projection(std::move(pi), {true, iin}, out);
-    RateGuard g;
-    g.group = out;
-    g.enabled = false; // a single neuron's rate is too noisy for the population guard
-    net->set_rate_guard(g);
-    return std::make_unique<EngineNetwork>(std::move(net), out, std::vector<std::size_t>{ein, iin});
+    auto built = model::build(feedforward_model(c), run_seed(seed, run));
+    const std::size_t out = built.populations.at("out").index;
+    return std::make_unique<EngineNetwork>(std::move(built.net), out,
+                                           std::vector<std::size_t>{built.populations.at("E_inputs").index, built.populations.at("I_inputs").index});
 }
 
 } // namespace plast::memory

@@ -1,5 +1,6 @@
 #pragma once
-// Networks for the memory protocols, built on the spiking engine, behind ProbeableNetwork.
+// Networks for the memory protocols behind ProbeableNetwork. Each is a model description
+// (memory_models.hpp) built by the one network builder (model/build.hpp); nothing here wires neurons.
 //
 // Recurrent "BND" network (Mem1kRules, spec §2 + §3.2): the fSBI E/I network (IF neurons, EE, EI,
 // IE, II Bernoulli p = 0.1, 6pPol on all four) whose E neurons receive receptive-field input from a

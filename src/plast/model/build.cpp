@@ -154,7 +154,13 @@ Built build(const Model& m, std::uint64_t seed)
             for (std::size_t k = 0; k < rows.size(); ++k)
                 pr.weights()[k] = std::clamp(rows[k].second, 0.f, static_cast<float>(pd.w_max));
         }
-        if (pd.rule != "static") install_rule(m.rules.at(pd.rule), pr, pd.w_max, m.dt);
+        if (pd.rule != "static") {
+            Rule r = m.rules.at(pd.rule);
+            // The MLP rule reads the reference's C_inh sign whatever the CVAIF update of its target.
+            const auto* post_pop = m.population(pd.post);
+            if (r.mlp_t4 && post_pop->neuron.cvaif_update == spiking::IfParams::CvaifUpdate::reference) r.mlp_t4->scaling.c_inh_sign = 1.0;
+            install_rule(r, pr, pd.w_max, m.dt);
+        }
         pr.set_plastic(pd.plastic);
         b.projections[pd.name] = net.add_projection(std::move(pr), pre, post.index);
     }

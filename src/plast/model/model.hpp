@@ -12,7 +12,7 @@
 //                   autapses, weight (number or {dist = "uniform"|"normal"|"lognormal", ...}), delay (s),
 //                   receptor = "exc" | "inh", w_max, rule (a [rule.NAME] table or "static"), plastic
 //   [rule.NAME]     family = "six_param" | "pair_stdp" | "vogels_istdp" | "triplet_stdp" | "product21" |
-//                   "expression", eta and the family's parameters (rule_table.hpp)
+//                   "expression" | "mlp_t4", eta and the family's parameters (rule_table.hpp)
 //   [[stimulus]]    name, population (a poisson one), neurons = [first, last) or indices, rate (Hz added)
 //   [[phase]]       name, duration, stimuli, rates, plastic, record, snapshot, restore, repeat, schedule
 //   [[monitor]]     kind = "spikes" | "rate" | "weights" | "state" and what it records
@@ -23,6 +23,7 @@
 // then the presynaptic rule term; then postsynaptic spikes: the postsynaptic term), trace increments,
 // trace decay, recording and guard. It is the same for every rule family.
 #include "plast/spiking/if_neuron.hpp"
+#include "plast/spiking/mlp_t4_rule.hpp"
 #include "plast/spiking/product_rule_21.hpp"
 #include "plast/spiking/six_param_rule.hpp"
 
@@ -82,14 +83,16 @@ struct Projection {
 };
 
 struct Rule {
-    enum class Family { six_param, pair_stdp, vogels_istdp, triplet_stdp, product21, expression };
+    enum class Family { six_param, pair_stdp, vogels_istdp, triplet_stdp, product21, expression, mlp_t4 };
     std::string name;
     Family family = Family::six_param;
     double eta = 1.0;
     spiking::SixParamRule six;       // six_param, pair_stdp, vogels_istdp (as their 6pPol form)
     std::optional<spiking::Product21Config> product21;
+    std::optional<spiking::MlpT4Config> mlp_t4;  // the MLP rule of fSBI Fig. 4 (spiking/mlp_t4_rule.hpp)
     // expression and triplet_stdp: event expressions over the variables below, named parameters
     std::string on_pre = "0", on_post = "0";
+    std::string continuous;          // expression: optional dw/dt term (per second, times eta), "" = none
     std::map<std::string, double> params;
     double tau_pre = 0.02, tau_post = 0.02; // taus of x_pre, x_post
     struct TraceDecl {
@@ -97,14 +100,23 @@ struct Rule {
         bool post = false;
         double tau = 0.1;
     };
-    std::vector<TraceDecl> traces;   // at most two extra per side
-    // One per-postsynaptic-neuron state variable (e.g. BCM's sliding threshold): every step
-    // name <- name + (dt/tau)(follows - name), follows an expression of x_post and the post traces.
+    std::vector<TraceDecl> traces;   // any number per side
+    // Per-postsynaptic-neuron state variables (e.g. BCM's sliding threshold): every step
+    // name <- name + (dt/tau)(follows - name), follows an expression of x_post, the post traces and
+    // the post states (all updated together from their values before the step's update).
     struct StateDecl {
         std::string name, follows;
         double tau = 1.0, init = 0.0;
     };
-    std::optional<StateDecl> state;
+    std::vector<StateDecl> states;
+    // Per-synapse state variables (e.g. an eligibility trace or a synaptic tag): jump by on_pre on an
+    // arrival and by on_post on a postsynaptic spike (read with the weight's terms of that event),
+    // decay exactly towards 0 with tau between events (tau = 0: no decay).
+    struct SynapseStateDecl {
+        std::string name, on_pre = "0", on_post = "0";
+        double tau = 0.0, init = 0.0;
+    };
+    std::vector<SynapseStateDecl> synapse_states;
     std::string where;
 };
 

@@ -197,7 +197,7 @@ Model read_model(const Section& root, const std::string& base, std::vector<std::
     const Section rs = root.sub("rule");
     for (const auto& rn : rs.keys()) {
         if (rn == "static") rs.fail(rn, "'static' is reserved (it means no rule)", "another name");
-        m.rules[rn] = read_rule(rs.sub(rn), rn);
+        m.rules[rn] = read_rule(rs.sub(rn), rn, base);
     }
     std::vector<std::string> rule_names{"static"};
     for (const auto& [k, v] : m.rules) rule_names.push_back(k);

@@ -14,7 +14,7 @@ namespace {
 
 const std::vector<std::string>& families()
 {
-    static const std::vector<std::string> f{"six_param", "pair_stdp", "vogels_istdp", "triplet_stdp", "product21", "expression"};
+    static const std::vector<std::string> f{"six_param", "pair_stdp", "vogels_istdp", "triplet_stdp", "product21", "expression", "mlp_t4"};
     return f;
 }
 
@@ -36,7 +36,8 @@ private:
     std::vector<std::string> names_;
 };
 
-// Engine slot of a variable of rule r.
+// Engine slot of a variable of rule r: declared traces x_pre1.. / x_post1.. (per side, in order),
+// post states s_post1.., synapse states s_syn1...
 std::string slot_of(const Rule& r, const std::string& v)
 {
     int pre = 0, post = 0;
@@ -44,22 +45,11 @@ std::string slot_of(const Rule& r, const std::string& v)
         const int k = t.post ? ++post : ++pre;
         if (t.name == v) return std::string(t.post ? "x_post" : "x_pre") + std::to_string(k);
     }
-    if (r.state && r.state->name == v) return "s_post";
+    for (std::size_t k = 0; k < r.states.size(); ++k)
+        if (r.states[k].name == v) return "s_post" + std::to_string(k + 1);
+    for (std::size_t k = 0; k < r.synapse_states.size(); ++k)
+        if (r.synapse_states[k].name == v) return "s_syn" + std::to_string(k + 1);
     return v;
-}
-
-// The state variable's target: an expression over x_post and the declared post traces, with the
-// rule's parameters bound to their values.
-rules::RuleFamilyPtr compile_target(const Rule& r)
-{
-    std::vector<std::string> inputs{"x_post"}, slots{"x_post"};
-    for (const auto& t : r.traces)
-        if (t.post) inputs.push_back(t.name), slots.push_back(slot_of(r, t.name));
-    std::vector<std::string> pn;
-    std::vector<double> pv;
-    for (const auto& [k, v] : r.params) pn.push_back(k), pv.push_back(v);
-    const auto tape = expr::bind_params(expr::parse(r.state->follows, inputs, pn), pv.data());
-    return std::make_shared<Renamed>(std::make_shared<expr::ExprRule>(tape), slots);
 }
 
 std::vector<std::string> param_names(const Rule& r)
@@ -69,17 +59,28 @@ std::vector<std::string> param_names(const Rule& r)
     return p;
 }
 
-// Parses an expression over the variables it uses only (so a rule that never reads V does not
-// require a CVAIF postsynaptic group), renamed to the engine's slots.
-rules::RuleFamilyPtr compile(const Rule& r, const std::string& text)
+// Parses an expression over those of `all` it uses only (so a rule that never reads V does not
+// require a CVAIF postsynaptic group), renamed to the engine's slots; parameters by name.
+rules::RuleFamilyPtr compile_over(const Rule& r, const std::string& text, const std::vector<std::string>& all)
 {
-    const auto all = expression_variables(r);
     const auto probe = expr::ExprRule::parse(text, all, param_names(r));
     const auto uses = probe->tape().uses_inputs();
     std::vector<std::string> used, slots;
     for (std::size_t k = 0; k < all.size(); ++k)
         if (uses[k]) used.push_back(all[k]), slots.push_back(slot_of(r, all[k]));
     return std::make_shared<Renamed>(expr::ExprRule::parse(text, used, param_names(r)), slots);
+}
+
+rules::RuleFamilyPtr compile(const Rule& r, const std::string& text) { return compile_over(r, text, expression_variables(r)); }
+
+// What a post state's target may read: x_post, the declared post traces and the post states.
+std::vector<std::string> target_variables(const Rule& r)
+{
+    std::vector<std::string> v{"x_post"};
+    for (const auto& t : r.traces)
+        if (t.post) v.push_back(t.name);
+    for (const auto& st : r.states) v.push_back(st.name);
+    return v;
 }
 
 std::vector<double> param_values(const Rule& r)
@@ -95,22 +96,26 @@ std::vector<std::string> expression_variables(const Rule& r)
 {
     std::vector<std::string> v{"x_pre", "x_post", "w"};
     for (const auto& t : r.traces) v.push_back(t.name);
-    if (r.state) v.push_back(r.state->name);
+    for (const auto& st : r.states) v.push_back(st.name);
+    for (const auto& st : r.synapse_states) v.push_back(st.name);
     for (const char* n : {"V", "V_trace", "C_exc", "C_inh"}) v.emplace_back(n);
     return v;
 }
 
 bool reads_post_neuron(const Rule& r)
 {
-    if (r.family == Rule::Family::product21) return true;
+    if (r.family == Rule::Family::product21 || r.family == Rule::Family::mlp_t4) return true;
     if (r.family != Rule::Family::expression && r.family != Rule::Family::triplet_stdp) return false;
-    for (const auto* t : {&r.on_pre, &r.on_post})
+    std::vector<const std::string*> texts{&r.on_pre, &r.on_post};
+    if (!r.continuous.empty()) texts.push_back(&r.continuous);
+    for (const auto& st : r.synapse_states) texts.push_back(&st.on_pre), texts.push_back(&st.on_post);
+    for (const auto* t : texts)
         for (const auto& v : compile(r, *t)->inputs())
             if (v == "V" || v == "V_trace" || v == "C_exc" || v == "C_inh") return true;
     return false;
 }
 
-Rule read_rule(const Section& s, const std::string& name)
+Rule read_rule(const Section& s, const std::string& name, const std::string& base_dir)
 {
     Rule r;
     r.name = name;
@@ -142,6 +147,9 @@ Rule read_rule(const Section& s, const std::string& name)
     } else if (fam == "product21") {
         r.family = Rule::Family::product21;
         r.product21 = spiking::Product21Config::from_config(s);
+    } else if (fam == "mlp_t4") {
+        r.family = Rule::Family::mlp_t4;
+        r.mlp_t4 = spiking::MlpT4Config::from_config(s, base_dir);
     } else if (fam == "triplet_stdp") {
         r.family = Rule::Family::triplet_stdp;
         // Pfister & Gerstner 2006, Table 4, visual cortex, all-to-all (full model).
@@ -159,60 +167,89 @@ Rule read_rule(const Section& s, const std::string& name)
         r.tau_pre = s.number("tau_pre", 0.02, pos);
         r.tau_post = s.number("tau_post", 0.02, pos);
         const Section tr = s.sub("traces");
-        int npre = 0, npost = 0;
+        const auto builtin = expression_variables(Rule{});
+        std::vector<std::string> taken(builtin.begin(), builtin.end());
+        // A declared name must be new: not a built-in variable, a trace or a state already declared.
+        auto claim = [&](const Section& sec, const std::string& n) {
+            if (std::find(taken.begin(), taken.end(), n) != taken.end())
+                sec.fail(n, "'" + n + "' is already a variable", "another name");
+            taken.push_back(n);
+        };
         for (const auto& tn : tr.keys()) {
-            const Section t = tr.sub(tn);
             if (!tr.is_table(tn)) tr.fail(tn, "a trace is a table", "NAME = {side = \"pre\" | \"post\", tau = seconds}");
-            Rule::TraceDecl d{tn, t.string("side", std::vector<std::string>{"pre", "post"}) == "post", t.number("tau", pos)};
-            const auto builtin = expression_variables(Rule{});
-            if (std::find(builtin.begin(), builtin.end(), tn) != builtin.end())
-                tr.fail(tn, "'" + tn + "' is a built-in variable", "another name");
-            if ((d.post ? ++npost : ++npre) > 2) tr.fail(tn, "at most two declared traces per side", "<= 2 with side = \"" + std::string(d.post ? "post" : "pre") + "\"");
-            r.traces.push_back(d);
+            const Section t = tr.sub(tn);
+            claim(tr, tn);
+            r.traces.push_back({tn, t.string("side", std::vector<std::string>{"pre", "post"}) == "post", t.number("tau", pos)});
         }
         const Section st = s.sub("state");
-        const auto sk = st.keys();
-        if (sk.size() > 1) st.fail(sk[1], "one state variable per rule", "a single NAME = {tau, follows, init}");
-        for (const auto& sn : sk) {
+        for (const auto& sn : st.keys()) {
+            if (!st.is_table(sn)) st.fail(sn, "a state variable is a table", "NAME = {tau = seconds, follows = \"expression\", init = value}");
             const Section v = st.sub(sn);
-            const auto builtin = expression_variables(Rule{});
-            bool clash = std::find(builtin.begin(), builtin.end(), sn) != builtin.end();
-            for (const auto& t : r.traces) clash |= t.name == sn;
-            if (clash) st.fail(sn, "'" + sn + "' is already a variable", "another name");
+            claim(st, sn);
             Rule::StateDecl d;
             d.name = sn;
             d.tau = v.number("tau", pos);
             d.init = v.number("init", 0.0);
             d.follows = v.string("follows");
-            r.state = d;
+            r.states.push_back(d);
+        }
+        const Section ss = s.sub("synapse_state");
+        for (const auto& sn : ss.keys()) {
+            if (!ss.is_table(sn))
+                ss.fail(sn, "a synapse state is a table", "NAME = {on_pre = \"expression\", on_post = \"expression\", tau = seconds, init = value}");
+            const Section v = ss.sub(sn);
+            claim(ss, sn);
+            Rule::SynapseStateDecl d;
+            d.name = sn;
+            d.on_pre = v.string("on_pre", "0");
+            d.on_post = v.string("on_post", "0");
+            d.tau = v.number("tau", 0.0, Range::nonneg());
+            d.init = v.number("init", 0.0);
+            r.synapse_states.push_back(d);
         }
         const Section ps = s.sub("params");
         for (const auto& pn : ps.keys()) r.params[pn] = ps.number(pn);
         r.on_pre = s.string("on_pre", "0");
         r.on_post = s.string("on_post", "0");
+        r.continuous = s.string("continuous", "");
     }
-    if (r.state) {
+    for (const auto& d : r.states) {
         try {
-            compile_target(r);
+            compile_over(r, d.follows, target_variables(r));
         } catch (const Error& e) {
-            std::string allowed = "x_post";
-            for (const auto& t : r.traces)
-                if (t.post) allowed += ", " + t.name;
+            std::string allowed;
+            for (const auto& v : target_variables(r)) allowed += (allowed.empty() ? "" : ", ") + v;
             for (const auto& p : r.params) allowed += ", " + p.first;
-            s.sub("state").sub(r.state->name).fail("follows", e.problem(), "an expression over " + allowed);
+            s.sub("state").sub(d.name).fail("follows", e.problem(), "an expression over " + allowed);
         }
     }
     if (r.family == Rule::Family::expression || r.family == Rule::Family::triplet_stdp) {
         std::string vars;
         for (const auto& v : expression_variables(r)) vars += (vars.empty() ? "" : ", ") + v;
         for (const auto& p : r.params) vars += ", " + p.first;
+        const std::string allowed = "an expression with + - * / ^, exp log abs step min max clip pow, numbers and the variables " + vars;
         for (const char* key : {"on_pre", "on_post"}) {
             try {
                 compile(r, key == std::string("on_pre") ? r.on_pre : r.on_post);
             } catch (const Error& e) {
-                s.fail(key, e.problem(), "an expression with + - * / ^, exp log abs step min max clip pow, numbers and the variables " + vars);
+                s.fail(key, e.problem(), allowed);
             }
         }
+        if (!r.continuous.empty()) {
+            try {
+                compile(r, r.continuous);
+            } catch (const Error& e) {
+                s.fail("continuous", e.problem(), allowed);
+            }
+        }
+        for (const auto& d : r.synapse_states)
+            for (const char* key : {"on_pre", "on_post"}) {
+                try {
+                    compile(r, key == std::string("on_pre") ? d.on_pre : d.on_post);
+                } catch (const Error& e) {
+                    s.sub("synapse_state").sub(d.name).fail(key, e.problem(), allowed);
+                }
+            }
     }
     return r;
 }
@@ -225,22 +262,39 @@ void install_rule(const Rule& r, spiking::Projection& p, double w_max, double dt
     case Rule::Family::vogels_istdp: p.set_plasticity(r.six, r.eta, w_max, dt); break;
     case Rule::Family::product21: {
         const auto& q = *r.product21;
-        p.set_event_rules(q.pre(), q.theta_pre(), q.post(), q.theta_post(), q.tau_fast, q.tau_fast, r.eta, w_max, dt,
-                          spiking::EventTraceTaus{q.tau_fast, q.tau_slow});
+        spiking::EventTraceTaus taus;
+        taus.fast = q.tau_fast;
+        taus.slow = q.tau_slow;
+        p.set_event_rules(q.pre(), q.theta_pre(), q.post(), q.theta_post(), q.tau_fast, q.tau_fast, r.eta, w_max, dt, taus);
+        break;
+    }
+    case Rule::Family::mlp_t4: {
+        // x_pre1 / x_post1 fast, x_pre2 / x_post2 slow; the plain x_pre / x_post are not read.
+        const auto& q = *r.mlp_t4;
+        spiking::EventTraceTaus taus;
+        taus.listed = true;
+        taus.pre = taus.post = {q.tau_fast, q.tau_slow};
+        p.set_event_rules(q.pre(), {q.w_pre.begin(), q.w_pre.end()}, q.post(), {q.w_post.begin(), q.w_post.end()}, q.tau_fast,
+                          q.tau_fast, r.eta, w_max, dt, taus);
         break;
     }
     case Rule::Family::triplet_stdp:
     case Rule::Family::expression: {
         spiking::EventTraceTaus taus;
-        int npre = 0, npost = 0;
-        for (const auto& t : r.traces) {
-            const int k = t.post ? ++npost : ++npre;
-            double& slot = t.post ? (k == 1 ? taus.post_fast : taus.post_slow) : (k == 1 ? taus.fast : taus.slow);
-            slot = t.tau;
-        }
+        taus.listed = true;
+        for (const auto& t : r.traces) (t.post ? taus.post : taus.pre).push_back(t.tau);
         const auto th = param_values(r);
-        p.set_event_rules(compile(r, r.on_pre), th, compile(r, r.on_post), th, r.tau_pre, r.tau_post, r.eta, w_max, dt, taus);
-        if (r.state) p.set_post_state(compile_target(r), r.state->tau, r.state->init, dt);
+        spiking::EventRuleState state;
+        state.theta = th;
+        for (const auto& d : r.states) state.post.push_back({compile_over(r, d.follows, target_variables(r)), d.tau, d.init});
+        for (const auto& d : r.synapse_states) {
+            // "0" is no jump: the event costs nothing for this state.
+            auto f = [&](const std::string& e) { return e == "0" ? nullptr : compile(r, e); };
+            state.synapse.push_back({f(d.on_pre), f(d.on_post), d.tau, d.init});
+        }
+        if (!r.continuous.empty()) state.continuous = compile(r, r.continuous);
+        p.set_event_rules(compile(r, r.on_pre), th, compile(r, r.on_post), th, r.tau_pre, r.tau_post, r.eta, w_max, dt, taus,
+                          std::move(state));
         break;
     }
     }

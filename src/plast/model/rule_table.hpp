@@ -14,7 +14,15 @@
 // | vogels_istdp | target_rate (Hz, required), tau (20 ms) | x_post - 2 r0 tau / x_pre |
 // | triplet_stdp | a2_plus, a3_plus, a2_minus, a3_minus, tau_plus, tau_minus, tau_x, tau_y (Pfister & Gerstner 2006, all-to-all, visual cortex; minimal model: a2_plus = a3_minus = 0) | -x_post (a2_minus + a3_minus r2) / x_pre (a2_plus + a3_plus o2) |
 // | product21 | c = [21], tau_fast, tau_slow, scale_* (spiking/product_rule_21.hpp); post must be cvaif | |
+// | mlp_t4 | hidden_weights (CSV file), w_pre = [5], w_post = [5], tau_fast (10 ms), tau_slow (100 ms), scale_* (spiking/mlp_t4_rule.hpp); post must be cvaif | MLP of (x_pre2, x_post1, w, V_trace, C_exc, C_inh) / (x_pre1, x_post2, ...) |
 // | expression | on_pre, on_post (strings), tau_pre, tau_post, [traces] NAME = {side, tau}, [params] NAME = value | as written |
+// Expression rules may declare any number of traces per side ([traces]), per-postsynaptic-neuron states
+// ([state] NAME = {tau, follows, init}: every step after the traces NAME += (dt/tau)(follows - NAME), all
+// together from the values before the update) and per-synapse states ([synapse_state] NAME = {on_pre,
+// on_post, tau, init}: jumps on the events, read and written with the weight's term of the same event,
+// exact decay towards 0 with tau between events) and a continuous weight term (`continuous`: every step
+// w += eta dt continuous(...), after the traces and post states); equations and event order: spiking/projection.hpp
+// (EventRuleState) and docs/model.md.
 // eta (default 1) multiplies every family. Triplet traces: r1 = x_pre (tau_plus), o1 = x_post (tau_minus),
 // r2 (tau_x), o2 (tau_y), all read before their own increment (the "t - epsilon" of the paper).
 #include "plast/model/model.hpp"
@@ -30,12 +38,13 @@ namespace plast::model {
 
 // Reads and validates [rule.NAME] (family, eta, parameters; expressions are parsed here so an
 // undeclared variable is an error before any simulation).
-Rule read_rule(const Section& s, const std::string& name);
+Rule read_rule(const Section& s, const std::string& name, const std::string& base_dir = ""); // base_dir: files (hidden_weights) are relative to it
 
 // Installs the rule on a projection (w in [0, w_max], time step dt).
 void install_rule(const Rule& r, spiking::Projection& p, double w_max, double dt);
 
-// True when the rule reads V, V_trace, C_exc or C_inh (needs a cvaif postsynaptic population).
+// True when the rule reads V, V_trace, C_exc or C_inh (needs a cvaif postsynaptic population): product21,
+// mlp_t4, and expression rules that name them.
 bool reads_post_neuron(const Rule& r);
 
 // The variables an expression rule may read, in the order the engine knows them.

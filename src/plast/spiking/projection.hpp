@@ -18,13 +18,44 @@ namespace plast::spiking {
 
 enum class Receptor { ampa, gaba };
 
-// Time constants of the fast (x_pre1, x_post1) and slow (x_pre2, x_post2) traces of the generic path;
-// defaults those of the 21-parameter product rule (spec §5.5).
-// post_fast / post_slow: the postsynaptic traces' own time constants (0: the same as fast / slow), so
-// rules such as triplet STDP can give the pre and post slow traces different taus.
+// Time constants of the extra traces of the generic path. listed = true: `pre` / `post` (any number,
+// also none) are the taus of x_pre1, x_pre2, ... / x_post1, x_post2, .... listed = false: two per side,
+// x_pre1 = fast, x_pre2 = slow, x_post1 = post_fast, x_post2 = post_slow (0: the same as fast / slow);
+// the defaults are those of the 21-parameter product rule (spec §5.5).
 struct EventTraceTaus {
     double fast = 0.02, slow = 0.1;
     double post_fast = 0, post_slow = 0;
+    bool listed = false;
+    std::vector<double> pre, post;
+};
+
+// Declared state of a generic event rule (set_event_rules). Expressions read variables by name (see
+// set_event_rules) and the parameters `theta`.
+//   post:    per-postsynaptic-neuron variables s_post1, s_post2, ... ("s_post" = s_post1). Every step,
+//            after the traces: s <- s + (dt/tau)(target - s), every target evaluated from the values
+//            before this update (x_post, x_post1.., s_post1..; nothing else).
+//   synapse: per-synapse variables s_syn1, s_syn2, .... On an arrival s_syn += on_pre(...), on a
+//            postsynaptic spike s_syn += on_post(...) (null: no jump), evaluated from the same values
+//            as the weight's term of that event and written with it. Between events s_syn decays
+//            exactly towards 0 with tau (tau = 0: no decay): a value read k steps after its last jump
+//            is multiplied by exp(-k dt/tau), as a trace. Kept lazily (a last-update step per synapse),
+//            so a synapse state costs nothing on steps without events.
+struct EventRuleState {
+    struct Post {
+        rules::RuleFamilyPtr target;
+        double tau = 1.0, init = 0.0;
+    };
+    struct Synapse {
+        rules::RuleFamilyPtr on_pre, on_post;
+        double tau = 0.0, init = 0.0;
+    };
+    std::vector<Post> post;
+    std::vector<Synapse> synapse;
+    // Optional continuous term of the weight: every step, after the traces and post states,
+    // w <- clip(w + eta dt continuous(...), 0, w_max) on every synapse (traces as they stand after this
+    // step, synapse states as at this step's events). It costs a pass over all synapses per step.
+    rules::RuleFamilyPtr continuous;
+    std::vector<double> theta;
 };
 
 // Per-synapse arrays (weights, indices) live on huge pages where the kernel allows it.
@@ -47,22 +78,18 @@ public:
     // same event order, traces and clipping as 6pPol. Variables by name:
     //   x_pre, x_post   the traces with tau_pre / tau_post (as 6pPol);
     //   w               the weight before the update;
-    //   x_pre1, x_post1 fast traces (taus.fast), x_pre2, x_post2 slow traces (taus.slow): same jumps (+1
-    //                   per arrival / post spike) and event order as x_pre / x_post; kept only when used;
+    //   x_pre1, x_pre2, ... / x_post1, ...  extra traces with the taus of `taus`: same jumps (+1 per
+    //                   arrival / post spike) and event order as x_pre / x_post; kept only when read;
     //   V, V_trace, C_exc, C_inh  the postsynaptic neuron's membrane potential and CVAIF traces
     //                   (if_neuron.hpp) as they stand after this step's neuron update (mV). Only for a
     //                   CVAIF post group: Network::add_projection refuses other groups, and a bare
-    //                   projection needs set_post_state().
+    //                   projection needs set_post_state();
+    //   s_post1, ..., s_syn1, ...  the declared states of `state` (EventRuleState).
     // dw = eta * on_pre(...) on an arrival; dw = eta * on_post(...) on a postsynaptic spike.
     void set_event_rules(rules::RuleFamilyPtr on_pre, std::vector<double> theta_pre, rules::RuleFamilyPtr on_post,
                          std::vector<double> theta_post, double tau_pre, double tau_post, double eta, double w_max,
-                         double dt, EventTraceTaus taus = {});
-    // A per-postsynaptic-neuron state variable s_post (e.g. BCM's sliding threshold) that relaxes towards
-    // a target computed from the postsynaptic traces: every step, after the trace update,
-    //   s_post <- s_post + (dt/tau) (target(x_post, x_post1, x_post2) - s_post),
-    // so the rules of the next step read it (variable name "s_post"). Call after set_event_rules.
-    void set_post_state(rules::RuleFamilyPtr target, double tau, double initial, double dt);
-    bool generic() const { return static_cast<bool>(on_pre_) || static_cast<bool>(on_post_); }
+                         double dt, EventTraceTaus taus = {}, EventRuleState state = {});
+    bool generic() const { return on_pre_side_.active || on_post_side_.active; }
     // True when a rule reads V, V_trace, C_exc or C_inh of the postsynaptic neuron.
     bool needs_post_neuron() const { return needs_neuron_; }
     // The postsynaptic group's state read by those variables (the network sets it every step).
@@ -92,26 +119,33 @@ public:
     const SynapseArray<std::uint32_t>& post_index() const { return post_; }
     double mean_weight() const;
 
-    // Plastic state (weights and traces) for snapshots.
+    // Plastic state (weights, traces, declared states, the rule's step count) for snapshots.
     struct State {
         SynapseArray<float> w;
         Trace x_pre, x_post;
-        Trace x_pre1, x_pre2, x_post1, x_post2; // generic path with fast/slow traces; empty otherwise
-        std::vector<float> s_post;              // postsynaptic state variable; empty otherwise
+        std::vector<Trace> pre_traces, post_traces;  // x_pre1.., x_post1.. (generic path; empty when unused)
+        std::vector<std::vector<float>> s_post;      // per-postsynaptic-neuron states
+        std::vector<SynapseArray<float>> s_syn;      // per-synapse states (as of their last update)
+        SynapseArray<std::uint64_t> syn_last;        // step of each synapse's last state update
+        std::uint64_t step = 0;                      // plastic steps so far
     };
-    State state() const { return {w_, x_pre_, x_post_, x_pre1_, x_pre2_, x_post1_, x_post2_, s_post_}; }
+    State state() const { return {w_, x_pre_, x_post_, pre_traces_, post_traces_, s_post_, s_syn_, syn_last_, step_}; }
     void set_state(const State& s)
     {
         w_ = s.w;
         x_pre_ = s.x_pre;
         x_post_ = s.x_post;
-        x_pre1_ = s.x_pre1;
-        x_pre2_ = s.x_pre2;
-        x_post1_ = s.x_post1;
-        x_post2_ = s.x_post2;
+        pre_traces_ = s.pre_traces;
+        post_traces_ = s.post_traces;
         s_post_ = s.s_post;
+        s_syn_ = s.s_syn;
+        syn_last_ = s.syn_last;
+        step_ = s.step;
     }
-    const std::vector<float>& post_state_variable() const { return s_post_; }
+    // Declared states: per postsynaptic neuron (k-th post state), per synapse (k-th synapse state, decayed
+    // to the current step; storage order).
+    const std::vector<float>& post_state_variable(std::size_t k = 0) const { return s_post_.at(k); }
+    std::vector<float> synapse_state_variable(std::size_t k) const;
     const Trace& pre_trace() const { return x_pre_; }
     const Trace& post_trace() const { return x_post_; }
 
@@ -132,29 +166,53 @@ private:
     SixParamRule rule_;
     double eta_ = 0, w_max_ = 0;
     Trace x_pre_, x_post_;
-    // Generic path
-    rules::RuleFamilyPtr on_pre_, on_post_;
-    std::vector<double> theta_pre_, theta_post_;
-    // Variable index: 0 x_pre, 1 x_post, 2 w, 3 x_pre1, 4 x_pre2, 5 x_post1, 6 x_post2, 7 V, 8 V_trace,
-    // 9 C_exc, 10 C_inh, 11 s_post.
-    static constexpr int n_vars = 12;
-    std::vector<int> map_pre_, map_post_;
-    bool extended_ = false;     // a rule reads a variable beyond x_pre, x_post, w
-    bool extra_traces_ = false; // the fast/slow traces are kept
+    // Generic path. Variables by id: the fixed ones, then the extra pre traces, extra post traces,
+    // post states and synapse states (var_names_).
+    enum : int { v_x_pre, v_x_post, v_w, v_V, v_V_trace, v_C_exc, v_C_inh, n_fixed_vars };
+    struct Side {
+        rules::RuleFamilyPtr f;                 // weight term (null: none)
+        std::vector<double> theta;
+        std::vector<int> map;                   // variable id of each input of f
+        std::vector<rules::RuleFamilyPtr> syn;  // synapse-state jumps of this event (null: none)
+        std::vector<std::vector<int>> syn_map;
+        std::vector<int> needed;                // union of the ids read on this event
+        bool active = false;
+    };
+    Side on_pre_side_, on_post_side_;
+    std::vector<std::string> var_names_;
+    int first_pre_trace_ = n_fixed_vars, first_post_trace_ = n_fixed_vars, first_post_state_ = n_fixed_vars,
+        first_syn_state_ = n_fixed_vars;
+    bool extended_ = false;     // a rule reads a variable beyond x_pre, x_post, w, or has synapse states
+    bool extra_traces_ = false; // the extra traces are kept
     bool needs_neuron_ = false;
-    Trace x_pre1_, x_pre2_, x_post1_, x_post2_;
-    // Postsynaptic state variable (set_post_state): target over (x_post, x_post1, x_post2).
-    rules::RuleFamilyPtr s_target_;
-    std::vector<int> s_map_;
-    double s_rate_ = 0; // dt / tau
-    EventTraceTaus taus_{};
+    std::vector<Trace> pre_traces_, post_traces_;
+    std::vector<double> pre_taus_, post_taus_;
+    // Post states: targets, their variable ids, dt/tau, values
+    std::vector<rules::RuleFamilyPtr> s_target_;
+    std::vector<std::vector<int>> s_map_;
+    std::vector<int> s_needed_;
+    std::vector<double> s_rate_;
+    std::vector<std::vector<float>> s_post_;
+    std::vector<std::vector<double>> s_out_;
+    // Synapse states: values as of syn_last_, dt/tau per state
+    std::vector<SynapseArray<float>> s_syn_;
+    SynapseArray<std::uint64_t> syn_last_;
+    std::vector<double> syn_rate_;
+    std::vector<std::vector<double>> syn_out_;
+    std::vector<double> state_theta_;
+    rules::RuleFamilyPtr cont_;   // continuous weight term (null: none)
+    std::vector<int> cont_map_;
+    void apply_continuous();
+    std::uint64_t step_ = 0;
     double dt_ = 1e-4;
-    std::vector<float> s_post_;
-    std::vector<double> s_buf_[3], s_out_;
     const IfState* post_state_ = nullptr;
-    std::vector<double> buf_[n_vars], out_;
-    void generic_update(const rules::RuleFamily& f, const std::vector<int>& map, const std::vector<double>& theta,
-                        const std::uint32_t* syn, std::size_t n);
+    std::vector<std::vector<double>> buf_;
+    std::vector<double> out_;
+    std::vector<const double*> in_;
+    int var_id(const std::string& name) const;
+    void fill(int v, const std::uint32_t* syn, std::size_t n);
+    void generic_update(const Side& side, const std::uint32_t* syn, std::size_t n);
+    void update_post_states();
 };
 
 } // namespace plast::spiking
