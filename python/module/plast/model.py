@@ -87,9 +87,11 @@ class Model:
         return cls(text, path, [set] if isinstance(set, str) else set)
 
     @classmethod
-    def from_dict(cls, d, name="<dict>", base_dir="."):
-        """A model from Python dicts with the keys of a model file ([[population]] -> d["population"] = [..])."""
-        return cls(dumps(d) + "\n", os.path.join(os.fspath(base_dir), name), ())
+    def from_dict(cls, d, name="<dict>", base_dir=None):
+        """A model from Python dicts with the keys of a model file ([[population]] -> d["population"] = [..]);
+        files it names are read relative to base_dir (default: the working directory)."""
+        path = name if base_dir is None else os.path.join(os.fspath(base_dir), name)
+        return cls(dumps(d) + "\n", path, ())
 
     def with_set(self, *settings):
         """A copy with more overrides: with_set("scale=0.2", "rule.istdp.eta=0.5")."""
@@ -127,4 +129,6 @@ class Model:
         return Result(_core.simulate_model(self.text, self.path, self.overrides, seed, bool(progress)))
 
     def __repr__(self):
+        if not hasattr(self, "outline"):
+            return f"Model({self.path!r}, unread)"
         return f"Model({self.path!r}, populations={self.populations}, duration={self.duration} s)"

@@ -90,8 +90,11 @@ class Rule:
 
         pre, post = self._formula_texts()
         subs = {sympy.Symbol(k): v for k, v in self._d["params"].items()}
-        conv = lambda t: sympy.nsimplify(sympy.sympify(t, locals={k: sympy.Symbol(k) for k in ("E", "S", "I", "N", "O", "Q")}), rational=False).subs(subs)
-        return self.eta * conv(pre), self.eta * conv(post)
+        # Names sympy would read as its constants (E, I, S, N, O, Q) are the rule's variables here.
+        names = {k: sympy.Symbol(k) for k in ("E", "S", "I", "N", "O", "Q")}
+        conv = lambda t: sympy.sympify(t, locals=names).subs(subs)
+        scale = (lambda e: e) if self.eta == 1.0 else (lambda e: self.eta * e)
+        return scale(conv(pre)), scale(conv(post))
 
     def drift(self, rate_pre, rate_post):
         """Mean-field drift <dw/dt> (per s) for independent Poisson pre and post spike trains at these
