@@ -149,3 +149,52 @@ def test_ctrl_c_raises_keyboard_interrupt_and_keeps_the_run(tmp_path):
     assert "interrupted: interrupted (SIGINT)" in stdout and "alive" in stdout, stdout + stderr
     import json
     assert json.loads((out / "run.json").read_text())["status"] == "interrupted"
+
+
+def test_input_spike_trains_and_initial_weights_as_arrays(tmp_path):
+    rng = np.random.default_rng(2)
+    n_in = 30
+    spikes = np.array(sorted((t, float(i)) for i in range(n_in) for t in rng.uniform(0, 1.0, 40)))  # 40 Hz each
+    pairs = np.array([(i, j, 0.5 + 0.05 * i) for i in range(n_in) for j in range(5)], dtype=float)
+    d = {"seed": 1,
+         "population": [{"name": "src", "size": n_in, "model": "spike_file", "file": spikes}, {"name": "E", "size": 5}],
+         "rule": {"zero": {"family": "six_param"}},  # updates computed, no change: the weights stay as given
+         "projection": [{"name": "src_E", "pre": "src", "post": "E", "connect": "list", "file": pairs, "rule": "zero"}],
+         "phase": [{"name": "run", "duration": 1.0}],
+         "monitor": [{"name": "sp", "kind": "spikes", "population": "E"},
+                     {"name": "w", "kind": "weights", "projection": "src_E", "samples": len(pairs), "interval": 0.5}]}
+    r = plast.Model.from_dict(d).run(progress=False)
+    # The initial weights are the array's third column (in storage order: sorted by the engine).
+    w0 = r.weights["w"].values[0]
+    assert sorted(w0.tolist()) == pytest.approx(sorted(pairs[:, 2].tolist()), abs=1e-6)
+    # The same arrays written as files: the same run.
+    np.save(tmp_path / "s.npy", spikes)
+    np.save(tmp_path / "p.npy", pairs)
+    d2 = {**d, "population": [dict(d["population"][0], file="s.npy"), d["population"][1]],
+          "projection": [dict(d["projection"][0], file="p.npy")]}
+    r2 = plast.Model.from_dict(d2, base_dir=tmp_path).run(progress=False)
+    assert len(r.spikes["sp"]) > 0 and np.array_equal(r.spikes["sp"].times, r2.spikes["sp"].times)
+    # Wrong dtype, shape, values: ValueError naming the key.
+    for bad, msg in ((spikes.astype(str), "dtype"), (spikes[:, :1], "shape"), (np.full((2, 2), np.nan), "NaN")):
+        with pytest.raises(ValueError, match=f"population\\[0\\].file: .*{msg}"):
+            plast.Model.from_dict({**d, "population": [dict(d["population"][0], file=bad), d["population"][1]]})
+    neg = spikes.copy()
+    neg[0, 1] = n_in + 3  # a neuron outside the population: the file reader's message
+    with pytest.raises(ValueError, match="population\\[0\\]"):
+        plast.Model.from_dict({**d, "population": [dict(d["population"][0], file=neg), d["population"][1]]})
+
+
+def test_the_gil_is_released_while_a_model_runs():
+    import threading
+
+    m = plast.Model.from_dict(dict(SMALL_MODEL, phase=[{"name": "run", "duration": 20.0}], monitor=[]))
+    t = threading.Thread(target=m.run, kwargs={"progress": False})
+    t.start()
+    n = 0
+    while t.is_alive():  # runs only while the simulation thread does not hold the GIL
+        n += 1
+        time.sleep(0.0005)
+    t.join()
+    # 20 simulated seconds are 200000 steps of 90 neurons (tens of ms at least); with the GIL held
+    # this loop would run about once.
+    assert n >= 20, n

@@ -6,6 +6,9 @@ of docs/model.md) loaded from a file or built from dicts, run by the compiled en
     r.spikes["exc"].times, r.spikes["exc"].ids, r.rates["rate_E"].values, r.verdict, r.metrics
 """
 import os
+import shutil
+import tempfile
+import weakref
 
 import numpy as np
 
@@ -71,8 +74,9 @@ class Model:
     overrides ("key=value", as --set). Reading checks everything (ValueError / KeyError with the
     command line's messages); nothing runs until run()."""
 
-    def __init__(self, text, path="<dict>", overrides=()):
+    def __init__(self, text, path="<dict>", overrides=(), _files=None):
         self.text, self.path, self.overrides = text, os.fspath(path), [str(o) for o in overrides]
+        self._files = _files  # folder of the arrays given to from_dict (removed with the last model using it)
         self.outline = _core.check_model(self.text, self.path, self.overrides)
 
     @classmethod
@@ -91,11 +95,13 @@ class Model:
         """A model from Python dicts with the keys of a model file ([[population]] -> d["population"] = [..]);
         files it names are read relative to base_dir (default: the working directory)."""
         path = name if base_dir is None else os.path.join(os.fspath(base_dir), name)
-        return cls(dumps(d) + "\n", path, ())
+        files = _ArrayFiles()
+        d = files.replace_arrays(d, "")
+        return cls(dumps(d) + "\n", path, (), files if files.count else None)
 
     def with_set(self, *settings):
         """A copy with more overrides: with_set("scale=0.2", "rule.istdp.eta=0.5")."""
-        return Model(self.text, self.path, self.overrides + [str(s) for s in settings])
+        return Model(self.text, self.path, self.overrides + [str(s) for s in settings], self._files)
 
     def set(self, **params):
         """A copy with parameters changed by dotted key: m.set(**{"rule.istdp.eta": 0.5}) or m.set(scale=0.2)."""
@@ -132,3 +138,42 @@ class Model:
         if not hasattr(self, "outline"):
             return f"Model({self.path!r}, unread)"
         return f"Model({self.path!r}, populations={self.populations}, duration={self.duration} s)"
+
+
+class _ArrayFiles:
+    """Arrays given in a model dict under a `file` key (a spike_file population's spikes: N x 2 columns
+    time (s), neuron; a list projection's pairs: N x 2 or N x 3 columns pre, post[, weight]) are written
+    as float64 .npy files into a private folder and the key set to that path, so the model file reader
+    checks them as it checks files (shapes, ranges: the same messages)."""
+
+    def __init__(self):
+        self.dir, self.count = None, 0
+
+    def replace_arrays(self, d, where):
+        if isinstance(d, dict):
+            out = {}
+            for k, v in d.items():
+                key = f"{where}.{k}" if where else str(k)
+                if k == "file" and isinstance(v, np.ndarray):
+                    out[k] = self._write(v, key)
+                else:
+                    out[k] = self.replace_arrays(v, key)
+            return out
+        if isinstance(d, (list, tuple)) and any(isinstance(x, dict) for x in d):
+            return [self.replace_arrays(x, f"{where}[{i}]") for i, x in enumerate(d)]
+        return d
+
+    def _write(self, a, key):
+        if a.dtype.kind not in "iuf":
+            raise ValueError(f"{key}: array of dtype {a.dtype}: expected numbers (times in s, neuron indices)")
+        if a.ndim != 2 or a.shape[1] not in (2, 3):
+            raise ValueError(f"{key}: array of shape {a.shape}: expected N x 2 (time s, neuron) or N x 3 (pre, post, weight)")
+        if not np.all(np.isfinite(a)):
+            raise ValueError(f"{key}: the array holds NaN or infinite values")
+        if self.dir is None:
+            self.dir = tempfile.mkdtemp(prefix="plast-model-")
+            weakref.finalize(self, shutil.rmtree, self.dir, True)
+        path = os.path.join(self.dir, f"{self.count}_{key.replace('[', '_').replace(']', '').replace('.', '_')}.npy")
+        np.save(path, np.ascontiguousarray(a, dtype=np.float64))
+        self.count += 1
+        return path
