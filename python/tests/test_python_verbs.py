@@ -198,3 +198,14 @@ def test_unknown_option_and_verb_are_value_errors(tmp_path):
         plast.run("nosuchverb")
     with pytest.raises(ValueError, match="unknown benchmark"):
         plast.bench("nosuchbench")
+
+
+def test_bench_same_workload_same_rates(tmp_path):
+    # Timings differ run to run; the workload (network, seed, spikes) does not: equal rates and synapses.
+    out = tmp_path / "cli.json"
+    models = str(ROOT / "examples" / "models")
+    r = cli("bench", "fsbi", "--scale", "0.01", "--models", models, "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    figs = plast.bench("fsbi", scale=0.01, options=["--models", models])
+    keep = lambda fs: [(f["mode"], f["rate_E"], f["rate_I"], f["synapses"], f["simulated_seconds"]) for f in fs]
+    assert keep(figs) == keep(json.loads(out.read_text())) and len(figs) == 5

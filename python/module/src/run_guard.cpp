@@ -16,6 +16,7 @@ RunGuard::RunGuard(bool progress)
     sigaction(SIGTERM, nullptr, &old_term_);
     reset_interrupt();
     install_interrupt_handlers();
+    Progress::set_quiet(!progress); // a verb's --quiet overrides this for its own run
     if (progress) {
         Progress::set_sink([](const std::string& line) {
             py::gil_scoped_acquire gil;
@@ -39,8 +40,6 @@ RunGuard::~RunGuard()
     reset_interrupt();
 }
 
-static std::string lower_message(const char* what) { return what; }
-
 void register_exceptions(py::module_& m)
 {
     (void)m;
@@ -50,7 +49,7 @@ void register_exceptions(py::module_& m)
         } catch (const Interrupted& e) {
             PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
         } catch (const Error& e) {
-            const std::string msg = lower_message(e.what());
+            const std::string msg = e.what();
             if (msg.find("unknown key") != std::string::npos) PyErr_SetString(PyExc_KeyError, msg.c_str());
             else if (e.exit_code() == 2) PyErr_SetString(PyExc_ValueError, msg.c_str());
             else PyErr_SetString(PyExc_RuntimeError, msg.c_str());
