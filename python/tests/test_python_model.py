@@ -82,8 +82,7 @@ def test_pair_stdp_window_matches_the_closed_form():
     lags = np.arange(-40, 41, 5) * 1e-3
     dw = r.window(lags)
     want = np.where(lags > 0, 0.01 * np.exp(-lags / 0.0168), -0.012 * np.exp(lags / 0.0337))
-    want[lags == 0] = 0.01 - 0.012  # same step: both events read the other trace before its jump: 0
-    want[lags == 0] = 0.0
+    want[lags == 0] = 0.0  # same step: each event reads the other side's trace before its jump (0)
     # Weights are float32 around w0 = 1: resolution 6e-8 per update.
     np.testing.assert_allclose(dw, want, atol=2e-7)
     pre, post = r.sympy()

@@ -178,6 +178,4 @@ void bind_model(py::module_& m)
           "Final weight of one synapse per (pre, post) pair of spike-step trains.");
 }
 
-void bind_rule(py::module_&) {}
-
 } // namespace plast::python

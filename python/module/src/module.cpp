@@ -9,8 +9,7 @@
 namespace py = pybind11;
 
 namespace plast::python {
-void bind_model(py::module_& m);
-void bind_rule(py::module_& m);
+void bind_model(py::module_& m); // models and rules (model_binding.cpp)
 } // namespace plast::python
 
 PYBIND11_MODULE(_core, m)
@@ -37,5 +36,4 @@ PYBIND11_MODULE(_core, m)
         "Run the command line plast ARGS[1:] in this process (GIL released); returns (exit code, kind, "
         "error message, verb, run directory).");
     python::bind_model(m);
-    python::bind_rule(m);
 }
