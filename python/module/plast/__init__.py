@@ -5,11 +5,12 @@
 """
 from . import _core
 from .archive import Archive, open_archive
+from .density import Conditioned, ConditionalDensity
 from .model import Model, Result, Series, SpikeTrain
 from .rule import Rule
 from .verbs import (PlastError, bench, command_line, demo, evaluate, evolve, infer, memory, report, run, screen,
                     simulate, toy)
 
 __version__ = _core.version
-__all__ = ["Archive", "open_archive", "Model", "Result", "Series", "SpikeTrain", "Rule", "PlastError", "bench",
+__all__ = ["Archive", "open_archive", "ConditionalDensity", "Conditioned", "Model", "Result", "Series", "SpikeTrain", "Rule", "PlastError", "bench",
            "command_line", "demo", "evaluate", "evolve", "infer", "memory", "report", "run", "screen", "simulate", "toy"]

@@ -9,7 +9,8 @@
 namespace py = pybind11;
 
 namespace plast::python {
-void bind_model(py::module_& m); // models and rules (model_binding.cpp)
+void bind_model(py::module_& m);   // models and rules (model_binding.cpp)
+void bind_density(py::module_& m); // the screen's conditional density (density_binding.cpp)
 } // namespace plast::python
 
 PYBIND11_MODULE(_core, m)
@@ -36,4 +37,5 @@ PYBIND11_MODULE(_core, m)
         "Run the command line plast ARGS[1:] in this process (GIL released); returns (exit code, kind, "
         "error message, verb, run directory).");
     python::bind_model(m);
+    python::bind_density(m);
 }
