@@ -47,3 +47,13 @@ def test_trained_from_a_screen_archive(tmp_path):
     assert len(fig.axes) == len(d.names) ** 2
     with pytest.raises(KeyError, match="unknown metric"):
         plast.ConditionalDensity.from_archive(tmp_path / "r", ["bogus"])
+
+
+def test_log_scale_parameter_is_normalised_in_parameter_space():
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-1, 1, (1500, 1))
+    theta = np.exp(rng.uniform(np.log(0.01), np.log(1.0), (1500, 1)))
+    d = plast.ConditionalDensity(["eta"], [0.01], [1.0], [True], ["x"], max_epochs=50)
+    d.fit(theta, x)
+    grid = np.geomspace(0.01, 1.0, 20001)[1:-1]
+    assert np.trapz(np.exp(d.log_prob(grid[:, None], [0.2])), grid) == pytest.approx(1.0, abs=0.02)

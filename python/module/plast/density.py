@@ -88,11 +88,14 @@ class ConditionalDensity:
         theta, xs = self._theta(theta), self._x(x)
         inside = np.all((theta > self.lo) & (theta < self.hi), axis=1)
         out = np.full(theta.shape[0], -np.inf)
-        span = np.where(self.log_scale, np.log(self.hi / np.where(self.log_scale, self.lo, 1.0)), self.hi - self.lo)
+        ls = self.log_scale
+        lo_l, hi_l = np.where(ls, self.lo, 1.0), np.where(ls, self.hi, np.e)  # harmless values off the log dims
+        span = np.where(ls, np.log(hi_l / lo_l), self.hi - self.lo)
         for i in np.flatnonzero(inside):
             t = theta[i]
-            u = np.where(self.log_scale, np.log(np.where(self.log_scale, t / self.lo, 1.0)) / span, (t - self.lo) / span)
-            du_dt = np.where(self.log_scale, 1.0 / (t * span), 1.0 / span)
+            t_l = np.where(ls, t, 1.0)
+            u = np.where(ls, np.log(t_l / lo_l), t - self.lo) / span
+            du_dt = 1.0 / (np.where(ls, t_l, 1.0) * span)
             jac = np.sum(np.log(du_dt / (u * (1.0 - u))))
             out[i] = self._d.log_density_z(t.tolist(), xs) + jac
         return out
