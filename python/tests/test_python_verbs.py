@@ -209,3 +209,32 @@ def test_bench_same_workload_same_rates(tmp_path):
     figs = plast.bench("fsbi", scale=0.01, options=["--models", models])
     keep = lambda fs: [(f["mode"], f["rate_E"], f["rate_I"], f["synapses"], f["simulated_seconds"]) for f in fs]
     assert keep(figs) == keep(json.loads(out.read_text())) and len(figs) == 5
+
+
+def test_screen_callback_sees_every_result_once(tmp_path):
+    cfg = tmp_path / "s.toml"
+    cfg.write_text('seed = 2\n[task]\nepochs = 500\n[[round]]\nproposal = "prior"\ncandidates = 30\n'
+                   '[[round]]\nproposal = "restricted"\ncandidates = 20\n')
+    seen = []
+    run = plast.screen(cfg, out=tmp_path / "r", quiet=True, threads=2, on_result=seen.append)
+    assert run["status"] == "completed"
+    keys = [(r["round"], r["idx"]) for r in seen]
+    assert sorted(keys) == keys and len(set(keys)) == 50
+    assert [tuple(v for k, v in r.items() if k != "wall_seconds") for r in seen] == archive_rows(tmp_path / "r")
+    with pytest.raises(ValueError, match="out="):
+        plast.screen(cfg, on_result=print)
+
+
+def test_a_failing_callback_stops_the_search_and_raises(tmp_path):
+    cfg = tmp_path / "s.toml"
+    cfg.write_text('seed = 2\n[screen]\nchunk = 4\n[task]\nepochs = 20000\n[[round]]\nproposal = "prior"\ncandidates = 4000\n')
+
+    def fail(row):
+        raise RuntimeError("callback failed")
+
+    with pytest.raises(RuntimeError, match="callback failed"):
+        plast.screen(cfg, out=tmp_path / "r", quiet=True, threads=1, on_result=fail)
+    run = json.loads((tmp_path / "r" / "run.json").read_text())
+    assert run["status"] == "interrupted" and len(archive_rows(tmp_path / "r")) < 4000
+    # The interpreter's handlers are back: the next search runs.
+    assert plast.screen(cfg, out=tmp_path / "r2", quiet=True, set=["round[0].candidates=8"])["status"] == "completed"

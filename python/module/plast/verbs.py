@@ -60,11 +60,20 @@ def command_line(verb, config=None, *args, set=(), out=None, threads=None, seed=
     return argv
 
 
-def run(verb, config=None, *args, progress=True, **kw):
+def run(verb, config=None, *args, progress=True, on_result=None, **kw):
     """Run `plast VERB [CONFIG] [ARGS] [options]` in this process; returns run.json as a dict (None for
-    verbs that write no run directory). See command_line() for the keyword arguments."""
+    verbs that write no run directory). See command_line() for the keyword arguments.
+
+    on_result (searches that keep an archive: screen): called in this thread with each candidate's
+    archive row (a dict) as the search stores it, in (round, idx) order per batch; needs `out`."""
     argv = ["plast"] + command_line(verb, config, *args, **kw)
-    code, kind, message, name, run_dir = _core.dispatch(argv, bool(progress) and not kw.get("quiet", False))
+    show = bool(progress) and not kw.get("quiet", False)
+    if on_result is None:
+        code, kind, message, name, run_dir = _core.dispatch(argv, show)
+    else:
+        if kw.get("out") is None:
+            raise ValueError("on_result: give the run directory (out=...) so its archive can be followed")
+        code, kind, message, name, run_dir = _follow(argv, show, os.fspath(kw["out"]), on_result)
     if code != 0:
         _raise(code, kind, message, name, run_dir)
     if kind == "ok" and message and not name:  # --help / --version
@@ -163,3 +172,63 @@ def report(run_dir):
     """plast report RUN_DIR: (re)render report.html; returns its path."""
     _plain("report", os.fspath(run_dir), progress=False)
     return os.path.join(os.fspath(run_dir), "report.html")
+
+
+def _follow(argv, show, out, on_result):
+    """Run the search in a worker thread (the GIL is released while it runs) and, in this thread, hand
+    every new archive row to on_result until the search ends."""
+    import sqlite3
+    import threading
+
+    result = {}
+
+    def work():
+        try:
+            result["value"] = _core.dispatch(argv, show)
+        except BaseException as e:  # handed to the caller's thread
+            result["error"] = e
+
+    seen = set()
+    path = os.path.join(out, "archive.sqlite")
+
+    def poll():
+        if not os.path.exists(path):
+            return
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                cur = db.execute("SELECT * FROM candidates ORDER BY round, idx")
+                names = [d[0] for d in cur.description]
+                rows = [dict(zip(names, r)) for r in cur.fetchall()]
+            finally:
+                db.close()
+        except sqlite3.DatabaseError:
+            return  # the table is being created: next poll
+        for row in rows:
+            key = (row["round"], row["idx"])
+            if key not in seen:
+                seen.add(key)
+                on_result(row)
+
+    t = threading.Thread(target=work, name="plast-search", daemon=True)
+    t.start()
+    try:
+        while t.is_alive():
+            t.join(0.2)
+            poll()
+        poll()
+    except BaseException:
+        # The callback failed: stop the search as Ctrl-C does (completed work kept, run.json "interrupted").
+        import signal
+
+        if t.is_alive():
+            signal.raise_signal(signal.SIGINT)  # the search's own handler is installed while it runs
+        while t.is_alive():
+            try:
+                t.join()
+            except KeyboardInterrupt:
+                pass
+        raise
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
