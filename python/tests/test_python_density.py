@@ -57,3 +57,15 @@ def test_log_scale_parameter_is_normalised_in_parameter_space():
     d.fit(theta, x)
     grid = np.geomspace(0.01, 1.0, 20001)[1:-1]
     assert np.trapz(np.exp(d.log_prob(grid[:, None], [0.2])), grid) == pytest.approx(1.0, abs=0.02)
+
+
+def test_core_density_checks_sizes():
+    d = plast._core.MixtureDensity(["a", "b"], [0.0, 0.0], [1.0, 1.0], [False, False], 1)
+    with pytest.raises(ValueError):
+        d.sample([0.1, 0.2], 5)
+    with pytest.raises(ValueError):
+        d.log_density_z([0.5], [0.1])
+    with pytest.raises(ValueError):
+        d.fit([[0.5, 0.5]] * 20, [[0.1, 0.2]] * 20)
+    with pytest.raises(ValueError, match="lo < hi"):
+        plast._core.MixtureDensity(["a"], [1.0], [0.0], [False], 1)

@@ -76,7 +76,7 @@ class ConditionalDensity:
         x = np.atleast_2d(np.asarray(x, dtype=float))
         if x.shape != (theta.shape[0], len(self.condition_on)):
             raise ValueError(f"x: shape {x.shape}: expected {theta.shape[0]} x {len(self.condition_on)}")
-        self.validation_nll = self._d.fit(theta.tolist(), x.tolist(), len(self.names), len(self.condition_on))
+        self.validation_nll = self._d.fit(theta.tolist(), x.tolist())
         return self.validation_nll
 
     def sample(self, x, n, stream=0):

@@ -14,6 +14,17 @@ namespace plast::python {
 
 using Rows = std::vector<std::vector<double>>;
 
+// The density with its sizes, so every call checks its arguments (no out-of-range reads).
+struct Density {
+    std::unique_ptr<search::MixtureDensity> d;
+    std::size_t dim = 0, m = 0;
+};
+
+static void check_size(const std::vector<double>& v, std::size_t n, const std::string& what)
+{
+    if (v.size() != n) usage_error(what, std::to_string(v.size()) + " values", std::to_string(n) + " values");
+}
+
 static void check_rows(const Rows& rows, std::size_t width, const std::string& what)
 {
     for (const auto& r : rows)
@@ -23,7 +34,7 @@ static void check_rows(const Rows& rows, std::size_t width, const std::string& w
 
 void bind_density(py::module_& m)
 {
-    py::class_<search::MixtureDensity>(m, "MixtureDensity")
+    py::class_<Density>(m, "MixtureDensity")
         .def(py::init([](const std::vector<std::string>& names, const std::vector<double>& lo, const std::vector<double>& hi,
                          const std::vector<bool>& log_scale, int n_conditions, int components, int hidden, int max_epochs,
                          std::uint64_t seed) {
@@ -40,29 +51,42 @@ void bind_density(py::module_& m)
                  o.components = components;
                  o.hidden = hidden;
                  o.max_epochs = max_epochs;
-                 return std::make_unique<search::MixtureDensity>(search::BoxPrior(boxes), n_conditions, o, seed);
+                 auto d = std::make_unique<Density>();
+                 d->d = std::make_unique<search::MixtureDensity>(search::BoxPrior(boxes), n_conditions, o, seed);
+                 d->dim = names.size();
+                 d->m = static_cast<std::size_t>(n_conditions);
+                 return d;
              }),
              py::arg("names"), py::arg("lo"), py::arg("hi"), py::arg("log_scale"), py::arg("n_conditions"),
              py::arg("components") = 5, py::arg("hidden") = 64, py::arg("max_epochs") = 300, py::arg("seed") = 1)
         .def(
             "fit",
-            [](search::MixtureDensity& d, const Rows& theta, const Rows& x, std::size_t dim, std::size_t m) {
-                check_rows(theta, dim, "theta");
-                check_rows(x, m, "x");
+            [](Density& d, const Rows& theta, const Rows& x) {
+                check_rows(theta, d.dim, "theta");
+                check_rows(x, d.m, "x");
                 if (theta.size() != x.size() || theta.size() < 10)
                     usage_error("theta, x", "need the same number of rows, at least 10", ">= 10 rows");
                 py::gil_scoped_release release;
-                return d.fit(theta, x);
+                return d.d->fit(theta, x);
             },
-            py::arg("theta"), py::arg("x"), py::arg("dim"), py::arg("m"))
+            py::arg("theta"), py::arg("x"))
         .def(
             "sample",
-            [](const search::MixtureDensity& d, const std::vector<double>& x, std::size_t n, std::uint64_t stream) {
+            [](const Density& d, const std::vector<double>& x, std::size_t n, std::uint64_t stream) {
+                check_size(x, d.m, "x");
+                if (n > 100000000) usage_error("n", "at most 1e8 samples per call", "[0, 1e8]");
                 py::gil_scoped_release release;
-                return d.sample(x, n, stream);
+                return d.d->sample(x, n, stream);
             },
             py::arg("x"), py::arg("n"), py::arg("stream") = 0)
-        .def("log_density_z", &search::MixtureDensity::log_density_z, py::arg("theta"), py::arg("x"));
+        .def(
+            "log_density_z",
+            [](const Density& d, const std::vector<double>& theta, const std::vector<double>& x) {
+                check_size(theta, d.dim, "theta");
+                check_size(x, d.m, "x");
+                return d.d->log_density_z(theta, x);
+            },
+            py::arg("theta"), py::arg("x"));
 }
 
 } // namespace plast::python
