@@ -12,7 +12,7 @@ echo "== unit tests (Release)"
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 
 echo "== unit tests (address + undefined sanitizers)"
-BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo CMAKE_ARGS="-DPLAST_SANITIZE=ON -DPLAST_BUILD_BENCH=OFF" scripts/setup.sh
+BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo CMAKE_ARGS="-DPLAST_SANITIZE=ON -DPLAST_BUILD_BENCH=OFF -DPLAST_PYTHON=OFF" scripts/setup.sh
 # Tests labelled slow in Release are skipped under the sanitizers (they only repeat long simulations).
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j "$(nproc)" -E "${PLAST_ASAN_EXCLUDE:-Slow}"

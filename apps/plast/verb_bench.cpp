@@ -1,5 +1,6 @@
 // plast bench NAME [--scale S] [--threads N] [--json FILE]
 #include "bench.hpp"
+#include "dispatch.hpp"
 #include "verb.hpp"
 
 #include "plast/core/error.hpp"
@@ -13,9 +14,8 @@ std::string model_path(const BenchOptions& o, const std::string& name)
 {
     namespace fs = std::filesystem;
     if (!o.models.empty()) return (fs::path(o.models) / name).string();
-    std::error_code ec;
-    const auto exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
+    const fs::path exe = cli_executable();
+    {
         const auto p = exe.parent_path().parent_path() / "examples" / "models" / name;
         if (fs::exists(p)) return p.string();
     }
@@ -47,6 +47,8 @@ static int run_bench(Context&)
 
 PLAST_VERB("bench", "run a benchmark and print its figures (plast bench list)", false,
            [](CLI::App& sub) {
+               g_bench_name.clear(); // a process may dispatch several times (the Python module)
+               g_bench_opts = BenchOptions{};
                sub.add_option("name", g_bench_name, "benchmark name, or 'list'")->required();
                sub.add_option("--scale", g_bench_opts.scale, "workload scale factor")->check(CLI::PositiveNumber);
                sub.add_option("--threads,-j", g_bench_opts.threads, "threads")->check(CLI::Range(1, 4096));

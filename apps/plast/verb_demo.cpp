@@ -1,6 +1,7 @@
 // plast demo [CONFIG]: plast's main job on its embedded default. Runs the most complete discovery
 // path plast has, one step per capability (each step is an ordinary verb run with its own run
 // directory inside the demo's), and writes one report.html that links and summarises them.
+#include "dispatch.hpp"
 #include "verb.hpp"
 
 #include "plast/core/error.hpp"
@@ -90,13 +91,7 @@ static std::string with_root(std::string a, const std::string& root)
     return a;
 }
 
-static std::string self_exe()
-{
-    char buf[4096];
-    const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) runtime_error("plast demo", "cannot locate the plast executable");
-    return std::string(buf, static_cast<std::size_t>(n));
-}
+static std::string self_exe() { return cli_executable(); }
 
 static std::string quote(const std::string& s)
 {

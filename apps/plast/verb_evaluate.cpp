@@ -173,6 +173,7 @@ int run_evaluate(Context&)
 PLAST_VERB(
     "evaluate", "fitness of a typed plasticity rule on an E2L task (error, reward, correlation)", false,
     [](CLI::App& sub) {
+        g_eval = {}; // a process may dispatch several times (the Python module)
         sub.add_option("task", g_eval.task, "error, reward or correlation")->required();
         sub.add_option(
                "rule", g_eval.rule,

@@ -63,6 +63,7 @@ static int run_evolve(Context& ctx)
 PLAST_VERB(
     "evolve", "evolve readable plasticity rules with CGP on an E2L task (error, reward, correlation)", true,
     [](CLI::App& sub) {
+        g_resume.clear(); // a process may dispatch several times (the Python module)
         sub.add_option("--resume", g_resume, "continue from a checkpoint.json (or a run directory holding one)");
     },
     run_evolve);

@@ -19,6 +19,6 @@ static int run_report(Context&)
 }
 
 PLAST_VERB("report", "render figures and report.html for a run directory", false,
-           [](CLI::App& sub) { sub.add_option("run_dir", g_report_dir, "run directory")->required(); }, run_report);
+           [](CLI::App& sub) { g_report_dir.clear(); sub.add_option("run_dir", g_report_dir, "run directory")->required(); }, run_report);
 
 } // namespace plast::app

@@ -139,7 +139,7 @@ static int run_screen(Context& ctx)
 }
 
 PLAST_VERB("screen", "rule discovery: screening rounds with a SQLite archive (--resume RUN_DIR continues)", true,
-           [](CLI::App& sub) { sub.add_option("--resume", g_resume_dir, "continue the screen in this run directory"); },
+           [](CLI::App& sub) { g_resume_dir.clear(); sub.add_option("--resume", g_resume_dir, "continue the screen in this run directory"); },
            run_screen);
 
 } // namespace plast::app

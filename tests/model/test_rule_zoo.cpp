@@ -3,6 +3,7 @@
 // against the built-in families they rewrite.
 #include "plast/core/error.hpp"
 #include "plast/io/config.hpp"
+#include "plast/model/rule_probe.hpp"
 #include "plast/model/rule_table.hpp"
 
 #include <gtest/gtest.h>
@@ -27,22 +28,7 @@ constexpr double dt = 1e-4;
 // One synapse, pre arrival at steps `pre`, post spikes at steps `post`; returns w after `steps`.
 double drive(const Rule& r, const std::vector<long>& pre, const std::vector<long>& post, long steps, double w0 = 1.0)
 {
-    plast::spiking::Projection p("test", 1, 1, plast::spiking::Receptor::ampa, 1);
-    p.connect_pairs({{0u, 0u}}, static_cast<float>(w0));
-    plast::model::install_rule(r, p, 1e9, dt);
-    p.set_plastic(true);
-    float g = 0;
-    const std::vector<std::uint32_t> one{0}, none;
-    std::size_t a = 0, b = 0;
-    for (long s = 0; s < steps; ++s) {
-        const bool ap = a < pre.size() && pre[a] == s, bp = b < post.size() && post[b] == s;
-        a += ap;
-        b += bp;
-        p.forward(ap ? one : none, &g);
-        p.backward(bp ? one : none);
-        p.update_traces(ap ? one : none, bp ? one : none);
-    }
-    return p.weights()[0];
+    return plast::model::drive_synapse(r, pre, post, steps, w0, dt);
 }
 
 // Pairing protocol: n pairs at frequency f, post at pre + delta (delta in steps, may be negative).

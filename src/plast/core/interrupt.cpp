@@ -28,6 +28,8 @@ void install_interrupt_handlers()
 
 int interrupt_signal() { return g_signal.load(std::memory_order_relaxed); }
 
+void reset_interrupt() { g_signal.store(0, std::memory_order_relaxed); }
+
 void check_interrupt()
 {
     if (const int s = interrupt_signal()) throw Interrupted(s);

@@ -22,5 +22,7 @@ void install_interrupt_handlers();
 int interrupt_signal(); // 0 while no signal arrived
 // Throws Interrupted when a signal arrived.
 void check_interrupt();
+// Forgets a signal that arrived (the Python module, before each run: the interpreter lives on).
+void reset_interrupt();
 
 } // namespace plast

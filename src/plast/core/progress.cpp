@@ -11,8 +11,17 @@ static std::atomic<bool> g_quiet{false};
 
 void Progress::set_quiet(bool quiet) { g_quiet = quiet; }
 
+static Progress::Sink& sink()
+{
+    static Progress::Sink s;
+    return s;
+}
+
+void Progress::set_sink(Sink s) { sink() = std::move(s); }
+
 Progress::Progress(std::string label, std::size_t total, std::string unit, bool enabled)
-    : label_(std::move(label)), unit_(unit.empty() ? std::string() : " " + unit), total_(total), enabled_(enabled && !g_quiet), tty_(isatty(2) != 0),
+    : label_(std::move(label)), unit_(unit.empty() ? std::string() : " " + unit), total_(total), enabled_(enabled && !g_quiet),
+      tty_(isatty(2) != 0 && !sink()),
       start_(std::chrono::steady_clock::now()), last_(start_)
 {
 }
@@ -45,6 +54,13 @@ void Progress::print(bool final)
     const std::size_t c = count_;
     const double frac = total_ ? static_cast<double>(c) / static_cast<double>(total_) : 0.0;
     const double eta = (c > 0 && total_ > c) ? el / static_cast<double>(c) * static_cast<double>(total_ - c) : 0.0;
+    if (sink()) {
+        char line[512];
+        std::snprintf(line, sizeof line, "%s: %zu/%zu%s (%.0f%%) %.1fs elapsed%s%s\n", label_.c_str(), c, total_, unit_.c_str(),
+                      100.0 * frac, el, note_.empty() ? "" : ", ", note_.c_str());
+        sink()(line);
+        return;
+    }
     if (tty_) {
         const int width = 30;
         const int fill = static_cast<int>(frac * width);

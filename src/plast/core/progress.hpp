@@ -3,6 +3,7 @@
 // seconds (CI logs, cluster job files). Thread-safe: workers call advance() concurrently.
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -18,6 +19,10 @@ public:
     void done();
 
     static void set_quiet(bool quiet); // --quiet
+    // Where the progress lines go instead of stderr (the Python module: sys.stderr, shown in notebooks);
+    // called from any worker thread, one finished line at a time; empty = stderr.
+    using Sink = std::function<void(const std::string& line)>;
+    static void set_sink(Sink sink);
 private:
     void print(bool final);
     std::string label_, unit_;

@@ -1,0 +1,80 @@
+"""plast.open_archive: a search's SQLite archive (archive.sqlite of `plast screen`) as numpy
+structured arrays and pandas DataFrames. Columns: round, idx, seed, source, status, verdict,
+abort_reason, abort_time, wall_seconds, then p_<name> per parameter and m_<name> per metric (NaN
+where the archive stores NULL: metrics that were NaN or not computed)."""
+import json
+import os
+import sqlite3
+
+import numpy as np
+
+_TEXT = ("source", "status", "verdict", "abort_reason")
+
+
+class Archive:
+    def __init__(self, path):
+        path = os.fspath(path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "archive.sqlite")
+        if not os.path.isfile(path):
+            raise ValueError(f"{path}: no archive here (a screen's run directory or its archive.sqlite)")
+        self.path = path
+        # Read-only, so an archive a running screen writes is never locked or changed by a reader.
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            meta = dict(self._db.execute("SELECT key, value FROM meta"))
+        except sqlite3.DatabaseError as e:
+            raise ValueError(f"{path}: not a plast archive ({e})") from None
+        self.meta = meta
+        self.param_names = json.loads(meta.get("param_names", "[]"))
+        self.metric_names = json.loads(meta.get("metric_names", "[]"))
+
+    def close(self):
+        self._db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _rows(self, where="", args=()):
+        cur = self._db.execute(f"SELECT * FROM candidates {where} ORDER BY round, idx", args)
+        return [d[0] for d in cur.description], cur.fetchall()
+
+    def to_numpy(self, where="", args=()):
+        """All candidates (or those matching an SQL WHERE clause) as a numpy structured array."""
+        names, rows = self._rows(where, args)
+        dtype = []
+        for n in names:
+            if n in ("round", "idx", "seed"):
+                dtype.append((n, np.int64))
+            elif n in _TEXT:
+                dtype.append((n, object))
+            else:
+                dtype.append((n, np.float64))
+        fix = lambda v, t: (np.nan if v is None else v) if t == np.float64 else ("" if v is None and t is object else v)
+        data = [tuple(fix(v, t) for v, (_, t) in zip(r, dtype)) for r in rows]
+        return np.array(data, dtype=dtype)
+
+    def to_pandas(self, where="", args=()):
+        """All candidates (or those matching an SQL WHERE clause) as a pandas DataFrame."""
+        import pandas as pd
+
+        a = self.to_numpy(where, args)
+        return pd.DataFrame({n: a[n] for n in a.dtype.names})
+
+    def params(self, where="", args=()):
+        """Parameters as a 2-D float array [candidate, parameter] (columns: param_names)."""
+        a = self.to_numpy(where, args)
+        return np.column_stack([a["p_" + n] for n in self.param_names]) if len(a) else np.empty((0, len(self.param_names)))
+
+    def metrics(self, where="", args=()):
+        """Metrics as a 2-D float array [candidate, metric] (columns: metric_names)."""
+        a = self.to_numpy(where, args)
+        return np.column_stack([a["m_" + n] for n in self.metric_names]) if len(a) else np.empty((0, len(self.metric_names)))
+
+
+def open_archive(run_dir):
+    """The archive of a screen (its run directory or the archive.sqlite file)."""
+    return Archive(run_dir)

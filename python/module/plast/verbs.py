@@ -1,0 +1,234 @@
+"""The verbs of the plast command line, run in this process by the same compiled code.
+
+``plast.run("screen", "examples/x.toml", set=["rounds=1"], out="runs/x", seed=3)`` runs exactly
+``plast screen examples/x.toml --set rounds=1 --out runs/x --seed 3 --no-report`` and returns the run
+directory's run.json as a dict (with the directory under the key ``"run_dir"``). The simulation or
+search runs with the GIL released; Ctrl-C stops it like the command line does (completed work is kept,
+run.json says "interrupted") and raises KeyboardInterrupt. Errors are the command line's one-line
+messages: bad input raises ValueError (KeyError for an unknown key), a failed run PlastError.
+"""
+import json
+import os
+
+from . import _core
+
+
+class PlastError(RuntimeError):
+    """A run that failed after it started (exit status 1 of the command line); .run_dir keeps its partial results."""
+
+    def __init__(self, message, run_dir=""):
+        super().__init__(message)
+        self.run_dir = run_dir
+
+
+def _raise(code, kind, message, verb, run_dir):
+    if kind == "interrupted":
+        raise KeyboardInterrupt(message)
+    if kind == "out_of_memory":
+        raise MemoryError(message)
+    if code == 2:
+        if "unknown key" in message:
+            raise KeyError(message)
+        raise ValueError(message)
+    raise PlastError(message, run_dir)
+
+
+def command_line(verb, config=None, *args, set=(), out=None, threads=None, seed=None, force=False, quiet=False,
+                 report=False, options=()):
+    """The argument list of the command line run by run() with the same arguments (without the program name)."""
+    if isinstance(set, str):
+        set = [set]
+    argv = [verb]
+    if config is not None:
+        argv.append(os.fspath(config))
+    argv += [os.fspath(a) if isinstance(a, os.PathLike) else str(a) for a in args]
+    for s in set:
+        argv += ["--set", str(s)]
+    if out is not None:
+        argv += ["--out", os.fspath(out)]
+    if threads is not None:
+        argv += ["--threads", str(int(threads))]
+    if seed is not None:
+        argv += ["--seed", str(int(seed))]
+    if force:
+        argv.append("--force")
+    if quiet:
+        argv.append("--quiet")
+    if not report:
+        argv.append("--no-report")
+    argv += [str(o) for o in options]
+    return argv
+
+
+def run(verb, config=None, *args, progress=True, on_result=None, **kw):
+    """Run `plast VERB [CONFIG] [ARGS] [options]` in this process; returns run.json as a dict (None for
+    verbs that write no run directory). See command_line() for the keyword arguments.
+
+    on_result (searches that keep an archive: screen): called in this thread with each candidate's
+    archive row (a dict) as the search stores it, in (round, idx) order per batch; needs `out`."""
+    argv = ["plast"] + command_line(verb, config, *args, **kw)
+    show = bool(progress) and not kw.get("quiet", False)
+    if on_result is None:
+        code, kind, message, name, run_dir = _core.dispatch(argv, show)
+    else:
+        if kw.get("out") is None:
+            raise ValueError("on_result: give the run directory (out=...) so its archive can be followed")
+        code, kind, message, name, run_dir = _follow(argv, show, os.fspath(kw["out"]), on_result)
+    if code != 0:
+        _raise(code, kind, message, name, run_dir)
+    if kind == "ok" and message and not name:  # --help / --version
+        print(message)
+        return None
+    if not run_dir:
+        return None
+    with open(os.path.join(run_dir, "run.json")) as f:
+        result = json.load(f)
+    result["run_dir"] = run_dir
+    return result
+
+
+def _plain(verb, *args, options=(), progress=True):
+    """Verbs without a configuration (bench, evaluate, report): positional arguments and options only."""
+    argv = ["plast", verb] + [os.fspath(a) if isinstance(a, os.PathLike) else str(a) for a in args]
+    argv += [str(o) for o in options]
+    code, kind, message, name, run_dir = _core.dispatch(argv, progress)
+    if code != 0:
+        _raise(code, kind, message, name, run_dir)
+    return code
+
+
+def screen(config=None, **kw):
+    """plast screen CONFIG ...: a discovery screen; returns run.json."""
+    return run("screen", config, **kw)
+
+
+def simulate(config=None, **kw):
+    """plast simulate CONFIG ...: an fSBI network or a model file; returns run.json."""
+    return run("simulate", config, **kw)
+
+
+def toy(config=None, **kw):
+    """plast toy CONFIG ...: the two-synapse rate toy model; returns run.json."""
+    return run("toy", config, **kw)
+
+
+def memory(config=None, **kw):
+    """plast memory CONFIG ...: the spiking familiarity memory study; returns run.json."""
+    return run("memory", config, **kw)
+
+
+def infer(config=None, **kw):
+    """plast infer CONFIG ...: rule inference from recordings; returns run.json."""
+    return run("infer", config, **kw)
+
+
+def evolve(config=None, resume=None, **kw):
+    """plast evolve CONFIG [--resume DIR] ...: CGP evolution on an E2L task; returns run.json."""
+    if resume is not None:
+        kw["options"] = list(kw.get("options", ())) + ["--resume", os.fspath(resume)]
+    return run("evolve", config, **kw)
+
+
+def demo(config=None, **kw):
+    """plast demo CONFIG ...: a short run of every capability; returns run.json."""
+    return run("demo", config, **kw)
+
+
+def evaluate(task, rule, config=None, set=(), threads=None, json_out=None):
+    """plast evaluate TASK RULE [--config C] [--set ...] [--threads N] --json FILE: returns the result dict."""
+    import tempfile
+
+    options = []
+    if config is not None:
+        options += ["--config", os.fspath(config)]
+    for s in ([set] if isinstance(set, str) else set):
+        options += ["--set", str(s)]
+    if threads is not None:
+        options += ["--threads", str(int(threads))]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.fspath(json_out) if json_out is not None else os.path.join(tmp, "evaluate.json")
+        _plain("evaluate", task, rule, options=options + ["--json", path], progress=False)
+        with open(path) as f:
+            return json.load(f)
+
+
+def bench(name, scale=None, threads=None, json_out=None, options=()):
+    """plast bench NAME [--scale S] [--threads N] --json FILE: returns the benchmark's figures."""
+    import tempfile
+
+    opts = list(options)
+    if scale is not None:
+        opts += ["--scale", repr(float(scale))]
+    if threads is not None:
+        opts += ["--threads", str(int(threads))]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.fspath(json_out) if json_out is not None else os.path.join(tmp, "bench.json")
+        _plain("bench", name, options=opts + ["--json", path], progress=False)
+        with open(path) as f:
+            return json.load(f)
+
+
+def report(run_dir):
+    """plast report RUN_DIR: (re)render report.html; returns its path."""
+    _plain("report", os.fspath(run_dir), progress=False)
+    return os.path.join(os.fspath(run_dir), "report.html")
+
+
+def _follow(argv, show, out, on_result):
+    """Run the search in a worker thread (the GIL is released while it runs) and, in this thread, hand
+    every new archive row to on_result until the search ends."""
+    import sqlite3
+    import threading
+
+    result = {}
+
+    def work():
+        try:
+            result["value"] = _core.dispatch(argv, show)
+        except BaseException as e:  # handed to the caller's thread
+            result["error"] = e
+
+    seen = set()
+    path = os.path.join(out, "archive.sqlite")
+
+    def poll():
+        if not os.path.exists(path):
+            return
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                cur = db.execute("SELECT * FROM candidates ORDER BY round, idx")
+                names = [d[0] for d in cur.description]
+                rows = [dict(zip(names, r)) for r in cur.fetchall()]
+            finally:
+                db.close()
+        except sqlite3.DatabaseError:
+            return  # the table is being created: next poll
+        for row in rows:
+            key = (row["round"], row["idx"])
+            if key not in seen:
+                seen.add(key)
+                on_result(row)
+
+    t = threading.Thread(target=work, name="plast-search", daemon=True)
+    t.start()
+    try:
+        while t.is_alive():
+            t.join(0.2)
+            poll()
+        poll()
+    except BaseException:
+        # The callback failed: stop the search as Ctrl-C does (completed work kept, run.json "interrupted").
+        import signal
+
+        if t.is_alive():
+            signal.raise_signal(signal.SIGINT)  # the search's own handler is installed while it runs
+        while t.is_alive():
+            try:
+                t.join()
+            except KeyboardInterrupt:
+                pass
+        raise
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
