@@ -48,7 +48,7 @@ static py::dict simulate_text(const std::string& text, const std::string& path, 
     {
         RunGuard guard(progress);
         // Progress in whole simulated seconds, as `plast simulate` reports it.
-        Progress bar("simulate", static_cast<std::size_t>(std::ceil(m.duration())), progress);
+        Progress bar("simulate", static_cast<std::size_t>(std::ceil(m.duration())), "simulated s", progress);
         double last = 0;
         r = model::simulate(m, s, [&](double t) {
             bar.advance(static_cast<std::size_t>(std::lround(t - last)));

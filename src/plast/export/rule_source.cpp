@@ -25,6 +25,7 @@ const char* family_name(model::Rule::Family f)
     case F::triplet_stdp: return "triplet_stdp";
     case F::product21: return "product21";
     case F::expression: return "expression";
+    case F::mlp_t4: return "mlp_t4";
     }
     return "?";
 }
@@ -70,7 +71,12 @@ ExportRule canonical(const model::Rule& r, const std::string& provenance, Target
     e.eta = r.eta;
     using F = model::Rule::Family;
     if (r.family == F::product21) cannot_express(r.name, "the product21 family (CVAIF neuron traces with fixed input scalings)", target);
-    if (r.state) cannot_express(r.name, "the state variable '" + r.state->name + "' (a per-neuron variable with its own dynamics)", target);
+    if (r.family == F::mlp_t4) cannot_express(r.name, "the mlp_t4 family (an MLP over CVAIF neuron traces)", target);
+    if (!r.states.empty())
+        cannot_express(r.name, "the state variable '" + r.states[0].name + "' (a per-neuron variable with its own dynamics)", target);
+    if (!r.synapse_states.empty())
+        cannot_express(r.name, "the per-synapse state variable '" + r.synapse_states[0].name + "'", target);
+    if (!r.continuous.empty()) cannot_express(r.name, "a continuous weight term (continuous = ...)", target);
     if (r.family == F::six_param || r.family == F::pair_stdp || r.family == F::vogels_istdp) {
         e.tau_pre = r.six.tau_pre;
         e.tau_post = r.six.tau_post;
@@ -87,7 +93,7 @@ ExportRule canonical(const model::Rule& r, const std::string& provenance, Target
     }
     model::Rule probe = r;
     probe.traces = e.traces;
-    probe.state.reset();
+    probe.states.clear();
     const auto vars = model::expression_variables(probe);
     std::vector<std::string> pn;
     for (const auto& [k, v] : e.params) pn.push_back(k);
