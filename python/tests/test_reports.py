@@ -117,3 +117,22 @@ def test_memory_report_has_the_headline_table(tmp_path):
 def test_glossary_page_is_generated_from_the_report_table():
     page = (ROOT / "docs" / "glossary.md").read_text()
     assert page == glossary.markdown(), "regenerate: /usr/bin/python3 -m plast_report.glossary > docs/glossary.md"
+
+
+def test_tutorials_run_as_written():
+    """Every ```sh tutorial block of docs/tutorials.md, in order, from the repository root."""
+    import shutil
+
+    text = (ROOT / "docs" / "tutorials.md").read_text()
+    blocks = re.findall(r"```sh tutorial\n(.*?)```", text, flags=re.S)
+    assert len(blocks) >= 7
+    shutil.rmtree(ROOT / "runs" / "tutorial", ignore_errors=True)
+    env = dict(__import__("os").environ, PLAST_TUTORIAL="1")
+    cli_dir = str(pathlib.Path(CLI).resolve().parent.parent)  # the build's parent: commands say build/plast
+    try:
+        for b in blocks:
+            cmd = b.replace("build/plast", CLI) if cli_dir != str(ROOT) else b
+            r = subprocess.run(["bash", "-euo", "pipefail", "-c", cmd], cwd=ROOT, capture_output=True, text=True, env=env)
+            assert r.returncode == 0, f"tutorial block failed:\n{b}\n{r.stderr[-2000:]}"
+    finally:
+        shutil.rmtree(ROOT / "runs" / "tutorial", ignore_errors=True)
