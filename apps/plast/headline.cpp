@@ -13,7 +13,10 @@ using json = nlohmann::json;
 std::string num(const json& v, int sig = 3, const std::string& unit = "")
 {
     if (!v.is_number()) return "n/a";
-    return io::format_number(v.get<double>(), sig) + (unit.empty() ? "" : " " + unit);
+    const double x = v.get<double>();
+    // Counts stay whole numbers ("8351 of 11163", not "8.35e+03 of 1.12e+04").
+    const std::string s = x == std::floor(x) && std::fabs(x) < 1e12 ? std::to_string(static_cast<long long>(x)) : io::format_number(x, sig);
+    return s + (unit.empty() ? "" : " " + unit);
 }
 
 std::string pct(double part, double whole)
