@@ -29,6 +29,14 @@ class ConditionalDensity:
     def from_archive(cls, run_dir, condition_on, where="status = 'completed'", **options):
         """Train on a screen's archive: parameters p_* given the metrics m_<condition_on> of the rows
         matching `where` (SQL; rows with a missing metric are left out). The prior box is the run's [prior]."""
+        d, theta, x = cls.untrained(run_dir, condition_on, where, **options)
+        d.fit(theta, x)
+        return d
+
+    @classmethod
+    def untrained(cls, run_dir, condition_on, where="status = 'completed'", **options):
+        """(density on the run's prior box, not yet trained; theta; x) of the archive rows matching `where`
+        with finite parameters and metrics — for training on a subset (e.g. coverage checks)."""
         run_dir = os.fspath(run_dir)
         with open(os.path.join(run_dir, "run.json")) as f:
             prior = json.load(f)["config"].get("prior", {})
@@ -47,8 +55,7 @@ class ConditionalDensity:
         theta = np.column_stack([rows["p_" + n] for n in names]) if len(rows) else np.empty((0, len(names)))
         x = np.column_stack([rows["m_" + m] for m in condition_on]) if len(rows) else np.empty((0, len(condition_on)))
         keep = np.all(np.isfinite(x), axis=1) & np.all(np.isfinite(theta), axis=1)
-        d.fit(theta[keep], x[keep])
-        return d
+        return d, theta[keep], x[keep]
 
     def _x(self, x):
         if isinstance(x, dict):

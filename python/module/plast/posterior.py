@@ -12,13 +12,10 @@ coverage of every credible level equals the level.
 """
 import argparse
 import csv
-import json
-import os
 import sys
 
 import numpy as np
 
-from .archive import Archive
 from .density import ConditionalDensity
 
 
@@ -46,21 +43,10 @@ def _write(path, header, rows):
 
 def coverage(run_dir, condition_on, where, held_out=50, samples=200, seed=1):
     """Expected coverage on the last `held_out` matching rows (at most a quarter), the density trained on the others."""
-    with Archive(run_dir) as a:
-        rows = a.to_numpy(f"WHERE {where}" if where else "")
-        names = a.param_names
-    theta = np.column_stack([rows["p_" + n] for n in names])
-    x = np.column_stack([rows["m_" + m] for m in condition_on])
-    keep = np.all(np.isfinite(theta), axis=1) & np.all(np.isfinite(x), axis=1)
-    theta, x = theta[keep], x[keep]
+    d, theta, x = ConditionalDensity.untrained(run_dir, condition_on, where, seed=seed)
     held_out = max(10, min(held_out, len(theta) // 4))
     if len(theta) < 40:
         raise ValueError(f"{run_dir}: {len(theta)} usable rows (finite parameters and conditioning metrics); coverage needs at least 40")
-    with open(os.path.join(os.fspath(run_dir), "run.json")) as f:
-        prior = json.load(f)["config"].get("prior", {})
-    box = [prior[n] for n in names]
-    d = ConditionalDensity(names, [b["lo"] for b in box], [b["hi"] for b in box], [b.get("scale") == "log" for b in box],
-                           condition_on, seed=seed)
     d.fit(theta[:-held_out], x[:-held_out])  # a fresh density: the held-out rows are never seen in training
     ranks = []
     for i in range(len(theta) - held_out, len(theta)):
