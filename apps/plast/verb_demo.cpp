@@ -37,6 +37,18 @@ verb = "evolve"
 args = ["--set", "fast=true"]
 
 [[step]]
+name = "evolve_rate_rule"
+title = "One rule through two methods: CGP evolves a rate rule on Oja data (taught at learning rate 0.3) ..."
+verb = "evolve"
+args = ["@ROOT@/examples/evolve_oja_rule.toml"]
+
+[[step]]
+name = "fit_evolved_constants"
+title = "... then gradient descent fits the champion's constants through whole trajectories (finite-difference-checked gradient)"
+verb = "infer"
+args = ["@ROOT@/examples/infer_evolved_constants.toml"]
+
+[[step]]
 name = "screen"
 title = "Rule discovery by screening rounds (rate toy task): prior, restricted prior, conditional density"
 verb = "screen"
