@@ -19,6 +19,7 @@ std::string num(const json& v, int sig = 3, const std::string& unit = "")
     return s + (unit.empty() ? "" : " " + unit);
 }
 
+// part / whole as a percentage (a fraction: whole = 1).
 std::string pct(double part, double whole)
 {
     return io::format_number(whole > 0 ? 100.0 * part / whole : 0.0, 3) + " %";
@@ -84,8 +85,8 @@ std::vector<std::string> memory(const json& s)
         const double stable = c.value("rules_stable", 0.0);
         const auto& any = c.value("any_time", json::object());
         out.push_back(cond + ": " + num(stable) + " of " + num(s.value("rules", json())) + " rule(s) stable; at some test time " +
-                      pct(any.value("novelty", 0.0) * stable, stable) + " novelty-preferring, " +
-                      pct(any.value("familiarity", 0.0) * stable, stable) + " familiarity-preferring (p < 0.05, " +
+                      pct(any.value("novelty", 0.0), 1.0) + " novelty-preferring, " +
+                      pct(any.value("familiarity", 0.0), 1.0) + " familiarity-preferring (p < 0.05, " +
                       num(s.value("runs", json())) + " runs per rule)");
     }
     return out;

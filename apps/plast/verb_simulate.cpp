@@ -189,11 +189,13 @@ static int run_simulate(Context& ctx)
     s["filter_groups"] = groups;
     s["verdict"] = r.aborted ? "aborted" : (all ? "plausible" : "implausible");
     // The reasons: every missed bound with its value (also printed).
+    const auto missed = metrics::failed_bounds(filter, r.metrics);
+    const std::string window = "[" + io::format_number(cfg.warmup) + ", " + io::format_number(cfg.warmup + cfg.score) + ") s";
     nlohmann::json failed = nlohmann::json::array();
     auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
     if (!ctx.opts.quiet) std::cerr << "plast simulate: verdict " << s["verdict"].get<std::string>() << "\n";
     if (!r.aborted)
-        for (const auto& f : metrics::failed_bounds(filter, r.metrics)) {
+        for (const auto& f : missed) {
             failed.push_back({{"group", f.group}, {"metric", f.metric}, {"value", num(f.value)}, {"bounds", {num(f.lo), num(f.hi)}}});
             if (!ctx.opts.quiet)
                 std::cerr << "  " << f.metric << " = " << f.value << " outside [" << f.lo << ", " << f.hi << "] (" << f.group << ")\n";
@@ -205,14 +207,13 @@ static int run_simulate(Context& ctx)
         dir.headline("aborted at t = " + io::format_number(r.abort_time, 3) + " s: " + r.abort_reason);
     } else {
         dir.headline("E settles at " + io::format_number(r.metrics.at("rate"), 3) + " Hz, I at " + io::format_number(r.metrics.at("rate_i"), 3) +
-                     " Hz over [" + io::format_number(cfg.warmup) + ", " + io::format_number(cfg.warmup + cfg.score) + ") s");
-        dir.headline(verdict_sentence(s["verdict"].get<std::string>(), metrics::failed_bounds(filter, r.metrics)));
+                     " Hz over " + window);
+        dir.headline(verdict_sentence(s["verdict"].get<std::string>(), missed));
     }
     if (r.aborted) s["abort"] = {{"reason", r.abort_reason}, {"time", r.abort_time}};
     s["network"] = {{"n_exc", cfg.exc()}, {"n_inh", cfg.inh()}, {"n_input", cfg.inputs()}, {"warmup", cfg.warmup}, {"score", cfg.score}};
     // Which neurons each rate is computed on: the spike metrics use the recorded subsets (as the
     // reference, whose monitors record the first 1000 E and 500 I neurons); the population rates use all.
-    const std::string window = "[" + io::format_number(cfg.warmup) + ", " + io::format_number(cfg.warmup + cfg.score) + ") s";
     s["rates_on"] = {
         {"metrics", {{"exc", "E neurons [0, " + std::to_string(r.exc.size()) + ") (" + std::to_string(r.exc.size()) + " of " +
                                  std::to_string(cfg.exc()) + ", record_exc x scale), " + window},
