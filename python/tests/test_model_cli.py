@@ -22,6 +22,15 @@ def test_model_file_run_writes_recordings_phases_and_report(tmp_path):
     rate = np.load(out / kinds["rate_E_low"]["files"][0])
     times = np.load(out / kinds["rate_E_low"]["files"][1])
     assert rate.shape == (times.size, 1) and times.size == 5  # 3 background bins + 2 probe bins
+    # Per-phase rates (summary and headline): the background's is the mean of its own bins only, not of
+    # the probes' (which respond far above it).
+    per_phase = {p["phase"]: p for p in s["phase_rates"]}
+    assert list(per_phase) == ["background", "probe_A", "probe_B"]
+    bg = per_phase["background"]
+    assert (bg["t0"], bg["t1"]) == (9.0, 12.0)
+    assert abs(bg["rates"]["E_low"] - rate[:3, 0].mean()) < 1e-5
+    assert per_phase["probe_A"]["rates"]["E_low"] > bg["rates"]["E_low"]
+    assert any(line.startswith("background (9–12 s): ") for line in run["headline"])
     w = np.load(out / kinds["weights_I_E_low"]["files"][0])
     wt = np.load(out / kinds["weights_I_E_low"]["files"][1])
     assert w.shape == (wt.size, 200) and wt[0] == 0.0  # weights over the whole run, from t = 0
