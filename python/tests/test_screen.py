@@ -232,3 +232,62 @@ def test_archive_round_promotes_plausible_rows_and_refuses_bad_sources(tmp_path)
     cfg.write_text(PROMOTE.format(task="toy_aba", extra="", archive=tmp_path / "src.toml", query="verdict = 'plausible'"))
     r = plast("screen", str(cfg), "--out", str(tmp_path / "x4"), "-q")
     assert r.returncode == 2 and "round[0].archive" in r.stderr
+
+
+RESTRICT = """
+seed = 3
+[screen]
+task = "toy_aba"
+chunk = 8
+mdn_epochs = 80
+[task]
+epochs = 4000
+[[round]]
+proposal = "prior"
+candidates = {n0}
+[[round]]
+proposal = "conditional"
+candidates = 150
+train_groups = ["stable"]
+condition_on = ["RI"]
+targets = {{ RI = [0.6, 1.0] }}
+[[round]]
+proposal = "conditional"
+candidates = 150
+restrict_plausible = {q}
+train_groups = ["stable"]
+condition_on = ["RI"]
+targets = {{ RI = [0.6, 1.0] }}
+"""
+
+
+def test_plausibility_classifier_raises_the_plausible_fraction(tmp_path):
+    cfg = tmp_path / "r.toml"
+    cfg.write_text(RESTRICT.format(n0=300, q=0.5))
+    out = tmp_path / "run"
+    r = plast("screen", str(cfg), "--out", str(out), "-q", "--no-report")
+    assert r.returncode == 0, r.stderr
+    rounds = json.loads((out / "run.json").read_text())["summary"]["rounds"]
+    f1, f2 = rounds[1]["plausible_fraction"], rounds[2]["plausible_fraction"]
+    # Same density settings, one round later, plus the classifier: the rise must exceed 3 binomial SDs
+    # of round 1's fraction over 150 candidates.
+    assert f2 > f1 + 3 * (f1 * (1 - f1) / 150) ** 0.5, (f1, f2)
+    info = rounds[2]["proposal_info"]["plausibility_classifier"]
+    assert info["allowed_false_negatives"] == 0.5 and info["held_out_rows"] > 0
+    # The held-out estimate says what the filter buys, and it buys something.
+    assert info["held_out_plausible_fraction_accepted"] >= info["held_out_plausible_fraction"]
+    assert 0 < info["held_out_plausible_accepted"] <= info["held_out_plausible"]
+
+    # Bad input: in the first round, out of range, too few plausible rules to learn from.
+    cfg.write_text(RESTRICT.format(n0=300, q=0.99))
+    r = plast("screen", str(cfg), "--out", str(tmp_path / "x1"), "-q")
+    assert r.returncode == 2 and "restrict_plausible" in r.stderr and "0.95" in r.stderr, r.stderr
+    assert not (tmp_path / "x1").exists()
+    cfg.write_text(RESTRICT.format(n0=300, q=0.5).replace('candidates = 300\n', 'candidates = 300\nrestrict_plausible = 0.5\n', 1)
+                   .replace('proposal = "prior"', 'proposal = "setpoint"', 1))
+    r = plast("screen", str(cfg), "--out", str(tmp_path / "x2"), "-q")
+    assert r.returncode == 2 and "restrict_plausible" in r.stderr, r.stderr
+    # (20 prior candidates hold about 3 plausible rules; the classifier is fitted before the density)
+    cfg.write_text(RESTRICT.format(n0=20, q=0.5).replace('targets = { RI = [0.6, 1.0] }\n', 'targets = { RI = [0.6, 1.0] }\nrestrict_plausible = 0.5\n', 1))
+    r = plast("screen", str(cfg), "--out", str(tmp_path / "x3"), "-q", "--no-report")
+    assert r.returncode != 0 and "too few to train the plausibility classifier" in r.stderr, r.stderr

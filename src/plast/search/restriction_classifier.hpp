@@ -24,6 +24,8 @@ public:
     double probability(const std::vector<double>& theta) const;
     bool accept(const std::vector<double>& theta) const { return probability(theta) >= threshold_; }
     double threshold() const { return threshold_; }
+    // Replaces the threshold (e.g. by a quantile over held-out rows, free of the in-sample bias of fit's).
+    void set_threshold(double t) { threshold_ = t; }
 
     // Draw from the prior until `accept` (at most max_tries per sample; then take the prior draw):
     // candidate (round, index) uses prior streams (round, index * max_tries + try).

@@ -116,8 +116,12 @@ ScreenSpec ScreenSpec::from_config(Config& cfg, const ScreenTask& task)
             continue;
         }
         rs.candidates = r.integer("candidates", 100, 1, 100000000);
-        if (rs.proposal == "setpoint" || rs.proposal == "conditional")
+        if (rs.proposal == "setpoint" || rs.proposal == "conditional") {
             rs.restrict_blowups = r.flag("restrict_blowups", false);
+            rs.restrict_plausible = r.number("restrict_plausible", 0.0, Range::closed(0.0, 0.95));
+            if (rs.restrict_plausible > 0 && i == 0)
+                r.fail("restrict_plausible", "the first round has no earlier simulations to learn from", "0 (off) in the first round");
+        }
         if ((rs.proposal == "restricted" || rs.proposal == "conditional" || rs.restrict_blowups) && i == 0)
             r.fail(rs.restrict_blowups ? "restrict_blowups" : "proposal",
                    "the first round has no earlier simulations to learn from", "prior, setpoint or archive");
@@ -166,6 +170,7 @@ namespace {
 struct Proposal {
     std::string kind;
     std::optional<RestrictionClassifier> classifier;
+    std::optional<RestrictionClassifier> plausible; // restrict_plausible
     std::vector<MixtureDensity> density; // ensemble members
     std::optional<SetpointProposal> setpoint;
     nlohmann::json info = nlohmann::json::object();
@@ -193,6 +198,59 @@ RestrictionClassifier fit_classifier(const ScreenSpec& spec, int round, const st
     return c;
 }
 
+// The plausibility classifier of `restrict_plausible`: trained on four fifths of the earlier rows (label: verdict
+// plausible), its threshold the q-quantile of its probability over the plausible rows of the held-out fifth
+// (rows with idx % 5 == 0), so that about a fraction q of plausible rules is rejected out of sample (an in-sample
+// quantile would be optimistic with tens of plausible rows). The held-out rows also estimate what the filter
+// buys: the plausible fraction among the accepted held-out rows against the fraction among all of them.
+RestrictionClassifier fit_plausible_classifier(const ScreenSpec& spec, double q, int round, const std::vector<CandidateRow>& rows,
+                                               std::uint64_t seed, nlohmann::json& info)
+{
+    std::vector<std::vector<double>> th;
+    std::vector<bool> ok;
+    std::vector<const CandidateRow*> held;
+    for (const auto& r : rows) {
+        if (r.idx % 5 == 0) {
+            held.push_back(&r);
+            continue;
+        }
+        th.push_back(r.params);
+        ok.push_back(r.verdict == "plausible");
+    }
+    const auto n_pos = std::count(ok.begin(), ok.end(), true);
+    std::vector<double> p_held_pos;
+    RestrictionClassifier c(spec.prior, seed ^ (0x51ed27u + static_cast<std::uint64_t>(round)));
+    if (n_pos < 10)
+        runtime_error("screen round " + std::to_string(round),
+                      "restrict_plausible: only " + std::to_string(n_pos) +
+                          " plausible rules among the earlier rounds' training rows: too few to train the plausibility classifier "
+                          "(at least 10; add rounds before this one or set restrict_plausible = 0)");
+    const double acc = c.fit(th, ok, q);
+    for (const auto* r : held)
+        if (r->verdict == "plausible") p_held_pos.push_back(c.probability(r->params));
+    std::sort(p_held_pos.begin(), p_held_pos.end());
+    if (!p_held_pos.empty())
+        c.set_threshold(p_held_pos[static_cast<std::size_t>(std::floor(q * static_cast<double>(p_held_pos.size())))]);
+    std::size_t acc_all = 0, acc_pos = 0;
+    for (const auto* r : held) {
+        const bool a = c.accept(r->params);
+        acc_all += a;
+        acc_pos += a && r->verdict == "plausible";
+    }
+    info["training_rows"] = th.size();
+    info["training_plausible"] = n_pos;
+    info["training_accuracy"] = acc;
+    info["allowed_false_negatives"] = q;
+    info["threshold"] = c.threshold();
+    info["held_out_rows"] = held.size();
+    info["held_out_plausible"] = p_held_pos.size();
+    info["held_out_accepted"] = acc_all;
+    info["held_out_plausible_accepted"] = acc_pos;
+    info["held_out_plausible_fraction"] = held.empty() ? 0.0 : static_cast<double>(p_held_pos.size()) / static_cast<double>(held.size());
+    info["held_out_plausible_fraction_accepted"] = acc_all == 0 ? 0.0 : static_cast<double>(acc_pos) / static_cast<double>(acc_all);
+    return c;
+}
+
 Proposal build_proposal(const ScreenSpec& spec, const RoundSpec& rs, int round, const ScreenTask& task,
                         const Archive& archive, std::uint64_t seed)
 {
@@ -208,6 +266,11 @@ Proposal build_proposal(const ScreenSpec& spec, const RoundSpec& rs, int round, 
             return p;
         }
         p.info["classifier"] = ci;
+    }
+    if (rs.restrict_plausible > 0) {
+        nlohmann::json pi = nlohmann::json::object();
+        p.plausible.emplace(fit_plausible_classifier(spec, rs.restrict_plausible, round, rows, seed, pi));
+        p.info["plausibility_classifier"] = pi;
     }
     if (rs.proposal == "setpoint" || rs.project_setpoint) p.setpoint.emplace(spec.prior, rs.setpoint);
     if (rs.proposal == "setpoint") {
@@ -265,7 +328,8 @@ std::vector<double> propose(const Proposal& p, const ScreenSpec& spec, const Rou
     if (p.kind == "prior") return spec.prior.sample(seed, r, i);
     if (p.kind == "restricted") return p.classifier->sample(seed, r, i);
     if (p.kind == "archive") return rs.archive_params[static_cast<std::size_t>(idx)];
-    // setpoint / conditional: with restrict_blowups, redraw (new sub-stream) while the classifier refuses.
+    // setpoint / conditional: with restrict_blowups / restrict_plausible, redraw (new sub-stream) while a
+    // classifier refuses (after kTries the last draw is taken).
     constexpr std::uint64_t kTries = 200;
     std::vector<double> th;
     for (std::uint64_t t = 0; t < kTries; ++t) {
@@ -288,7 +352,7 @@ std::vector<double> propose(const Proposal& p, const ScreenSpec& spec, const Rou
                 p.setpoint->project(th, r_e, r_i, seed, r, (t << 32) + i);
             }
         }
-        if (!p.classifier || p.classifier->accept(th)) break;
+        if ((!p.classifier || p.classifier->accept(th)) && (!p.plausible || p.plausible->accept(th))) break;
     }
     return th;
 }

@@ -44,6 +44,10 @@ struct RoundSpec {
     std::vector<std::string> train_groups;
     std::vector<Constraint> train_on;   // conditional: extra metric bounds the training rows must meet
     bool restrict_blowups = false;      // setpoint / conditional: reject draws the blow-up classifier refuses
+    // setpoint / conditional: > 0 also rejects draws a plausibility classifier (trained on the earlier rounds'
+    // verdicts) rates below the quantile `restrict_plausible` of its held-out plausible rows, i.e. about that
+    // fraction of plausible rules is given up for a higher plausible fraction among the simulated ones.
+    double restrict_plausible = 0.0;
     SetpointOptions setpoint;           // setpoint: target rates, homeostatic sign
     bool project_setpoint = false;      // conditional: project each draw onto the mean-field set point
     // archive (promotion): re-simulate the rows of another archive that match `query`, in their
