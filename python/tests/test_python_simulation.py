@@ -146,7 +146,7 @@ def test_expression_drift_by_simulation_matches_the_closed_form():
     expr = plast.Rule("expression", on_pre=f"{SIX['alpha']} + {SIX['kappa']} * x_post",
                       on_post=f"{SIX['beta']} + {SIX['gamma']} * x_pre", tau_pre=SIX["tau_pre"],
                       tau_post=SIX["tau_post"])
-    for rp, rq in [(10.0, 10.0), (5.0, 20.0)]:
+    for rp, rq in [(10.0, 10.0), (20.0, 5.0)]:  # closed form 0.02 and 0.045 per s
         want = float(six.drift(rp, rq))
         got = expr.drift(rp, rq, duration=10.0, synapses=40, seed=1)
         assert isinstance(got, plast.DriftEstimate) and got.synapses == 40
@@ -154,11 +154,32 @@ def test_expression_drift_by_simulation_matches_the_closed_form():
         # (fails by chance with probability ~6e-5), and the error is small enough to tell drifts apart.
         assert abs(got - want) < 4 * got.se, (rp, rq, float(got), got.se, want)
         assert got.se < 0.2 * abs(want), (got.se, want)
-    # A rule that depends on w: dw/dt = -rate_pre * 0.01 * w (each presynaptic spike removes 1 %).
+    # A rule that depends on w: each presynaptic spike removes 1 % of w, so after N Poisson spikes
+    # E[w] = w0 E[0.99^N] = w0 exp(-0.01 r t). The estimate is the mean of (w(W + T) - w(W)) / T
+    # with the warm-up W = 10 x 0.02 s: w0 (exp(-0.01 r (W + T)) - exp(-0.01 r W)) / T.
     decay = plast.Rule("expression", on_pre="-0.01 * w")
     got = decay.drift(20.0, 0.0, w=2.0, duration=2.0, synapses=40, seed=2)
-    assert abs(got - (-20.0 * 0.01 * 2.0)) < 4 * got.se + 0.01, (float(got), got.se)
+    want = 2.0 * (np.exp(-0.01 * 20 * 2.2) - np.exp(-0.01 * 20 * 0.2)) / 2.0
+    assert abs(got - want) < 4 * got.se, (float(got), got.se, want)
     with pytest.raises(ValueError, match="scalar rates"):
         expr.drift(np.array([1.0, 2.0]), 1.0)
     with pytest.raises(ValueError, match="reached 0"):
-        decay.drift(20.0, 0.0, w=1e-6, duration=1.0, synapses=4)
+        plast.Rule("expression", on_pre="-0.01").drift(20.0, 0.0, w=0.001, duration=1.0, synapses=4)
+
+
+def test_product21_drift_by_simulation_matches_its_mean_field():
+    # Only c0 (pre learning rate), c4 (V_trace factor), c9 (fast post trace factor) and c10 (post
+    # learning rate) set: f_pre = c0 (1 + c4 0.015 V_trace) (1 + c9 2 x_post_fast), f_post = c10, so for
+    # independent Poisson trains the drift is r_pre c0 (1 + c4 0.015 V_trace)(1 + 2 c9 r_post tau_fast)
+    # + r_post c10 (the trace read at its mean r tau_fast; the rule's other factors are 1).
+    c = [0.0] * 21
+    c[0], c[4], c[9], c[10] = 0.01, 0.1, 0.5, -0.005
+    r = plast.Rule("product21", c=c, tau_fast=0.02, tau_slow=0.1)
+    with pytest.raises(ValueError, match="neuron: the rule reads V"):
+        r.drift(10.0, 10.0, duration=1.0, synapses=4)
+    with pytest.raises(KeyError, match="neuron: unknown key 'v'"):
+        r.drift(10.0, 10.0, neuron={"v": -60.0})
+    for rp, rq in [(10.0, 10.0), (20.0, 5.0)]:
+        want = r.eta * (rp * 0.01 * (1 + 0.1 * 0.015 * -60.0) * (1 + 2 * 0.5 * rq * 0.02) + rq * -0.005)
+        got = r.drift(rp, rq, duration=10.0, synapses=40, seed=3, neuron={"V_trace": -60.0})
+        assert abs(got - want) < 4 * got.se and got.se < 0.2 * abs(want), (rp, rq, float(got), got.se, want)

@@ -14,6 +14,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 
@@ -238,18 +239,24 @@ void bind_model(py::module_& m)
     }, py::arg("text"), py::arg("name"), "Read a [rule.NAME] table (errors: the command line's messages).");
     m.def("rule_drive",
           [](const std::string& text, const std::string& name, const std::vector<std::vector<long>>& pre,
-             const std::vector<std::vector<long>>& post, long steps, double w0, double dt) {
+             const std::vector<std::vector<long>>& post, long steps, double w0, double dt,
+             std::optional<std::array<double, 4>> neuron) {
               const model::Rule r = rule_from_text(text, name);
               if (pre.size() != post.size()) usage_error("post", "one post spike train per pre spike train", "equal lengths");
+              std::optional<model::NeuronValues> nv;
+              if (neuron) nv = model::NeuronValues{(*neuron)[0], (*neuron)[1], (*neuron)[2], (*neuron)[3]};
               std::vector<double> w(pre.size());
               {
                   py::gil_scoped_release release;
-                  for (std::size_t k = 0; k < pre.size(); ++k) w[k] = model::drive_synapse(r, pre[k], post[k], steps, w0, dt);
+                  for (std::size_t k = 0; k < pre.size(); ++k)
+                      w[k] = model::drive_synapse(r, pre[k], post[k], steps, w0, dt, 1e9, nv ? &*nv : nullptr);
               }
               return to_array(w);
           },
           py::arg("text"), py::arg("name"), py::arg("pre"), py::arg("post"), py::arg("steps"), py::arg("w0"), py::arg("dt"),
-          "Final weight of one synapse per (pre, post) pair of spike-step trains.");
+          py::arg("neuron") = std::nullopt,
+          "Final weight of one synapse per (pre, post) pair of spike-step trains; neuron: (V, V_trace, C_exc, "
+          "C_inh) held constant for rules that read them.");
 }
 
 } // namespace plast::python
