@@ -1,6 +1,10 @@
 """plast.Simulation (a model run phase by phase, in pieces, with snapshots) against Model.run, and
 Rule.drift estimated by simulation for expression rules against the closed form of the same rule
 written in the six-parameter family."""
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -136,6 +140,37 @@ def test_the_gil_is_released_while_a_simulation_runs(model):
     # A thread that sleeps 1 ms per tick gets at least a few ticks in while a second of network runs
     # (under the GIL it would get none until the run returns).
     assert wall > 0.05 and len(ticks) >= 5, (wall, len(ticks))
+
+
+def test_ctrl_c_stops_a_simulation_which_then_continues_to_the_same_result():
+    # A 20 s settle phase interrupted after about a second: KeyboardInterrupt, the simulation stands
+    # inside "settle", and running on from there gives Model.run's arrays exactly.
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'python' / 'tests')!r}); from plast_module import plast\n"
+            "import numpy as np\n"
+            f"m = plast.Model.load({str(TWO)!r}, set={SMALL!r} + ['phase[0].duration=20.0'])\n"
+            "sim = m.simulation(seed=4)\n"
+            "print('start', flush=True)\n"
+            "try:\n"
+            "    sim.run_phase('settle')\n"
+            "    print('not interrupted', flush=True)\n"
+            "except KeyboardInterrupt:\n"
+            "    print('interrupted', sim.time, sim.phase, flush=True)\n"
+            "a, b = sim.run_all().result(), m.run(seed=4, progress=False)\n"
+            "same = (a.phases == b.phases and all(np.array_equal(a.series[k].values, b.series[k].values) for k in a.series)\n"
+            "        and all(np.array_equal(a.spikes[k].times, b.spikes[k].times) for k in a.spikes))\n"
+            "print('same', same, len(a.spikes['spikes_E_high']), flush=True)\n")
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "start"
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    stdout, stderr = p.communicate(timeout=300)
+    assert p.returncode == 0, stderr
+    lines = dict((line.split(" ", 1) + [""])[:2] for line in stdout.splitlines())
+    assert "interrupted" in lines, stdout + stderr
+    t, phase = lines["interrupted"].split()
+    assert 0 < float(t) < 20 and phase == "settle"
+    same, spikes = lines["same"].split()
+    assert same == "True" and int(spikes) > 0
 
 
 SIX = dict(tau_pre=0.02, tau_post=0.03, alpha=0.002, beta=-0.001, gamma=0.05, kappa=-0.03)
