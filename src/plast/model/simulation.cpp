@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 
@@ -45,6 +46,13 @@ std::string join_names(const std::vector<std::string>& v)
 }
 
 using Clock = std::chrono::steady_clock;
+
+std::string seconds_text(double s)
+{
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", s);
+    return b;
+}
 
 } // namespace
 
@@ -185,7 +193,7 @@ struct Simulation::Impl {
     void check_runnable() const
     {
         if (!ok)
-            usage_error("simulation", "the simulation aborted at t = " + std::to_string(net->abort_time()) + " s (" + net->abort_reason() + "); nothing more can run",
+            usage_error("simulation", "the simulation aborted at t = " + seconds_text(net->abort_time()) + " s (" + net->abort_reason() + "); nothing more can run",
                         "a new simulation");
     }
 
@@ -363,8 +371,8 @@ bool Simulation::run_phase(std::size_t index)
         usage_error("phase", "index " + std::to_string(index) + " is out of range", "0 to " + std::to_string(I.m.phases.size() - 1) + ": " + I.phase_names());
     if (I.cur)
         usage_error("phase '" + I.m.phases[index].name + "'",
-                    "phase '" + I.m.phases[I.cur->phase].name + "' is in progress (" + std::to_string(phase_remaining()) + " s left)",
-                    "run_phase() or advance() to finish it first");
+                    "phase '" + I.m.phases[I.cur->phase].name + "' is in progress (" + seconds_text(phase_remaining()) + " s left)",
+                    "finish it first: run_phase(), or advance(seconds) (Python: run(seconds))");
     Impl::Timer timer{I.wall};
     const bool entry = I.position < I.protocol.size() && I.protocol[I.position].first == index;
     I.start(index, entry);
@@ -376,7 +384,7 @@ double Simulation::advance(double seconds)
 {
     auto& I = *impl_;
     I.check_runnable();
-    if (!(seconds >= 0) || !std::isfinite(seconds)) usage_error("seconds", "must be a finite number >= 0, not " + std::to_string(seconds), "[0, inf)");
+    if (!(seconds >= 0) || !std::isfinite(seconds)) usage_error("seconds", "must be a finite number >= 0, not " + seconds_text(seconds), "[0, inf)");
     Impl::Timer timer{I.wall};
     const std::uint64_t start = I.net->steps();
     const std::uint64_t target = start + static_cast<std::uint64_t>(std::llround(seconds / I.m.dt));
