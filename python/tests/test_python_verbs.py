@@ -238,3 +238,48 @@ def test_a_failing_callback_stops_the_search_and_raises(tmp_path):
     assert run["status"] == "interrupted" and len(archive_rows(tmp_path / "r")) < 4000
     # The interpreter's handlers are back: the next search runs.
     assert plast.screen(cfg, out=tmp_path / "r2", quiet=True, set=["round[0].candidates=8"])["status"] == "completed"
+
+
+def test_evolve_callback_every_generation_and_early_stop(tmp_path):
+    sets = ["fast=true", "error.n_experiments=1", "error.duration=300", "ea.max_generations=4"]
+    seen = []
+    run = plast.evolve(set=sets, out=tmp_path / "r", quiet=True, threads=1,
+                       on_generation=lambda g, f, formula: seen.append((g, f, formula)))
+    assert run["status"] == "completed" and "stopped_by_callback" not in run
+    hist = (tmp_path / "r" / "history.csv").read_text().splitlines()[1:]
+    assert [g for g, _, _ in seen] == list(range(len(hist))) and len(hist) >= 4
+    # The values are history.csv's: champion fitness never decreases (elitist), formula as written.
+    for (g, f, formula), line in zip(seen, hist):
+        cells = line.split(",")
+        assert float(cells[1]) == pytest.approx(f) and formula and formula in line
+    assert all(b[1] >= a[1] for a, b in zip(seen, seen[1:]))
+    # Returning False stops the run cleanly: run.json "interrupted", fewer generations than asked for.
+    seen2 = []
+    long = ["fast=true", "error.n_experiments=1", "error.duration=300", "ea.max_generations=400"]
+    run = plast.evolve(set=long, out=tmp_path / "s", quiet=True, threads=1,
+                       on_generation=lambda g, f, formula: seen2.append(g) or g < 2)
+    assert run["status"] == "interrupted" and run["stopped_by_callback"] is True
+    assert 3 <= len(seen2) < 400 and seen2 == list(range(len(seen2)))
+    with pytest.raises(ValueError, match="on_generation: for plast evolve"):
+        plast.screen(None, out=tmp_path / "x", on_generation=print)
+
+
+def test_infer_callback_every_logged_epoch_and_early_stop(tmp_path):
+    sets = ["data.num_train=6", "data.num_eval=3"]
+    seen = []
+    run = plast.infer(ROOT / "examples" / "oja_small_inputs.toml", set=sets, out=tmp_path / "r", quiet=True,
+                      on_epoch=lambda e, loss, params: seen.append((e, loss, params)))
+    assert run["status"] == "completed"
+    rows = (tmp_path / "r" / "theta.csv").read_text().splitlines()
+    header, rows = rows[0].split(","), rows[1:]
+    assert len(seen) == len(rows) >= 2
+    for (e, loss, params), line in zip(seen, rows):
+        cells = line.split(",")
+        assert int(cells[0]) == e and float(cells[1]) == pytest.approx(loss, nan_ok=True)
+        assert list(params) == header[2:] and [params[k] for k in header[2:]] == pytest.approx([float(c) for c in cells[2:]])
+    assert [e for e, _, _ in seen] == sorted(e for e, _, _ in seen)
+    many = sets + ["fit.optimizer=adam", "fit.epochs=100000", "fit.log_interval=1"]
+    count = []
+    run = plast.infer(ROOT / "examples" / "oja_small_inputs.toml", set=many, out=tmp_path / "s", quiet=True,
+                      on_epoch=lambda e, loss, params: count.append(e) or len(count) < 3)
+    assert run["status"] == "interrupted" and run["stopped_by_callback"] is True and 3 <= len(count) < 100000

@@ -6,11 +6,11 @@
 from . import _core
 from .archive import Archive, open_archive
 from .density import Conditioned, ConditionalDensity
-from .model import Model, Result, Series, SpikeTrain
-from .rule import Rule
+from .model import Model, Result, Series, Simulation, SpikeTrain
+from .rule import DriftEstimate, Rule
 from .verbs import (PlastError, bench, command_line, demo, evaluate, evolve, infer, memory, report, run, screen,
                     simulate, toy)
 
 __version__ = _core.version
-__all__ = ["Archive", "open_archive", "ConditionalDensity", "Conditioned", "Model", "Result", "Series", "SpikeTrain", "Rule", "PlastError", "bench",
+__all__ = ["Archive", "open_archive", "ConditionalDensity", "Conditioned", "Model", "Result", "Series", "Simulation", "SpikeTrain", "Rule", "DriftEstimate", "PlastError", "bench",
            "command_line", "demo", "evaluate", "evolve", "infer", "memory", "report", "run", "screen", "simulate", "toy"]

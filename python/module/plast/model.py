@@ -4,6 +4,9 @@ of docs/model.md) loaded from a file or built from dicts, run by the compiled en
     m = plast.Model.load("examples/models/fsbi.toml").with_set("scale=0.2")
     r = m.run(seed=3)            # same arrays as `plast simulate MODEL --set scale=0.2 --seed 3`
     r.spikes["exc"].times, r.spikes["exc"].ids, r.rates["rate_E"].values, r.verdict, r.metrics
+
+    sim = m.simulation(seed=3)   # the same protocol, piece by piece
+    sim.run_phase("warmup"); sim.snapshot("warm"); sim.run(2.5); sim.restore("warm"); r = sim.result()
 """
 import os
 import shutil
@@ -128,16 +131,141 @@ class Model:
 
     def run(self, seed=None, progress=True):
         """Simulate the whole protocol; seed None = the file's seed. GIL released, Ctrl-C raises KeyboardInterrupt."""
-        if seed is not None:
-            seed = int(seed)
-            if seed < 0:
-                raise ValueError(f"seed: out of range: {seed} (allowed: [0, 9223372036854775807])")
-        return Result(_core.simulate_model(self.text, self.path, self.overrides, seed, bool(progress)))
+        return Result(_core.simulate_model(self.text, self.path, self.overrides, _check_seed(seed), bool(progress)))
+
+    def simulation(self, seed=None):
+        """A Simulation of this model (network built now, nothing run yet); seed None = the file's seed."""
+        return Simulation(self, seed)
 
     def __repr__(self):
         if not hasattr(self, "outline"):
             return f"Model({self.path!r}, unread)"
         return f"Model({self.path!r}, populations={self.populations}, duration={self.duration} s)"
+
+
+def _check_seed(seed):
+    if seed is not None:
+        seed = int(seed)
+        if seed < 0:
+            raise ValueError(f"seed: out of range: {seed} (allowed: [0, 9223372036854775807])")
+    return seed
+
+
+def _names_as_key_errors(f):
+    """Unknown phase or snapshot names raise KeyError (other misuse ValueError), with the engine's message."""
+    import functools
+
+    @functools.wraps(f)
+    def g(*a, **kw):
+        try:
+            return f(*a, **kw)
+        except ValueError as e:
+            if "no phase named" in str(e) or "no snapshot named" in str(e):
+                raise KeyError(str(e)) from None
+            raise
+    return g
+
+
+class Simulation:
+    """A model's protocol run piece by piece: the phases in file order (each `repeat` times) are the
+    protocol; run_all() runs what is left of it, run_phase() the next entry, run(seconds) any stretch
+    of it; run_phase(NAME or index) runs one repetition of any phase now (in protocol order it also
+    moves the protocol on). snapshot(name) / restore(name) keep and bring back the network state
+    (weights, neuron and trace state, spikes in transit); the clock keeps running, so noise after a
+    restore is that of the new time. result() returns a Result of what is recorded so far (metrics and
+    verdict once the protocol is complete). Run in protocol order, the result equals Model.run(seed)
+    array for array. Every run call releases the GIL; Ctrl-C raises KeyboardInterrupt and leaves the
+    simulation where it stopped (the next call continues from there)."""
+
+    def __init__(self, model, seed=None):
+        self.model = model
+        self._sim = _core.Simulation(model.text, model.path, model.overrides, _check_seed(seed))
+
+    @property
+    def time(self):
+        """Simulated seconds so far."""
+        return self._sim.time
+
+    @property
+    def seed(self):
+        return self._sim.seed
+
+    @property
+    def phases(self):
+        """The model's phase names, in file order."""
+        return list(self._sim.phases)
+
+    @property
+    def phase(self):
+        """Name of the phase in progress (after run(seconds) stopped inside it), else None."""
+        return self._sim.phase_in_progress
+
+    @property
+    def phase_remaining(self):
+        """Seconds left in the phase in progress (0 when none)."""
+        return self._sim.phase_remaining
+
+    @property
+    def position(self):
+        """(protocol entries completed, protocol entries in all)."""
+        return self._sim.protocol_position, self._sim.protocol_size
+
+    @property
+    def complete(self):
+        return self._sim.complete
+
+    @property
+    def aborted(self):
+        return self._sim.aborted
+
+    @property
+    def snapshots(self):
+        return list(self._sim.snapshots)
+
+    def run_all(self):
+        """The rest of the protocol; returns self."""
+        self._sim.run_all()
+        return self
+
+    @_names_as_key_errors
+    def run_phase(self, phase=None):
+        """phase None: finish the phase in progress, else run the protocol's next entry. A name or an
+        index: one repetition of that phase now (restore, rates, stimuli, plasticity, recording, its
+        duration, snapshot). Returns self."""
+        if phase is None:
+            self._sim.run_next()
+        elif isinstance(phase, str):
+            self._sim.run_phase_name(phase)
+        elif isinstance(phase, (int, np.integer)) and not isinstance(phase, bool):
+            if phase < 0:
+                raise ValueError(f"phase: index {phase} is out of range (allowed: 0 to {len(self.phases) - 1})")
+            self._sim.run_phase_index(int(phase))
+        else:
+            raise ValueError(f"phase: {phase!r} is neither a phase name nor an index (allowed: {', '.join(self.phases)})")
+        return self
+
+    def run(self, duration):
+        """duration seconds of the protocol (finishing the phase in progress, starting the next ones;
+        may stop inside a phase); returns the seconds actually run (less at the protocol's end)."""
+        return self._sim.advance(float(duration))
+
+    def snapshot(self, name):
+        """Keep the network state now under name (replacing one of that name)."""
+        self._sim.snapshot(str(name))
+        return self
+
+    @_names_as_key_errors
+    def restore(self, name):
+        """Bring back the network state of snapshot name (the model's own phase snapshots included)."""
+        self._sim.restore(str(name))
+        return self
+
+    def result(self):
+        return Result(self._sim.result())
+
+    def __repr__(self):
+        done, n = self.position
+        return f"Simulation({self.model.path!r}, t={self.time:g} s, protocol {done}/{n}, phase={self.phase!r})"
 
 
 class _ArrayFiles:

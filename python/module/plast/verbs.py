@@ -60,21 +60,41 @@ def command_line(verb, config=None, *args, set=(), out=None, threads=None, seed=
     return argv
 
 
-def run(verb, config=None, *args, progress=True, on_result=None, **kw):
+def run(verb, config=None, *args, progress=True, on_result=None, on_generation=None, on_epoch=None, **kw):
     """Run `plast VERB [CONFIG] [ARGS] [options]` in this process; returns run.json as a dict (None for
     verbs that write no run directory). See command_line() for the keyword arguments.
 
-    on_result (searches that keep an archive: screen): called in this thread with each candidate's
-    archive row (a dict) as the search stores it, in (round, idx) order per batch; needs `out`."""
+    Callbacks, called in this thread while the run goes on (each needs `out`, the run directory the
+    callback follows):
+      on_result (screen): each candidate's archive row (a dict) as the search stores it, in (round, idx)
+        order per batch.
+      on_generation (evolve): f(generation, champion_fitness, champion_formula) after every generation
+        (every row of history.csv, a resumed run's earlier generations first).
+      on_epoch (infer): f(epoch, loss, params) for every logged epoch of the first fit (every row of
+        theta.csv; params: a dict name -> value of the effective parameters).
+    A callback that returns False stops the run as Ctrl-C does (completed work kept, run.json says
+    "interrupted") and run() returns run.json with "stopped_by_callback": True; a callback that raises
+    stops it the same way and the exception propagates."""
     argv = ["plast"] + command_line(verb, config, *args, **kw)
     show = bool(progress) and not kw.get("quiet", False)
-    if on_result is None:
+    given = [(n, f) for n, f in (("on_result", on_result), ("on_generation", on_generation), ("on_epoch", on_epoch))
+             if f is not None]
+    if len(given) > 1:
+        raise ValueError(f"{given[0][0]}, {given[1][0]}: one callback per run")
+    stopped = False
+    if not given:
         code, kind, message, name, run_dir = _core.dispatch(argv, show)
     else:
+        what, f = given[0]
+        expected = {"on_result": "screen", "on_generation": "evolve", "on_epoch": "infer"}[what]
+        if verb != expected:
+            raise ValueError(f"{what}: for plast {expected}, not plast {verb}")
         if kw.get("out") is None:
-            raise ValueError("on_result: give the run directory (out=...) so its archive can be followed")
-        code, kind, message, name, run_dir = _follow(argv, show, os.fspath(kw["out"]), on_result)
-    if code != 0:
+            raise ValueError(f"{what}: give the run directory (out=...) so the run can be followed")
+        out = os.fspath(kw["out"])
+        poll = {"on_result": _archive_rows, "on_generation": _history_rows, "on_epoch": _theta_rows}[what](out, f)
+        (code, kind, message, name, run_dir), stopped = _follow(argv, show, poll)
+    if code != 0 and not (stopped and kind == "interrupted"):
         _raise(code, kind, message, name, run_dir)
     if kind == "ok" and message and not name:  # --help / --version
         print(message)
@@ -84,6 +104,8 @@ def run(verb, config=None, *args, progress=True, on_result=None, **kw):
     with open(os.path.join(run_dir, "run.json")) as f:
         result = json.load(f)
     result["run_dir"] = run_dir
+    if stopped and kind == "interrupted":
+        result["stopped_by_callback"] = True
     return result
 
 
@@ -174,10 +196,94 @@ def report(run_dir):
     return os.path.join(os.fspath(run_dir), "report.html")
 
 
-def _follow(argv, show, out, on_result):
-    """Run the search in a worker thread (the GIL is released while it runs) and, in this thread, hand
-    every new archive row to on_result until the search ends."""
+class _CsvTail:
+    """The complete new lines of a CSV file that another thread appends to (header first)."""
+
+    def __init__(self, path):
+        self.path, self.offset, self.header = path, 0, None
+
+    def rows(self):
+        import csv
+
+        if not os.path.exists(self.path):
+            return []
+        with open(self.path, newline="") as f:
+            f.seek(self.offset)
+            text = f.read()
+        end = text.rfind("\n")
+        if end < 0:
+            return []
+        self.offset += len(text[:end + 1].encode())
+        rows = list(csv.reader(text[:end + 1].splitlines()))
+        if self.header is None and rows:
+            self.header, rows = rows[0], rows[1:]
+        return [dict(zip(self.header, r)) for r in rows]
+
+
+def _number(x):
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _history_rows(out, f):
+    tail = _CsvTail(os.path.join(out, "history.csv"))
+
+    def poll():
+        for r in tail.rows():
+            if f(int(r["generation"]), _number(r["champion_fitness"]), r["champion"]) is False:
+                return False
+        return True
+    return poll
+
+
+def _theta_rows(out, f):
+    tail = _CsvTail(os.path.join(out, "theta.csv"))
+
+    def poll():
+        for r in tail.rows():
+            params = {k: _number(v) for k, v in r.items() if k not in ("epoch", "loss")}
+            if f(int(r["epoch"]), _number(r["loss"]), params) is False:
+                return False
+        return True
+    return poll
+
+
+def _archive_rows(out, on_result):
     import sqlite3
+
+    seen = set()
+    path = os.path.join(out, "archive.sqlite")
+
+    def poll():
+        if not os.path.exists(path):
+            return True
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                cur = db.execute("SELECT * FROM candidates ORDER BY round, idx")
+                names = [d[0] for d in cur.description]
+                rows = [dict(zip(names, r)) for r in cur.fetchall()]
+            finally:
+                db.close()
+        except sqlite3.DatabaseError:
+            return True  # the table is being created: next poll
+        for row in rows:
+            key = (row["round"], row["idx"])
+            if key not in seen:
+                seen.add(key)
+                if on_result(row) is False:
+                    return False
+        return True
+    return poll
+
+
+def _follow(argv, show, poll):
+    """Run the verb in a worker thread (the GIL is released while it runs) and, in this thread, poll()
+    (which hands new rows to the callback) until the run ends. poll() returning False, or raising,
+    stops the run as Ctrl-C does. Returns (dispatch's tuple, stopped by the callback)."""
+    import signal
     import threading
 
     result = {}
@@ -188,47 +294,35 @@ def _follow(argv, show, out, on_result):
         except BaseException as e:  # handed to the caller's thread
             result["error"] = e
 
-    seen = set()
-    path = os.path.join(out, "archive.sqlite")
-
-    def poll():
-        if not os.path.exists(path):
-            return
-        try:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                cur = db.execute("SELECT * FROM candidates ORDER BY round, idx")
-                names = [d[0] for d in cur.description]
-                rows = [dict(zip(names, r)) for r in cur.fetchall()]
-            finally:
-                db.close()
-        except sqlite3.DatabaseError:
-            return  # the table is being created: next poll
-        for row in rows:
-            key = (row["round"], row["idx"])
-            if key not in seen:
-                seen.add(key)
-                on_result(row)
-
-    t = threading.Thread(target=work, name="plast-search", daemon=True)
-    t.start()
-    try:
-        while t.is_alive():
-            t.join(0.2)
-            poll()
-        poll()
-    except BaseException:
-        # The callback failed: stop the search as Ctrl-C does (completed work kept, run.json "interrupted").
-        import signal
-
+    def stop():
         if t.is_alive():
-            signal.raise_signal(signal.SIGINT)  # the search's own handler is installed while it runs
+            try:
+                signal.raise_signal(signal.SIGINT)  # the run's own handler is installed while it runs
+            except KeyboardInterrupt:
+                pass  # the run had just ended and Python's own handler was back
         while t.is_alive():
             try:
                 t.join()
             except KeyboardInterrupt:
                 pass
+
+    t = threading.Thread(target=work, name="plast-run", daemon=True)
+    t.start()
+    stopped = False
+    try:
+        while t.is_alive() and not stopped:
+            t.join(0.2)
+            stopped = poll() is False
+        if not stopped:
+            stopped = poll() is False
+        if stopped:
+            stop()
+    except BaseException:
+        # The callback failed: stop the run as Ctrl-C does (completed work kept, run.json "interrupted").
+        stop()
         raise
     if "error" in result:
+        if stopped and isinstance(result["error"], KeyboardInterrupt):
+            return (3, "interrupted", str(result["error"]), argv[1], ""), True
         raise result["error"]
-    return result["value"]
+    return result["value"], stopped

@@ -14,6 +14,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 
@@ -39,23 +40,9 @@ static std::uint64_t file_seed(const std::string& text, const std::string& path,
     return static_cast<std::uint64_t>(cfg.root().integer("seed", 1, 0, INT64_MAX));
 }
 
-static py::dict simulate_text(const std::string& text, const std::string& path, const std::vector<std::string>& overrides,
-                              std::optional<std::uint64_t> seed, bool progress)
+// A simulation result as the dict plast.Result reads (numpy arrays with their time axes).
+static py::dict result_dict(const model::SimulationResult& r, std::uint64_t s, bool metrics_enabled)
 {
-    model::Model m = model::model_from_text(text, path, overrides); // every check, errors as the CLI's
-    const std::uint64_t s = seed ? *seed : file_seed(text, path, overrides);
-    model::SimulationResult r;
-    {
-        RunGuard guard(progress);
-        // Progress in whole simulated seconds, as `plast simulate` reports it.
-        Progress bar("simulate", static_cast<std::size_t>(std::ceil(m.duration())), "simulated s", progress);
-        double last = 0;
-        r = model::simulate(m, s, [&](double t) {
-            bar.advance(static_cast<std::size_t>(std::lround(t - last)));
-            last = std::round(t);
-        });
-        bar.done();
-    }
     py::dict out;
     out["seed"] = s;
     out["aborted"] = r.aborted;
@@ -102,7 +89,7 @@ static py::dict simulate_text(const std::string& text, const std::string& path, 
     py::dict metrics;
     for (const auto& [k, v] : r.metrics) metrics[py::str(k)] = num(v);
     out["metrics"] = metrics;
-    out["metrics_enabled"] = m.metrics.enabled;
+    out["metrics_enabled"] = metrics_enabled && !r.verdict.empty();
     out["verdict"] = r.verdict;
     py::list failed;
     for (const auto& f : r.failed) {
@@ -121,6 +108,93 @@ static py::dict simulate_text(const std::string& text, const std::string& path, 
     return out;
 }
 
+static py::dict simulate_text(const std::string& text, const std::string& path, const std::vector<std::string>& overrides,
+                              std::optional<std::uint64_t> seed, bool progress)
+{
+    model::Model m = model::model_from_text(text, path, overrides); // every check, errors as the CLI's
+    const std::uint64_t s = seed ? *seed : file_seed(text, path, overrides);
+    model::SimulationResult r;
+    {
+        RunGuard guard(progress);
+        // Progress in whole simulated seconds, as `plast simulate` reports it.
+        Progress bar("simulate", static_cast<std::size_t>(std::ceil(m.duration())), "simulated s", progress);
+        double last = 0;
+        r = model::simulate(m, s, [&](double t) {
+            bar.advance(static_cast<std::size_t>(std::lround(t - last)));
+            last = std::round(t);
+        });
+        bar.done();
+    }
+    return result_dict(r, s, m.metrics.enabled);
+}
+
+// The stepping simulation of a model file's text (plast.Simulation in model.py). Every run call
+// releases the GIL; Ctrl-C raises KeyboardInterrupt and leaves the simulation where it stopped (a
+// later call continues from there).
+static std::unique_ptr<model::Simulation> make_simulation(const std::string& text, const std::string& path,
+                                                          const std::vector<std::string>& overrides, std::optional<std::uint64_t> seed)
+{
+    const model::Model m = model::model_from_text(text, path, overrides);
+    const std::uint64_t s = seed ? *seed : file_seed(text, path, overrides);
+    RunGuard guard(false);
+    return std::make_unique<model::Simulation>(m, s);
+}
+
+static void bind_simulation(py::module_& m)
+{
+    using model::Simulation;
+    py::class_<Simulation>(m, "Simulation", "A model's protocol run piece by piece (plast.Simulation wraps it).")
+        .def(py::init(&make_simulation), py::arg("text"), py::arg("path"), py::arg("overrides"), py::arg("seed"))
+        .def_property_readonly("time", &Simulation::time)
+        .def_property_readonly("seed", &Simulation::seed)
+        .def_property_readonly("aborted", &Simulation::aborted)
+        .def_property_readonly("complete", &Simulation::complete)
+        .def_property_readonly("protocol_size", &Simulation::protocol_size)
+        .def_property_readonly("protocol_position", &Simulation::protocol_position)
+        .def_property_readonly("phase_in_progress", [](const Simulation& s) -> py::object {
+            const auto p = s.phase_in_progress();
+            if (!p) return py::none();
+            return py::str(s.model().phases[*p].name);
+        })
+        .def_property_readonly("phase_remaining", &Simulation::phase_remaining)
+        .def_property_readonly("phases", [](const Simulation& s) {
+            py::list l;
+            for (const auto& p : s.model().phases) l.append(p.name);
+            return l;
+        })
+        .def_property_readonly("snapshots", &Simulation::snapshots)
+        .def("run_all", [](Simulation& s) {
+            RunGuard guard(false);
+            return s.run_all();
+        })
+        .def("run_next", [](Simulation& s) {
+            RunGuard guard(false);
+            return s.run_phase();
+        })
+        .def("run_phase_index", [](Simulation& s, std::size_t i) {
+            RunGuard guard(false);
+            return s.run_phase(i);
+        }, py::arg("index"))
+        .def("run_phase_name", [](Simulation& s, const std::string& name) {
+            RunGuard guard(false);
+            return s.run_phase(name);
+        }, py::arg("name"))
+        .def("advance", [](Simulation& s, double seconds) {
+            RunGuard guard(false);
+            return s.advance(seconds);
+        }, py::arg("seconds"))
+        .def("snapshot", &Simulation::snapshot, py::arg("name"))
+        .def("restore", &Simulation::restore, py::arg("name"))
+        .def("result", [](const Simulation& s) {
+            model::SimulationResult r;
+            {
+                py::gil_scoped_release release;
+                r = s.result();
+            }
+            return result_dict(r, s.seed(), s.model().metrics.enabled);
+        });
+}
+
 static model::Rule rule_from_text(const std::string& text, const std::string& name)
 {
     Config cfg = Config::parse(text, "<rule>");
@@ -131,6 +205,7 @@ static model::Rule rule_from_text(const std::string& text, const std::string& na
 
 void bind_model(py::module_& m)
 {
+    bind_simulation(m);
     m.def("check_model", [](const std::string& text, const std::string& path, const std::vector<std::string>& overrides) {
         const model::Model mo = model::model_from_text(text, path, overrides);
         py::dict d;
@@ -164,18 +239,24 @@ void bind_model(py::module_& m)
     }, py::arg("text"), py::arg("name"), "Read a [rule.NAME] table (errors: the command line's messages).");
     m.def("rule_drive",
           [](const std::string& text, const std::string& name, const std::vector<std::vector<long>>& pre,
-             const std::vector<std::vector<long>>& post, long steps, double w0, double dt) {
+             const std::vector<std::vector<long>>& post, long steps, double w0, double dt,
+             std::optional<std::array<double, 4>> neuron) {
               const model::Rule r = rule_from_text(text, name);
               if (pre.size() != post.size()) usage_error("post", "one post spike train per pre spike train", "equal lengths");
+              std::optional<model::NeuronValues> nv;
+              if (neuron) nv = model::NeuronValues{(*neuron)[0], (*neuron)[1], (*neuron)[2], (*neuron)[3]};
               std::vector<double> w(pre.size());
               {
                   py::gil_scoped_release release;
-                  for (std::size_t k = 0; k < pre.size(); ++k) w[k] = model::drive_synapse(r, pre[k], post[k], steps, w0, dt);
+                  for (std::size_t k = 0; k < pre.size(); ++k)
+                      w[k] = model::drive_synapse(r, pre[k], post[k], steps, w0, dt, 1e9, nv ? &*nv : nullptr);
               }
               return to_array(w);
           },
           py::arg("text"), py::arg("name"), py::arg("pre"), py::arg("post"), py::arg("steps"), py::arg("w0"), py::arg("dt"),
-          "Final weight of one synapse per (pre, post) pair of spike-step trains.");
+          py::arg("neuron") = std::nullopt,
+          "Final weight of one synapse per (pre, post) pair of spike-step trains; neuron: (V, V_trace, C_exc, "
+          "C_inh) held constant for rules that read them.");
 }
 
 } // namespace plast::python

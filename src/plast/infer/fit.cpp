@@ -1,5 +1,6 @@
 #include "plast/infer/fit.hpp"
 
+#include "plast/core/interrupt.hpp"
 #include "plast/core/parallel.hpp"
 #include "plast/infer/optimizers.hpp"
 
@@ -110,6 +111,7 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
         res.log.loss.push_back(l);
         res.log.theta.push_back(eff);
         if (on_log) on_log(epoch, l, eff);
+        check_interrupt(); // Ctrl-C (or a Python callback that stops the run) ends a long fit here
     };
     // Mean loss over the trajectories [first, first + n) and its gradient, parallel with ordered summation.
     std::vector<std::vector<double>> slots;

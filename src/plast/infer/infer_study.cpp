@@ -398,23 +398,33 @@ std::vector<double> InferStudy::theta0(const rules::DifferentiableRule& s, std::
 
 namespace {
 
-void write_theta_csv(const io::RunDir& dir, const rules::DifferentiableRule& rule, const FitLog& log)
-{
-    std::vector<std::string> header{"epoch", "loss"};
-    if (auto* t = dynamic_cast<const rules::TaylorRule*>(&rule))
-        for (std::size_t k = 0; k < t->size(); ++k)
-            header.push_back(t->column_name(k));
-    else
-        for (auto& n : rule.param_names())
-            header.push_back(n);
-    io::CsvWriter csv(dir.file("theta.csv"), header);
-    for (std::size_t i = 0; i < log.epoch.size(); ++i) {
-        std::vector<io::Cell> row{static_cast<long long>(log.epoch[i]), log.loss[i]};
-        for (double v : log.theta[i])
-            row.emplace_back(v);
-        csv.row(row);
+// theta.csv, written while the first fit runs (one row per logged epoch, flushed at once, so a
+// caller can follow it: plast.infer(..., on_epoch=f) in Python): epoch, loss, effective parameters.
+class LiveThetaCsv {
+public:
+    LiveThetaCsv(const io::RunDir& dir, const rules::DifferentiableRule& rule) : csv_(dir.file("theta.csv"), header(rule)) {}
+    LogCallback callback()
+    {
+        return [this](int epoch, double loss, const std::vector<double>& theta) {
+            std::vector<io::Cell> row{static_cast<long long>(epoch), loss};
+            for (double v : theta) row.emplace_back(v);
+            csv_.row(row);
+            csv_.flush();
+        };
     }
-}
+
+private:
+    static std::vector<std::string> header(const rules::DifferentiableRule& rule)
+    {
+        std::vector<std::string> h{"epoch", "loss"};
+        if (auto* t = dynamic_cast<const rules::TaylorRule*>(&rule))
+            for (std::size_t k = 0; k < t->size(); ++k) h.push_back(t->column_name(k));
+        else
+            for (auto& n : rule.param_names()) h.push_back(n);
+        return h;
+    }
+    io::CsvWriter csv_;
+};
 
 nlohmann::json rule_json(const rules::DifferentiableRule& rule, const std::vector<double>& theta_eff)
 {
@@ -572,17 +582,18 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         Progress prog("infer oja", pts.size(), "fits");
         FitOptions fo = fit;
         fo.threads = pts.size() > 1 ? 1 : threads;
+        LiveThetaCsv theta_csv(dir, *stu);
+        const LogCallback first_fit = theta_csv.callback();
         parallel_for(pts.size(), threads, [&](std::size_t i) {
             OjaSettings s = oja;
             s.noise_scale = pts[i].noise;
             s.observed_fraction = pts[i].frac;
             const std::uint64_t sd = seed + static_cast<std::uint64_t>(pts[i].seed_index);
-            res[i] = run_oja(s, *tea, ts, *stu, theta0(*stu, sd), fo, sd);
+            res[i] = run_oja(s, *tea, ts, *stu, theta0(*stu, sd), fo, sd, i == 0 ? first_fit : LogCallback{});
             prog.advance();
         });
         prog.done();
         const auto& r0 = res[0];
-        write_theta_csv(dir, *stu, r0.fit.log);
         io::write_npy(dir.file("weights_true.npy"), r0.w_true,
                       {r0.w_true.size() / std::max<std::size_t>(1, r0.kept_synapses), r0.kept_synapses});
         io::write_npy(dir.file("weights_fit.npy"), r0.w_fit,
@@ -689,14 +700,15 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         Progress prog("infer behaviour", res.size(), "fits");
         FitOptions fo = fit;
         fo.threads = res.size() > 1 ? 1 : threads;
+        LiveThetaCsv theta_csv(dir, *stu);
+        const LogCallback first_fit = theta_csv.callback();
         parallel_for(res.size(), threads, [&](std::size_t i) {
             const std::uint64_t sd = seed + i % nsd;
-            res[i] = run_behaviour_sim(beh, *tea, truths[i / nsd], *stu, theta0(*stu, sd), fo, sd);
+            res[i] = run_behaviour_sim(beh, *tea, truths[i / nsd], *stu, theta0(*stu, sd), fo, sd, i == 0 ? first_fit : LogCallback{});
             prog.advance();
         });
         prog.done();
         const auto& r0 = res[0];
-        write_theta_csv(dir, *stu, r0.fit.log);
         const std::size_t ns = beh.net.n_syn();
         io::write_npy(dir.file("weights_true.npy"), r0.w_true, {r0.w_true.size() / ns, ns});
         io::write_npy(dir.file("weights_fit.npy"), r0.w_fit, {r0.w_fit.size() / ns, ns});
@@ -790,14 +802,15 @@ void InferStudy::run(io::RunDir& dir, int threads) const
     Progress prog("infer animals", res.size(), "fits");
     FitOptions fo = fit;
     fo.threads = res.size() > 1 ? 1 : threads;
+    LiveThetaCsv theta_csv(dir, *studs[0]);
+    const LogCallback first_fit = theta_csv.callback();
     parallel_for(res.size(), threads, [&](std::size_t i) {
         const std::size_t a = i / nm, m = i % nm;
         res[i] = run_animal(beh, animals[a].name, animals[a].choices, *studs[m], theta0(*studs[m], seed), fo, seed,
-                            samples, cutoff, continue_test);
+                            samples, cutoff, continue_test, i == 0 ? first_fit : LogCallback{});
         prog.advance();
     });
     prog.done();
-    write_theta_csv(dir, *studs[0], res[0].fit.log);
     rules::TaylorRule t81(true);
     io::CsvWriter ac(dir.file("animals.csv"),
                      {"animal", "model", "status", "n_trials", "n_train_trials", "percent_deviance_train",

@@ -2,6 +2,7 @@
 
 #include "plast/core/error.hpp"
 #include "plast/model/rule_table.hpp"
+#include "plast/spiking/if_neuron.hpp"
 #include "plast/spiking/projection.hpp"
 
 #include <algorithm>
@@ -11,7 +12,7 @@
 namespace plast::model {
 
 double drive_synapse(const Rule& r, const std::vector<long>& pre, const std::vector<long>& post, long steps, double w0,
-                     double dt, double w_max)
+                     double dt, double w_max, const NeuronValues* neuron)
 {
     if (!(dt > 0) || !std::isfinite(dt)) usage_error("dt", "must be positive and finite: " + std::to_string(dt), "(0, inf)");
     if (steps < 0) usage_error("steps", "must not be negative: " + std::to_string(steps), "[0, inf)");
@@ -22,6 +23,14 @@ double drive_synapse(const Rule& r, const std::vector<long>& pre, const std::vec
     p.connect_pairs({{0u, 0u}}, static_cast<float>(w0));
     install_rule(r, p, w_max, dt);
     p.set_plastic(true);
+    spiking::IfState post_state;
+    if (neuron) {
+        post_state.resize(1, static_cast<float>(neuron->v), true);
+        post_state.v_trace[0] = static_cast<float>(neuron->v_trace);
+        post_state.c_exc[0] = static_cast<float>(neuron->c_exc);
+        post_state.c_inh[0] = static_cast<float>(neuron->c_inh);
+        p.set_post_state(&post_state);
+    }
     float g = 0;
     const std::vector<std::uint32_t> one{0}, none;
     std::size_t a = 0, b = 0;

@@ -9,9 +9,16 @@
 
 namespace plast::model {
 
+// The postsynaptic neuron variables a rule may read (V, V_trace, C_exc, C_inh: a cvaif neuron's),
+// held constant for the lone synapse: mV, mV, and the conductance-current traces in the engine's units.
+struct NeuronValues {
+    double v = -70, v_trace = -70, c_exc = 0, c_inh = 0;
+};
+
 // Pre arrivals at steps `pre`, post spikes at steps `post` (both ascending), `steps` steps of dt
-// seconds from w0; returns the weight after the last step.
+// seconds from w0; returns the weight after the last step. A rule that reads neuron variables needs
+// `neuron` (else a runtime error names them).
 double drive_synapse(const Rule& r, const std::vector<long>& pre, const std::vector<long>& post, long steps,
-                     double w0 = 1.0, double dt = 1e-4, double w_max = 1e9);
+                     double w0 = 1.0, double dt = 1e-4, double w_max = 1e9, const NeuronValues* neuron = nullptr);
 
 } // namespace plast::model

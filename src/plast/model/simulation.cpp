@@ -1,5 +1,6 @@
 #include "plast/model/simulation.hpp"
 
+#include "plast/core/error.hpp"
 #include "plast/core/rng.hpp"
 #include "plast/metrics/filter.hpp"
 #include "plast/metrics/stability_metrics.hpp"
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 
@@ -36,6 +38,22 @@ float state_value(const spiking::IfState& s, const std::string& v, std::size_t i
     return s.c_inh[i];
 }
 
+std::string join_names(const std::vector<std::string>& v)
+{
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+using Clock = std::chrono::steady_clock;
+
+std::string seconds_text(double s)
+{
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", s);
+    return b;
+}
+
 } // namespace
 
 std::vector<metrics::FilterGroup> metrics_filter(const Metrics& m)
@@ -53,54 +71,86 @@ std::vector<metrics::FilterGroup> metrics_filter(const Metrics& m)
     return filter;
 }
 
-SimulationResult simulate(const Model& m, std::uint64_t seed, const std::function<void(double)>& progress)
-{
-    const auto wall0 = std::chrono::steady_clock::now();
-    SimulationResult res;
-    Built b = build(m, seed);
-    spiking::Network& net = *b.net;
-    // Spike recording: the network records neurons [0, n) of a group; monitors keep [first, last).
-    std::map<std::size_t, std::size_t> record_n;
-    for (const auto& mo : m.monitors)
-        if (mo.kind == Monitor::Kind::spikes) {
-            auto& n = record_n[b.populations.at(mo.target).index];
-            n = std::max(n, mo.last);
-        }
-    for (const auto& [g, n] : record_n) net.record_spikes(g, n);
+struct Simulation::Impl {
+    Model m;                 // first: the samplers point into it
+    std::uint64_t seed;
+    std::function<void(double)> progress;
+    Built b;
+    spiking::Network* net = nullptr;
     std::vector<Sampler> samplers;
-    for (const auto& mo : m.monitors) {
-        if (mo.kind == Monitor::Kind::spikes) continue;
-        Sampler s{&mo, static_cast<std::uint64_t>(std::llround(mo.interval / m.dt)), {}, 0, 0, 0};
-        s.series.name = mo.name;
-        s.series.target = mo.target;
-        s.series.variable = mo.kind == Monitor::Kind::state ? mo.variable : mo.kind == Monitor::Kind::rate ? "rate_hz" : "w";
-        s.series.kind = mo.kind == Monitor::Kind::weights ? "weights" : mo.kind == Monitor::Kind::rate ? "rate" : "state";
-        if (mo.kind == Monitor::Kind::weights) {
-            s.proj = b.projections.at(mo.target);
-            const std::size_t n = net.projection(s.proj).size(), k = std::min(mo.samples, n);
-            for (std::size_t i = 0; i < k; ++i) s.series.columns.push_back(static_cast<std::uint32_t>(i * n / k));
-        } else {
-            s.group = b.populations.at(mo.target).index;
-            if (mo.kind == Monitor::Kind::state)
-                for (std::size_t i = mo.first; i < mo.last; ++i) s.series.columns.push_back(static_cast<std::uint32_t>(i));
-            else
-                s.series.columns.push_back(0); // one column: the mean rate of neurons [first, last)
+    std::uint64_t tick = 0, sec = 0;
+    bool recording = false, ok = true;
+    double t0 = -1, t1 = -1;
+    double wall = 0;
+    std::map<std::string, std::shared_ptr<const spiking::Network::Snapshot>> snaps;
+    std::vector<PhaseLog> logs;
+    std::vector<std::size_t> runs;                         // per phase: completed or started runs
+    std::vector<std::pair<std::size_t, std::size_t>> protocol; // (phase, repetition)
+    std::size_t position = 0;                              // protocol entries completed
+
+    // The phase in progress.
+    struct Current {
+        std::size_t phase = 0;
+        bool protocol_entry = false;
+        std::uint64_t end = 0;        // step
+        PhaseLog log;
+        // Schedule: block number, segment (0 none, 1 stimulus on, 2 background), its end step, its input.
+        std::uint64_t block = 0, seg_end = 0;
+        int seg = 0;
+        std::size_t in = 0;
+    };
+    std::optional<Current> cur;
+
+    Impl(const Model& model, std::uint64_t s, std::function<void(double)> p) : m(model), seed(s), progress(std::move(p)), b(build(m, seed))
+    {
+        net = b.net.get();
+        std::map<std::size_t, std::size_t> record_n;
+        for (const auto& mo : m.monitors)
+            if (mo.kind == Monitor::Kind::spikes) {
+                auto& n = record_n[b.populations.at(mo.target).index];
+                n = std::max(n, mo.last);
+            }
+        for (const auto& [g, n] : record_n) net->record_spikes(g, n);
+        for (const auto& mo : m.monitors) {
+            if (mo.kind == Monitor::Kind::spikes) continue;
+            Sampler s{&mo, static_cast<std::uint64_t>(std::llround(mo.interval / m.dt)), {}, 0, 0, 0};
+            s.series.name = mo.name;
+            s.series.target = mo.target;
+            s.series.variable = mo.kind == Monitor::Kind::state ? mo.variable : mo.kind == Monitor::Kind::rate ? "rate_hz" : "w";
+            s.series.kind = mo.kind == Monitor::Kind::weights ? "weights" : mo.kind == Monitor::Kind::rate ? "rate" : "state";
+            if (mo.kind == Monitor::Kind::weights) {
+                s.proj = b.projections.at(mo.target);
+                const std::size_t n = net->projection(s.proj).size(), k = std::min(mo.samples, n);
+                for (std::size_t i = 0; i < k; ++i) s.series.columns.push_back(static_cast<std::uint32_t>(i * n / k));
+            } else {
+                s.group = b.populations.at(mo.target).index;
+                if (mo.kind == Monitor::Kind::state)
+                    for (std::size_t i = mo.first; i < mo.last; ++i) s.series.columns.push_back(static_cast<std::uint32_t>(i));
+                else
+                    s.series.columns.push_back(0); // one column: the mean rate of neurons [first, last)
+            }
+            samplers.push_back(std::move(s));
         }
-        samplers.push_back(std::move(s));
+        for (const auto& s : samplers) tick = tick == 0 ? s.every : std::gcd(tick, s.every);
+        sec = static_cast<std::uint64_t>(std::llround(1.0 / m.dt));
+        tick = tick == 0 ? sec : std::gcd(tick, sec); // progress every simulated second
+        runs.assign(m.phases.size(), 0);
+        for (std::size_t pi = 0; pi < m.phases.size(); ++pi)
+            for (std::size_t rep = 0; rep < m.phases[pi].repeat; ++rep) protocol.emplace_back(pi, rep);
+        sample(); // t = 0
     }
-    std::uint64_t tick = 0;
-    for (const auto& s : samplers) tick = tick == 0 ? s.every : std::gcd(tick, s.every);
-    const std::uint64_t sec = static_cast<std::uint64_t>(std::llround(1.0 / m.dt));
-    tick = tick == 0 ? sec : std::gcd(tick, sec); // progress every simulated second
-    bool recording = false;
-    auto count_of = [&](const Sampler& s) {
-        const auto& c = net.spike_counts(s.group);
+
+    double count_of(const Sampler& s) const
+    {
+        const auto& c = net->spike_counts(s.group);
         double sum = 0;
         for (std::size_t i = s.mon->first; i < s.mon->last; ++i) sum += c[i];
         return sum;
-    };
-    auto sample = [&] {
-        const std::uint64_t st = net.steps();
+    }
+
+    void sample()
+    {
+        const std::uint64_t st = net->steps();
         for (auto& s : samplers) {
             if (st % s.every != 0) continue;
             const double t = static_cast<double>(st) * m.dt;
@@ -117,90 +167,282 @@ SimulationResult simulate(const Model& m, std::uint64_t seed, const std::functio
             std::vector<float> v;
             v.reserve(s.series.columns.size());
             if (s.mon->kind == Monitor::Kind::weights) {
-                const auto& w = net.projection(s.proj).weights();
+                const auto& w = net->projection(s.proj).weights();
                 for (auto c : s.series.columns) v.push_back(w[c]);
             } else {
-                const auto& gs = net.group(s.group).state();
+                const auto& gs = net->group(s.group).state();
                 for (auto c : s.series.columns) v.push_back(state_value(gs, s.mon->variable, c));
             }
             s.series.times.push_back(t);
             s.series.values.push_back(std::move(v));
         }
-    };
+    }
+
     // Advance to an absolute step in chunks that stop at every sampling point.
-    auto advance_to = [&](std::uint64_t end) {
-        while (net.steps() < end) {
-            const std::uint64_t next = std::min(end, (net.steps() / tick + 1) * tick);
-            if (!net.run(static_cast<double>(next - net.steps()) * m.dt)) return false;
+    bool advance_to(std::uint64_t end)
+    {
+        while (net->steps() < end) {
+            const std::uint64_t next = std::min(end, (net->steps() / tick + 1) * tick);
+            if (!net->run(static_cast<double>(next - net->steps()) * m.dt)) return false;
             sample();
-            if (progress && net.steps() % sec == 0) progress(net.time());
+            if (progress && net->steps() % sec == 0) progress(net->time());
         }
         return true;
-    };
-    std::map<std::string, std::shared_ptr<const spiking::Network::Snapshot>> snaps;
-    std::map<std::string, std::size_t> proj_index = b.projections;
-    bool ok = true;
-    double t0 = -1, t1 = -1;
-    sample(); // t = 0
-    for (std::size_t pi = 0; pi < m.phases.size() && ok; ++pi) {
+    }
+
+    void check_runnable() const
+    {
+        if (!ok)
+            usage_error("simulation", "the simulation aborted at t = " + seconds_text(net->abort_time()) + " s (" + net->abort_reason() + "); nothing more can run",
+                        "a new simulation");
+    }
+
+    void start(std::size_t pi, bool protocol_entry)
+    {
         const Phase& ph = m.phases[pi];
-        for (std::size_t rep = 0; rep < ph.repeat && ok; ++rep) {
-            PhaseLog log{ph.name, rep, net.time(), 0, {}};
-            if (!ph.restore.empty()) net.restore(*snaps.at(ph.restore), false);
-            for (const auto& [pop, rate] : ph.rates) net.input(b.populations.at(pop).index).set_rate(rate);
-            for (const auto& p : m.populations)
-                if (p.kind == Population::Kind::poisson) net.input(b.populations.at(p.name).index).set_pattern(-1);
-            for (const auto& sn : ph.stimuli) {
-                const auto [in, pat] = b.stimuli.at(sn);
-                net.input(in).set_pattern(pat);
-            }
-            log.stimuli = ph.stimuli;
-            if (ph.plastic)
-                for (const auto& p : m.projections) net.projection(proj_index.at(p.name)).set_plastic(std::find(ph.plastic->begin(), ph.plastic->end(), p.name) != ph.plastic->end());
-            recording = ph.record;
-            net.set_recording(ph.record);
-            if (ph.record) {
-                if (t0 < 0) t0 = net.time();
-                t1 = net.time() + ph.duration;
-            }
-            const std::uint64_t end = net.steps() + static_cast<std::uint64_t>(std::llround(ph.duration / m.dt));
-            if (ph.schedule) {
-                log.stimuli.clear();
-                const auto on = static_cast<std::uint64_t>(std::llround(ph.schedule->on / m.dt));
-                const auto off = static_cast<std::uint64_t>(std::llround(ph.schedule->off / m.dt));
-                for (std::uint64_t block = 0; ok && net.steps() < end; ++block) {
-                    rng::Stream r(seed, "schedule", pi, rep, block);
-                    const auto& sn = ph.schedule->stimuli[r.below(ph.schedule->stimuli.size())];
-                    const auto [in, pat] = b.stimuli.at(sn);
-                    net.input(in).set_pattern(pat);
-                    log.stimuli.push_back(sn);
-                    ok = advance_to(std::min(end, net.steps() + on));
-                    net.input(in).set_pattern(-1);
-                    if (ok && off > 0 && net.steps() < end) {
-                        log.stimuli.emplace_back("-");
-                        ok = advance_to(std::min(end, net.steps() + off));
-                    }
-                }
-            } else {
-                ok = advance_to(end);
-            }
-            log.t1 = net.time();
-            res.phases.push_back(std::move(log));
-            if (ok && !ph.snapshot.empty()) snaps[ph.snapshot] = net.save();
+        if (!ph.restore.empty() && !snaps.count(ph.restore))
+            usage_error("phase '" + ph.name + "'", "restores snapshot '" + ph.restore + "', which has not been taken yet",
+                        snaps.empty() ? "run the phase that takes it first" : "snapshots taken: " + snapshot_names());
+        Current c;
+        c.phase = pi;
+        c.protocol_entry = protocol_entry;
+        c.log = PhaseLog{ph.name, runs[pi]++, net->time(), 0, {}};
+        if (!ph.restore.empty()) net->restore(*snaps.at(ph.restore), false);
+        for (const auto& [pop, rate] : ph.rates) net->input(b.populations.at(pop).index).set_rate(rate);
+        for (const auto& p : m.populations)
+            if (p.kind == Population::Kind::poisson) net->input(b.populations.at(p.name).index).set_pattern(-1);
+        for (const auto& sn : ph.stimuli) {
+            const auto [in, pat] = b.stimuli.at(sn);
+            net->input(in).set_pattern(pat);
         }
+        c.log.stimuli = ph.stimuli;
+        if (ph.plastic)
+            for (const auto& p : m.projections)
+                net->projection(b.projections.at(p.name)).set_plastic(std::find(ph.plastic->begin(), ph.plastic->end(), p.name) != ph.plastic->end());
+        recording = ph.record;
+        net->set_recording(ph.record);
+        if (ph.record) {
+            if (t0 < 0) t0 = net->time();
+            t1 = net->time() + ph.duration;
+        }
+        c.end = net->steps() + static_cast<std::uint64_t>(std::llround(ph.duration / m.dt));
+        if (ph.schedule) c.log.stimuli.clear();
+        cur = std::move(c);
     }
-    res.simulated_seconds = net.time();
-    res.synaptic_events = net.synaptic_events();
-    if (!ok) {
+
+    // Run the phase in progress up to step `target` (or its end); finish it when its end is reached.
+    void step_phase(std::uint64_t target)
+    {
+        Current& c = *cur;
+        const Phase& ph = m.phases[c.phase];
+        const std::uint64_t stop = std::min(target, c.end);
+        while (ok && net->steps() < stop) {
+            if (!ph.schedule) {
+                ok = advance_to(stop);
+                continue;
+            }
+            const auto& sc = *ph.schedule;
+            if (c.seg == 0) {
+                rng::Stream r(seed, "schedule", c.phase, c.log.repetition, c.block);
+                const auto& sn = sc.stimuli[r.below(sc.stimuli.size())];
+                const auto [in, pat] = b.stimuli.at(sn);
+                net->input(in).set_pattern(pat);
+                c.in = in;
+                c.log.stimuli.push_back(sn);
+                c.seg = 1;
+                c.seg_end = std::min(c.end, net->steps() + static_cast<std::uint64_t>(std::llround(sc.on / m.dt)));
+            }
+            ok = advance_to(std::min(stop, c.seg_end));
+            if (net->steps() < c.seg_end && ok) continue;
+            if (c.seg == 1) {
+                net->input(c.in).set_pattern(-1);
+                const auto off = static_cast<std::uint64_t>(std::llround(sc.off / m.dt));
+                if (ok && off > 0 && net->steps() < c.end) {
+                    c.log.stimuli.emplace_back("-");
+                    c.seg = 2;
+                    c.seg_end = std::min(c.end, net->steps() + off);
+                    continue;
+                }
+            }
+            c.seg = 0;
+            ++c.block;
+        }
+        if (!ok || net->steps() >= c.end) finish();
+    }
+
+    void finish()
+    {
+        Current& c = *cur;
+        c.log.t1 = net->time();
+        logs.push_back(std::move(c.log));
+        const Phase& ph = m.phases[c.phase];
+        if (ok && !ph.snapshot.empty()) snaps[ph.snapshot] = net->save();
+        if (c.protocol_entry) ++position;
+        cur.reset();
+    }
+
+    std::string snapshot_names() const
+    {
+        std::vector<std::string> v;
+        for (const auto& [k, s] : snaps) v.push_back(k);
+        return join_names(v);
+    }
+
+    std::string phase_names() const
+    {
+        std::vector<std::string> v;
+        for (const auto& p : m.phases) v.push_back(p.name);
+        return join_names(v);
+    }
+
+    struct Timer {
+        double& acc;
+        Clock::time_point t0 = Clock::now();
+        ~Timer() { acc += std::chrono::duration<double>(Clock::now() - t0).count(); }
+    };
+};
+
+Simulation::Simulation(const Model& m, std::uint64_t seed, std::function<void(double)> progress)
+{
+    const auto w0 = Clock::now();
+    impl_ = std::make_unique<Impl>(m, seed, std::move(progress));
+    impl_->wall = std::chrono::duration<double>(Clock::now() - w0).count();
+}
+
+Simulation::~Simulation() = default;
+
+const Model& Simulation::model() const { return impl_->m; }
+std::uint64_t Simulation::seed() const { return impl_->seed; }
+double Simulation::time() const { return impl_->net->time(); }
+bool Simulation::aborted() const { return !impl_->ok; }
+std::size_t Simulation::protocol_size() const { return impl_->protocol.size(); }
+std::size_t Simulation::protocol_position() const { return impl_->position; }
+bool Simulation::complete() const { return !impl_->cur && impl_->position >= impl_->protocol.size(); }
+
+std::optional<std::size_t> Simulation::phase_in_progress() const
+{
+    if (!impl_->cur) return std::nullopt;
+    return impl_->cur->phase;
+}
+
+double Simulation::phase_remaining() const
+{
+    if (!impl_->cur) return 0;
+    return static_cast<double>(impl_->cur->end - impl_->net->steps()) * impl_->m.dt;
+}
+
+std::size_t Simulation::phase_index(const std::string& name) const
+{
+    for (std::size_t i = 0; i < impl_->m.phases.size(); ++i)
+        if (impl_->m.phases[i].name == name) return i;
+    usage_error("phase", "no phase named '" + name + "'", impl_->phase_names());
+}
+
+bool Simulation::run_all()
+{
+    auto& I = *impl_;
+    I.check_runnable();
+    Impl::Timer timer{I.wall};
+    if (I.cur) I.step_phase(I.cur->end);
+    while (I.ok && I.position < I.protocol.size()) {
+        I.start(I.protocol[I.position].first, true);
+        I.step_phase(I.cur->end);
+    }
+    return I.ok;
+}
+
+bool Simulation::run_phase()
+{
+    auto& I = *impl_;
+    I.check_runnable();
+    if (!I.cur && I.position >= I.protocol.size())
+        usage_error("run_phase", "the protocol is complete (" + std::to_string(I.protocol.size()) + " phase runs)", "run_phase(NAME) to run a phase again");
+    Impl::Timer timer{I.wall};
+    if (!I.cur) I.start(I.protocol[I.position].first, true);
+    I.step_phase(I.cur->end);
+    return I.ok;
+}
+
+bool Simulation::run_phase(std::size_t index)
+{
+    auto& I = *impl_;
+    I.check_runnable();
+    if (index >= I.m.phases.size())
+        usage_error("phase", "index " + std::to_string(index) + " is out of range", "0 to " + std::to_string(I.m.phases.size() - 1) + ": " + I.phase_names());
+    if (I.cur)
+        usage_error("phase '" + I.m.phases[index].name + "'",
+                    "phase '" + I.m.phases[I.cur->phase].name + "' is in progress (" + seconds_text(phase_remaining()) + " s left)",
+                    "finish it first: run_phase(), or advance(seconds) (Python: run(seconds))");
+    Impl::Timer timer{I.wall};
+    const bool entry = I.position < I.protocol.size() && I.protocol[I.position].first == index;
+    I.start(index, entry);
+    I.step_phase(I.cur->end);
+    return I.ok;
+}
+
+double Simulation::advance(double seconds)
+{
+    auto& I = *impl_;
+    I.check_runnable();
+    if (!(seconds >= 0) || !std::isfinite(seconds)) usage_error("seconds", "must be a finite number >= 0, not " + seconds_text(seconds), "[0, inf)");
+    Impl::Timer timer{I.wall};
+    const std::uint64_t start = I.net->steps();
+    const std::uint64_t target = start + static_cast<std::uint64_t>(std::llround(seconds / I.m.dt));
+    while (I.ok && I.net->steps() < target) {
+        if (!I.cur) {
+            if (I.position >= I.protocol.size()) break;
+            I.start(I.protocol[I.position].first, true);
+        }
+        I.step_phase(target);
+    }
+    // A phase of zero duration reached exactly at the target still finishes.
+    while (I.ok && !I.cur && I.position < I.protocol.size() && I.m.phases[I.protocol[I.position].first].duration <= 0 && seconds > 0) {
+        I.start(I.protocol[I.position].first, true);
+        I.step_phase(I.cur->end);
+    }
+    return static_cast<double>(I.net->steps() - start) * I.m.dt;
+}
+
+void Simulation::snapshot(const std::string& name)
+{
+    if (name.empty()) usage_error("snapshot", "an empty name", "a non-empty name");
+    impl_->snaps[name] = impl_->net->save();
+}
+
+void Simulation::restore(const std::string& name)
+{
+    auto& I = *impl_;
+    I.check_runnable();
+    const auto it = I.snaps.find(name);
+    if (it == I.snaps.end()) usage_error("snapshot", "no snapshot named '" + name + "'", I.snaps.empty() ? "none taken yet" : I.snapshot_names());
+    I.net->restore(*it->second, false);
+}
+
+std::vector<std::string> Simulation::snapshots() const
+{
+    std::vector<std::string> v;
+    for (const auto& [k, s] : impl_->snaps) v.push_back(k);
+    return v;
+}
+
+SimulationResult Simulation::result() const
+{
+    const auto& I = *impl_;
+    const auto& m = I.m;
+    const auto w0 = Clock::now();
+    SimulationResult res;
+    res.phases = I.logs;
+    res.simulated_seconds = I.net->time();
+    res.synaptic_events = I.net->synaptic_events();
+    if (!I.ok) {
         res.aborted = true;
-        res.abort_reason = net.abort_reason();
-        res.abort_time = net.abort_time();
+        res.abort_reason = I.net->abort_reason();
+        res.abort_time = I.net->abort_time();
     }
-    // Spikes
     for (const auto& mo : m.monitors) {
         if (mo.kind != Monitor::Kind::spikes) continue;
         SpikeData d{mo.name, mo.target, mo.first, mo.last, {}, {}};
-        const auto& rec = net.spikes(b.populations.at(mo.target).index);
+        const auto& rec = I.net->spikes(I.b.populations.at(mo.target).index);
         for (std::size_t k = 0; k < rec.step.size(); ++k)
             if (rec.neuron[k] >= mo.first && rec.neuron[k] < mo.last) {
                 d.times.push_back(static_cast<double>(rec.step[k]) * m.dt);
@@ -208,9 +450,9 @@ SimulationResult simulate(const Model& m, std::uint64_t seed, const std::functio
             }
         res.spikes.push_back(std::move(d));
     }
-    for (auto& s : samplers) res.series.push_back(std::move(s.series));
-    // Metrics and verdict
-    if (m.metrics.enabled) {
+    for (const auto& s : I.samplers) res.series.push_back(s.series);
+    const double t0 = I.t0, t1 = I.t1;
+    if (m.metrics.enabled && (complete() || res.aborted)) {
         res.window_t0 = t0;
         res.window_t1 = t1;
         const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -242,8 +484,15 @@ SimulationResult simulate(const Model& m, std::uint64_t seed, const std::functio
             res.verdict = res.failed.empty() ? "plausible" : "implausible";
         }
     }
-    res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    res.wall_seconds = I.wall + std::chrono::duration<double>(Clock::now() - w0).count();
     return res;
+}
+
+SimulationResult simulate(const Model& m, std::uint64_t seed, const std::function<void(double)>& progress)
+{
+    Simulation sim(m, seed, progress);
+    sim.run_all();
+    return sim.result();
 }
 
 } // namespace plast::model

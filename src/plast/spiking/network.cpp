@@ -104,7 +104,12 @@ bool Network::run(double seconds)
     const auto end = static_cast<std::uint64_t>(std::max(0LL, std::llround(target_ / dt_)));
     while (step_ < end && !aborted_) {
         step();
-        if ((step_ & 1023u) == 0) check_interrupt();
+        if ((step_ & 1023u) == 0 && step_ < end && interrupt_signal() != 0) {
+            // Stopped early: the target becomes the step reached, so a later run() continues from
+            // here for exactly the time it is given (model::Simulation resumes after Ctrl-C).
+            target_ = static_cast<double>(step_) * dt_;
+            check_interrupt();
+        }
     }
     return !aborted_;
 }
