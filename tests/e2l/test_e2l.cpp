@@ -327,6 +327,34 @@ TEST(E2lCorrelationTask, ReferenceFrozenNoiseBalancesRatesPoissonDoesNot)
     EXPECT_GT(rep.n_multi_events, ref.n_multi_events + 100);
 }
 
+TEST(E2lCorrelationTask, AnEventOfMultiplicityTwoIsTwoUpdatesAsInNest)
+{
+    // A constant depression of lambda per update and no facilitation: with multiplicity = "unrolled"
+    // every input spike, duplicates included, removes exactly lambda (NEST delivers an event of
+    // multiplicity m to the synapse as m spikes), so w_final = w0 - lambda * spikes for every input
+    // (10 s at 2.4 Hz: ~24 spikes, far from the bound 0). With "one_update" a duplicate counts once:
+    // the inputs with duplicates keep more weight.
+    CorrelationTaskParams p;
+    p.n_tasks = 1;
+    p.train = 10000.0;
+    p.test = 10000.0;
+    p.w_init = 0.5;
+    p.with_replacement = true;
+    CorrelationTrace un, one;
+    CorrelationTask(p).run(P("1", {"w", "E"}), P("0", {"w", "E"}), 0, &un);
+    p.unroll_multiplicity = false;
+    CorrelationTask(p).run(P("1", {"w", "E"}), P("0", {"w", "E"}), 0, &one);
+    ASSERT_GT(un.n_multi_events, 10);
+    int kept_more = 0;
+    for (std::size_t i = 0; i < un.w_final.size(); ++i) {
+        ASSERT_GT(0.5 - p.lambda * un.n_spikes[i], 0.0);
+        EXPECT_NEAR(un.w_final[i], 0.5 - p.lambda * un.n_spikes[i], 1e-9) << i;
+        EXPECT_GE(one.w_final[i], un.w_final[i] - 1e-12);
+        if (one.w_final[i] > un.w_final[i] + 0.5 * p.lambda) ++kept_more;
+    }
+    EXPECT_GT(kept_more, 10);
+}
+
 TEST(E2lCorrelationTask, NanUpdatesLandOnTheReferenceBounds)
 {
     // Published run 7's facilitation -w/(w - 1) is -inf at w = 1 and NaN at w = -inf; the

@@ -99,7 +99,8 @@ TEST(CvaifNeuron, AdaptationLowersTheRateAndZeroIncrementIsTheIfNeuron)
 }
 
 namespace {
-// The product rule's factors with the default scaling (traces x2, V and C x15e-3 per mV).
+// The product rule's factors with the default scaling (traces x2, V and C x15e-3 per mV); ci is the
+// reference's C_inh = (V - E_I)(g_I + g_adapt) >= 0 in mV.
 double pre_rule(const std::array<double, 21>& c, double w, double v, double ce, double ci, double xpre2, double xpost1)
 {
     v *= 15e-3, ce *= 15e-3, ci *= 15e-3, xpre2 *= 2, xpost1 *= 2;
@@ -137,8 +138,9 @@ TEST(ProductRule21, SingleSynapseMatchesTheHandComputedFormula)
     // Without a CVAIF state the rule cannot read its inputs.
     EXPECT_THROW(p.forward(one, &g), plast::Error);
     p.set_post_state(&st);
-    // pre arrives at 100 and 200, post spikes at 150 and 260.
-    const double V = -55, Ce = 3, Ci = -2;
+    // pre arrives at 100 and 200, post spikes at 150 and 260. The state holds plast's default C_inh =
+    // (g_I + g_adapt)(E_I - V) = -2 mV; the rule reads the reference's (V - E_I)(g_I + g_adapt) = +2 mV.
+    const double V = -55, Ce = 3, Ci = 2;
     double w = w0;
     const auto e = [](long k, double tau) { return std::exp(-static_cast<double>(k) * dt / tau); };
     w += eta * pre_rule(q.c, w, V, Ce, Ci, 0, 0);                                     // 100: no traces yet
@@ -162,6 +164,65 @@ TEST(ProductRule21, SingleSynapseMatchesTheHandComputedFormula)
     ProductRule21(ProductRule21::Side::post, {}, true).evaluate(in, 1, th.data(), &typo);
     EXPECT_DOUBLE_EQ(add, q.c[10] * (1 + q.c[11] + 2 * (q.c[12] + q.c[13] * 2)));
     EXPECT_DOUBLE_EQ(typo, q.c[10] * (1 + q.c[11] + 2 * (q.c[12] * q.c[13] * 2)));
+}
+
+TEST(ProductRule21, CInhIsReadWithTheReferenceSign)
+{
+    // Only the C_inh factor varies: f_pre = c0 (1 + c7 Ci), Ci = 15e-3/mV x C_inh^ref.
+    Product21Config q;
+    q.c[0] = 1.0;
+    q.c[7] = 2.0;
+    const double w = 0, v = -60, ce = 0, x = 0, stored_plast = -4, stored_ref = 4;
+    const auto eval = [&](const Product21Config& cfg, double stored) {
+        const double* in[6] = {&w, &v, &ce, &stored, &x, &x};
+        const auto th = cfg.theta_pre();
+        double out = 0;
+        cfg.pre()->evaluate(in, 1, th.data(), &out);
+        return out;
+    };
+    const double expected = 1.0 + 2.0 * 15e-3 * 4; // C_inh^ref = +4 mV
+    EXPECT_EQ(q.c_inh, Product21Config::CInh::reference);
+    EXPECT_DOUBLE_EQ(eval(q, stored_plast), expected); // default: a "plast" neuron stores -C_inh^ref
+    q.set_post_c_inh_sign(true);                       // a cvaif_update = "reference" neuron stores C_inh^ref
+    EXPECT_DOUBLE_EQ(eval(q, stored_ref), expected);
+    q.c_inh = Product21Config::CInh::stored; // the earlier reading: the stored value as it is
+    q.set_post_c_inh_sign(false);
+    EXPECT_DOUBLE_EQ(eval(q, stored_plast), 1.0 - 2.0 * 15e-3 * 4);
+}
+
+TEST(ProductRule21, TheNetworkBuilderSetsTheCInhSignFromThePostNeuron)
+{
+    // I->E product rule f_pre = c0 (1 + c7 Ci), post side off. V is clipped to [E_I, 0], so the reference's
+    // C_inh^ref = (V - E_I)(g_I + g_adapt) >= 0 and every arrival potentiates (f_pre >= c0 > 0) when the
+    // rule reads it; read with the opposite sign, 1 + c7 Ci < 0 as soon as C_inh^ref > 1/(15e-3 c7) =
+    // 0.067 mV (a few inhibitory arrivals), so the synapses depress.
+    const auto run = [](IfParams::CvaifUpdate update, Product21Config::CInh reading) {
+        FsbiConfig c;
+        c.scale = 0.0625;
+        c.neuron = IfParams::cvaif();
+        c.neuron.cvaif_update = update;
+        Product21Config q;
+        q.c[0] = 0.1;
+        q.c[7] = 1000;
+        q.c_inh = reading;
+        c.product21[2] = q;
+        auto r = build_fsbi(c, 5, 0);
+        r.net->run(0.3);
+        const auto& w = r.net->projection(r.proj[2]).weights();
+        double lo = 1e9, mean = 0;
+        for (float x : w) lo = std::min(lo, static_cast<double>(x)), mean += x;
+        return std::pair{lo, mean / static_cast<double>(w.size()) - c.w_ie};
+    };
+    using U = IfParams::CvaifUpdate;
+    using R = Product21Config::CInh;
+    for (const U u : {U::plast, U::reference}) {
+        const auto [lo, dmean] = run(u, R::reference);
+        EXPECT_GE(lo, 1.0) << "no I->E weight may fall below its initial 1";
+        EXPECT_GT(dmean, 0.1); // measured +0.70 (plast update), +0.64 (reference update)
+    }
+    const auto [lo, dmean] = run(U::plast, R::stored); // plast's stored C_inh <= 0
+    EXPECT_LT(dmean, -0.1); // measured -1.0 (every weight at 0)
+    (void)lo;
 }
 
 TEST(ProductRule21, NeuronInputsNeedACvaifPostGroup)
@@ -260,6 +321,10 @@ TEST(CvaifConfig, BadValuesAreRefusedWithKeyAndRange)
     ASSERT_TRUE(c.product21[0].has_value());
     EXPECT_EQ(c.neuron.tau_vtrace, 0.01);
     EXPECT_EQ(c.product21[0]->tau_slow, 0.1);
+    EXPECT_EQ(c.product21[0]->c_inh, Product21Config::CInh::reference);
+    const auto bad_c_inh = error_of(cv + "[network.rule_EE]\npreset = \"product21\"\n" + c21 + "c_inh = \"plast\"\n");
+    EXPECT_NE(bad_c_inh.find("rule_EE.c_inh"), std::string::npos) << bad_c_inh;
+    EXPECT_NE(bad_c_inh.find("stored"), std::string::npos) << bad_c_inh;
     EXPECT_NE(error_of(cv + "tau_cexc = 0\n").find("tau_cexc"), std::string::npos);
     EXPECT_NE(error_of("[network.neuron]\ntau_adapt = 0.1\n").find("cvaif"), std::string::npos);
     const auto not_cv = error_of("[network.rule_IE]\npreset = \"product21\"\n" + c21);

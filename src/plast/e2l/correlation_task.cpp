@@ -49,6 +49,8 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const
         s.string("frozen_noise", p.reference_noise ? "reference" : "poisson", {"reference", "poisson"}) == "reference";
     p.nonfinite_reference =
         s.string("nonfinite", p.nonfinite_reference ? "reference" : "invalid", {"reference", "invalid"}) == "reference";
+    p.unroll_multiplicity = s.string("multiplicity", p.unroll_multiplicity ? "unrolled" : "one_update",
+                                     {"unrolled", "one_update"}) == "unrolled";
     p.pow_real_part = s.string("pow", p.pow_real_part ? "real_part" : "real", {"real_part", "real"}) == "real_part";
     p.symmetric_clip =
         s.string("clip", p.symmetric_clip ? "symmetric" : "asymmetric", {"asymmetric", "symmetric"}) == "symmetric";
@@ -228,35 +230,40 @@ double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, 
         }
         // Presynaptic spikes at t: lazy STDP, then transmission with the new weight.
         for (; e < ev.size() && ev[e].step == t; ++e) {
-            const auto i = static_cast<std::size_t>(ev[e].input);
-            double wi = w[i];
-            const std::int64_t tl = last[i];
-            auto lo = std::upper_bound(post_t.begin(), post_t.end(), tl - D);
-            const auto hi = std::upper_bound(lo, post_t.end(), t - D);
-            for (; lo != hi; ++lo) {
-                const double x[2] = {wi, Kp[i] * std::exp(-static_cast<double>(*lo + D - tl) * h / p_.tau_plus)};
-                const double r = fac.eval(x);
-                if (!nan_clips && std::isnan(r)) return neg_inf; // (reference: NaN -> W_max via min)
-                wi = std::min(1.0, wi + lam * r);
-                if (sym) wi = std::max(0.0, wi);
+            // NEST's kernel delivers an event of multiplicity m as m spikes to the synapse (m updates,
+            // the later ones with no new post spikes); multiplicity = "one_update": one update.
+            const int reps = p_.unroll_multiplicity ? ev[e].mult : 1;
+            for (int rep = 0; rep < reps; ++rep) {
+                const auto i = static_cast<std::size_t>(ev[e].input);
+                double wi = w[i];
+                const std::int64_t tl = last[i];
+                auto lo = std::upper_bound(post_t.begin(), post_t.end(), tl - D);
+                const auto hi = std::upper_bound(lo, post_t.end(), t - D);
+                for (; lo != hi; ++lo) {
+                    const double x[2] = {wi, Kp[i] * std::exp(-static_cast<double>(*lo + D - tl) * h / p_.tau_plus)};
+                    const double r = fac.eval(x);
+                    if (!nan_clips && std::isnan(r)) return neg_inf; // (reference: NaN -> W_max via min)
+                    wi = std::min(1.0, wi + lam * r);
+                    if (sym) wi = std::max(0.0, wi);
+                }
+                // K-(t - D) from post spikes strictly before t - D.
+                double Km = 0.0;
+                const auto before = std::lower_bound(post_t.begin(), post_t.end(), t - D);
+                if (before != post_t.begin()) {
+                    const auto idx = static_cast<std::size_t>(before - post_t.begin() - 1);
+                    Km = post_K[idx] * std::exp(-static_cast<double>(t - D - post_t[idx]) * h / p_.tau_minus);
+                }
+                const double x[2] = {wi, Km};
+                const double r = dep.eval(x);
+                if (!nan_clips && std::isnan(r)) return neg_inf; // (reference: NaN -> 0 via max)
+                wi = std::max(0.0, wi - lam * r);
+                if (sym) wi = std::min(1.0, wi);
+                if (!std::isfinite(wi)) return neg_inf; // an unclipped infinite update
+                w[i] = wi;
+                buf[static_cast<std::size_t>(t + D) % ring] += wi * (p_.unroll_multiplicity ? 1 : ev[e].mult);
+                Kp[i] = Kp[i] * std::exp(-static_cast<double>(t - tl) * h / p_.tau_plus) + 1.0;
+                last[i] = t;
             }
-            // K-(t - D) from post spikes strictly before t - D.
-            double Km = 0.0;
-            const auto before = std::lower_bound(post_t.begin(), post_t.end(), t - D);
-            if (before != post_t.begin()) {
-                const auto idx = static_cast<std::size_t>(before - post_t.begin() - 1);
-                Km = post_K[idx] * std::exp(-static_cast<double>(t - D - post_t[idx]) * h / p_.tau_minus);
-            }
-            const double x[2] = {wi, Km};
-            const double r = dep.eval(x);
-            if (!nan_clips && std::isnan(r)) return neg_inf; // (reference: NaN -> 0 via max)
-            wi = std::max(0.0, wi - lam * r);
-            if (sym) wi = std::min(1.0, wi);
-            if (!std::isfinite(wi)) return neg_inf; // an unclipped infinite update
-            w[i] = wi;
-            buf[static_cast<std::size_t>(t + D) % ring] += wi * ev[e].mult;
-            Kp[i] = Kp[i] * std::exp(-static_cast<double>(t - tl) * h / p_.tau_plus) + 1.0;
-            last[i] = t;
         }
     }
     // Test: same input, frozen weights, spiking disabled; V recorded every step.

@@ -10,8 +10,9 @@
 // 500.1 + 500 k) ms. Rate balancing: pattern neurons (>= 1 spike in the pattern) keep only a
 // fraction alpha = 1 - nu_pattern/nu_inter = 1/6 of their between-pattern spikes (drawn without
 // replacement by default; with_replacement for parity with the reference: a spike drawn twice is
-// one event of multiplicity 2, as NEST's parrot neuron delivers it: one plasticity update, twice
-// the weight into the membrane).
+// one event of multiplicity 2, as NEST's parrot neuron emits it: twice the weight into the membrane
+// and, with multiplicity = "unrolled" (default), two plasticity updates in a row, because NEST's
+// kernel hands such an event to the synapse as two spikes; "one_update": one update).
 // frozen_noise = "reference" (default) draws each train like the reference's generator: at most
 // max(1, floor(1.25 rate T)) exponential ISIs, times round(cumsum + 0.1 ms) < T. For the 100 ms
 // pattern at 3 Hz that is ONE ISI, so a pattern neuron has exactly one pattern spike, which is what
@@ -69,6 +70,11 @@ struct CorrelationTaskParams {
     bool with_replacement = false, symmetric_clip = false;
     bool reference_noise = true;     // frozen_noise = "reference" | "poisson"
     bool nonfinite_reference = true; // nonfinite = "reference" | "invalid"
+    // multiplicity = "unrolled" (default): an input event of multiplicity m (a spike drawn twice by
+    // with_replacement, or two background spikes rounded onto one step) runs the plasticity update m
+    // times in a row, as NEST's kernel delivers it to the synapse (the later runs see no new post spikes
+    // but depress again and add 1 to K+ each); "one_update": one update per event (before).
+    bool unroll_multiplicity = true;
     bool pow_real_part = true; // pow = "real_part" (reference semantics, default here) | "real"
 
     // Reads every key of the section; absent keys keep the values of `defaults`.

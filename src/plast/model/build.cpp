@@ -156,9 +156,12 @@ Built build(const Model& m, std::uint64_t seed)
         }
         if (pd.rule != "static") {
             Rule r = m.rules.at(pd.rule);
-            // The MLP rule reads the reference's C_inh sign whatever the CVAIF update of its target.
+            // The MLP and product21 rules read the reference's C_inh sign whatever the CVAIF update of
+            // their target (product21: unless c_inh = "stored").
             const auto* post_pop = m.population(pd.post);
-            if (r.mlp_t4 && post_pop->neuron.cvaif_update == spiking::IfParams::CvaifUpdate::reference) r.mlp_t4->scaling.c_inh_sign = 1.0;
+            const bool ref_sign = post_pop->neuron.cvaif_update == spiking::IfParams::CvaifUpdate::reference;
+            if (r.mlp_t4 && ref_sign) r.mlp_t4->scaling.c_inh_sign = 1.0;
+            if (r.product21) r.product21->set_post_c_inh_sign(ref_sign);
             install_rule(r, pr, pd.w_max, m.dt);
         }
         pr.set_plastic(pd.plastic);

@@ -26,7 +26,7 @@ void ProductRule21::evaluate(const double* const* in, std::size_t n, const doubl
 {
     const bool pre = side_ == Side::pre;
     for (std::size_t i = 0; i < n; ++i) {
-        const double w = sc_.w * in[0][i], v = sc_.v * in[1][i], ce = sc_.c * in[2][i], ci = sc_.c * in[3][i];
+        const double w = sc_.w * in[0][i], v = sc_.v * in[1][i], ce = sc_.c * in[2][i], ci = sc_.c * sc_.c_inh_sign * in[3][i];
         const double xa = sc_.trace * in[4][i], xb = sc_.trace * in[5][i];
         const double fw =
             pre ? 1.0 + c[1] + w * (c[2] + c[3] * w)
@@ -64,6 +64,8 @@ Product21Config Product21Config::from_config(const Section& s)
     p.scaling.w = s.number("scale_w", p.scaling.w);
     p.scaling.v = s.number("scale_v", p.scaling.v);
     p.scaling.c = s.number("scale_c", p.scaling.c);
+    p.c_inh = s.string("c_inh", "reference", {"reference", "stored"}) == "stored" ? CInh::stored : CInh::reference;
+    p.set_post_c_inh_sign(false);
     return p;
 }
 
