@@ -6,8 +6,8 @@ to the rounding of plast's single-precision weights. Prints the verification tab
 import numpy as np
 import pytest
 
-from export_check import (CHAMPION, DT, RULES_TOML, brian2_trajectories, load_module, plast_trajectories, protocols,
-                          tolerance, write_steps)
+from export_check import (CHAMPION, DT, RULES_TOML, STATE_RULES_TOML, brian2_trajectories, load_module,
+                          plast_trajectories, protocols, tolerance, write_steps)
 from test_cli import ROOT, plast
 
 W0, W_MAX = 1.0, 2.0
@@ -28,6 +28,15 @@ def test_brian2_weight_trajectories_match_plast(tmp_path):
     zoo = load_module(tmp_path / "zoo_b2.py")
     for name in zoo.RULES:
         sources.append((name, zoo, name, [str(rules_file), "--rule", name]))
+    # Rules with declared states (per postsynaptic neuron, per synapse).
+    states_file = tmp_path / "state_rules.toml"
+    states_file.write_text(STATE_RULES_TOML)
+    r = plast("export", str(states_file), "--out", str(tmp_path / "states_b2.py"))
+    assert r.returncode == 0, r.stderr
+    states = load_module(tmp_path / "states_b2.py")
+    assert list(states.RULES) == ["bcm", "elig", "tag"]
+    for name in states.RULES:
+        sources.append((name, states, name, [str(states_file), "--rule", name]))
     champ_args = ["--expression", CHAMPION, "--eta", "0.002"]
     assert plast("export", *champ_args, "--out", str(tmp_path / "champ_b2.py")).returncode == 0
     sources.append(("CGP champion", load_module(tmp_path / "champ_b2.py"), "rule", champ_args))
@@ -85,10 +94,15 @@ def test_export_refuses_what_the_target_cannot_express(tmp_path):
                  '[rule.bcm]\nfamily = "expression"\non_post = "x_pre*(ybar - theta)"\n'
                  '[rule.bcm.traces]\nybar = { side = "post", tau = 1.0 }\n'
                  '[rule.bcm.state]\ntheta = { tau = 2.0, follows = "ybar^2/y0" }\n[rule.bcm.params]\ny0 = 10.0\n'
-                 '[rule.v]\nfamily = "expression"\non_post = "x_pre*(V + 60)"\n')
-    r = plast("export", str(m), "--rule", "bcm")
+                 '[rule.v]\nfamily = "expression"\non_post = "x_pre*(V + 60)"\n'
+                 '[rule.c]\nfamily = "expression"\non_post = "x_pre"\ncontinuous = "-(w - 1)"\n')
+    assert plast("export", str(m), "--rule", "bcm").returncode == 0  # states: Brian2 yes, NESTML no
+    r = plast("export", str(m), "--rule", "bcm", "--to", "nestml")
     assert r.returncode == 2
-    assert "rule 'bcm'" in r.stderr and "state variable 'theta'" in r.stderr and "brian2 export cannot express" in r.stderr, r.stderr
+    assert "rule 'bcm'" in r.stderr and "state variable 'theta'" in r.stderr and "nestml export cannot express" in r.stderr, r.stderr
+    r = plast("export", str(m), "--rule", "c")
+    assert r.returncode == 2
+    assert "rule 'c'" in r.stderr and "continuous weight term" in r.stderr and "brian2 export cannot express" in r.stderr, r.stderr
     r = plast("export", str(m), "--rule", "v", "--to", "nestml")
     assert r.returncode == 2
     assert "rule 'v'" in r.stderr and "'V'" in r.stderr and "nestml export cannot express" in r.stderr, r.stderr

@@ -2,6 +2,7 @@
 
 #include "plast/core/error.hpp"
 
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -55,7 +56,7 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
       << "from brian2 import Synapses, ms, second\n\n";
     std::vector<std::string> names;
     for (const auto& r : rules) {
-        // Declared traces keep their names; parameters may be renamed.
+        // Declared traces keep their names; parameters and states may be renamed.
         std::set<std::string> trace_names{"x_pre", "x_post", "w"};
         for (const auto& t : r.traces) trace_names.insert(t.name);
         const auto rename = [&](const std::string& n) { return trace_names.count(n) ? trace_name(n) : brian2_name(n); };
@@ -72,7 +73,32 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
           << "# traces (Brian2 names in brackets): x_pre [xpre] (tau_pre = " << number_text(r.tau_pre) << " s), x_post [xpost] (tau_post = " << number_text(r.tau_post) << " s)";
         for (const auto& t : r.traces) o << ", " << t.name << " [" << trace_name(t.name) << "] (" << (t.post ? "post" : "pre") << ", tau = " << number_text(t.tau) << " s)";
         o << "\n";
+        for (const auto& st : r.synapse_states)
+            o << "# synapse state " << st.name << " [" << brian2_name(st.name) << "] (init " << number_text(st.init) << "): += " << st.on_pre_text
+              << " on an arrival, += " << st.on_post_text << " on a postsynaptic spike, "
+              << (st.tau > 0 ? "decays with tau = " + number_text(st.tau) + " s" : std::string("no decay")) << "\n";
+        for (const auto& st : r.states)
+            o << "# postsynaptic state " << st.name << " [" << brian2_name(st.name) << "] (init " << number_text(st.init) << "): every step "
+              << st.name << " += (dt/" << number_text(st.tau) << " s)*((" << st.follows_text << ") - " << st.name << ")\n";
+        if (!r.states.empty())
+            o << "#   kept per synapse (every synapse of a postsynaptic neuron holds the same value: it reads only that\n"
+              << "#   neuron's traces), updated by a run_regularly operation at the end of every step; call\n"
+              << "#   init_states(rule, S) after S.connect() for the initial values.\n";
         if (r.reads_post_neuron) o << "# reads the postsynaptic neuron: the target group must define V, V_trace, C_exc, C_inh (mV, dimensionless)\n";
+        const bool syn = !r.synapse_states.empty();
+        // The presynaptic / postsynaptic pathway: every term of the event from the values before it, then the writes.
+        const auto event_code = [&](bool on_pre_event) {
+            const std::string term = on_pre_event ? pre : post;
+            if (!syn) return "w = clip(w + eta*" + term + ", 0, w_max)";
+            std::string c = "plast_dw = eta*" + term;
+            for (const auto& st : r.synapse_states)
+                c += "\\nplast_d_" + brian2_name(st.name) + " = " +
+                     print_expression(on_pre_event ? st.on_pre : st.on_post, Target::brian2, rename);
+            c += "\\nw = clip(w + plast_dw, 0, w_max)";
+            for (const auto& st : r.synapse_states)
+                c += "\\n" + brian2_name(st.name) + " = " + brian2_name(st.name) + " + plast_d_" + brian2_name(st.name);
+            return c;
+        };
         o << id << " = {\n"
           << "    \"name\": " << py_string(r.name) << ",\n"
           << "    \"family\": " << py_string(r.family) << ",\n"
@@ -86,24 +112,65 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
             const std::string n = trace_name(t.name);
             o << "        d" << n << "/dt = -" << n << "/tau_" << n << " : 1 (event-driven)\n";
         }
+        for (const auto& st : r.synapse_states) {
+            const std::string n = brian2_name(st.name);
+            if (st.tau > 0) o << "        d" << n << "/dt = -" << n << "/tau_s_" << n << " : 1 (event-driven)\n";
+            else o << "        " << n << " : 1\n";
+        }
+        for (const auto& st : r.states) o << "        " << brian2_name(st.name) << " : 1\n";
         o << "    \"\"\",\n"
           << "    \"on_pre\": {\n"
-          << "        \"pre\": \"w = clip(w + eta*" << pre << ", 0, w_max)\",\n"
+          << "        \"pre\": \"" << event_code(true) << "\",\n"
           << "        \"pre_trace\": \"xpre += 1";
         for (const auto& t : r.traces)
             if (!t.post) o << "\\n" << trace_name(t.name) << " += 1";
         o << "\",\n    },\n"
           << "    \"on_post\": {\n"
-          << "        \"post\": \"w = clip(w + eta*" << post << ", 0, w_max)\",\n"
+          << "        \"post\": \"" << event_code(false) << "\",\n"
           << "        \"post_trace\": \"xpost += 1";
         for (const auto& t : r.traces)
             if (t.post) o << "\\n" << trace_name(t.name) << " += 1";
-        o << "\",\n    },\n"
+        o << "\",\n    },\n";
+        // Post states: plast updates them after the traces jumped and decayed, i.e. from the traces as they
+        // will be read in the next step: the event-driven value at t + dt.
+        o << "    \"state_update\": ";
+        if (r.states.empty()) o << "None,\n";
+        else {
+            std::map<std::string, std::string> next{{"x_post", "plast_next_xpost"}};
+            std::string c = "plast_next_xpost = xpost*exp(-(t + dt - lastupdate)/tau_post)";
+            for (const auto& t : r.traces)
+                if (t.post) {
+                    const std::string n = trace_name(t.name);
+                    next[t.name] = "plast_next_" + n;
+                    c += "\\nplast_next_" + n + " = " + n + "*exp(-(t + dt - lastupdate)/tau_" + n + ")";
+                }
+            const auto rename_next = [&](const std::string& n) { return next.count(n) ? next[n] : brian2_name(n); };
+            for (const auto& st : r.states) {
+                const std::string n = brian2_name(st.name);
+                c += "\\nplast_new_" + n + " = " + n + " + dt/tau_s_" + n + "*(" + print_expression(st.follows, Target::brian2, rename_next) + " - " + n + ")";
+            }
+            for (const auto& st : r.states) c += "\\n" + brian2_name(st.name) + " = plast_new_" + brian2_name(st.name);
+            o << "\"" << c << "\",\n";
+        }
+        o << "    \"initial\": {";
+        bool first = true;
+        for (const auto& st : r.synapse_states) {
+            o << (first ? "" : ", ") << py_string(brian2_name(st.name)) << ": " << number_text(st.init);
+            first = false;
+        }
+        for (const auto& st : r.states) {
+            o << (first ? "" : ", ") << py_string(brian2_name(st.name)) << ": " << number_text(st.init);
+            first = false;
+        }
+        o << "},\n"
           << "    \"namespace\": {\n"
           << "        \"eta\": " << number_text(r.eta) << ",\n"
           << "        \"tau_pre\": " << number_text(r.tau_pre) << " * second,\n"
           << "        \"tau_post\": " << number_text(r.tau_post) << " * second,\n";
         for (const auto& t : r.traces) o << "        \"tau_" << trace_name(t.name) << "\": " << number_text(t.tau) << " * second,\n";
+        for (const auto& st : r.synapse_states)
+            if (st.tau > 0) o << "        \"tau_s_" << brian2_name(st.name) << "\": " << number_text(st.tau) << " * second,\n";
+        for (const auto& st : r.states) o << "        \"tau_s_" << brian2_name(st.name) << "\": " << number_text(st.tau) << " * second,\n";
         for (const auto& [k, v] : r.params) o << "        " << py_string(brian2_name(k)) << ": " << number_text(v) << ",\n";
         o << "    },\n}\n\n";
     }
@@ -115,7 +182,7 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
       << "\n"
       << "    transmit: statement run on each arrival before the rule term, e.g. \"g_ampa_post += w\".\n"
       << "    delay: axonal delay of the arrivals (the presynaptic trace jumps on arrival, as in plast).\n"
-      << "    Connect and set w afterwards (S.connect(...); S.w = ...).\n"
+      << "    Connect and set w afterwards (S.connect(...); S.w = ...; init_states(rule, S)).\n"
       << "    \"\"\"\n"
       << "    on_pre = dict(rule[\"on_pre\"])\n"
       << "    if transmit:\n"
@@ -126,7 +193,13 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
       << "    S = Synapses(source, target, model=rule[\"model\"], on_pre=on_pre, on_post=rule[\"on_post\"],\n"
       << "                 delay={\"pre\": delay, \"pre_trace\": delay}, namespace=namespace, **kwargs)\n"
       << "    S.pre.order, S.post.order, S.pre_trace.order, S.post_trace.order = 0, 1, 2, 3\n"
-      << "    return S\n";
+      << "    if rule[\"state_update\"]:  # postsynaptic states: every step, after this step's events and trace jumps\n"
+      << "        S.run_regularly(rule[\"state_update\"], when=\"end\", name=S.name + \"_states\")\n"
+      << "    return S\n\n"
+      << "def init_states(rule, S):\n"
+      << "    \"\"\"The initial values of the rule's declared states (after S.connect()).\"\"\"\n"
+      << "    for name, value in rule[\"initial\"].items():\n"
+      << "        setattr(S, name, value)\n";
     return o.str();
 }
 

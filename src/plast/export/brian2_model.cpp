@@ -174,6 +174,7 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
         o << "S.w = draw_weights(\"" << dists[static_cast<int>(pr.weight.dist)] << "\", " << n(pr.weight.a) << ", " << n(pr.weight.b)
           << ", len(S), " << n(pr.w_max) << ")\n"
           << "synapses[\"" << pr.name << "\"] = S\n";
+        if (!(pr.rule == "static" || rule_id.empty())) o << "init_states(RULES[\"" << rule_id << "\"], S)\n";
         if (!(pr.rule == "static" || rule_id.empty()) && !pr.plastic) o << "S.namespace[\"eta\"] = 0.0  # plastic = false\n";
     }
     o << "\n# monitors\n";

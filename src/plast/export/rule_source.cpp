@@ -58,7 +58,10 @@ void cannot_express(const std::string& rule, const std::string& feature, Target 
 {
     throw Error(Error::Kind::usage, "export", "rule '" + rule + "'",
                 "uses " + feature + ", which the " + target_name(target) + " export cannot express",
-                "six_param, pair_stdp, vogels_istdp, triplet_stdp and expression rules over traces, w and parameters");
+                target == Target::brian2
+                    ? "six_param, pair_stdp, vogels_istdp, triplet_stdp and expression rules over traces, w, parameters, "
+                      "declared states and V, V_trace, C_exc, C_inh"
+                    : "six_param, pair_stdp, vogels_istdp, triplet_stdp and expression rules over traces, w and parameters");
 }
 
 ExportRule canonical(const model::Rule& r, const std::string& provenance, Target target)
@@ -72,9 +75,9 @@ ExportRule canonical(const model::Rule& r, const std::string& provenance, Target
     using F = model::Rule::Family;
     if (r.family == F::product21) cannot_express(r.name, "the product21 family (CVAIF neuron traces with fixed input scalings)", target);
     if (r.family == F::mlp_t4) cannot_express(r.name, "the mlp_t4 family (an MLP over CVAIF neuron traces)", target);
-    if (!r.states.empty())
+    if (target == Target::nestml && !r.states.empty())
         cannot_express(r.name, "the state variable '" + r.states[0].name + "' (a per-neuron variable with its own dynamics)", target);
-    if (!r.synapse_states.empty())
+    if (target == Target::nestml && !r.synapse_states.empty())
         cannot_express(r.name, "the per-synapse state variable '" + r.synapse_states[0].name + "'", target);
     if (!r.continuous.empty()) cannot_express(r.name, "a continuous weight term (continuous = ...)", target);
     if (r.family == F::six_param || r.family == F::pair_stdp || r.family == F::vogels_istdp) {
@@ -93,13 +96,23 @@ ExportRule canonical(const model::Rule& r, const std::string& provenance, Target
     }
     model::Rule probe = r;
     probe.traces = e.traces;
-    probe.states.clear();
     const auto vars = model::expression_variables(probe);
     std::vector<std::string> pn;
     for (const auto& [k, v] : e.params) pn.push_back(k);
     e.on_pre = expr::parse(e.on_pre_text, vars, pn);
     e.on_post = expr::parse(e.on_post_text, vars, pn);
-    for (const auto* t : {&e.on_pre, &e.on_post}) {
+    // What a post state's target reads: x_post, the post traces and the post states.
+    std::vector<std::string> target_vars{"x_post"};
+    for (const auto& t : e.traces)
+        if (t.post) target_vars.push_back(t.name);
+    for (const auto& st : r.states) target_vars.push_back(st.name);
+    for (const auto& st : r.states)
+        e.states.push_back({st.name, st.follows, expr::parse(st.follows, target_vars, pn), st.tau, st.init});
+    std::vector<const expr::Tape*> event_tapes{&e.on_pre, &e.on_post};
+    for (const auto& st : r.synapse_states)
+        e.synapse_states.push_back({st.name, st.on_pre, st.on_post, expr::parse(st.on_pre, vars, pn), expr::parse(st.on_post, vars, pn), st.tau, st.init});
+    for (const auto& st : e.synapse_states) event_tapes.push_back(&st.on_pre), event_tapes.push_back(&st.on_post);
+    for (const auto* t : event_tapes) {
         const auto uses = t->uses_inputs();
         for (std::size_t k = 0; k < vars.size(); ++k)
             if (uses[k] && (vars[k] == "V" || vars[k] == "V_trace" || vars[k] == "C_exc" || vars[k] == "C_inh")) {
