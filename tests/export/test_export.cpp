@@ -118,7 +118,7 @@ y0 = 10.0
         EXPECT_NE(std::string(e.what()).find("which the brian2 export cannot express"), std::string::npos) << e.what();
     }
     const Rule v = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre*(V + 60)\"\n");
-    EXPECT_NO_THROW(canonical(v, "test", Target::brian2)); // Brian2 reads V_post of the target group
+    EXPECT_NO_THROW(canonical(v, "test", Target::brian2)); // Brian2 reads v_post of the target group
     EXPECT_THROW(canonical(v, "test", Target::nestml), plast::Error);
     EXPECT_THROW(rule_from_expressions("x_pre + w", 0.02, 0.02, 1.0, Target::brian2), plast::Error);
     EXPECT_THROW(rule_from_expressions("x_pre + q; w", 0.02, 0.02, 1.0, Target::brian2), plast::Error);

@@ -16,7 +16,10 @@ std::string brian2_name(const std::string& n)
                                                 "lastupdate", "xi", "delay", "inf", "pi", "e", "t_in_timesteps",
                                                 "int", "exp", "log", "abs", "clip", "rand", "randn", "sign", "w_max",
                                                 "eta", "tau_pre", "tau_post", "lastspike", "not_refractory"};
-    if (n == "V" || n == "V_trace" || n == "C_exc" || n == "C_inh") return n + "_post";
+    if (n == "V") return "v_post";
+    if (n == "V_trace") return "v_trace_post";
+    if (n == "C_exc") return "c_exc_post";
+    if (n == "C_inh") return "c_inh_post";
     return reserved.count(n) ? n + "_" : n;
 }
 
@@ -84,7 +87,7 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
             o << "#   kept per synapse (every synapse of a postsynaptic neuron holds the same value: it reads only that\n"
               << "#   neuron's traces), updated by a run_regularly operation at the end of every step; call\n"
               << "#   init_states(rule, S) after S.connect() for the initial values.\n";
-        if (r.reads_post_neuron) o << "# reads the postsynaptic neuron: the target group must define V, V_trace, C_exc, C_inh (mV, dimensionless)\n";
+        if (r.reads_post_neuron) o << "# reads the postsynaptic neuron: the target group must define v, v_trace, c_exc, c_inh (mV, dimensionless; the script's CVAIF groups do)\n";
         const bool syn = !r.synapse_states.empty();
         // The presynaptic / postsynaptic pathway: every term of the event from the values before it, then the writes.
         const auto event_code = [&](bool on_pre_event) {

@@ -13,7 +13,8 @@
 // per neuron by exp(-dt/tau) each step after the increments; per synapse and per neuron are the same
 // numbers under all-to-all interaction). Both terms therefore read the traces before this step's
 // increments, as in plast. Variables: x_pre, x_post, w, the declared traces by name, V, V_trace,
-// C_exc, C_inh as V_post, ... (the postsynaptic group must define them, dimensionless mV); parameters
+// C_exc, C_inh as v_post, v_trace_post, c_exc_post, c_inh_post (the postsynaptic group's variables v,
+// v_trace, c_exc, c_inh: dimensionless mV, as the script's CVAIF groups define them); parameters
 // are namespace constants (renamed NAME_ where they clash with a Brian2 name such as t, dt, i, N).
 #include "plast/export/rule_source.hpp"
 #include "plast/model/model.hpp"

@@ -3,6 +3,7 @@
 
 #include "plast/core/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -14,7 +15,7 @@ namespace {
 {
     throw Error(Error::Kind::usage, "export", what,
                 "uses " + feature + ", which the brian2 script export cannot express yet",
-                "if / tif / poisson populations, bernoulli / fixed_indegree / all_to_all / one_to_one projections, "
+                "if / tif / cvaif / poisson / spike_file populations, bernoulli / fixed_indegree / all_to_all / one_to_one projections, "
                 "phases with duration, repeat, rates, plastic, record; spikes / rate / weights / state monitors");
 }
 
@@ -38,9 +39,9 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
     using P = model::Population;
     // Check first: everything the script cannot write yet is an error naming it.
     for (const auto& p : m.populations) {
-        if (p.kind == P::Kind::spike_file) script_cannot("population '" + p.name + "'", "a spike file");
-        if (p.kind == P::Kind::neuron && p.neuron.model == spiking::IfParams::Model::cvaif)
-            script_cannot("population '" + p.name + "'", "the cvaif neuron model");
+        if (p.kind == P::Kind::neuron && p.neuron.model == spiking::IfParams::Model::cvaif &&
+            p.neuron.cvaif_update == spiking::IfParams::CvaifUpdate::reference)
+            script_cannot("population '" + p.name + "'", "cvaif_update = \"reference\"");
         if (p.kind == P::Kind::neuron && p.neuron.nmda_update != spiking::IfParams::NmdaUpdate::auryn)
             script_cannot("population '" + p.name + "'", "nmda_update = \"euler\"");
     }
@@ -71,7 +72,7 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
       << "# model, not the same spikes; compare statistics over seeds.\n"
       << "import argparse\n"
       << "import numpy as np\n"
-      << "from brian2 import (NeuronGroup, Synapses, SpikeMonitor, StateMonitor, Network, defaultclock, prefs, seed,\n"
+      << "from brian2 import (NeuronGroup, SpikeGeneratorGroup, Synapses, SpikeMonitor, StateMonitor, Network, defaultclock, prefs, seed,\n"
       << "                    second, ms, Hz)\n\n"
       << "ap = argparse.ArgumentParser()\n"
       << "ap.add_argument(\"--seed\", type=int, default=1)\n"
@@ -111,6 +112,44 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
       << "        setattr(g, k, val * second if k.startswith(\"tau\") else val)\n"
       << "    g.v = p[\"v_rest\"]\n"
       << "    return g\n\n"
+      << "# CVAIF neurons (model = cvaif): the IF neuron plus an adaptation conductance and three low-pass traces\n"
+      << "# read by rules (v_trace, c_exc, c_inh, mV), in plast's order: currents from the start-of-step state, g_nmda,\n"
+      << "# exact decays, forward Euler V, clip, theta decay, threshold test and reset (V, theta, g_adapt) inside\n"
+      << "# the step, then the traces by forward Euler from this step's V (after the reset) and current terms.\n"
+      << "# The spike is flagged in `spiked` and emitted by Brian2's threshold (no reset statement).\n"
+      << "CVAIF_MODEL = IF_MODEL + \"\"\"\n"
+      << "g_adapt : 1\nv_trace : 1\nc_exc : 1\nc_inh : 1\nspiked : 1\ntau_adapt : second (constant)\n"
+      << "adapt_increment : 1 (constant)\ntau_vtrace : second (constant)\ntau_cexc : second (constant)\ntau_cinh : second (constant)\n\"\"\"\n"
+      << "CVAIF_STEP = \"\"\"\n"
+      << "ge = a_ampa*g_ampa + (1 - a_ampa)*g_nmda\n"
+      << "i_exc = ge*(e_exc - v)\n"
+      << "i_inh = (g_gaba + g_adapt)*(e_inh - v)\n"
+      << "current = (v_rest - v) + i_exc + i_inh\n"
+      << "g_nmda = exp(-dt/tau_nmda)*(g_nmda + (1 - exp(-dt/tau_nmda))*g_ampa)\n"
+      << "g_ampa = g_ampa*exp(-dt/tau_ampa)\n"
+      << "g_gaba = g_gaba*exp(-dt/tau_gaba)\n"
+      << "g_adapt = g_adapt*exp(-dt/tau_adapt)\n"
+      << "v = clip(v + dt/tau_m*current, e_inh, 0)\n"
+      << "theta = theta*exp(-dt/tau_thr)\n"
+      << "spiked = int(v > v_th_base + theta)\n"
+      << "v = v*int(spiked < 0.5) + v_reset*int(spiked > 0.5)\n"
+      << "theta = theta*int(spiked < 0.5) + v_th_spike*int(spiked > 0.5)\n"
+      << "g_adapt = g_adapt + adapt_increment*spiked\n"
+      << "v_trace = v_trace + dt/tau_vtrace*(v - v_trace)\n"
+      << "c_exc = c_exc + dt/tau_cexc*(i_exc - c_exc)\n"
+      << "c_inh = c_inh + dt/tau_cinh*(i_inh - c_inh)\n"
+      << "\"\"\"\n\n"
+      << "def cvaif_group(n, name, **p):\n"
+      << "    g = NeuronGroup(n, CVAIF_MODEL, threshold=\"spiked > 0.5\", name=name)\n"
+      << "    g.run_regularly(CVAIF_STEP, when=\"groups\", name=name + \"_step\")\n"
+      << "    for k, val in p.items():\n"
+      << "        setattr(g, k, val * second if k.startswith(\"tau\") else val)\n"
+      << "    g.v = p[\"v_rest\"]\n"
+      << "    g.v_trace = p[\"v_rest\"]  # as plast: V_trace starts at V_rest (also when v_init draws V)\n"
+      << "    return g\n\n"
+      << "def spike_file_group(n, neurons, steps, name):\n"
+      << "    \"\"\"The spikes of a spike file, at the steps plast puts them (round(time/dt)).\"\"\"\n"
+      << "    return SpikeGeneratorGroup(n, np.asarray(neurons, dtype=int), np.asarray(steps, dtype=float) * defaultclock.dt, name=name)\n\n"
       << "def poisson_group(n, rate, name):\n"
       << "    g = NeuronGroup(n, \"rate : Hz (shared)\", threshold=\"rand() < rate*dt\", name=name)\n"
       << "    g.rate = rate * Hz\n"
@@ -126,11 +165,33 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
             o << "groups[\"" << p.name << "\"] = poisson_group(" << p.size << ", " << n(p.rate) << ", \"" << p.name << "\")\n";
             continue;
         }
+        if (p.kind == P::Kind::spike_file) {
+            // Steps as plast schedules them (round(time/dt)); one spike per neuron and step.
+            std::vector<std::pair<long long, std::uint32_t>> ev;
+            for (const auto& [t, k] : p.spikes) ev.emplace_back(std::llround(t / m.dt), k);
+            std::sort(ev.begin(), ev.end());
+            ev.erase(std::unique(ev.begin(), ev.end()), ev.end());
+            std::string neurons, steps;
+            for (std::size_t k = 0; k < ev.size(); ++k) {
+                if (k) neurons += ", ", steps += ", ";
+                neurons += std::to_string(ev[k].second);
+                steps += std::to_string(ev[k].first);
+            }
+            o << "groups[\"" << p.name << "\"] = spike_file_group(" << p.size << ", [" << neurons << "],\n    [" << steps << "], \"" << p.name << "\")\n";
+            continue;
+        }
         const auto& q = p.neuron;
         const bool tif = q.model == spiking::IfParams::Model::tif;
+        const bool cvaif = q.model == spiking::IfParams::Model::cvaif;
         const double r = q.ampa_nmda_ratio;
-        o << "groups[\"" << p.name << "\"] = if_group(" << p.size << ", \"" << p.name << "\", has_nmda=" << (tif ? "False" : "True")
-          << ", has_theta=" << (tif ? "False" : "True") << ",\n"
+        if (cvaif)
+            o << "groups[\"" << p.name << "\"] = cvaif_group(" << p.size << ", \"" << p.name << "\",\n"
+              << "    tau_adapt=" << n(q.tau_adapt) << ", adapt_increment=" << n(q.adapt_increment) << ", tau_vtrace=" << n(q.tau_vtrace)
+              << ", tau_cexc=" << n(q.tau_cexc) << ", tau_cinh=" << n(q.tau_cinh) << ",\n";
+        else
+            o << "groups[\"" << p.name << "\"] = if_group(" << p.size << ", \"" << p.name << "\", has_nmda=" << (tif ? "False" : "True")
+              << ", has_theta=" << (tif ? "False" : "True") << ",\n";
+        o
           << "    tau_m=" << n(q.tau_m) << ", v_rest=" << n(q.v_rest) << ", v_reset=" << n(q.v_reset) << ", e_exc=" << n(q.e_exc)
           << ", e_inh=" << n(q.e_inh) << ", v_th_base=" << n(q.v_th_base) << ", v_th_spike=" << n(q.v_th_spike) << ",\n"
           << "    tau_thr=" << n(q.tau_thr) << ", tau_ampa=" << n(q.tau_ampa) << ", tau_gaba=" << n(q.tau_gaba) << ", tau_nmda=" << n(q.tau_nmda)
