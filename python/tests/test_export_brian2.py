@@ -163,3 +163,110 @@ def test_setting_eta_to_zero_between_runs_freezes_the_weight(tmp_path):
     S.namespace["eta"] = 0.0
     net.run(10 * b2.ms)
     assert S.w[0] == pytest.approx(1.0 + 0.01 * -0.4, abs=1e-12)
+
+
+CVAIF_TOML = """
+dt = 1e-4
+seed = 1
+[[population]]
+name = "exc"
+model = "spike_file"
+size = 40
+file = "exc.csv"
+[[population]]
+name = "inh"
+model = "spike_file"
+size = 10
+file = "inh.csv"
+[[population]]
+name = "post"
+model = "cvaif"
+size = 1
+[rule.p21]
+family = "product21"
+eta = 0.001
+c = [-0.1, 0.1, 0.2, -0.1, 0.3, 0.2, 0.1, -0.2, 0.5, 1.0, 0.05, 0.1, 0.2, 0.1, -0.3, 0.1, 0.2, 0.3, 1.0, 0.2, 0.1]
+[rule.reads_v]
+family = "expression"
+eta = 0.01
+on_pre = "x_post*(V + 60)/10 + C_inh/200"
+on_post = "x_pre*(V_trace + 55)/10"
+[[projection]]
+name = "EP"
+pre = "exc"
+post = "post"
+connect = "all_to_all"
+weight = 0.5
+rule = "p21"
+[[projection]]
+name = "IP"
+pre = "inh"
+post = "post"
+receptor = "inh"
+connect = "all_to_all"
+weight = 1.0
+rule = "reads_v"
+[[phase]]
+duration = 0.5
+[[monitor]]
+kind = "spikes"
+name = "spk"
+population = "post"
+"""
+
+
+def test_cvaif_neuron_and_rules_reading_it_match_plast_step_by_step(tmp_path):
+    """One CVAIF neuron driven by the same input spike times (spike_file populations in plast, a
+    SpikeGeneratorGroup in the script): its V, V_trace, C_exc, C_inh, g_adapt after every step, its
+    spikes and the weights of a product21 rule (40 E synapses) and of an expression rule reading V,
+    V_trace and C_inh (10 I synapses), plast's engine against the exported script. plast keeps all of
+    them in single precision, Brian2 in double: a state variable X relaxing with time constant tau_X
+    collects at most its rounding (2^-24 max|X| per step) over tau_X/dt steps, plus the relative error
+    of its inputs, which collect theirs over at most the slowest input time constant (g_NMDA's,
+    0.1 s): tol = 2^-24 max|X| (tau_X + 0.1 s)/dt. The weights get the
+    rule tolerance of the lone-synapse test (tolerance()), one term per event. The spikes must be the
+    same steps: a difference in the equations or the order would move them."""
+    import subprocess
+    import sys
+    rng = np.random.default_rng(3)
+    for name, n in [("exc", 40), ("inh", 10)]:
+        rows = sorted((t, k) for k in range(n) for t in rng.uniform(0, 0.5, rng.poisson(10)))
+        (tmp_path / f"{name}.csv").write_text("time,neuron\n" + "".join(f"{t:.6f},{k}\n" for t, k in rows))
+    variables = {"v": 0.02, "v_trace": 0.1, "c_exc": 0.01, "c_inh": 0.1, "g_adapt": 0.1}  # -> tau (s)
+    text = CVAIF_TOML
+    for v in variables:
+        text += f'[[monitor]]\nkind = "state"\nname = "{v}"\npopulation = "post"\nvariable = "{v}"\ninterval = 1e-4\n'
+    for pr, size in [("EP", 40), ("IP", 10)]:
+        text += f'[[monitor]]\nkind = "weights"\nname = "w_{pr}"\nprojection = "{pr}"\nsamples = {size}\ninterval = 1e-4\n'
+    model = tmp_path / "cvaif.toml"
+    model.write_text(text)
+    r = plast("simulate", str(model), "--out", str(tmp_path / "run"))
+    assert r.returncode == 0, r.stderr
+    script = tmp_path / "cvaif_b2.py"
+    r = plast("export", str(model), "--script", "--out", str(script))
+    assert r.returncode == 0, r.stderr
+    p = subprocess.run([sys.executable, str(script), "--out", str(tmp_path / "b2.npz")], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr[-3000:]
+    b = np.load(tmp_path / "b2.npz")
+    run = tmp_path / "run"
+    spikes_plast = np.load(run / "spk_times.npy")
+    assert spikes_plast.size >= 20, spikes_plast.size  # the neuron fires: the check covers its reset
+    assert np.array_equal(np.rint(spikes_plast / DT), np.rint(b["spk_times"] / DT))
+    report = []
+    for v, tau in variables.items():
+        xp, xb = np.load(run / f"{v}.npy"), b[v]
+        assert xp.shape == xb.shape == (5001, 1)
+        d = float(np.max(np.abs(xp - xb)))
+        tol = 2.0 ** -24 * float(np.max(np.abs(xp))) * (tau + 0.1) / DT
+        report.append(f"{v} {d:.2g} (tol {tol:.2g})")
+        assert d <= tol, (v, d, tol)
+    for pr in ["EP", "IP"]:
+        wp, wb = np.load(run / f"w_{pr}.npy"), b[f"w_{pr}"]
+        assert wp.shape == wb.shape
+        n_events = spikes_plast.size * wp.shape[1] + sum(1 for _ in open(tmp_path / ("exc.csv" if pr == "EP" else "inh.csv"))) - 1
+        tol = tolerance(wp, n_events, float(np.max(np.abs(np.diff(wp, axis=0)))))
+        d = float(np.max(np.abs(wp - wb)))
+        moved = float(np.max(np.abs(wp - wp[0])))
+        report.append(f"w_{pr} {d:.2g} (tol {tol:.2g}, moved {moved:.2g})")
+        assert d <= tol and moved > 1e-3, (pr, d, tol, moved)
+    print("\nCVAIF step by step, max |plast - brian2|:", "; ".join(report), f"; {spikes_plast.size} spikes, same steps")
