@@ -191,6 +191,19 @@ family = "expression"
 eta = 0.01
 on_pre = "x_post*(V + 60)/10 + C_inh/200"
 on_post = "x_pre*(V_trace + 55)/10"
+[rule.mlp]
+family = "mlp_t4"
+eta = 0.01
+hidden_weights = "HIDDEN"
+w_pre = [0.2, -0.3, 0.1, 0.4, -0.05]
+w_post = [0.3, 0.1, -0.2, 0.2, -0.1]
+[[projection]]
+name = "EM"
+pre = "exc"
+post = "post"
+connect = "all_to_all"
+weight = 0.1
+rule = "mlp"
 [[projection]]
 name = "EP"
 pre = "exc"
@@ -218,7 +231,7 @@ population = "post"
 def test_cvaif_neuron_and_rules_reading_it_match_plast_step_by_step(tmp_path):
     """One CVAIF neuron driven by the same input spike times (spike_file populations in plast, a
     SpikeGeneratorGroup in the script): its V, V_trace, C_exc, C_inh, g_adapt after every step, its
-    spikes and the weights of a product21 rule (40 E synapses) and of an expression rule reading V,
+    spikes and the weights of a product21 rule and of an mlp_t4 rule (40 E synapses each) and of an expression rule reading V,
     V_trace and C_inh (10 I synapses), plast's engine against the exported script. plast keeps all of
     them in single precision, Brian2 in double: a state variable X relaxing with time constant tau_X
     collects at most its rounding (2^-24 max|X| per step) over tau_X/dt steps, plus the relative error
@@ -233,10 +246,10 @@ def test_cvaif_neuron_and_rules_reading_it_match_plast_step_by_step(tmp_path):
         rows = sorted((t, k) for k in range(n) for t in rng.uniform(0, 0.5, rng.poisson(10)))
         (tmp_path / f"{name}.csv").write_text("time,neuron\n" + "".join(f"{t:.6f},{k}\n" for t, k in rows))
     variables = {"v": 0.02, "v_trace": 0.1, "c_exc": 0.01, "c_inh": 0.1, "g_adapt": 0.1}  # -> tau (s)
-    text = CVAIF_TOML
+    text = CVAIF_TOML.replace("HIDDEN", str(ROOT / "examples" / "data" / "mlp_t4_hidden_weights.csv"))
     for v in variables:
         text += f'[[monitor]]\nkind = "state"\nname = "{v}"\npopulation = "post"\nvariable = "{v}"\ninterval = 1e-4\n'
-    for pr, size in [("EP", 40), ("IP", 10)]:
+    for pr, size in [("EP", 40), ("EM", 40), ("IP", 10)]:
         text += f'[[monitor]]\nkind = "weights"\nname = "w_{pr}"\nprojection = "{pr}"\nsamples = {size}\ninterval = 1e-4\n'
     model = tmp_path / "cvaif.toml"
     model.write_text(text)
@@ -260,7 +273,7 @@ def test_cvaif_neuron_and_rules_reading_it_match_plast_step_by_step(tmp_path):
         tol = 2.0 ** -24 * float(np.max(np.abs(xp))) * (tau + 0.1) / DT
         report.append(f"{v} {d:.2g} (tol {tol:.2g})")
         assert d <= tol, (v, d, tol)
-    for pr in ["EP", "IP"]:
+    for pr in ["EP", "EM", "IP"]:
         wp, wb = np.load(run / f"w_{pr}.npy"), b[f"w_{pr}"]
         assert wp.shape == wb.shape
         n_events = spikes_plast.size * wp.shape[1] + sum(1 for _ in open(tmp_path / ("exc.csv" if pr == "EP" else "inh.csv"))) - 1

@@ -57,14 +57,40 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
       << "# so both terms read the traces before this step's increments. Traces decay exactly,\n"
       << "# x(t) = x(t0) exp(-(t - t0)/tau) (event-driven), as plast's exp(-dt/tau) per step.\n"
       << "from brian2 import Synapses, ms, second\n\n";
+    bool any_mlp = false;
+    for (const auto& r : rules) any_mlp = any_mlp || r.mlp.has_value();
+    if (any_mlp)
+        o << "import numpy as np\n"
+          << "from brian2 import Function\n\n"
+          << "def mlp_t4_function(w_h1, w_h2):\n"
+          << "    \"\"\"The mlp_t4 network as a Brian2 function (numpy target only) of the six scaled inputs u0..u5\n"
+          << "    and the readout r0..r3, b: f = b + sum_k r_k h2_k, h2_k = sigmoid(sum_j w_h2[k][j] h1_j),\n"
+          << "    h1_j = sigmoid(sum_i w_h1[j][i] u_i) (no biases), in double precision as plast.\"\"\"\n"
+          << "    w_h1 = np.asarray(w_h1, dtype=float)\n"
+          << "    w_h2 = np.asarray(w_h2, dtype=float)\n\n"
+          << "    def sigmoid(z):\n"
+          << "        e = np.exp(-np.abs(z))\n"
+          << "        return np.where(z > 0, 1.0 / (1.0 + e), e / (1.0 + e))\n\n"
+          << "    def f(u0, u1, u2, u3, u4, u5, r0, r1, r2, r3, b):\n"
+          << "        u = np.stack(np.broadcast_arrays(*[np.asarray(x, dtype=float) for x in (u0, u1, u2, u3, u4, u5)]), axis=-1)\n"
+          << "        h2 = sigmoid(sigmoid(u @ w_h1.T) @ w_h2.T)\n"
+          << "        return (((b + r0 * h2[..., 0]) + r1 * h2[..., 1]) + r2 * h2[..., 2]) + r3 * h2[..., 3]\n\n"
+          << "    return Function(f, arg_units=[1] * 11, return_unit=1, stateless=True)\n\n";
     std::vector<std::string> names;
     for (const auto& r : rules) {
         // Declared traces keep their names; parameters and states may be renamed.
         std::set<std::string> trace_names{"x_pre", "x_post", "w"};
         for (const auto& t : r.traces) trace_names.insert(t.name);
         const auto rename = [&](const std::string& n) { return trace_names.count(n) ? trace_name(n) : brian2_name(n); };
-        const std::string pre = print_expression(r.on_pre, Target::brian2, rename);
-        const std::string post = print_expression(r.on_post, Target::brian2, rename);
+        std::string pre, post;
+        if (r.mlp) {
+            const std::string u = "s_w*w, s_v*v_trace_post, s_c_exc*c_exc_post, s_c_inh*c_inh_post, ";
+            pre = "mlp_t4(s_trace*x_pre2, s_trace*x_post1, " + u + "W_pre0, W_pre1, W_pre2, W_pre3, W_pre4)";
+            post = "mlp_t4(s_trace*x_pre1, s_trace*x_post2, " + u + "W_post0, W_post1, W_post2, W_post3, W_post4)";
+        } else {
+            pre = print_expression(r.on_pre, Target::brian2, rename);
+            post = print_expression(r.on_post, Target::brian2, rename);
+        }
         std::string id = r.name;
         for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         id = "RULE_" + id;
@@ -102,6 +128,22 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
                 c += "\\n" + brian2_name(st.name) + " = " + brian2_name(st.name) + " + plast_d_" + brian2_name(st.name);
             return c;
         };
+        if (r.mlp) {
+            const auto& W = *r.mlp->weights;
+            o << "MLP_" << id.substr(5) << " = mlp_t4_function(\n    [";
+            for (std::size_t j = 0; j < W.n_h1; ++j) {
+                o << (j ? ",\n     [" : "[");
+                for (std::size_t i = 0; i < W.n_in; ++i) o << (i ? ", " : "") << number_text(W.w_h1[j * W.n_in + i]);
+                o << "]";
+            }
+            o << "],\n    [";
+            for (std::size_t k = 0; k < W.n_h2; ++k) {
+                o << (k ? ",\n     [" : "[");
+                for (std::size_t j = 0; j < W.n_h1; ++j) o << (j ? ", " : "") << number_text(W.w_h2[k * W.n_h1 + j]);
+                o << "]";
+            }
+            o << "])\n";
+        }
         o << id << " = {\n"
           << "    \"name\": " << py_string(r.name) << ",\n"
           << "    \"family\": " << py_string(r.family) << ",\n"
@@ -168,6 +210,7 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
         o << "},\n"
           << "    \"namespace\": {\n"
           << "        \"eta\": " << number_text(r.eta) << ",\n"
+          << (r.mlp ? "        \"mlp_t4\": MLP_" + id.substr(5) + ",\n" : std::string())
           << "        \"tau_pre\": " << number_text(r.tau_pre) << " * second,\n"
           << "        \"tau_post\": " << number_text(r.tau_post) << " * second,\n";
         for (const auto& t : r.traces) o << "        \"tau_" << trace_name(t.name) << "\": " << number_text(t.tau) << " * second,\n";

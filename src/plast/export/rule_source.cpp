@@ -73,7 +73,28 @@ ExportRule canonical(const model::Rule& r, const std::string& provenance, Target
     e.rule = r;
     e.eta = r.eta;
     using F = model::Rule::Family;
-    if (r.family == F::mlp_t4) cannot_express(r.name, "the mlp_t4 family (an MLP over CVAIF neuron traces)", target);
+    if (r.family == F::mlp_t4 && target != Target::brian2)
+        cannot_express(r.name, "the mlp_t4 family (an MLP over CVAIF neuron traces)", target);
+    if (r.family == F::mlp_t4) {
+        // x_pre1, x_post1 fast (tau_fast), x_pre2, x_post2 slow (tau_slow), as install_rule sets them.
+        const auto& q = *r.mlp_t4;
+        e.mlp = q;
+        e.tau_pre = e.tau_post = q.tau_fast;
+        e.traces = {{"x_pre1", false, q.tau_fast}, {"x_pre2", false, q.tau_slow}, {"x_post1", true, q.tau_fast}, {"x_post2", true, q.tau_slow}};
+        e.on_pre_text = "f(W_pre; x_pre2, x_post1, w, V_trace, C_exc, C_inh)";
+        e.on_post_text = "f(W_post; x_pre1, x_post2, w, V_trace, C_exc, C_inh)";
+        e.reads_post_neuron = true;
+        for (int k = 0; k < 5; ++k) {
+            e.params["W_pre" + std::to_string(k)] = q.w_pre[static_cast<std::size_t>(k)];
+            e.params["W_post" + std::to_string(k)] = q.w_post[static_cast<std::size_t>(k)];
+        }
+        e.params["s_trace"] = q.scaling.trace;
+        e.params["s_w"] = q.scaling.w;
+        e.params["s_v"] = q.scaling.v;
+        e.params["s_c_exc"] = q.scaling.c_exc;
+        e.params["s_c_inh"] = q.scaling.c_inh * q.scaling.c_inh_sign; // the rule reads the reference's C_inh sign
+        return e;
+    }
     if (target == Target::nestml && !r.states.empty())
         cannot_express(r.name, "the state variable '" + r.states[0].name + "' (a per-neuron variable with its own dynamics)", target);
     if (target == Target::nestml && !r.synapse_states.empty())
