@@ -16,7 +16,7 @@ namespace {
     throw Error(Error::Kind::usage, "export", what,
                 "uses " + feature + ", which the brian2 script export cannot express yet",
                 "if / tif / cvaif / poisson / spike_file populations, bernoulli / fixed_indegree / all_to_all / one_to_one projections, "
-                "phases with duration, repeat, rates, plastic, record; spikes / rate / weights / state monitors");
+                "stimuli; phases with duration, repeat, rates, stimuli, schedule, plastic, record, snapshot, restore; spikes / rate / weights / state monitors");
 }
 
 std::string n(double x)
@@ -49,11 +49,6 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
         using C = model::Connect::Kind;
         if (pr.connect.kind == C::receptive_field || pr.connect.kind == C::list)
             script_cannot("projection '" + pr.name + "'", pr.connect.kind == C::list ? "a connection list" : "receptive fields");
-    }
-    if (!m.stimuli.empty()) script_cannot("stimulus '" + m.stimuli.front().name + "'", "stimuli");
-    for (const auto& ph : m.phases) {
-        if (ph.schedule) script_cannot("phase '" + ph.name + "'", "a schedule");
-        if (!ph.snapshot.empty() || !ph.restore.empty()) script_cannot("phase '" + ph.name + "'", "snapshots");
     }
 
     std::ostringstream o;
@@ -151,7 +146,7 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
       << "    \"\"\"The spikes of a spike file, at the steps plast puts them (round(time/dt)).\"\"\"\n"
       << "    return SpikeGeneratorGroup(n, np.asarray(neurons, dtype=int), np.asarray(steps, dtype=float) * defaultclock.dt, name=name)\n\n"
       << "def poisson_group(n, rate, name):\n"
-      << "    g = NeuronGroup(n, \"rate : Hz (shared)\", threshold=\"rand() < rate*dt\", name=name)\n"
+      << "    g = NeuronGroup(n, \"rate : Hz\", threshold=\"rand() < rate*dt\", name=name)\n"
       << "    g.rate = rate * Hz\n"
       << "    return g\n\n"
       << "def draw_weights(dist, a, b, size, w_max):\n"
@@ -257,21 +252,109 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
       << "# Plasticity switches: eta is read from the namespace at the start of every run() (0: frozen weights;\n"
       << "# unlike plast, the traces keep running while frozen).\n"
       << "plastic_eta = {name: rule[\"namespace\"][\"eta\"] for name, rule in RULES_BY_PROJECTION.items()}\n"
-      << "\n# the protocol: phases in file order, each `repeat` times\n"
-      << "phases = []\nt_phase = 0.0\n";
-    for (const auto& ph : m.phases) {
-        o << "# phase '" << ph.name << "' (" << ph.where << ")\n";
-        for (const auto& [pop, rate] : ph.rates) o << "groups[\"" << pop << "\"].rate = " << n(rate) << " * Hz\n";
-        if (ph.plastic) {
-            std::vector<std::string> on;
-            for (const auto& x : *ph.plastic) on.push_back(x);
-            o << "for name in plastic_eta:  # plasticity on for " << py_list(on) << ", off elsewhere\n"
-              << "    synapses[name].namespace[\"eta\"] = plastic_eta[name] if name in " << py_list(on) << " else 0.0\n";
+      << "\n# Stimuli: name -> (poisson population, neurons, Hz added to their base rate while on)\n"
+      << "STIMULI = {";
+    for (std::size_t k = 0; k < m.stimuli.size(); ++k) {
+        const auto& st = m.stimuli[k];
+        const auto& ix = st.indices;
+        bool range = !ix.empty();
+        for (std::size_t q = 1; q < ix.size() && range; ++q) range = ix[q] == ix[q - 1] + 1;
+        std::string idx = "np.array([], dtype=int)";
+        if (range) idx = "np.arange(" + std::to_string(ix.front()) + ", " + std::to_string(ix.back() + 1) + ")";
+        else if (!ix.empty()) {
+            idx = "np.array([";
+            for (std::size_t q = 0; q < ix.size(); ++q) {
+                if (q) idx += ", ";
+                idx += std::to_string(ix[q]);
+            }
+            idx += "])";
         }
-        o << "net.run(" << n(ph.duration * static_cast<double>(ph.repeat)) << " * second, report=\"text\", report_period=60 * second)\n"
-          << "phases.append((\"" << ph.name << "\", t_phase, t_phase + " << n(ph.duration * static_cast<double>(ph.repeat)) << ", " << (ph.record ? "True" : "False") << "))\n"
-          << "t_phase += " << n(ph.duration * static_cast<double>(ph.repeat)) << "\n";
+        o << (k ? ",\n           " : "") << "\"" << st.name << "\": (\"" << st.population << "\", " << idx << ", " << n(st.rate) << ")";
     }
+    o << "}\n"
+      << "base_rate = {";
+    {
+        bool first = true;
+        for (const auto& p : m.populations)
+            if (p.kind == P::Kind::poisson) {
+                o << (first ? "" : ", ") << "\"" << p.name << "\": " << n(p.rate);
+                first = false;
+            }
+    }
+    o << "}\n\n"
+      << "def set_inputs(active):\n"
+      << "    \"\"\"Base rates everywhere, plus each active stimulus on its neurons.\"\"\"\n"
+      << "    for pop, r in base_rate.items():\n"
+      << "        groups[pop].rate = r * Hz\n"
+      << "    for s in active:\n"
+      << "        pop, idx, r = STIMULI[s]\n"
+      << "        groups[pop].rate[idx] = (base_rate[pop] + r) * Hz\n\n"
+      << "# Snapshots: the state variables of every group and synapse set (weights, traces, rule states, neuron\n"
+      << "# state), not the clock and not the monitors (as plast). Event-driven traces are stored with the time of\n"
+      << "# their last update, which is shifted by the time since the snapshot so they resume from the stored\n"
+      << "# values. Spikes in flight in the axonal delay lines are not stored (plast stores them).\n"
+      << "state_objects = list(groups.values()) + list(synapses.values())\n"
+      << "snapshots = {}\n\n"
+      << "def save_state():\n"
+      << "    return float(net.t / second), [o.get_states(read_only_variables=False) for o in state_objects]\n\n"
+      << "def restore_state(snap):\n"
+      << "    t_snap, states = snap\n"
+      << "    shift = float(net.t / second) - t_snap\n"
+      << "    for o, st in zip(state_objects, states):\n"
+      << "        o.set_states(st)\n"
+      << "        if \"lastupdate\" in st:\n"
+      << "            o.lastupdate = st[\"lastupdate\"] + shift * second\n\n"
+      << "def run_for(duration):\n"
+      << "    net.run(duration * second, report=\"text\", report_period=60 * second)\n\n"
+      << "# the protocol: phases in file order, each `repeat` times (one entry per repetition in `phases`)\n"
+      << "PHASES = [\n";
+    for (const auto& ph : m.phases) {
+        std::vector<std::string> stim(ph.stimuli.begin(), ph.stimuli.end());
+        o << "    dict(name=\"" << ph.name << "\", duration=" << n(ph.duration) << ", repeat=" << ph.repeat << ", stimuli=" << py_list(stim)
+          << ", rates={";
+        bool first = true;
+        for (const auto& [pop, rate] : ph.rates) {
+            o << (first ? "" : ", ") << "\"" << pop << "\": " << n(rate);
+            first = false;
+        }
+        o << "},\n         plastic=";
+        if (ph.plastic) o << py_list(std::vector<std::string>(ph.plastic->begin(), ph.plastic->end()));
+        else o << "None";
+        o << ", record=" << (ph.record ? "True" : "False") << ", snapshot=\"" << ph.snapshot << "\", restore=\"" << ph.restore << "\", schedule=";
+        if (ph.schedule) {
+            std::vector<std::string> ss(ph.schedule->stimuli.begin(), ph.schedule->stimuli.end());
+            o << "(" << py_list(ss) << ", " << n(ph.schedule->on) << ", " << n(ph.schedule->off) << ")";
+        } else o << "None";
+        o << "),  # " << ph.where << "\n";
+    }
+    o << "]\n"
+      << "phases = []\n"
+      << "t_phase = 0.0\n"
+      << "for ph in PHASES:\n"
+      << "    for rep in range(ph[\"repeat\"]):\n"
+      << "        t_start = float(net.t / second)\n"
+      << "        if ph[\"restore\"]:\n"
+      << "            restore_state(snapshots[ph[\"restore\"]])\n"
+      << "        base_rate.update(ph[\"rates\"])\n"
+      << "        set_inputs(ph[\"stimuli\"] if ph[\"schedule\"] is None else [])\n"
+      << "        if ph[\"plastic\"] is not None:  # plasticity on for the listed projections, off elsewhere\n"
+      << "            for name in plastic_eta:\n"
+      << "                synapses[name].namespace[\"eta\"] = plastic_eta[name] if name in ph[\"plastic\"] else 0.0\n"
+      << "        if ph[\"schedule\"] is None:\n"
+      << "            run_for(ph[\"duration\"])\n"
+      << "        else:  # one stimulus at a time, drawn at random (the script's own draws), on s on, off s off\n"
+      << "            names, on, off = ph[\"schedule\"]\n"
+      << "            end = t_start + ph[\"duration\"]\n"
+      << "            while float(net.t / second) < end - 1e-9:\n"
+      << "                set_inputs([names[rng.integers(len(names))]])\n"
+      << "                run_for(min(on, end - float(net.t / second)))\n"
+      << "                set_inputs([])\n"
+      << "                if off > 0 and float(net.t / second) < end - 1e-9:\n"
+      << "                    run_for(min(off, end - float(net.t / second)))\n"
+      << "        t_phase = float(net.t / second)\n"
+      << "        phases.append((ph[\"name\"], t_start, t_phase, ph[\"record\"]))\n"
+      << "        if ph[\"snapshot\"]:\n"
+      << "            snapshots[ph[\"snapshot\"]] = save_state()\n";
     o << "\n# outputs: spike times (s) and indices per spike monitor, weight and state samples, the phases\n"
       << "out = {\"phases\": np.array([(a, b) for _, a, b, _ in phases]), \"phase_recorded\": np.array([r for *_, r in phases]),\n"
       << "       \"phase_names\": np.array([p for p, *_ in phases])}\n"
