@@ -166,10 +166,42 @@ def test_model_script_protocol_features_run_in_brian2(tmp_path):
     assert not np.array_equal(w[-1], w[0])  # the weights moved before
 
 
-def test_model_script_refuses_what_it_cannot_write_yet():
-    r = plast("export", str(ROOT / "examples" / "models" / "bnd.toml"), "--script")
+def test_model_script_refuses_what_it_cannot_write_yet(tmp_path):
+    m = tmp_path / "m.toml"
+    m.write_text('[[population]]\nname = "n"\nsize = 4\nmodel = "cvaif"\ncvaif_update = "reference"\n[[phase]]\nduration = 0.1\n')
+    r = plast("export", str(m), "--script")
     assert r.returncode == 2
-    assert "brian2 script export cannot express yet" in r.stderr, r.stderr
+    assert "population 'n'" in r.stderr and "cvaif_update" in r.stderr and "brian2 script export cannot express yet" in r.stderr, r.stderr
+
+
+def test_model_script_connection_lists_and_receptive_fields(tmp_path):
+    """A connection list with weights (the file's rows, clipped to [0, w_max]) and receptive fields on a
+    10 x 10 grid (radius 2: every postsynaptic neuron gets the grid points closer than 2 to its centre,
+    at most 16 and, for a centre at least 2 from the border, at least 9)."""
+    import subprocess
+    import sys
+    (tmp_path / "pairs.csv").write_text("pre,post,weight\n3,0,0.5\n1,1,25.0\n0,1,0.25\n")
+    (tmp_path / "m.toml").write_text(
+        '[[population]]\nname = "grid"\nsize = 100\nmodel = "poisson"\nrate = 5.0\n'
+        '[[population]]\nname = "n"\nsize = 20\n'
+        '[[projection]]\nname = "rf"\npre = "grid"\npost = "n"\nconnect = "receptive_field"\nradius = 2.0\nweight = 0.1\n'
+        '[[projection]]\nname = "li"\npre = "grid"\npost = "n"\nconnect = "list"\nfile = "pairs.csv"\nw_max = 20.0\n'
+        '[[phase]]\nduration = 0.01\n')
+    script = tmp_path / "m_b2.py"
+    r = plast("export", str(tmp_path / "m.toml"), "--script", "--out", str(script))
+    assert r.returncode == 0, r.stderr
+    code = script.read_text() + (
+        "\nindeg = np.bincount(np.asarray(synapses['rf'].j), minlength=20)\n"
+        "np.save(args.out + '.indeg.npy', indeg)\n"
+        "np.save(args.out + '.li.npy', np.c_[synapses['li'].i, synapses['li'].j, synapses['li'].w])\n")
+    script.write_text(code)
+    out = tmp_path / "run.npz"
+    p = subprocess.run([sys.executable, str(script), "--out", str(out)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr[-3000:]
+    indeg = np.load(str(out) + ".indeg.npy")
+    assert indeg.max() <= 16 and indeg.min() >= 4 and np.median(indeg) >= 9, indeg
+    li = np.load(str(out) + ".li.npy")
+    assert li.tolist() == [[3, 0, 0.5], [1, 1, 20.0], [0, 1, 0.25]]
 
 
 def test_setting_eta_to_zero_between_runs_freezes_the_weight(tmp_path):

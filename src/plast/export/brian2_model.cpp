@@ -15,7 +15,8 @@ namespace {
 {
     throw Error(Error::Kind::usage, "export", what,
                 "uses " + feature + ", which the brian2 script export cannot express yet",
-                "if / tif / cvaif / poisson / spike_file populations, bernoulli / fixed_indegree / all_to_all / one_to_one projections, "
+                "if / tif / cvaif / poisson / spike_file populations, bernoulli / fixed_indegree / all_to_all / one_to_one / "
+                "receptive_field / list projections, "
                 "stimuli; phases with duration, repeat, rates, stimuli, schedule, plastic, record, snapshot, restore; spikes / rate / weights / state monitors");
 }
 
@@ -44,11 +45,6 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
             script_cannot("population '" + p.name + "'", "cvaif_update = \"reference\"");
         if (p.kind == P::Kind::neuron && p.neuron.nmda_update != spiking::IfParams::NmdaUpdate::auryn)
             script_cannot("population '" + p.name + "'", "nmda_update = \"euler\"");
-    }
-    for (const auto& pr : m.projections) {
-        using C = model::Connect::Kind;
-        if (pr.connect.kind == C::receptive_field || pr.connect.kind == C::list)
-            script_cannot("projection '" + pr.name + "'", pr.connect.kind == C::list ? "a connection list" : "receptive fields");
     }
 
     std::ostringstream o;
@@ -149,6 +145,20 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
       << "    g = NeuronGroup(n, \"rate : Hz\", threshold=\"rand() < rate*dt\", name=name)\n"
       << "    g.rate = rate * Hz\n"
       << "    return g\n\n"
+      << "def receptive_fields(n_pre, n_post, radius):\n"
+      << "    \"\"\"plast's geometry (own draws): the presynaptic population is a g x g grid (index y*g + x); each\n"
+      << "    postsynaptic neuron draws a centre uniformly in [0, g)^2 and connects to every grid point closer than radius.\"\"\"\n"
+      << "    g = int(round(np.sqrt(n_pre)))\n"
+      << "    pre, post = [], []\n"
+      << "    for j in range(n_post):\n"
+      << "        cx, cy = rng.uniform(0, g, 2)\n"
+      << "        ys = np.arange(max(0, int(np.floor(cy - radius))), min(g - 1, int(np.ceil(cy + radius))) + 1)\n"
+      << "        xs = np.arange(max(0, int(np.floor(cx - radius))), min(g - 1, int(np.ceil(cx + radius))) + 1)\n"
+      << "        X, Y = np.meshgrid(xs, ys)\n"
+      << "        inside = (X - cx) ** 2 + (Y - cy) ** 2 < radius ** 2\n"
+      << "        pre.append((Y * g + X)[inside])\n"
+      << "        post.append(np.full(int(inside.sum()), j))\n"
+      << "    return np.concatenate(pre).astype(int), np.concatenate(post).astype(int)\n\n"
       << "def draw_weights(dist, a, b, size, w_max):\n"
       << "    w = {\"constant\": lambda: np.full(size, a), \"uniform\": lambda: rng.uniform(a, b, size),\n"
       << "         \"normal\": lambda: rng.normal(a, b, size), \"lognormal\": lambda: rng.lognormal(a, b, size)}[dist]()\n"
@@ -225,7 +235,32 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
               << "S.connect(i=pre_idx, j=np.repeat(np.arange(" << post->size << "), " << pr.connect.k << "))\n";
             break;
         }
-        default: break;
+        case C::receptive_field: {
+            const auto* pre = m.population(pr.pre);
+            const auto* post = m.population(pr.post);
+            o << "pre_idx, post_idx = receptive_fields(" << pre->size << ", " << post->size << ", " << n(pr.connect.radius) << ")\n"
+              << "S.connect(i=pre_idx, j=post_idx)\n";
+            break;
+        }
+        case C::list: {
+            std::string a, b, w;
+            for (std::size_t k = 0; k < pr.connect.pairs.size(); ++k) {
+                if (k) a += ", ", b += ", ", w += ", ";
+                a += std::to_string(pr.connect.pairs[k].first);
+                b += std::to_string(pr.connect.pairs[k].second);
+                if (!pr.connect.pair_weights.empty()) w += n(pr.connect.pair_weights[k]);
+            }
+            o << "# connection list (" << pr.connect.pairs.size() << " pairs, in the file's order)\n"
+              << "S.connect(i=np.array([" << a << "], dtype=int), j=np.array([" << b << "], dtype=int))\n";
+            if (!pr.connect.pair_weights.empty()) {
+                o << "S.w = np.clip(np.array([" << w << "]), 0, " << n(pr.w_max) << ")  # the list's weights\n"
+                  << "synapses[\"" << pr.name << "\"] = S\n";
+                if (!(pr.rule == "static" || rule_id.empty())) o << "init_states(RULES[\"" << rule_id << "\"], S)\n";
+                if (!(pr.rule == "static" || rule_id.empty()) && !pr.plastic) o << "S.namespace[\"eta\"] = 0.0  # plastic = false\n";
+                continue;
+            }
+            break;
+        }
         }
         o << "S.w = draw_weights(\"" << dists[static_cast<int>(pr.weight.dist)] << "\", " << n(pr.weight.a) << ", " << n(pr.weight.b)
           << ", len(S), " << n(pr.w_max) << ")\n"
