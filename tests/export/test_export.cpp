@@ -203,3 +203,26 @@ y0 = 10.0
     const auto dw = m.find("plast_dw = eta*((-e_) * xpost)\\nplast_d_e_ = xpost\\nw = clip(w + plast_dw, 0, w_max)\\ne_ = e_ + plast_d_e_");
     EXPECT_NE(dw, std::string::npos) << m;
 }
+
+TEST(Export, Product21IsAnExpressionRuleOverTheCvaifTraces)
+{
+    const Rule r = rule_from("[rule.r]\nfamily = \"product21\"\ntau_fast = 0.02\ntau_slow = 0.1\n"
+                             "c = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]\n");
+    const auto e = canonical(r, "test", Target::brian2);
+    EXPECT_EQ(e.tau_pre, 0.02);
+    ASSERT_EQ(e.traces.size(), 2u);
+    EXPECT_EQ(e.traces[0].name, "x_pre2");
+    EXPECT_EQ(e.traces[1].tau, 0.1);
+    EXPECT_EQ(e.params.at("c20"), 21.0);
+    EXPECT_TRUE(e.reads_post_neuron);
+    // The expression evaluates to ProductRule21's value: on a presynaptic arrival with every input 0
+    // except w = 1: c0 (1 + c1 + w (c2 + c3 w)) = 1 * (1 + 2 + 3 + 4) = 10; on a post spike c10 (1 + c11 + c12 + c13) = 11 * 40.
+    const auto vars = plast::model::expression_variables([&] { Rule p = r; p.traces = e.traces; return p; }());
+    std::vector<double> in(vars.size(), 0.0), th;
+    for (const auto& [k, v] : e.params) th.push_back(v);
+    for (std::size_t k = 0; k < vars.size(); ++k)
+        if (vars[k] == "w") in[k] = 1.0;
+    EXPECT_DOUBLE_EQ(e.on_pre.eval(in.data(), th.data()), 10.0);
+    EXPECT_DOUBLE_EQ(e.on_post.eval(in.data(), th.data()), 440.0);
+    EXPECT_THROW(canonical(r, "test", Target::nestml), plast::Error); // reads V_trace, C_exc, C_inh
+}
