@@ -57,6 +57,43 @@ A = 0.7
 B = 0.3
 """
 
+# Rules with declared states: a BCM rule (a sliding threshold per postsynaptic neuron), an eligibility
+# trace and a synaptic tag (per-synapse states, with and without decay).
+STATE_RULES_TOML = """
+[[population]]
+name = "n"
+size = 1
+[[phase]]
+duration = 0.1
+
+[rule.bcm]
+family = "expression"
+eta = 1e-3
+on_post = "x_pre*(ybar - theta)"
+[rule.bcm.traces]
+ybar = { side = "post", tau = 1.0 }
+[rule.bcm.state]
+theta = { tau = 0.2, follows = "ybar^2/y0", init = 1.0 }
+[rule.bcm.params]
+y0 = 10.0
+
+[rule.elig]
+family = "expression"
+eta = 0.01
+on_pre = "-0.5*e*x_post"
+on_post = "e"
+[rule.elig.synapse_state]
+e = { on_pre = "x_post", on_post = "x_pre", tau = 0.05 }
+
+[rule.tag]
+family = "expression"
+eta = 0.01
+on_pre = "tag*x_post - 0.1*w"
+on_post = "tag*x_pre"
+[rule.tag.synapse_state]
+tag = { on_pre = "0.2*(1 - tag)", on_post = "0.05*w - 0.1*tag", init = 0.5 }
+"""
+
 # CGP champion of the documented I->E evolution run (docs/model.md), as `plast export --expression` reads it.
 CHAMPION = "x_pre^2 + x_post - x_pre; x_post^2/w"
 
@@ -120,6 +157,7 @@ def brian2_trajectories(modules, trains_pre, trains_post, steps, w0, w_max):
         S = mod.make_synapses(mod.RULES[rule], pre, post, w_max=w_max, name=f"syn{k}")
         S.connect(j="i")
         S.w = w0
+        mod.init_states(mod.RULES[rule], S)
         m = b2.StateMonitor(S, "w", record=True, when="end")
         objs += [S, m]
         mons.append(m)

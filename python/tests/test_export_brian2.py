@@ -6,8 +6,8 @@ to the rounding of plast's single-precision weights. Prints the verification tab
 import numpy as np
 import pytest
 
-from export_check import (CHAMPION, DT, RULES_TOML, brian2_trajectories, load_module, plast_trajectories, protocols,
-                          tolerance, write_steps)
+from export_check import (CHAMPION, DT, RULES_TOML, STATE_RULES_TOML, brian2_trajectories, load_module,
+                          plast_trajectories, protocols, tolerance, write_steps)
 from test_cli import ROOT, plast
 
 W0, W_MAX = 1.0, 2.0
@@ -28,6 +28,15 @@ def test_brian2_weight_trajectories_match_plast(tmp_path):
     zoo = load_module(tmp_path / "zoo_b2.py")
     for name in zoo.RULES:
         sources.append((name, zoo, name, [str(rules_file), "--rule", name]))
+    # Rules with declared states (per postsynaptic neuron, per synapse).
+    states_file = tmp_path / "state_rules.toml"
+    states_file.write_text(STATE_RULES_TOML)
+    r = plast("export", str(states_file), "--out", str(tmp_path / "states_b2.py"))
+    assert r.returncode == 0, r.stderr
+    states = load_module(tmp_path / "states_b2.py")
+    assert list(states.RULES) == ["bcm", "elig", "tag"]
+    for name in states.RULES:
+        sources.append((name, states, name, [str(states_file), "--rule", name]))
     champ_args = ["--expression", CHAMPION, "--eta", "0.002"]
     assert plast("export", *champ_args, "--out", str(tmp_path / "champ_b2.py")).returncode == 0
     sources.append(("CGP champion", load_module(tmp_path / "champ_b2.py"), "rule", champ_args))
@@ -85,10 +94,15 @@ def test_export_refuses_what_the_target_cannot_express(tmp_path):
                  '[rule.bcm]\nfamily = "expression"\non_post = "x_pre*(ybar - theta)"\n'
                  '[rule.bcm.traces]\nybar = { side = "post", tau = 1.0 }\n'
                  '[rule.bcm.state]\ntheta = { tau = 2.0, follows = "ybar^2/y0" }\n[rule.bcm.params]\ny0 = 10.0\n'
-                 '[rule.v]\nfamily = "expression"\non_post = "x_pre*(V + 60)"\n')
-    r = plast("export", str(m), "--rule", "bcm")
+                 '[rule.v]\nfamily = "expression"\non_post = "x_pre*(V + 60)"\n'
+                 '[rule.c]\nfamily = "expression"\non_post = "x_pre"\ncontinuous = "-(w - 1)"\n')
+    assert plast("export", str(m), "--rule", "bcm").returncode == 0  # states: Brian2 yes, NESTML no
+    r = plast("export", str(m), "--rule", "bcm", "--to", "nestml")
     assert r.returncode == 2
-    assert "rule 'bcm'" in r.stderr and "state variable 'theta'" in r.stderr and "brian2 export cannot express" in r.stderr, r.stderr
+    assert "rule 'bcm'" in r.stderr and "state variable 'theta'" in r.stderr and "nestml export cannot express" in r.stderr, r.stderr
+    r = plast("export", str(m), "--rule", "c")
+    assert r.returncode == 2
+    assert "rule 'c'" in r.stderr and "continuous weight term" in r.stderr and "brian2 export cannot express" in r.stderr, r.stderr
     r = plast("export", str(m), "--rule", "v", "--to", "nestml")
     assert r.returncode == 2
     assert "rule 'v'" in r.stderr and "'V'" in r.stderr and "nestml export cannot express" in r.stderr, r.stderr
@@ -121,10 +135,73 @@ def test_model_script_runs_in_brian2(tmp_path):
     assert np.all(d["weights_IE"][0] == 1.0)
 
 
-def test_model_script_refuses_what_it_cannot_write_yet():
-    r = plast("export", str(ROOT / "examples" / "models" / "bnd.toml"), "--script")
+def test_model_script_protocol_features_run_in_brian2(tmp_path):
+    """The two_setpoints model (stimuli, a random on/off schedule, a snapshot and its restores, plasticity
+    switched off in the probes) at 1/4 size and short phases: the script runs every phase in order with
+    plast's boundaries, and a probe's stimulus (+20 Hz on the 200 inputs of A) drives E_high above its
+    background rate (plast at this size: background 11 Hz, probes 51 Hz). The set points themselves
+    need the file's 100 s (docs/export.md: measured)."""
+    import subprocess
+    import sys
+    script = tmp_path / "ts_b2.py"
+    sets = ["scale=0.25", "phase[0].duration=0.3", "phase[1].duration=0.4", "phase[1].schedule.on=0.1",
+            "phase[1].schedule.off=0.1", "phase[2].duration=0.3", "phase[3].duration=0.2", "phase[4].duration=0.2"]
+    r = plast("export", str(ROOT / "examples" / "models" / "two_setpoints.toml"), "--script",
+              *[x for kv in sets for x in ("--set", kv)], "--out", str(script))
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "run.npz"
+    p = subprocess.run([sys.executable, str(script), "--seed", "2", "--out", str(out)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr[-3000:]
+    d = np.load(out)
+    assert list(d["phase_names"]) == ["settle", "train", "background", "probe_A", "probe_B"]
+    assert d["phases"] == pytest.approx(np.array([[0, 0.3], [0.3, 0.7], [0.7, 1.0], [1.0, 1.2], [1.2, 1.4]]))
+    t = d["spikes_E_high_times"]
+    background = np.sum((t >= 0.7) & (t < 1.0)) / 50 / 0.3
+    probe_a = np.sum((t >= 1.0) & (t < 1.2)) / 50 / 0.2
+    assert probe_a > 2 * background + 5, (background, probe_a)
+    # Plasticity is off in the probes and both restore the snapshot taken at the end of the background:
+    # the I->E weights at the end of the run are those of that snapshot (a sample at 1.0 s).
+    w, wt = d["weights_I_E_high"], d["weights_I_E_high_times"]
+    assert np.array_equal(w[-1], w[np.flatnonzero(np.isclose(wt, 1.0))[0]])
+    assert not np.array_equal(w[-1], w[0])  # the weights moved before
+
+
+def test_model_script_refuses_what_it_cannot_write_yet(tmp_path):
+    m = tmp_path / "m.toml"
+    m.write_text('[[population]]\nname = "n"\nsize = 4\nmodel = "cvaif"\ncvaif_update = "reference"\n[[phase]]\nduration = 0.1\n')
+    r = plast("export", str(m), "--script")
     assert r.returncode == 2
-    assert "brian2 script export cannot express yet" in r.stderr, r.stderr
+    assert "population 'n'" in r.stderr and "cvaif_update" in r.stderr and "brian2 script export cannot express yet" in r.stderr, r.stderr
+
+
+def test_model_script_connection_lists_and_receptive_fields(tmp_path):
+    """A connection list with weights (the file's rows, clipped to [0, w_max]) and receptive fields on a
+    10 x 10 grid (radius 2: every postsynaptic neuron gets the grid points closer than 2 to its centre,
+    at most 16 and, for a centre at least 2 from the border, at least 9)."""
+    import subprocess
+    import sys
+    (tmp_path / "pairs.csv").write_text("pre,post,weight\n3,0,0.5\n1,1,25.0\n0,1,0.25\n")
+    (tmp_path / "m.toml").write_text(
+        '[[population]]\nname = "grid"\nsize = 100\nmodel = "poisson"\nrate = 5.0\n'
+        '[[population]]\nname = "n"\nsize = 20\n'
+        '[[projection]]\nname = "rf"\npre = "grid"\npost = "n"\nconnect = "receptive_field"\nradius = 2.0\nweight = 0.1\n'
+        '[[projection]]\nname = "li"\npre = "grid"\npost = "n"\nconnect = "list"\nfile = "pairs.csv"\nw_max = 20.0\n'
+        '[[phase]]\nduration = 0.01\n')
+    script = tmp_path / "m_b2.py"
+    r = plast("export", str(tmp_path / "m.toml"), "--script", "--out", str(script))
+    assert r.returncode == 0, r.stderr
+    code = script.read_text() + (
+        "\nindeg = np.bincount(np.asarray(synapses['rf'].j), minlength=20)\n"
+        "np.save(args.out + '.indeg.npy', indeg)\n"
+        "np.save(args.out + '.li.npy', np.c_[synapses['li'].i, synapses['li'].j, synapses['li'].w])\n")
+    script.write_text(code)
+    out = tmp_path / "run.npz"
+    p = subprocess.run([sys.executable, str(script), "--out", str(out)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr[-3000:]
+    indeg = np.load(str(out) + ".indeg.npy")
+    assert indeg.max() <= 16 and indeg.min() >= 4 and np.median(indeg) >= 9, indeg
+    li = np.load(str(out) + ".li.npy")
+    assert li.tolist() == [[3, 0, 0.5], [1, 1, 20.0], [0, 1, 0.25]]
 
 
 def test_setting_eta_to_zero_between_runs_freezes_the_weight(tmp_path):
@@ -149,3 +226,123 @@ def test_setting_eta_to_zero_between_runs_freezes_the_weight(tmp_path):
     S.namespace["eta"] = 0.0
     net.run(10 * b2.ms)
     assert S.w[0] == pytest.approx(1.0 + 0.01 * -0.4, abs=1e-12)
+
+
+CVAIF_TOML = """
+dt = 1e-4
+seed = 1
+[[population]]
+name = "exc"
+model = "spike_file"
+size = 40
+file = "exc.csv"
+[[population]]
+name = "inh"
+model = "spike_file"
+size = 10
+file = "inh.csv"
+[[population]]
+name = "post"
+model = "cvaif"
+size = 1
+[rule.p21]
+family = "product21"
+eta = 0.001
+c = [-0.1, 0.1, 0.2, -0.1, 0.3, 0.2, 0.1, -0.2, 0.5, 1.0, 0.05, 0.1, 0.2, 0.1, -0.3, 0.1, 0.2, 0.3, 1.0, 0.2, 0.1]
+[rule.reads_v]
+family = "expression"
+eta = 0.01
+on_pre = "x_post*(V + 60)/10 + C_inh/200"
+on_post = "x_pre*(V_trace + 55)/10"
+[rule.mlp]
+family = "mlp_t4"
+eta = 0.01
+hidden_weights = "HIDDEN"
+w_pre = [0.2, -0.3, 0.1, 0.4, -0.05]
+w_post = [0.3, 0.1, -0.2, 0.2, -0.1]
+[[projection]]
+name = "EM"
+pre = "exc"
+post = "post"
+connect = "all_to_all"
+weight = 0.1
+rule = "mlp"
+[[projection]]
+name = "EP"
+pre = "exc"
+post = "post"
+connect = "all_to_all"
+weight = 0.5
+rule = "p21"
+[[projection]]
+name = "IP"
+pre = "inh"
+post = "post"
+receptor = "inh"
+connect = "all_to_all"
+weight = 1.0
+rule = "reads_v"
+[[phase]]
+duration = 0.5
+[[monitor]]
+kind = "spikes"
+name = "spk"
+population = "post"
+"""
+
+
+def test_cvaif_neuron_and_rules_reading_it_match_plast_step_by_step(tmp_path):
+    """One CVAIF neuron driven by the same input spike times (spike_file populations in plast, a
+    SpikeGeneratorGroup in the script): its V, V_trace, C_exc, C_inh, g_adapt after every step, its
+    spikes and the weights of a product21 rule and of an mlp_t4 rule (40 E synapses each) and of an expression rule reading V,
+    V_trace and C_inh (10 I synapses), plast's engine against the exported script. plast keeps all of
+    them in single precision, Brian2 in double: a state variable X relaxing with time constant tau_X
+    collects at most its rounding (2^-24 max|X| per step) over tau_X/dt steps, plus the relative error
+    of its inputs, which collect theirs over at most the slowest input time constant (g_NMDA's,
+    0.1 s): tol = 2^-24 max|X| (tau_X + 0.1 s)/dt. The weights get the
+    rule tolerance of the lone-synapse test (tolerance()), one term per event. The spikes must be the
+    same steps: a difference in the equations or the order would move them."""
+    import subprocess
+    import sys
+    rng = np.random.default_rng(3)
+    for name, n in [("exc", 40), ("inh", 10)]:
+        rows = sorted((t, k) for k in range(n) for t in rng.uniform(0, 0.5, rng.poisson(10)))
+        (tmp_path / f"{name}.csv").write_text("time,neuron\n" + "".join(f"{t:.6f},{k}\n" for t, k in rows))
+    variables = {"v": 0.02, "v_trace": 0.1, "c_exc": 0.01, "c_inh": 0.1, "g_adapt": 0.1}  # -> tau (s)
+    text = CVAIF_TOML.replace("HIDDEN", str(ROOT / "examples" / "data" / "mlp_t4_hidden_weights.csv"))
+    for v in variables:
+        text += f'[[monitor]]\nkind = "state"\nname = "{v}"\npopulation = "post"\nvariable = "{v}"\ninterval = 1e-4\n'
+    for pr, size in [("EP", 40), ("EM", 40), ("IP", 10)]:
+        text += f'[[monitor]]\nkind = "weights"\nname = "w_{pr}"\nprojection = "{pr}"\nsamples = {size}\ninterval = 1e-4\n'
+    model = tmp_path / "cvaif.toml"
+    model.write_text(text)
+    r = plast("simulate", str(model), "--out", str(tmp_path / "run"))
+    assert r.returncode == 0, r.stderr
+    script = tmp_path / "cvaif_b2.py"
+    r = plast("export", str(model), "--script", "--out", str(script))
+    assert r.returncode == 0, r.stderr
+    p = subprocess.run([sys.executable, str(script), "--out", str(tmp_path / "b2.npz")], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr[-3000:]
+    b = np.load(tmp_path / "b2.npz")
+    run = tmp_path / "run"
+    spikes_plast = np.load(run / "spk_times.npy")
+    assert spikes_plast.size >= 20, spikes_plast.size  # the neuron fires: the check covers its reset
+    assert np.array_equal(np.rint(spikes_plast / DT), np.rint(b["spk_times"] / DT))
+    report = []
+    for v, tau in variables.items():
+        xp, xb = np.load(run / f"{v}.npy"), b[v]
+        assert xp.shape == xb.shape == (5001, 1)
+        d = float(np.max(np.abs(xp - xb)))
+        tol = 2.0 ** -24 * float(np.max(np.abs(xp))) * (tau + 0.1) / DT
+        report.append(f"{v} {d:.2g} (tol {tol:.2g})")
+        assert d <= tol, (v, d, tol)
+    for pr in ["EP", "EM", "IP"]:
+        wp, wb = np.load(run / f"w_{pr}.npy"), b[f"w_{pr}"]
+        assert wp.shape == wb.shape
+        n_events = spikes_plast.size * wp.shape[1] + sum(1 for _ in open(tmp_path / ("exc.csv" if pr == "EP" else "inh.csv"))) - 1
+        tol = tolerance(wp, n_events, float(np.max(np.abs(np.diff(wp, axis=0)))))
+        d = float(np.max(np.abs(wp - wb)))
+        moved = float(np.max(np.abs(wp - wp[0])))
+        report.append(f"w_{pr} {d:.2g} (tol {tol:.2g}, moved {moved:.2g})")
+        assert d <= tol and moved > 1e-3, (pr, d, tol, moved)
+    print("\nCVAIF step by step, max |plast - brian2|:", "; ".join(report), f"; {spikes_plast.size} spikes, same steps")

@@ -100,16 +100,25 @@ theta = { tau = 2.0, follows = "ybar^2/y0" }
 [rule.r.params]
 y0 = 10.0
 )TOML");
+    EXPECT_NO_THROW(canonical(bcm, "test", Target::brian2)); // states: Brian2 yes, NESTML no
     try {
-        canonical(bcm, "test", Target::brian2);
+        canonical(bcm, "test", Target::nestml);
         FAIL() << "no error";
     } catch (const plast::Error& e) {
         EXPECT_NE(std::string(e.what()).find("rule 'r'"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("state variable 'theta'"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("which the nestml export cannot express"), std::string::npos) << e.what();
+    }
+    const Rule cont = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre\"\ncontinuous = \"-(w - 1)\"\n");
+    try {
+        canonical(cont, "test", Target::brian2);
+        FAIL() << "no error";
+    } catch (const plast::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("continuous weight term"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("which the brian2 export cannot express"), std::string::npos) << e.what();
     }
     const Rule v = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre*(V + 60)\"\n");
-    EXPECT_NO_THROW(canonical(v, "test", Target::brian2)); // Brian2 reads V_post of the target group
+    EXPECT_NO_THROW(canonical(v, "test", Target::brian2)); // Brian2 reads v_post of the target group
     EXPECT_THROW(canonical(v, "test", Target::nestml), plast::Error);
     EXPECT_THROW(rule_from_expressions("x_pre + w", 0.02, 0.02, 1.0, Target::brian2), plast::Error);
     EXPECT_THROW(rule_from_expressions("x_pre + q; w", 0.02, 0.02, 1.0, Target::brian2), plast::Error);
@@ -162,4 +171,58 @@ TEST(Export, ArchiveAndRuleSetRowsGiveFourSixParamRulesWithProvenance)
     EXPECT_DOUBLE_EQ(csv[0].tau_pre, 0.01020501495034166);
     EXPECT_NE(csv[0].provenance.find("row 0, round 0, idx 0, source archive:1:6 (EE)"), std::string::npos) << csv[0].provenance;
     EXPECT_THROW(rules_from_csv(std::string(PLAST_TEST_SOURCE_DIR) + "/examples/data/fsbi_plausible_rules.csv", 100000, 0.01, Target::nestml), plast::Error);
+}
+
+TEST(Export, DeclaredStatesInBrian2)
+{
+    // A post state is a per-synapse copy updated at the end of every step from the traces at t + dt
+    // (plast: after the traces jumped and decayed); a synapse state's jump and the weight's term of one
+    // event both read the values before the event.
+    const Rule r = rule_from(R"TOML([rule.r]
+family = "expression"
+on_pre = "-e*x_post"
+on_post = "x_pre*(ybar - theta)"
+[rule.r.traces]
+ybar = { side = "post", tau = 1.0 }
+[rule.r.state]
+theta = { tau = 2.0, follows = "ybar^2/y0", init = 3.0 }
+[rule.r.synapse_state]
+e = { on_pre = "x_post", on_post = "x_pre", tau = 0.05 }
+[rule.r.params]
+y0 = 10.0
+)TOML");
+    const auto e = canonical(r, "test", Target::brian2);
+    ASSERT_EQ(e.states.size(), 1u);
+    ASSERT_EQ(e.synapse_states.size(), 1u);
+    const auto m = brian2_rule_module({e}, "header");
+    EXPECT_NE(m.find("theta : 1\n"), std::string::npos) << m;
+    EXPECT_NE(m.find("de_/dt = -e_/tau_s_e_ : 1 (event-driven)"), std::string::npos) << m; // e is Brian2's constant
+    EXPECT_NE(m.find("plast_next_ybar = ybar*exp(-(t + dt - lastupdate)/tau_ybar)"), std::string::npos) << m;
+    EXPECT_NE(m.find("plast_new_theta = theta + dt/tau_s_theta*(((plast_next_ybar)**(2.0) / y0) - theta)"), std::string::npos) << m;
+    EXPECT_NE(m.find("\"initial\": {\"e_\": 0.0, \"theta\": 3.0}"), std::string::npos) << m;
+    const auto dw = m.find("plast_dw = eta*((-e_) * xpost)\\nplast_d_e_ = xpost\\nw = clip(w + plast_dw, 0, w_max)\\ne_ = e_ + plast_d_e_");
+    EXPECT_NE(dw, std::string::npos) << m;
+}
+
+TEST(Export, Product21IsAnExpressionRuleOverTheCvaifTraces)
+{
+    const Rule r = rule_from("[rule.r]\nfamily = \"product21\"\ntau_fast = 0.02\ntau_slow = 0.1\n"
+                             "c = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]\n");
+    const auto e = canonical(r, "test", Target::brian2);
+    EXPECT_EQ(e.tau_pre, 0.02);
+    ASSERT_EQ(e.traces.size(), 2u);
+    EXPECT_EQ(e.traces[0].name, "x_pre2");
+    EXPECT_EQ(e.traces[1].tau, 0.1);
+    EXPECT_EQ(e.params.at("c20"), 21.0);
+    EXPECT_TRUE(e.reads_post_neuron);
+    // The expression evaluates to ProductRule21's value: on a presynaptic arrival with every input 0
+    // except w = 1: c0 (1 + c1 + w (c2 + c3 w)) = 1 * (1 + 2 + 3 + 4) = 10; on a post spike c10 (1 + c11 + c12 + c13) = 11 * 40.
+    const auto vars = plast::model::expression_variables([&] { Rule p = r; p.traces = e.traces; return p; }());
+    std::vector<double> in(vars.size(), 0.0), th;
+    for (const auto& [k, v] : e.params) th.push_back(v);
+    for (std::size_t k = 0; k < vars.size(); ++k)
+        if (vars[k] == "w") in[k] = 1.0;
+    EXPECT_DOUBLE_EQ(e.on_pre.eval(in.data(), th.data()), 10.0);
+    EXPECT_DOUBLE_EQ(e.on_post.eval(in.data(), th.data()), 440.0);
+    EXPECT_THROW(canonical(r, "test", Target::nestml), plast::Error); // reads V_trace, C_exc, C_inh
 }

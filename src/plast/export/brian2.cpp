@@ -2,6 +2,7 @@
 
 #include "plast/core/error.hpp"
 
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -15,7 +16,10 @@ std::string brian2_name(const std::string& n)
                                                 "lastupdate", "xi", "delay", "inf", "pi", "e", "t_in_timesteps",
                                                 "int", "exp", "log", "abs", "clip", "rand", "randn", "sign", "w_max",
                                                 "eta", "tau_pre", "tau_post", "lastspike", "not_refractory"};
-    if (n == "V" || n == "V_trace" || n == "C_exc" || n == "C_inh") return n + "_post";
+    if (n == "V") return "v_post";
+    if (n == "V_trace") return "v_trace_post";
+    if (n == "C_exc") return "c_exc_post";
+    if (n == "C_inh") return "c_inh_post";
     return reserved.count(n) ? n + "_" : n;
 }
 
@@ -53,14 +57,40 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
       << "# so both terms read the traces before this step's increments. Traces decay exactly,\n"
       << "# x(t) = x(t0) exp(-(t - t0)/tau) (event-driven), as plast's exp(-dt/tau) per step.\n"
       << "from brian2 import Synapses, ms, second\n\n";
+    bool any_mlp = false;
+    for (const auto& r : rules) any_mlp = any_mlp || r.mlp.has_value();
+    if (any_mlp)
+        o << "import numpy as np\n"
+          << "from brian2 import Function\n\n"
+          << "def mlp_t4_function(w_h1, w_h2):\n"
+          << "    \"\"\"The mlp_t4 network as a Brian2 function (numpy target only) of the six scaled inputs u0..u5\n"
+          << "    and the readout r0..r3, b: f = b + sum_k r_k h2_k, h2_k = sigmoid(sum_j w_h2[k][j] h1_j),\n"
+          << "    h1_j = sigmoid(sum_i w_h1[j][i] u_i) (no biases), in double precision as plast.\"\"\"\n"
+          << "    w_h1 = np.asarray(w_h1, dtype=float)\n"
+          << "    w_h2 = np.asarray(w_h2, dtype=float)\n\n"
+          << "    def sigmoid(z):\n"
+          << "        e = np.exp(-np.abs(z))\n"
+          << "        return np.where(z > 0, 1.0 / (1.0 + e), e / (1.0 + e))\n\n"
+          << "    def f(u0, u1, u2, u3, u4, u5, r0, r1, r2, r3, b):\n"
+          << "        u = np.stack(np.broadcast_arrays(*[np.asarray(x, dtype=float) for x in (u0, u1, u2, u3, u4, u5)]), axis=-1)\n"
+          << "        h2 = sigmoid(sigmoid(u @ w_h1.T) @ w_h2.T)\n"
+          << "        return (((b + r0 * h2[..., 0]) + r1 * h2[..., 1]) + r2 * h2[..., 2]) + r3 * h2[..., 3]\n\n"
+          << "    return Function(f, arg_units=[1] * 11, return_unit=1, stateless=True)\n\n";
     std::vector<std::string> names;
     for (const auto& r : rules) {
-        // Declared traces keep their names; parameters may be renamed.
+        // Declared traces keep their names; parameters and states may be renamed.
         std::set<std::string> trace_names{"x_pre", "x_post", "w"};
         for (const auto& t : r.traces) trace_names.insert(t.name);
         const auto rename = [&](const std::string& n) { return trace_names.count(n) ? trace_name(n) : brian2_name(n); };
-        const std::string pre = print_expression(r.on_pre, Target::brian2, rename);
-        const std::string post = print_expression(r.on_post, Target::brian2, rename);
+        std::string pre, post;
+        if (r.mlp) {
+            const std::string u = "s_w*w, s_v*v_trace_post, s_c_exc*c_exc_post, s_c_inh*c_inh_post, ";
+            pre = "mlp_t4(s_trace*x_pre2, s_trace*x_post1, " + u + "W_pre0, W_pre1, W_pre2, W_pre3, W_pre4)";
+            post = "mlp_t4(s_trace*x_pre1, s_trace*x_post2, " + u + "W_post0, W_post1, W_post2, W_post3, W_post4)";
+        } else {
+            pre = print_expression(r.on_pre, Target::brian2, rename);
+            post = print_expression(r.on_post, Target::brian2, rename);
+        }
         std::string id = r.name;
         for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         id = "RULE_" + id;
@@ -72,7 +102,48 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
           << "# traces (Brian2 names in brackets): x_pre [xpre] (tau_pre = " << number_text(r.tau_pre) << " s), x_post [xpost] (tau_post = " << number_text(r.tau_post) << " s)";
         for (const auto& t : r.traces) o << ", " << t.name << " [" << trace_name(t.name) << "] (" << (t.post ? "post" : "pre") << ", tau = " << number_text(t.tau) << " s)";
         o << "\n";
-        if (r.reads_post_neuron) o << "# reads the postsynaptic neuron: the target group must define V, V_trace, C_exc, C_inh (mV, dimensionless)\n";
+        for (const auto& st : r.synapse_states)
+            o << "# synapse state " << st.name << " [" << brian2_name(st.name) << "] (init " << number_text(st.init) << "): += " << st.on_pre_text
+              << " on an arrival, += " << st.on_post_text << " on a postsynaptic spike, "
+              << (st.tau > 0 ? "decays with tau = " + number_text(st.tau) + " s" : std::string("no decay")) << "\n";
+        for (const auto& st : r.states)
+            o << "# postsynaptic state " << st.name << " [" << brian2_name(st.name) << "] (init " << number_text(st.init) << "): every step "
+              << st.name << " += (dt/" << number_text(st.tau) << " s)*((" << st.follows_text << ") - " << st.name << ")\n";
+        if (!r.states.empty())
+            o << "#   kept per synapse (every synapse of a postsynaptic neuron holds the same value: it reads only that\n"
+              << "#   neuron's traces), updated by a run_regularly operation at the end of every step; call\n"
+              << "#   init_states(rule, S) after S.connect() for the initial values.\n";
+        if (r.reads_post_neuron) o << "# reads the postsynaptic neuron: the target group must define v, v_trace, c_exc, c_inh (mV, dimensionless; the script's CVAIF groups do)\n";
+        const bool syn = !r.synapse_states.empty();
+        // The presynaptic / postsynaptic pathway: every term of the event from the values before it, then the writes.
+        const auto event_code = [&](bool on_pre_event) {
+            const std::string term = on_pre_event ? pre : post;
+            if (!syn) return "w = clip(w + eta*" + term + ", 0, w_max)";
+            std::string c = "plast_dw = eta*" + term;
+            for (const auto& st : r.synapse_states)
+                c += "\\nplast_d_" + brian2_name(st.name) + " = " +
+                     print_expression(on_pre_event ? st.on_pre : st.on_post, Target::brian2, rename);
+            c += "\\nw = clip(w + plast_dw, 0, w_max)";
+            for (const auto& st : r.synapse_states)
+                c += "\\n" + brian2_name(st.name) + " = " + brian2_name(st.name) + " + plast_d_" + brian2_name(st.name);
+            return c;
+        };
+        if (r.mlp) {
+            const auto& W = *r.mlp->weights;
+            o << "MLP_" << id.substr(5) << " = mlp_t4_function(\n    [";
+            for (std::size_t j = 0; j < W.n_h1; ++j) {
+                o << (j ? ",\n     [" : "[");
+                for (std::size_t i = 0; i < W.n_in; ++i) o << (i ? ", " : "") << number_text(W.w_h1[j * W.n_in + i]);
+                o << "]";
+            }
+            o << "],\n    [";
+            for (std::size_t k = 0; k < W.n_h2; ++k) {
+                o << (k ? ",\n     [" : "[");
+                for (std::size_t j = 0; j < W.n_h1; ++j) o << (j ? ", " : "") << number_text(W.w_h2[k * W.n_h1 + j]);
+                o << "]";
+            }
+            o << "])\n";
+        }
         o << id << " = {\n"
           << "    \"name\": " << py_string(r.name) << ",\n"
           << "    \"family\": " << py_string(r.family) << ",\n"
@@ -86,24 +157,66 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
             const std::string n = trace_name(t.name);
             o << "        d" << n << "/dt = -" << n << "/tau_" << n << " : 1 (event-driven)\n";
         }
+        for (const auto& st : r.synapse_states) {
+            const std::string n = brian2_name(st.name);
+            if (st.tau > 0) o << "        d" << n << "/dt = -" << n << "/tau_s_" << n << " : 1 (event-driven)\n";
+            else o << "        " << n << " : 1\n";
+        }
+        for (const auto& st : r.states) o << "        " << brian2_name(st.name) << " : 1\n";
         o << "    \"\"\",\n"
           << "    \"on_pre\": {\n"
-          << "        \"pre\": \"w = clip(w + eta*" << pre << ", 0, w_max)\",\n"
+          << "        \"pre\": \"" << event_code(true) << "\",\n"
           << "        \"pre_trace\": \"xpre += 1";
         for (const auto& t : r.traces)
             if (!t.post) o << "\\n" << trace_name(t.name) << " += 1";
         o << "\",\n    },\n"
           << "    \"on_post\": {\n"
-          << "        \"post\": \"w = clip(w + eta*" << post << ", 0, w_max)\",\n"
+          << "        \"post\": \"" << event_code(false) << "\",\n"
           << "        \"post_trace\": \"xpost += 1";
         for (const auto& t : r.traces)
             if (t.post) o << "\\n" << trace_name(t.name) << " += 1";
-        o << "\",\n    },\n"
+        o << "\",\n    },\n";
+        // Post states: plast updates them after the traces jumped and decayed, i.e. from the traces as they
+        // will be read in the next step: the event-driven value at t + dt.
+        o << "    \"state_update\": ";
+        if (r.states.empty()) o << "None,\n";
+        else {
+            std::map<std::string, std::string> next{{"x_post", "plast_next_xpost"}};
+            std::string c = "plast_next_xpost = xpost*exp(-(t + dt - lastupdate)/tau_post)";
+            for (const auto& t : r.traces)
+                if (t.post) {
+                    const std::string n = trace_name(t.name);
+                    next[t.name] = "plast_next_" + n;
+                    c += "\\nplast_next_" + n + " = " + n + "*exp(-(t + dt - lastupdate)/tau_" + n + ")";
+                }
+            const auto rename_next = [&](const std::string& n) { return next.count(n) ? next[n] : brian2_name(n); };
+            for (const auto& st : r.states) {
+                const std::string n = brian2_name(st.name);
+                c += "\\nplast_new_" + n + " = " + n + " + dt/tau_s_" + n + "*(" + print_expression(st.follows, Target::brian2, rename_next) + " - " + n + ")";
+            }
+            for (const auto& st : r.states) c += "\\n" + brian2_name(st.name) + " = plast_new_" + brian2_name(st.name);
+            o << "\"" << c << "\",\n";
+        }
+        o << "    \"initial\": {";
+        bool first = true;
+        for (const auto& st : r.synapse_states) {
+            o << (first ? "" : ", ") << py_string(brian2_name(st.name)) << ": " << number_text(st.init);
+            first = false;
+        }
+        for (const auto& st : r.states) {
+            o << (first ? "" : ", ") << py_string(brian2_name(st.name)) << ": " << number_text(st.init);
+            first = false;
+        }
+        o << "},\n"
           << "    \"namespace\": {\n"
           << "        \"eta\": " << number_text(r.eta) << ",\n"
+          << (r.mlp ? "        \"mlp_t4\": MLP_" + id.substr(5) + ",\n" : std::string())
           << "        \"tau_pre\": " << number_text(r.tau_pre) << " * second,\n"
           << "        \"tau_post\": " << number_text(r.tau_post) << " * second,\n";
         for (const auto& t : r.traces) o << "        \"tau_" << trace_name(t.name) << "\": " << number_text(t.tau) << " * second,\n";
+        for (const auto& st : r.synapse_states)
+            if (st.tau > 0) o << "        \"tau_s_" << brian2_name(st.name) << "\": " << number_text(st.tau) << " * second,\n";
+        for (const auto& st : r.states) o << "        \"tau_s_" << brian2_name(st.name) << "\": " << number_text(st.tau) << " * second,\n";
         for (const auto& [k, v] : r.params) o << "        " << py_string(brian2_name(k)) << ": " << number_text(v) << ",\n";
         o << "    },\n}\n\n";
     }
@@ -115,7 +228,7 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
       << "\n"
       << "    transmit: statement run on each arrival before the rule term, e.g. \"g_ampa_post += w\".\n"
       << "    delay: axonal delay of the arrivals (the presynaptic trace jumps on arrival, as in plast).\n"
-      << "    Connect and set w afterwards (S.connect(...); S.w = ...).\n"
+      << "    Connect and set w afterwards (S.connect(...); S.w = ...; init_states(rule, S)).\n"
       << "    \"\"\"\n"
       << "    on_pre = dict(rule[\"on_pre\"])\n"
       << "    if transmit:\n"
@@ -126,7 +239,13 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
       << "    S = Synapses(source, target, model=rule[\"model\"], on_pre=on_pre, on_post=rule[\"on_post\"],\n"
       << "                 delay={\"pre\": delay, \"pre_trace\": delay}, namespace=namespace, **kwargs)\n"
       << "    S.pre.order, S.post.order, S.pre_trace.order, S.post_trace.order = 0, 1, 2, 3\n"
-      << "    return S\n";
+      << "    if rule[\"state_update\"]:  # postsynaptic states: every step, after this step's events and trace jumps\n"
+      << "        S.run_regularly(rule[\"state_update\"], when=\"end\", name=S.name + \"_states\")\n"
+      << "    return S\n\n"
+      << "def init_states(rule, S):\n"
+      << "    \"\"\"The initial values of the rule's declared states (after S.connect()).\"\"\"\n"
+      << "    for name, value in rule[\"initial\"].items():\n"
+      << "        setattr(S, name, value)\n";
     return o.str();
 }
 

@@ -13,7 +13,7 @@
 // | min(a, b)    | clip(a, -inf, b)            | min(a, b)                 |
 // | max(a, b)    | clip(a, b, inf)             | max(a, b)                 |
 // Numbers are printed with 17 significant digits (they read back to the same double); names are
-// printed through `rename` (e.g. V -> V_post for Brian2).
+// printed through `rename` (e.g. V -> v_post for Brian2).
 #include "plast/expr/tape.hpp"
 
 #include <functional>

@@ -58,7 +58,10 @@ void cannot_express(const std::string& rule, const std::string& feature, Target 
 {
     throw Error(Error::Kind::usage, "export", "rule '" + rule + "'",
                 "uses " + feature + ", which the " + target_name(target) + " export cannot express",
-                "six_param, pair_stdp, vogels_istdp, triplet_stdp and expression rules over traces, w and parameters");
+                target == Target::brian2
+                    ? "six_param, pair_stdp, vogels_istdp, triplet_stdp and expression rules over traces, w, parameters, "
+                      "declared states and V, V_trace, C_exc, C_inh"
+                    : "six_param, pair_stdp, vogels_istdp, triplet_stdp and expression rules over traces, w and parameters");
 }
 
 ExportRule canonical(const model::Rule& r, const std::string& provenance, Target target)
@@ -70,14 +73,57 @@ ExportRule canonical(const model::Rule& r, const std::string& provenance, Target
     e.rule = r;
     e.eta = r.eta;
     using F = model::Rule::Family;
-    if (r.family == F::product21) cannot_express(r.name, "the product21 family (CVAIF neuron traces with fixed input scalings)", target);
-    if (r.family == F::mlp_t4) cannot_express(r.name, "the mlp_t4 family (an MLP over CVAIF neuron traces)", target);
-    if (!r.states.empty())
+    if (r.family == F::mlp_t4 && target != Target::brian2)
+        cannot_express(r.name, "the mlp_t4 family (an MLP over CVAIF neuron traces)", target);
+    if (r.family == F::mlp_t4) {
+        // x_pre1, x_post1 fast (tau_fast), x_pre2, x_post2 slow (tau_slow), as install_rule sets them.
+        const auto& q = *r.mlp_t4;
+        e.mlp = q;
+        e.tau_pre = e.tau_post = q.tau_fast;
+        e.traces = {{"x_pre1", false, q.tau_fast}, {"x_pre2", false, q.tau_slow}, {"x_post1", true, q.tau_fast}, {"x_post2", true, q.tau_slow}};
+        e.on_pre_text = "f(W_pre; x_pre2, x_post1, w, V_trace, C_exc, C_inh)";
+        e.on_post_text = "f(W_post; x_pre1, x_post2, w, V_trace, C_exc, C_inh)";
+        e.reads_post_neuron = true;
+        for (int k = 0; k < 5; ++k) {
+            e.params["W_pre" + std::to_string(k)] = q.w_pre[static_cast<std::size_t>(k)];
+            e.params["W_post" + std::to_string(k)] = q.w_post[static_cast<std::size_t>(k)];
+        }
+        e.params["s_trace"] = q.scaling.trace;
+        e.params["s_w"] = q.scaling.w;
+        e.params["s_v"] = q.scaling.v;
+        e.params["s_c_exc"] = q.scaling.c_exc;
+        e.params["s_c_inh"] = q.scaling.c_inh * q.scaling.c_inh_sign; // the rule reads the reference's C_inh sign
+        return e;
+    }
+    if (target == Target::nestml && !r.states.empty())
         cannot_express(r.name, "the state variable '" + r.states[0].name + "' (a per-neuron variable with its own dynamics)", target);
-    if (!r.synapse_states.empty())
+    if (target == Target::nestml && !r.synapse_states.empty())
         cannot_express(r.name, "the per-synapse state variable '" + r.synapse_states[0].name + "'", target);
     if (!r.continuous.empty()) cannot_express(r.name, "a continuous weight term (continuous = ...)", target);
-    if (r.family == F::six_param || r.family == F::pair_stdp || r.family == F::vogels_istdp) {
+    if (r.family == F::product21) {
+        // The 21-parameter product rule written out as an expression rule (spiking/product_rule_21.hpp):
+        // x_pre1 = x_pre, x_post1 = x_post (tau_fast), x_pre2, x_post2 (tau_slow), the scalings as parameters.
+        const auto& q = *r.product21;
+        e.tau_pre = e.tau_post = q.tau_fast;
+        e.traces = {{"x_pre2", false, q.tau_slow}, {"x_post2", true, q.tau_slow}};
+        for (int k = 0; k < 21; ++k) e.params["c" + std::to_string(k)] = q.c[static_cast<std::size_t>(k)];
+        e.params["s_trace"] = q.scaling.trace;
+        e.params["s_w"] = q.scaling.w;
+        e.params["s_v"] = q.scaling.v;
+        e.params["s_c"] = q.scaling.c;
+        // Parenthesised as ProductRule21::evaluate computes it: scaled inputs first, c0 * common * traces.
+        const std::string common = "(1 + CV*(s_v*V_trace))*(1 + (s_c*C_exc)*(CA + CB*(s_c*C_exc)))*(1 + CI*(s_c*C_inh))";
+        const auto fill = [](std::string t, const std::vector<std::pair<std::string, std::string>>& subs) {
+            for (const auto& [from, to] : subs)
+                for (auto p = t.find(from); p != std::string::npos; p = t.find(from, p + to.size())) t.replace(p, from.size(), to);
+            return t;
+        };
+        e.on_pre_text = fill("c0*((1 + c1 + (s_w*w)*(c2 + c3*(s_w*w)))*" + common + ")*((1 + c8*(s_trace*x_pre2))*(1 + c9*(s_trace*x_post)))",
+                             {{"CV", "c4"}, {"CA", "c5"}, {"CB", "c6"}, {"CI", "c7"}});
+        e.on_post_text = fill("c10*((1 + c11 + (s_w*w)*" + std::string(q.legacy_typo ? "(c12*c13*(s_w*w))" : "(c12 + c13*(s_w*w))") + ")*" +
+                                  common + ")*((1 + c18*(s_trace*x_pre))*(1 + (s_trace*x_post2)*(c19 + c20*(s_trace*x_post2)*(s_trace*x_post2))))",
+                              {{"CV", "c14"}, {"CA", "c15"}, {"CB", "c16"}, {"CI", "c17"}});
+    } else if (r.family == F::six_param || r.family == F::pair_stdp || r.family == F::vogels_istdp) {
         e.tau_pre = r.six.tau_pre;
         e.tau_post = r.six.tau_post;
         e.params = {{"alpha", r.six.alpha}, {"beta", r.six.beta}, {"gamma", r.six.gamma}, {"kappa", r.six.kappa}};
@@ -93,13 +139,23 @@ ExportRule canonical(const model::Rule& r, const std::string& provenance, Target
     }
     model::Rule probe = r;
     probe.traces = e.traces;
-    probe.states.clear();
     const auto vars = model::expression_variables(probe);
     std::vector<std::string> pn;
     for (const auto& [k, v] : e.params) pn.push_back(k);
     e.on_pre = expr::parse(e.on_pre_text, vars, pn);
     e.on_post = expr::parse(e.on_post_text, vars, pn);
-    for (const auto* t : {&e.on_pre, &e.on_post}) {
+    // What a post state's target reads: x_post, the post traces and the post states.
+    std::vector<std::string> target_vars{"x_post"};
+    for (const auto& t : e.traces)
+        if (t.post) target_vars.push_back(t.name);
+    for (const auto& st : r.states) target_vars.push_back(st.name);
+    for (const auto& st : r.states)
+        e.states.push_back({st.name, st.follows, expr::parse(st.follows, target_vars, pn), st.tau, st.init});
+    std::vector<const expr::Tape*> event_tapes{&e.on_pre, &e.on_post};
+    for (const auto& st : r.synapse_states)
+        e.synapse_states.push_back({st.name, st.on_pre, st.on_post, expr::parse(st.on_pre, vars, pn), expr::parse(st.on_post, vars, pn), st.tau, st.init});
+    for (const auto& st : e.synapse_states) event_tapes.push_back(&st.on_pre), event_tapes.push_back(&st.on_post);
+    for (const auto* t : event_tapes) {
         const auto uses = t->uses_inputs();
         for (std::size_t k = 0; k < vars.size(); ++k)
             if (uses[k] && (vars[k] == "V" || vars[k] == "V_trace" || vars[k] == "C_exc" || vars[k] == "C_inh")) {

@@ -13,14 +13,20 @@
 //   six_param, pair_stdp, vogels_istdp: on_pre = alpha + kappa*x_post, on_post = beta + gamma*x_pre
 //     (pair_stdp and vogels_istdp are six_param rules with fixed coefficients, six_param_rule.hpp);
 //   triplet_stdp and expression: their own on_pre / on_post, extra traces and parameters.
-// Not exportable (an error naming the feature and the target): product21 rules (they read the CVAIF
-// neuron's traces through fixed input scalings), rule state variables (e.g. BCM's sliding threshold),
-// and, for NESTML, expressions reading the postsynaptic neuron (V, V_trace, C_exc, C_inh).
+// Declared states of expression rules are kept (per postsynaptic neuron: tau, init and the `follows`
+// expression; per synapse: tau, init and the jumps on_pre / on_post) for Brian2.
+// product21 rules become expression rules (x_pre1 = x_pre, x_post1 = x_post with tau_fast, declared
+// traces x_pre2, x_post2 with tau_slow, the coefficients and scalings as parameters); mlp_t4 rules keep
+// their network (ExportRule::mlp) for a Brian2 function of the scaled inputs.
+// Not exportable (an error naming the feature and the target): a continuous weight term, and, for
+// NESTML, rule state variables, mlp_t4 rules and expressions reading the postsynaptic neuron (V,
+// V_trace, C_exc, C_inh; product21 reads them too).
 #include "plast/expr/tape.hpp"
 #include "plast/export/expression_printer.hpp"
 #include "plast/model/model.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +44,26 @@ struct ExportRule {
     expr::Tape on_pre, on_post;                 // over x_pre, x_post, w, traces, V..., params
     std::string on_pre_text, on_post_text;      // as plast writes them (comments)
     bool reads_post_neuron = false;             // V, V_trace, C_exc or C_inh
+    // mlp_t4 rules (Brian2 only): the network, its readouts and scalings; on_pre / on_post are then empty
+    // and the code calls a function of the six scaled inputs (brian2.cpp).
+    std::optional<spiking::MlpT4Config> mlp;
+    // Per-postsynaptic-neuron states: every step after the traces, name <- name + (dt/tau)(follows - name),
+    // follows over x_post, the post traces, the post states and the parameters (all from the values
+    // before the update).
+    struct PostState {
+        std::string name, follows_text;
+        expr::Tape follows;
+        double tau = 1.0, init = 0.0;
+    };
+    std::vector<PostState> states;
+    // Per-synapse states: += on_pre on an arrival, += on_post on a post spike (read with the weight's
+    // term of the same event), exact decay towards 0 with tau between events (tau = 0: none).
+    struct SynapseState {
+        std::string name, on_pre_text, on_post_text;
+        expr::Tape on_pre, on_post;
+        double tau = 0.0, init = 0.0;
+    };
+    std::vector<SynapseState> synapse_states;
 };
 
 // The canonical form of a plast rule; `provenance` is kept for the comments. Throws for the features
