@@ -8,6 +8,7 @@
 #include "plast/io/config.hpp"
 #include "plast/io/csv.hpp"
 #include "plast/io/csv_table.hpp"
+#include "plast/memory/run_journal.hpp"
 #include "plast/memory/study_headline.hpp"
 #include "plast/metrics/filter.hpp"
 #include "plast/io/npy.hpp"
@@ -248,7 +249,7 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
     return st;
 }
 
-void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
+void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads, bool resume) const
 {
     const std::size_t nr = rules.size(), nc = conditions.size();
     // Result slots: rule-major, then condition, then run; conditions may differ in their number of runs
@@ -271,17 +272,35 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
     struct Job {
         std::size_t ri, ci, run;
     };
+    // Completed runs are journaled as they finish (memory_done.jsonl); a resumed study reloads them.
+    std::vector<char> finished(jobs, 0);
+    const std::string journal_path = dir.file("memory_done.jsonl");
+    long reloaded = 0;
+    if (resume) {
+        for (auto& e : RunJournal::read(journal_path)) {
+            const auto c = std::find(conditions.begin(), conditions.end(), e.condition);
+            if (e.rule >= nr || rules[e.rule].name != e.rule_name || c == conditions.end()) continue;
+            const auto ci = static_cast<std::size_t>(c - conditions.begin());
+            if (e.run >= cruns[ci] || finished[slot(e.rule, ci, e.run)]) continue;
+            results[slot(e.rule, ci, e.run)] = std::move(e.result);
+            finished[slot(e.rule, ci, e.run)] = 1;
+            ++reloaded;
+        }
+    } else {
+        std::filesystem::remove(journal_path);
+    }
+    RunJournal journal(journal_path);
     std::vector<Job> todo;
     double total_s = 0;
     for (std::size_t ri = 0; ri < nr; ++ri)
         for (std::size_t ci = 0; ci < nc; ++ci)
             for (std::size_t run = 0; run < cruns[ci]; ++run)
-                if (!(conditions[ci] == "static" && ri > 0)) {
+                if (!(conditions[ci] == "static" && ri > 0) && !finished[slot(ri, ci, run)]) {
                     todo.push_back({ri, ci, run});
                     total_s += proto_of(ci).simulated_seconds();
                 }
     Progress progress("memory (" + std::to_string(todo.size()) + " runs)", static_cast<std::size_t>(std::ceil(total_s)), "simulated s");
-    std::vector<char> finished(jobs, 0);
+    if (resume) dir.summary()["resumed_runs"] = reloaded;
     const auto times = protocol.test_times();
     try {
     parallel_for(todo.size(), threads, [&](std::size_t jj) {
@@ -318,6 +337,7 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
             if (d >= 1) progress.advance(static_cast<std::size_t>(d));
             last = t;
         });
+        journal.append(ri, rule.name, cond, run, results[j]);
         finished[j] = 1;
     });
     } catch (const Interrupted&) {

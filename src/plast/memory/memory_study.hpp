@@ -75,7 +75,9 @@ struct MemoryStudy {
     static bool is_knockout(const std::string& condition); // only_XX or no_XX
     bool stability_only(const std::string& condition) const { return knockouts == "stability" && is_knockout(condition); }
     int runs_of(const std::string& condition) const { return stability_only(condition) ? knockout_runs : runs; }
-    void run(io::RunDir& dir, std::uint64_t seed, int threads) const;
+    // resume: reload the completed runs of memory_done.jsonl in `dir` (run_journal.hpp) and simulate only
+    // the others; without it an existing journal is discarded.
+    void run(io::RunDir& dir, std::uint64_t seed, int threads, bool resume = false) const;
 };
 
 extern const char* const default_memory_config;
