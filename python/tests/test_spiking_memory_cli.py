@@ -102,6 +102,16 @@ def test_memory_resume_after_ctrl_c_equals_uninterrupted(tmp_path):
     stab = (full / "memory_stability.csv").read_text().splitlines()
     assert stab[0].startswith("condition,mode,runs_per_rule,rules,stable")
     assert any(line.startswith("only_IE,stability,1,2,") for line in stab)
+    # The combined table of examples/memory_stability_combined.py over one run is the run's own.
+    import subprocess as sp
+    import sys
+
+    comb = sp.run([sys.executable, str(ROOT / "examples" / "memory_stability_combined.py"), str(full)], capture_output=True, text=True)
+    assert comb.returncode == 0, comb.stderr
+    own = {line.split(",")[0]: line.split(",")[3:5] for line in stab[1:]}
+    for line in comb.stdout.splitlines()[1:]:
+        c = line.split(",")
+        assert c[3:5] == own[c[0]], line
 
     part = tmp_path / "part"
     p = subprocess.Popen([str(CLI), *args, "--out", str(part)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
