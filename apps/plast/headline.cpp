@@ -80,7 +80,16 @@ std::vector<std::string> evolve(const json& s)
 std::vector<std::string> memory(const json& s)
 {
     std::vector<std::string> out;
-    if (!s.contains("headline") || !s["headline"].contains("conditions")) return out;
+    if (!s.contains("headline")) return out;
+    // Stability-only knock-outs: their stable fractions in one line.
+    std::string ko;
+    for (const auto& r : s["headline"].value("stability_by_condition", json::array()))
+        if (r.value("mode", std::string()) == "stability")
+            ko += (ko.empty() ? "" : ", ") + r.value("condition", std::string()) + " " + num(r.value("stable", json())) + "/" +
+                  num(r.value("rules", json()));
+    if (!ko.empty())
+        out.push_back("stable per knock-out (stability only, " + num(s.value("knockout_runs", json())) + " run(s) per rule): " + ko);
+    if (!s["headline"].contains("conditions")) return out;
     for (const auto& [cond, c] : s["headline"]["conditions"].items()) {
         const double stable = c.value("rules_stable", 0.0);
         const auto& any = c.value("any_time", json::object());

@@ -1,20 +1,50 @@
-// plast memory [CONFIG]: familiarity memory tests of rules (given, or selected from a screen archive).
+// plast memory [CONFIG] | plast memory --resume RUN_DIR: familiarity memory tests of rules (given, or
+// selected from a screen archive). Completed runs are journaled (memory_done.jsonl) as they finish; a
+// resumed study keeps the run's configuration and seed and simulates only the missing runs.
 #include "verb.hpp"
 
+#include "plast/core/error.hpp"
+#include "plast/io/run_dir.hpp"
 #include "plast/memory/memory_study.hpp"
+
+#include <filesystem>
+#include <iostream>
 
 namespace plast::app {
 
+static std::string g_resume_dir;
+
 static int run_memory(Context& ctx)
 {
+    const bool resume = !g_resume_dir.empty();
+    if (resume) {
+        if (!ctx.opts.config.empty()) usage_error("--resume", "give either a configuration or --resume RUN_DIR", "one of them");
+        if (!ctx.opts.sets.empty() || ctx.opts.seed)
+            usage_error("--resume", "a resumed memory study keeps its configuration; --set/--seed are not allowed", "no overrides");
+        if (!std::filesystem::exists(g_resume_dir + "/config.toml") || !std::filesystem::exists(g_resume_dir + "/run.json"))
+            usage_error("--resume", g_resume_dir + " is not a run directory of plast memory (no config.toml and run.json)",
+                        "the --out directory of an earlier plast memory");
+        ctx.opts.config = g_resume_dir + "/config.toml";
+    }
     ctx.load_config(memory::default_memory_config, "<embedded memory default>");
     const auto study = memory::MemoryStudy::from_config(ctx.config);
-    auto& dir = ctx.open_run();
-    study.run(dir, ctx.seed, ctx.threads);
+    if (resume) {
+        ctx.config.check_unused();
+        ctx.run = io::RunDir::reopen(g_resume_dir, ctx.command_line);
+        if (!ctx.opts.quiet) std::cerr << "plast memory: resuming " << g_resume_dir << "\n";
+    } else {
+        ctx.open_run();
+    }
+    study.run(*ctx.run, ctx.seed, ctx.threads, resume);
     return ctx.complete();
 }
 
-PLAST_VERB("memory", "familiarity memory tests (BND protocol, knock-outs, feed-forward iSTDP) over independent runs", true,
-           nullptr, run_memory);
+PLAST_VERB("memory", "familiarity memory tests (BND protocol, knock-outs, feed-forward iSTDP) over independent runs (--resume RUN_DIR continues)",
+           true,
+           [](CLI::App& sub) {
+               g_resume_dir.clear(); // a process may dispatch several times (the Python module)
+               sub.add_option("--resume", g_resume_dir, "continue the memory study in this run directory");
+           },
+           run_memory);
 
 } // namespace plast::app

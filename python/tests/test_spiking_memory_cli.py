@@ -82,3 +82,59 @@ def test_memory_rule_sets_from_csv_and_their_errors(tmp_path):
     r = plast(*base, "--set", f"memory.rules_csv='{empty}'", "--out", str(tmp_path / "e"))
     assert r.returncode == 2 and "holds no rule" in r.stderr
     assert not any((tmp_path / d).exists() for d in ("m", "o", "e"))
+
+
+def test_memory_resume_after_ctrl_c_equals_uninterrupted(tmp_path):
+    """Ctrl-C keeps the journaled runs; --resume simulates the rest; outputs equal an uninterrupted study."""
+    import signal
+    import subprocess
+    import time
+
+    from test_cli import CLI, ROOT
+
+    args = ["memory", str(ROOT / "examples" / "memory_by_accident.toml"), "--set", "memory.runs=6", "--set", "protocol.breaks=[1.0,9.0]",
+            "--set", "protocol.pretrain=2.0", "--set", "protocol.train=2.0", "--set", "network.scale=0.05",
+            "--set", "memory.rules_limit=2", "--set", "memory.knockouts='stability'",
+            "--set", "memory.conditions=['control','only_IE']", "--no-report", "-q", "-j", "1"]
+    assert plast(*args, "--out", str(tmp_path / "full")).returncode == 0
+    full = tmp_path / "full"
+    assert len((full / "memory_done.jsonl").read_text().splitlines()) == 2 * 6 + 2 * 1
+    stab = (full / "memory_stability.csv").read_text().splitlines()
+    assert stab[0].startswith("condition,mode,runs_per_rule,rules,stable")
+    assert any(line.startswith("only_IE,stability,1,2,") for line in stab)
+    # The combined table of examples/memory_stability_combined.py over one run is the run's own.
+    import subprocess as sp
+    import sys
+
+    comb = sp.run([sys.executable, str(ROOT / "examples" / "memory_stability_combined.py"), str(full)], capture_output=True, text=True)
+    assert comb.returncode == 0, comb.stderr
+    own = {line.split(",")[0]: line.split(",")[3:5] for line in stab[1:]}
+    for line in comb.stdout.splitlines()[1:]:
+        c = line.split(",")
+        assert c[3:5] == own[c[0]], line
+
+    part = tmp_path / "part"
+    p = subprocess.Popen([str(CLI), *args, "--out", str(part)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    journal = part / "memory_done.jsonl"
+    while p.poll() is None and not (journal.exists() and journal.read_text().count("\n") >= 1):
+        time.sleep(0.05)
+    if p.poll() is not None:
+        pytest.skip("the study finished before it could be interrupted")
+    p.send_signal(signal.SIGINT)
+    p.communicate(timeout=600)
+    assert p.returncode == 130
+    done = journal.read_text().count("\n")
+    assert 1 <= done < 14
+    assert json.loads((part / "run.json").read_text())["status"] == "interrupted"
+
+    # A resume keeps the configuration: no overrides.
+    r = plast("memory", "--resume", str(part), "--set", "memory.runs=3", "-q")
+    assert r.returncode == 2 and "--set/--seed are not allowed" in r.stderr
+    r = plast("memory", "--resume", str(tmp_path / "nothing"), "-q")
+    assert r.returncode == 2 and "not a run directory of plast memory" in r.stderr
+    r = plast("memory", "--resume", str(part), "--no-report", "-q", "-j", "2")
+    assert r.returncode == 0, r.stderr
+    run = json.loads((part / "run.json").read_text())
+    assert run["status"] == "completed" and run["summary"]["resumed_runs"] == done
+    for f in ("memory_runs.csv", "memory_tests.csv", "memory_summary.csv", "memory_stability.csv", "memory_recheck.csv", "prate_mean.npy"):
+        assert (part / f).read_bytes() == (full / f).read_bytes(), f

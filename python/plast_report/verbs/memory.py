@@ -166,10 +166,12 @@ def tables(run_dir, run):
                     "r_nov against r_fam). Definitions: docs/glossary.md."))
     st = hd.get("stability_by_condition", [])
     if st:
-        out.append(("Stability per condition (knock-outs)", ["condition", "stable", "fraction", "paper"],
+        out.append(("Stability per condition (knock-outs)", ["condition", "stable", "fraction", "runs per rule", "paper"],
                     [[html.escape(r["condition"]), f"{r['stable']} of {r['rules']}", _pct(r["stable_fraction"]),
+                      f"{r.get('runs_per_rule', '')}" + (" (stability only)" if r.get("mode") == "stability" else ""),
                       PAPER.get(r["condition"], "")] for r in st],
-                    "only_X: only connection X plastic; no_X: X static. Paper numbers from Mem1kRules Fig. 4."))
+                    "only_X: only connection X plastic; no_X: X static. Paper numbers from Mem1kRules Fig. 4. "
+                    "Stability only: pre-training, training and breaks without probes (knockouts = \"stability\")."))
     reg = [(c, hc.get("regression_cv_r2", {})) for c, hc in hd.get("conditions", {}).items() if hc.get("regression_cv_r2", {}).get("rules")]
     if reg:
         f = lambda v: "n/a (too few rules)" if v is None else f"{v:.2f}"

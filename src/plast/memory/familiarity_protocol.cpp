@@ -19,7 +19,7 @@ std::vector<double> FamiliarityProtocol::test_times() const
 double FamiliarityProtocol::simulated_seconds() const
 {
     double s = pretrain + train;
-    for (double b : breaks) s += b + 2 * (probe + after_probe);
+    for (double b : breaks) s += b + (probes ? 2 * (probe + after_probe) : 0.0);
     return s;
 }
 
@@ -85,6 +85,12 @@ RunResult run_familiarity(ProbeableNetwork& net, const FamiliarityProtocol& p, s
         tr.baseline_rate_i = net.inhibitory_rate();
         tr.clock = net.time();
         tr.mean_weights = net.mean_weights();
+        if (!p.probes) {
+            const double nan = std::nan("");
+            tr.stats.r_nov = tr.stats.r_fam = tr.stats.std_nov = tr.stats.std_fam = tr.stats.on_nov = tr.stats.on_fam = nan;
+            res.probes.push_back(std::move(tr));
+            continue;
+        }
         net.save_state();
         if (!p.plasticity_during_probes) net.set_plasticity(false);
         auto probe = [&](int pattern, double& rate, double& sd) {

@@ -11,6 +11,10 @@
 // Plasticity during probes: "on" (kept on, then rolled back by the restore: the published code) or
 // "off" (frozen during probes: the paper text, SpikES FamDet).
 // Timing of the random intervals comes from the stream (seed, "familiar_schedule", run).
+// Stability only (`probes = false`, knock-outs = "stability" in a study): the same pre-training, training
+// and breaks, with the 1-s baseline and the mean weights recorded at every test time, but no probes
+// (their effect is rolled back anyway, so the trajectory that decides stability is the same process);
+// each cycle then lasts b s instead of b + 8 s, and the ProbeTrace statistics are NaN.
 #include "plast/memory/memory_stats.hpp"
 #include "plast/memory/probeable_network.hpp"
 
@@ -35,6 +39,7 @@ struct FamiliarityProtocol {
     int novel_pattern = 0, familiar_pattern = 1;
     // Stability re-check: the fSBI metrics over the last `recheck_window` s of pre-training (0: off).
     double recheck_window = 0;
+    bool probes = true; // false: stability only (no novel/familiar probes)
 
     std::vector<double> test_times() const; // seconds after training
     double simulated_seconds() const;       // per run

@@ -8,6 +8,7 @@
 #include "plast/io/config.hpp"
 #include "plast/io/csv.hpp"
 #include "plast/io/csv_table.hpp"
+#include "plast/memory/run_journal.hpp"
 #include "plast/memory/study_headline.hpp"
 #include "plast/metrics/filter.hpp"
 #include "plast/io/npy.hpp"
@@ -84,6 +85,11 @@ bool valid_condition(const std::string& c)
 }
 } // namespace
 
+bool MemoryStudy::is_knockout(const std::string& c)
+{
+    return c.rfind("only_", 0) == 0 || c.rfind("no_", 0) == 0;
+}
+
 MemoryStudy MemoryStudy::from_config(Config& cfg)
 {
     MemoryStudy st;
@@ -93,6 +99,8 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
         st.model_net = ModelNetworkConfig::from_config(cfg.section("model"), std::filesystem::path(cfg.source_name()).parent_path().string());
     st.runs = static_cast<int>(m.integer("runs", 5, 2, 1000));
     st.conditions = m.strings("conditions", {"control"});
+    st.knockouts = m.string("knockouts", "full", {"full", "stability"});
+    st.knockout_runs = static_cast<int>(m.integer("knockout_runs", 1, 1, 1000));
     for (std::size_t i = 0; i < st.conditions.size(); ++i) {
         const auto& c = st.conditions[i];
         bool ok = valid_condition(c);
@@ -241,23 +249,63 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
     return st;
 }
 
-void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
+void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads, bool resume) const
 {
-    const std::size_t nr = rules.size(), nc = conditions.size(), nrun = static_cast<std::size_t>(runs);
-    const std::size_t jobs = nr * nc * nrun;
+    const std::size_t nr = rules.size(), nc = conditions.size();
+    // Result slots: rule-major, then condition, then run; conditions may differ in their number of runs
+    // (stability-only knock-outs run knockout_runs).
+    std::vector<std::size_t> cruns(nc), coff(nc);
+    std::size_t per_rule = 0;
+    for (std::size_t ci = 0; ci < nc; ++ci) {
+        cruns[ci] = static_cast<std::size_t>(runs_of(conditions[ci]));
+        coff[ci] = per_rule;
+        per_rule += cruns[ci];
+    }
+    const std::size_t jobs = nr * per_rule;
+    auto slot = [&](std::size_t ri, std::size_t ci, std::size_t run) { return ri * per_rule + coff[ci] + run; };
+    FamiliarityProtocol stability_protocol = protocol;
+    stability_protocol.probes = false;
+    auto proto_of = [&](std::size_t ci) -> const FamiliarityProtocol& { return stability_only(conditions[ci]) ? stability_protocol : protocol; };
     std::vector<RunResult> results(jobs);
-    const double per_run = protocol.simulated_seconds();
     // With plasticity off the rule never acts, so the static control is the same network for every rule
     // (same seeds and wiring per run): it is simulated for the first rule and shared.
-    std::vector<std::size_t> todo;
-    for (std::size_t j = 0; j < jobs; ++j)
-        if (!(conditions[(j / nrun) % nc] == "static" && j / (nc * nrun) > 0)) todo.push_back(j);
-    Progress progress("memory (" + std::to_string(todo.size()) + " runs)", static_cast<std::size_t>(std::ceil(per_run * static_cast<double>(todo.size()))), "simulated s");
+    struct Job {
+        std::size_t ri, ci, run;
+    };
+    // Completed runs are journaled as they finish (memory_done.jsonl); a resumed study reloads them.
     std::vector<char> finished(jobs, 0);
+    const std::string journal_path = dir.file("memory_done.jsonl");
+    long reloaded = 0;
+    if (resume) {
+        for (auto& e : RunJournal::read(journal_path)) {
+            const auto c = std::find(conditions.begin(), conditions.end(), e.condition);
+            if (e.rule >= nr || rules[e.rule].name != e.rule_name || c == conditions.end()) continue;
+            const auto ci = static_cast<std::size_t>(c - conditions.begin());
+            if (e.run >= cruns[ci] || finished[slot(e.rule, ci, e.run)]) continue;
+            results[slot(e.rule, ci, e.run)] = std::move(e.result);
+            finished[slot(e.rule, ci, e.run)] = 1;
+            ++reloaded;
+        }
+    } else {
+        std::filesystem::remove(journal_path);
+    }
+    RunJournal journal(journal_path);
+    std::vector<Job> todo;
+    double total_s = 0;
+    for (std::size_t ri = 0; ri < nr; ++ri)
+        for (std::size_t ci = 0; ci < nc; ++ci)
+            for (std::size_t run = 0; run < cruns[ci]; ++run)
+                if (!(conditions[ci] == "static" && ri > 0) && !finished[slot(ri, ci, run)]) {
+                    todo.push_back({ri, ci, run});
+                    total_s += proto_of(ci).simulated_seconds();
+                }
+    Progress progress("memory (" + std::to_string(todo.size()) + " runs)", static_cast<std::size_t>(std::ceil(total_s)), "simulated s");
+    if (resume) dir.summary()["resumed_runs"] = reloaded;
+    const auto times = protocol.test_times();
     try {
     parallel_for(todo.size(), threads, [&](std::size_t jj) {
-        const std::size_t j = todo[jj];
-        const std::size_t ri = j / (nc * nrun), ci = (j / nrun) % nc, run = j % nrun;
+        const auto [ri, ci, run] = todo[jj];
+        const std::size_t j = slot(ri, ci, run);
         const auto& rule = rules[ri];
         const auto& cond = conditions[ci];
         std::unique_ptr<ProbeableNetwork> net;
@@ -284,32 +332,35 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
             net = make_feedforward_network(c, seed, run);
         }
         double last = 0;
-        results[j] = run_familiarity(*net, protocol, seed, run, [&](double t) {
+        results[j] = run_familiarity(*net, proto_of(ci), seed, run, [&](double t) {
             const double d = std::floor(t) - std::floor(last);
             if (d >= 1) progress.advance(static_cast<std::size_t>(d));
             last = t;
         });
+        journal.append(ri, rule.name, cond, run, results[j]);
         finished[j] = 1;
     });
     } catch (const Interrupted&) {
         // Keep every run that completed before the signal (the work in flight is dropped).
         io::CsvWriter part(dir.file("memory_runs.csv"), runs_header);
-        const auto times = protocol.test_times();
         long kept = 0;
-        for (std::size_t j = 0; j < jobs; ++j) {
-            if (!finished[j]) continue;
-            ++kept;
-            const std::size_t ri = j / (nc * nrun), ci = (j / nrun) % nc, run = j % nrun;
-            write_run_rows(part, rules[ri].name, conditions[ci], run, times, results[j]);
-        }
+        for (std::size_t ri = 0; ri < nr; ++ri)
+            for (std::size_t ci = 0; ci < nc; ++ci)
+                for (std::size_t run = 0; run < cruns[ci]; ++run) {
+                    const std::size_t j = slot(ri, ci, run);
+                    if (!finished[j]) continue;
+                    ++kept;
+                    write_run_rows(part, rules[ri].name, conditions[ci], run, times, results[j]);
+                }
         dir.summary()["completed_runs_before_interrupt"] = kept;
         throw;
     }
     progress.done();
-    for (std::size_t j = 0; j < jobs; ++j)
-        if (conditions[(j / nrun) % nc] == "static" && j / (nc * nrun) > 0) results[j] = results[j % (nc * nrun)];
+    for (std::size_t ri = 1; ri < nr; ++ri)
+        for (std::size_t ci = 0; ci < nc; ++ci)
+            if (conditions[ci] == "static")
+                for (std::size_t run = 0; run < cruns[ci]; ++run) results[slot(ri, ci, run)] = results[slot(0, ci, run)];
 
-    const auto times = protocol.test_times();
     io::CsvWriter runs_csv(dir.file("memory_runs.csv"), runs_header);
     io::CsvWriter tests_csv(dir.file("memory_tests.csv"), {"rule", "condition", "test_time", "runs", "mean_r_nov", "mean_r_fam",
                                                            "mean_dr_mem", "mean_ds_mem", "t", "p", "on_t", "on_p", "significant",
@@ -321,37 +372,42 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
     std::vector<double> prate_mean(nr * nc * times.size() * 2 * 90, std::nan(""));
     for (std::size_t ri = 0; ri < nr; ++ri)
         for (std::size_t ci = 0; ci < nc; ++ci) {
+            const bool ko = is_knockout(conditions[ci]);
+            const bool stab_only = stability_only(conditions[ci]);
             std::vector<std::vector<ProbeStats>> ok_runs;
             bool stable = true;
-            for (std::size_t run = 0; run < nrun; ++run) {
-                const auto& res = results[(ri * nc + ci) * nrun + run];
+            for (std::size_t run = 0; run < cruns[ci]; ++run) {
+                const auto& res = results[slot(ri, ci, run)];
                 write_run_rows(runs_csv, rules[ri].name, conditions[ci], run, times, res);
                 for (const auto& pt : res.probes) stable = stable && pt.baseline_rate >= 0.1 && pt.baseline_rate <= 100.0;
                 if (res.aborted) {
                     stable = false;
                     continue;
                 }
-                // Mean-weight bounds after the protocol (spec §7.2).
-                const auto& w = res.probes.back().mean_weights;
-                for (const auto& [name, v] : w) {
-                    const double bound = (name == "EE" || name == "EI") ? 0.5 : 5.0;
-                    if (name == "EE" || name == "EI" || name == "IE" || name == "II") stable = stable && v <= bound;
-                }
+                // Mean-weight bounds (spec §7.2): after the protocol; at every test for a knock-out.
+                for (std::size_t t = ko ? 0 : res.probes.size() - 1; t < res.probes.size(); ++t)
+                    for (const auto& [name, v] : res.probes[t].mean_weights) {
+                        const double bound = (name == "EE" || name == "EI") ? 0.5 : 5.0;
+                        if (name == "EE" || name == "EI" || name == "IE" || name == "II") stable = stable && v <= bound;
+                    }
                 std::vector<ProbeStats> s;
                 for (const auto& pt : res.probes) s.push_back(pt.stats);
                 ok_runs.push_back(s);
             }
             nlohmann::json js = {{"rule", rules[ri].name}, {"condition", conditions[ci]}, {"runs_completed", ok_runs.size()}, {"stable", stable}};
+            if (stab_only) js["stability_only"] = true;
             RuleOutcome oc;
             oc.rule = rules[ri].name;
             oc.condition = conditions[ci];
             oc.theta = rules[ri].theta;
             oc.stable = stable;
+            oc.stability_only = stab_only;
+            oc.runs = static_cast<int>(cruns[ci]);
             {
                 double se = 0, si = 0;
                 std::size_t n = 0;
-                for (std::size_t run = 0; run < nrun; ++run) {
-                    const auto& res = results[(ri * nc + ci) * nrun + run];
+                for (std::size_t run = 0; run < cruns[ci]; ++run) {
+                    const auto& res = results[slot(ri, ci, run)];
                     if (res.aborted || res.probes.empty()) continue;
                     se += res.probes.back().baseline_rate;
                     si += res.probes.back().baseline_rate_i;
@@ -360,7 +416,10 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
                 oc.rate_e = n ? se / static_cast<double>(n) : std::nan("");
                 oc.rate_i = n ? si / static_cast<double>(n) : std::nan("");
             }
-            if (ok_runs.size() >= 2) {
+            if (stab_only) {
+                sum_csv.row({rules[ri].name, conditions[ci], static_cast<long long>(ok_runs.size()), static_cast<long long>(stable),
+                             std::nan(""), 0LL, std::string("not_tested")});
+            } else if (ok_runs.size() >= 2) {
                 const auto ms = summarise(ok_runs, times);
                 for (const auto& t : ms.tests)
                     tests_csv.row({rules[ri].name, conditions[ci], t.test_time, static_cast<long long>(ok_runs.size()), t.mean_r_nov,
@@ -383,8 +442,8 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
                 for (std::size_t t = 0; t < times.size(); ++t) {
                     std::vector<double> acc(90, 0.0);
                     std::size_t n = 0;
-                    for (std::size_t run = 0; run < nrun; ++run) {
-                        const auto& res = results[(ri * nc + ci) * nrun + run];
+                    for (std::size_t run = 0; run < cruns[ci]; ++run) {
+                        const auto& res = results[slot(ri, ci, run)];
                         if (res.aborted || t >= res.probes.size() || res.probes[t].prate.size() < 90) continue;
                         for (std::size_t b = 0; b < 90; ++b) acc[b] += res.probes[t].prate[b];
                         ++n;
@@ -411,8 +470,8 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
                 std::size_t n = 0, ok = 0;
                 double se = 0, si = 0;
                 const double used = rule_input_rate ? rules[ri].input_rate : recurrent.background;
-                for (std::size_t run = 0; run < nrun; ++run) {
-                    const auto& res = results[(ri * nc + ci) * nrun + run];
+                for (std::size_t run = 0; run < cruns[ci]; ++run) {
+                    const auto& res = results[slot(ri, ci, run)];
                     std::vector<io::Cell> row{rules[ri].name, conditions[ci], static_cast<long long>(run),
                                                          rules[ri].input_rate >= 0 ? rules[ri].input_rate : std::nan(""), used,
                                                          recurrent.net.scale, res.recheck_t0, res.recheck_t1};
@@ -438,6 +497,8 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
                     }
                     rc.row(row);
                 }
+                outcomes[ri * nc + ci].recheck_runs = static_cast<int>(n);
+                outcomes[ri * nc + ci].recheck_plausible = static_cast<int>(ok);
                 auto& js = summary[ri * nc + ci];
                 js["input_rate_screen"] = rules[ri].input_rate >= 0 ? nlohmann::json(rules[ri].input_rate) : nlohmann::json(nullptr);
                 js["input_rate_used"] = used;
@@ -449,6 +510,8 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
     auto& s = dir.summary();
     s["network"] = network;
     s["runs"] = runs;
+    s["knockouts"] = knockouts;
+    if (knockouts == "stability") s["knockout_runs"] = knockout_runs;
     s["test_times"] = times;
     s["rules"] = nr;
     s["conditions"] = conditions;
@@ -461,12 +524,14 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
                         {"what", "fSBI metrics (first record_exc x scale E, record_inh x scale I neurons; 100 weights per plastic "
                                  "projection every 0.1 s) over the last window s of pre-training of each run, on the memory "
                                  "network itself (receptive-field input, this scale and input rate): memory_recheck.csv"}};
-    s["simulated_seconds_per_run"] = per_run;
-    // Headline over rules (fractions, lifetimes, knock-outs, regression) and its table.
+    s["simulated_seconds_per_run"] = protocol.simulated_seconds();
+    if (knockouts == "stability") s["simulated_seconds_per_stability_run"] = stability_protocol.simulated_seconds();
+    // Headline over rules (fractions, lifetimes, knock-outs, regression) and its tables.
     const auto head = study_headline(outcomes, times, conditions);
     s["headline"] = head;
     io::CsvWriter hcsv(dir.file("memory_headline.csv"), {"condition", "rules_stable", "test_time", "novelty", "familiarity", "on_transient"});
     for (const auto& c : conditions) {
+        if (!head["conditions"].contains(c)) continue; // stability-only: memory_stability.csv
         const auto& cj = head["conditions"][c];
         for (const auto& t : cj["per_test_time"])
             hcsv.row({c, cj["rules_stable"].get<long long>(), t["test_time"].get<double>(), t["novelty"].get<double>(),
@@ -474,6 +539,12 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads) const
         hcsv.row({c, cj["rules_stable"].get<long long>(), std::string("any"), cj["any_time"]["novelty"].get<double>(),
                   cj["any_time"]["familiarity"].get<double>(), cj["any_time"]["on_transient"].get<double>()});
     }
+    io::CsvWriter scsv(dir.file("memory_stability.csv"), {"condition", "mode", "runs_per_rule", "rules", "stable", "stable_fraction",
+                                                         "recheck_runs", "recheck_plausible_runs"});
+    for (const auto& r : head["stability_by_condition"])
+        scsv.row({r["condition"].get<std::string>(), r["mode"].get<std::string>(), r["runs_per_rule"].get<long long>(),
+                  r["rules"].get<long long>(), r["stable"].get<long long>(), r["stable_fraction"].get<double>(),
+                  r["recheck_runs"].get<long long>(), r["recheck_plausible_runs"].get<long long>()});
 }
 
 } // namespace plast::memory

@@ -14,8 +14,19 @@
 //   [protocol] pretrain, train, on_mean, off_mean, breaks, probe, after_probe, plasticity_during_probes
 //   [network]  (as in plast simulate) and [inputs] (RF grid, patterns) for the recurrent network;
 //   [feedforward] for the feed-forward network; [model] for a model file (model_network.hpp).
+//   [memory]   knockouts = "full" | "stability"; knockout_runs = 1 (see below)
 // Conditions: control (rules as given); static (eta = 0); only_XX (only synapse type XX plastic);
 // no_XX (XX knocked out: static at its initial weight); eta=V (learning-rate sweep).
+// Knock-out mode: knockouts = "full" (default) runs every condition through the whole familiarity
+// protocol with `runs` runs. knockouts = "stability" runs the knock-out conditions (only_XX, no_XX) for
+// stability only: `knockout_runs` runs (default 1) of the same pre-training, training and breaks without
+// the probes (familiarity_protocol.hpp), judged by the knock-out criterion below; they get no memory
+// statistics (memory_tests.csv, headline fractions), only their stable fraction (memory_stability.csv,
+// headline stability_by_condition). control, static and eta=V keep the full protocol.
+// Stability per rule and condition (spec §7.2 subset): every run completed (no guard abort), the E rate
+// of the 1-s baseline before every test in [0.1, 100] Hz, and the mean weights EE, EI <= 0.5, IE, II <= 5
+// after the last test; for the knock-out conditions (only_XX, no_XX) at every test (the knock-out
+// variant of the criterion).
 // Input rate: a rule screened on the fSBI background network carries the input rate it was screened at
 // (25th theta entry, the input_rate column of rules_csv, or the archive's input_rate parameter). With
 // input_rate = "protocol" (default, Mem1kRules) the recurrent network's RF inputs fire at
@@ -49,6 +60,8 @@ struct NamedRule {
 struct MemoryStudy {
     std::string network = "recurrent";
     int runs = 5;
+    std::string knockouts = "full"; // "full" | "stability"
+    int knockout_runs = 1;          // runs per rule of a stability-only knock-out condition
     std::vector<std::string> conditions{"control"};
     std::vector<NamedRule> rules;
     FamiliarityProtocol protocol;
@@ -59,7 +72,12 @@ struct MemoryStudy {
     ModelNetworkConfig model_net;
 
     static MemoryStudy from_config(Config& cfg);
-    void run(io::RunDir& dir, std::uint64_t seed, int threads) const;
+    static bool is_knockout(const std::string& condition); // only_XX or no_XX
+    bool stability_only(const std::string& condition) const { return knockouts == "stability" && is_knockout(condition); }
+    int runs_of(const std::string& condition) const { return stability_only(condition) ? knockout_runs : runs; }
+    // resume: reload the completed runs of memory_done.jsonl in `dir` (run_journal.hpp) and simulate only
+    // the others; without it an existing journal is discarded.
+    void run(io::RunDir& dir, std::uint64_t seed, int threads, bool resume = false) const;
 };
 
 extern const char* const default_memory_config;

@@ -2,6 +2,7 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -67,18 +68,27 @@ nlohmann::json study_headline(const std::vector<RuleOutcome>& outcomes, const st
     // Knock-out / condition table: stable fraction over tested rules.
     nlohmann::json stab = nlohmann::json::array();
     for (const auto& c : conditions) {
-        long tested = 0, stable = 0;
+        long tested = 0, stable = 0, runs = 0, rc = 0, rc_ok = 0;
+        bool stab_only = false;
         for (const auto& o : outcomes)
             if (o.condition == c) {
                 tested += 1;
                 stable += o.stable;
+                runs = std::max<long>(runs, o.runs);
+                rc += o.recheck_runs;
+                rc_ok += o.recheck_plausible;
+                stab_only = stab_only || o.stability_only;
             }
-        stab.push_back({{"condition", c}, {"rules", tested}, {"stable", stable},
-                        {"stable_fraction", tested ? static_cast<double>(stable) / static_cast<double>(tested) : 0.0}});
+        stab.push_back({{"condition", c}, {"mode", stab_only ? "stability" : "memory"}, {"runs_per_rule", runs}, {"rules", tested},
+                        {"stable", stable}, {"stable_fraction", tested ? static_cast<double>(stable) / static_cast<double>(tested) : 0.0},
+                        {"recheck_runs", rc}, {"recheck_plausible_runs", rc_ok}});
     }
     h["stability_by_condition"] = stab;
 
     for (const auto& c : conditions) {
+        bool stab_only = false;
+        for (const auto& o : outcomes) stab_only = stab_only || (o.condition == c && o.stability_only);
+        if (stab_only) continue;
         std::vector<const RuleOutcome*> sel;
         for (const auto& o : outcomes)
             if (o.condition == c && o.tested && o.stable) sel.push_back(&o);

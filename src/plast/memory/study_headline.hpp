@@ -10,7 +10,9 @@
 //   on_transient(t) fraction whose ON transient differs (novel vs familiar, p < 0.05)
 //   "any time"      the same, at one or more test times
 //   lifetime        histogram of the last significant test time (0 = never)
-// Knock-outs: the fraction of rules stable in each condition (over the rules that were tested).
+// Knock-outs: the fraction of rules stable in each condition (over the rules that were tested), with
+// the mode ("memory" or "stability" = stability-only runs, no memory statistics), the runs per rule
+// and the re-check verdicts over all runs; stability-only conditions get no memory fractions.
 // Regression (Memory by accident Fig. 1C): linear regression from the 24 rule parameters (standardised,
 // plus an intercept; ridge penalty 1 so that it is defined with fewer rules than parameters) to the E
 // rate, the I rate (1 s baseline before the last test, mean over runs) and the memory lifetime
@@ -31,6 +33,9 @@ struct RuleOutcome {
     std::vector<bool> novelty, familiarity, on_transient; // per test time
     double lifetime = 0;
     double rate_e = 0, rate_i = 0; // baseline before the last test, mean over completed runs
+    bool stability_only = false;   // a knock-out run for stability only (no memory statistics)
+    int runs = 0;                  // runs of this rule and condition
+    int recheck_runs = 0, recheck_plausible = 0; // re-check verdicts over the runs (0, 0: no re-check)
 };
 
 // Fraction tables and regression; `times` are the test times (s after training).
