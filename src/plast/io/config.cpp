@@ -423,7 +423,8 @@ struct DocWriter {
     {
         for (const auto& [k, v] : t) {
             const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-            const std::string header = prefix.empty() ? toml_key(std::string(k.str())) : header_of(prefix) + "." + toml_key(std::string(k.str()));
+            std::string header = prefix.empty() ? std::string() : header_of(prefix) + '.';
+            header += toml_key(std::string(k.str()));
             if (const auto* sub = v.as_table()) {
                 out << "\n[" << header << "]\n";
                 leaves(*sub, path);
@@ -449,7 +450,8 @@ struct DocWriter {
             const auto dot = path.find('.', start);
             std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
             if (auto lb = part.find('['); lb != std::string::npos) part = part.substr(0, lb);
-            h += (h.empty() ? "" : ".") + toml_key(part);
+            if (!h.empty()) h += '.';
+            h += toml_key(part);
             if (dot == std::string::npos) return h;
             start = dot + 1;
         }
