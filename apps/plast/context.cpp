@@ -1,4 +1,5 @@
 #include "verb.hpp"
+#include "dispatch.hpp"
 #include "headline.hpp"
 
 #include "plast/core/error.hpp"
@@ -31,7 +32,7 @@ io::RunDir& Context::open_run()
 {
     config.check_unused();
     if (opts.print_config) {
-        std::cout << config.resolved_toml() << "\n";
+        std::cout << config.documented_toml();
         throw PrintedConfig{};
     }
     io::RunInfo info;
@@ -75,7 +76,13 @@ static std::string shell_quote(const std::string& s)
 std::string render_report(const std::string& run_dir)
 {
     const std::string py = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-    const std::string cmd = "PYTHONPATH=" + shell_quote(std::string(source_dir()) + "/python") +
+    // The report package, and the plast module built next to this program (build/python) for the
+    // parts of reports that use it (the screen's density calibration).
+    std::string path = std::string(source_dir()) + "/python";
+    std::error_code ec;
+    const auto built = std::filesystem::path(cli_executable()).parent_path() / "python";
+    if (std::filesystem::is_directory(built / "plast", ec)) path += ":" + built.string();
+    const std::string cmd = "PYTHONPATH=" + shell_quote(path) +
                             " MPLBACKEND=Agg " + py + " -m plast_report " + shell_quote(run_dir);
     const int rc = std::system(cmd.c_str());
     if (rc != 0)

@@ -30,7 +30,7 @@ static int run_evolve(Context& ctx)
     if (in_place) {
         ctx.config.check_unused();
         if (ctx.opts.print_config) {
-            std::cout << ctx.config.resolved_toml() << "\n";
+            std::cout << ctx.config.documented_toml();
             return 0;
         }
         ctx.run = io::RunDir::reopen(g_resume, ctx.command_line);

@@ -81,6 +81,30 @@ def test_screen_report_ranks_candidates(tmp_path):
     assert "Rounds" in html and "Best and nearest-to-plausible candidates" in html
 
 
+def test_screen_report_calibrates_the_conditional_density(tmp_path):
+    cfg = tmp_path / "s.toml"
+    cfg.write_text('seed = 2\n[task]\nepochs = 500\n[[round]]\nproposal = "prior"\ncandidates = 160\n'
+                   '[[round]]\nproposal = "conditional"\ncandidates = 40\ncondition_on = ["RI"]\ntrain_groups = ["stable"]\n'
+                   '[round.targets]\nRI = [0.3, 1.0]\n')
+    out, r = run(tmp_path, "screen", cfg)
+    _, html = check_report(out, r, "screen")
+    assert "Calibration of the conditional density" in html
+    assert (out / "figures" / "calibration.png").exists()
+    # The one-line reading and the coverage table (9 credible levels 10 % ... 90 %).
+    reading = re.search(r"Reading: (calibrated|over-confident|under-confident)", html)
+    assert reading, "no calibration reading in the report"
+    levels = re.findall(r"<tr><td>(\d+)%</td><td>\d+%</td><td>[+−-]\d\.\d\d</td></tr>", html)
+    assert levels == [str(k) for k in range(10, 100, 10)]
+    # The numbers are those of `python3 -m plast.posterior RUN_DIR coverage` (same density, same rows).
+    env = {"PYTHONPATH": str(pathlib.Path(CLI).resolve().parent / "python"), "PATH": "/usr/bin:/bin"}
+    cov = subprocess.run([sys.executable, "-m", "plast.posterior", str(out), "coverage", "--condition-on", "RI"],
+                         capture_output=True, text=True, env=env)
+    assert cov.returncode == 0, cov.stderr
+    for line in cov.stdout.splitlines()[1:]:
+        lvl, c = (float(v) for v in line.split(","))
+        assert f"<td>{lvl:.0%}</td><td>{c:.0%}</td>" in html
+
+
 def test_infer_report(tmp_path):
     out, r = run(tmp_path, "infer", ROOT / "examples" / "oja_recovery.toml", ["data.num_train=6", "data.num_eval=3"])
     run_json, html = check_report(out, r, "infer")
@@ -100,6 +124,14 @@ def test_evolve_report_has_hall_of_fame_and_references(tmp_path):
     best = [line.split(",") for line in rows[1:] if line.startswith("best,")]
     assert best and float(best[0][2]) == pytest.approx(run_json["summary"]["champion_fitness"], rel=1e-12)
     assert "Hall of fame" in html and "Champion and known rules" in html
+    # Student against teacher on one trial: potentials over time and the weights against the teacher's.
+    trace = (out / "champion_trace.csv").read_text().splitlines()
+    assert trace[0] == "t_ms,v_teacher_mV,u_student_mV" and len(trace) > 100
+    weights = (out / "champion_weights.csv").read_text().splitlines()
+    n_inputs = len(run_json["summary"]["champion_trace"]["w_teacher_pA"])
+    assert len(weights[0].split(",")) == 1 + n_inputs and len(weights) == len(trace)
+    assert (out / "figures" / "student_teacher.png").exists()
+    assert "Student against teacher: weights" in html and html.count("pA</td>") >= 4 * n_inputs
 
 
 def test_memory_report_has_the_headline_table(tmp_path):

@@ -41,22 +41,55 @@ def _write(path, header, rows):
         f.close()
 
 
-def coverage(run_dir, condition_on, where, held_out=50, samples=200, seed=1):
-    """Expected coverage on the last `held_out` matching rows (at most a quarter), the density trained on the others."""
+def calibration(run_dir, condition_on, where, held_out=50, samples=200, seed=1):
+    """Calibration of the conditional density on the last `held_out` matching rows (at most a quarter),
+    the density trained on the others. Returns a dict:
+      names: parameter names;
+      levels, coverage: expected coverage, the fraction of held-out truths inside the highest-density
+        credible region of each level (the rank of log q(theta_i | x_i) among log q of the samples);
+      sbc_ranks: (held_out, parameters) simulation-based-calibration ranks, per parameter the fraction of
+        the samples from q(. | x_i) below the true value (uniform on [0, 1] for a calibrated density);
+      held_out, samples: the counts used."""
     d, theta, x = ConditionalDensity.untrained(run_dir, condition_on, where, seed=seed)
     held_out = max(10, min(held_out, len(theta) // 4))
     if len(theta) < 40:
         raise ValueError(f"{run_dir}: {len(theta)} usable rows (finite parameters and conditioning metrics); coverage needs at least 40")
     d.fit(theta[:-held_out], x[:-held_out])  # a fresh density: the held-out rows are never seen in training
-    ranks = []
+    ranks, sbc = [], []
     for i in range(len(theta) - held_out, len(theta)):
         xi = dict(zip(condition_on, x[i]))
         lp_true = d.log_prob(theta[i:i + 1], xi)[0]
-        lp = d.log_prob(d.sample(xi, samples, stream=i), xi)
+        draws = d.sample(xi, samples, stream=i)
+        lp = d.log_prob(draws, xi)
         ranks.append(float(np.mean(lp > lp_true)))  # fraction of samples more probable than the truth
+        sbc.append(np.mean(draws < theta[i], axis=0))
     ranks = np.array(ranks)
     levels = np.linspace(0.1, 0.9, 9)
-    return [(round(float(lvl), 2), float(np.mean(ranks <= lvl))) for lvl in levels]
+    return {"names": list(d.names), "levels": [round(float(lvl), 2) for lvl in levels],
+            "coverage": [float(np.mean(ranks <= lvl)) for lvl in levels], "sbc_ranks": np.array(sbc),
+            "held_out": held_out, "samples": samples}
+
+
+def reading(levels, coverage, n):
+    """One line on the expected-coverage curve: calibrated when every level is within 2.5 binomial standard
+    errors sqrt(l (1 - l) / n) of its nominal value; otherwise over-confident (credible regions too narrow:
+    coverage below the level) or under-confident (too wide: coverage above it), by the mean deviation."""
+    lv, cv = np.asarray(levels, float), np.asarray(coverage, float)
+    z = (cv - lv) / np.sqrt(lv * (1 - lv) / n)
+    dev = float(np.mean(cv - lv))
+    if np.max(np.abs(z)) <= 2.5:
+        return "calibrated", f"calibrated: empirical coverage within sampling error of every credible level (n = {n} held-out rows)"
+    if dev < 0:
+        return "over-confident", (f"over-confident: credible regions too narrow, coverage {-dev:.2f} below the nominal level "
+                                  f"on average (n = {n} held-out rows)")
+    return "under-confident", (f"under-confident: credible regions too wide, coverage {dev:.2f} above the nominal level "
+                               f"on average (n = {n} held-out rows)")
+
+
+def coverage(run_dir, condition_on, where, held_out=50, samples=200, seed=1):
+    """Expected coverage on the last `held_out` matching rows (at most a quarter), the density trained on the others."""
+    c = calibration(run_dir, condition_on, where, held_out, samples, seed)
+    return list(zip(c["levels"], c["coverage"]))
 
 
 def main(argv=None):

@@ -90,7 +90,58 @@ def figures(run_dir, run):
     ax.legend()
     out.append((save(fig, run_dir, "evaluations.png"),
                 "Cumulative objective evaluations, cache hits and silent (unevaluated) offspring."))
+    trace = _student_teacher(run_dir, run)
+    if trace:
+        out.append(trace)
     return out
+
+
+def _csv_columns(path):
+    with open(path, newline="") as f:
+        r = csv.reader(f)
+        header = next(r)
+        cols = list(zip(*[[_num(x) for x in row] for row in r]))
+    return header, cols
+
+
+def _student_teacher(run_dir, run):
+    """Error task: the champion on experiment 0 — student potential u against the teacher's v in the first and
+    the last window of the trial (before and after learning), and the student's weights over the trial
+    against the teacher's (champion_trace.csv, champion_weights.csv)."""
+    info = run.get("summary", {}).get("champion_trace")
+    if not info or not (run_dir / "champion_trace.csv").exists():
+        return None
+    _, (t, v, u) = _csv_columns(run_dir / "champion_trace.csv")
+    wh, wc = _csv_columns(run_dir / "champion_weights.csv")
+    teacher = info.get("w_teacher_pA", [])
+    if not t:
+        return None
+    span = min(200.0, (t[-1] - t[0]) / 4)  # ms per window
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.4), layout="constrained", gridspec_kw={"width_ratios": [1, 1, 1.3]})
+    for ax, (a, b, title) in zip(axes[:2], ((t[0], t[0] + span, "before learning (trial start)"),
+                                            (t[-1] - span, t[-1], "after learning (trial end)"))):
+        idx = [i for i, x in enumerate(t) if a <= x <= b]
+        ax.plot([t[i] for i in idx], [v[i] for i in idx], color="k", lw=1.2, label="teacher v")
+        ax.plot([t[i] for i in idx], [u[i] for i in idx], color="C1", lw=1.0, label="student u")
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("t [ms]")
+    axes[0].set_ylabel("membrane potential [mV]")
+    axes[0].legend(fontsize=7)
+    ax = axes[2]
+    tw = wc[0]
+    for j, col in enumerate(wc[1:]):
+        ax.plot(tw, col, color=f"C{j % 10}", lw=1.0, label=f"input {j + 1}" if j < 10 else None)
+        if j < len(teacher):
+            ax.axhline(teacher[j], color=f"C{j % 10}", ls="--", lw=0.8)
+    ax.set_xlabel("t [ms]")
+    ax.set_ylabel("weight [pA]")
+    ax.set_title("student weights (solid) and teacher's (dashed)", fontsize=9)
+    if len(wc) - 1 <= 10:
+        ax.legend(fontsize=6, ncol=2)
+    return (save(fig, run_dir, "student_teacher.png"),
+            f"Champion on experiment {info.get('experiment', 0)} of the error task: the student's membrane potential u "
+            f"follows the teacher's v once the rule has learned (left: the first {span:.0f} ms, middle: the last); right: "
+            f"the student's weights over the trial approach the teacher's (dashed), starting from w0.")
 
 
 def _hall(run_dir):
@@ -102,6 +153,12 @@ def _hall(run_dir):
 
 
 def tables(run_dir, run):
+    out = _tables(run_dir, run)
+    w = _weights_table(run_dir, run)
+    return out + ([w] if w else [])
+
+
+def _tables(run_dir, run):
     out = []
     refs = run.get("summary", {}).get("references", [])
     if refs:
@@ -121,6 +178,20 @@ def tables(run_dir, run):
                     "best: the 20 best distinct rules evaluated; front: for each size the best rule that beats every smaller one. "
                     "Also in hall_of_fame.csv."))
     return out
+
+
+def _weights_table(run_dir, run):
+    """Final student weights against the teacher's (error task, experiment 0)."""
+    info = run.get("summary", {}).get("champion_trace")
+    if not info or not (run_dir / "champion_weights.csv").exists():
+        return None
+    _, wc = _csv_columns(run_dir / "champion_weights.csv")
+    teacher = info.get("w_teacher_pA", [])
+    rows = [[str(j + 1), number(w, "pA"), number(col[0], "pA"), number(col[-1], "pA"), number(col[-1] - w, "pA")]
+            for j, (w, col) in enumerate(zip(teacher, wc[1:]))]
+    return ("Student against teacher: weights", ["input", "teacher", "student at start", "student at end", "end − teacher"], rows,
+            "The champion on experiment 0 of the error task: each plastic weight of the student at the start and the end of "
+            "the trial next to the teacher's fixed weight (figure 'student_teacher' for the potentials).")
 
 
 def key_numbers(run_dir, run):

@@ -3,6 +3,7 @@ parameters against the prior, and metric distributions from the SQLite archive."
 import html
 import math
 import sqlite3
+import tomllib
 
 import numpy as np
 
@@ -78,7 +79,87 @@ def figures(run_dir, run):
     axes[0, 0].legend(fontsize=6)
     figs.append((save(fig, run_dir, "metric_distributions.png"),
                  "Distributions of the metrics per round (finite values; aborted candidates have none)."))
+    cal = _calibration(run_dir)
+    if cal and "error" not in cal:
+        figs.append(_calibration_figure(run_dir, cal))
     return figs
+
+
+_CALIBRATION = {}
+
+
+def _calibration(run_dir):
+    """Calibration of the final conditional round's density (None when the screen has no conditional round):
+    the density conditioned on that round's metrics, trained on the archive's completed rows except the last
+    held-out ones, checked on those (plast.posterior.calibration). Computed once per report."""
+    key = str(run_dir)
+    if key in _CALIBRATION:
+        return _CALIBRATION[key]
+    out = None
+    try:
+        cfg = tomllib.loads((run_dir / "config.toml").read_text())
+        rounds = [r for r in cfg.get("round", []) if r.get("proposal") == "conditional"]
+        if rounds:
+            cond = list(rounds[-1].get("condition_on", []))
+            out = {"condition_on": cond}
+            try:
+                from plast.posterior import calibration, reading
+                out.update(calibration(run_dir, cond, "status = 'completed'", held_out=50, samples=200, seed=1))
+                out["verdict"], out["reading"] = reading(out["levels"], out["coverage"], out["held_out"])
+            except ImportError:
+                out["error"] = "the plast Python module (build/python) is not importable here"
+            except (ValueError, KeyError) as e:
+                out["error"] = str(e)
+    except (OSError, tomllib.TOMLDecodeError):
+        out = None
+    _CALIBRATION[key] = out
+    return out
+
+
+def _calibration_figure(run_dir, cal):
+    names, ranks, n = cal["names"], cal["sbc_ranks"], cal["held_out"]
+    k = len(names)
+    ncol = min(4, k + 1)
+    nrow = math.ceil((k + 1) / ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(3 * ncol, 2.4 * nrow), squeeze=False, layout="constrained")
+    ax = axes[0, 0]
+    lv = np.array([0.0] + cal["levels"] + [1.0])
+    cv = np.array([0.0] + cal["coverage"] + [1.0])
+    band = 2.5 * np.sqrt(lv * (1 - lv) / n)
+    ax.fill_between(lv, np.clip(lv - band, 0, 1), np.clip(lv + band, 0, 1), color="0.85", label="±2.5 SE")
+    ax.plot([0, 1], [0, 1], "k--", lw=0.8)
+    ax.plot(lv, cv, "o-", color="C3", ms=3, label="empirical")
+    ax.set_xlabel("credible level", fontsize=8)
+    ax.set_ylabel("empirical coverage", fontsize=8)
+    ax.set_title("expected coverage", fontsize=8)
+    ax.legend(fontsize=6)
+    bins = 10
+    lo, hi = _binomial_band(n, bins)
+    for j in range(k):
+        a = axes[(j + 1) // ncol, (j + 1) % ncol]
+        a.axhspan(lo, hi, color="0.85")
+        a.axhline(n / bins, color="k", lw=0.6, ls="--")
+        a.hist(ranks[:, j], bins=np.linspace(0, 1, bins + 1), color="C0", alpha=0.8)
+        a.set_title(f"SBC rank: {names[j]}", fontsize=8)
+        a.set_xlim(0, 1)
+    for j in range(k + 1, nrow * ncol):
+        axes[j // ncol, j % ncol].axis("off")
+    for a in axes.flat:
+        a.tick_params(labelsize=6)
+    return (save(fig, run_dir, "calibration.png"),
+            f"Calibration of the final conditional round's density (conditioned on {', '.join(cal['condition_on'])}; trained on "
+            f"the archive's completed rows except the last {n}, checked on those, {cal['samples']} samples each). First panel: "
+            f"expected coverage, the fraction of held-out truths inside each highest-density credible region, against the "
+            f"level (diagonal = calibrated; grey: ±2.5 binomial standard errors). Other panels: simulation-based-calibration "
+            f"rank histograms per parameter, the fraction of samples below the true value (flat = calibrated; ∪-shaped = "
+            f"over-confident, ∩-shaped = under-confident, sloped = biased; grey: the 99 % range of a bin's count).")
+
+
+def _binomial_band(n, bins):
+    """Central 99 % range of one bin's count when n uniform ranks fall into `bins` bins (normal approximation)."""
+    p = 1.0 / bins
+    sd = math.sqrt(n * p * (1 - p))
+    return max(0.0, n * p - 2.58 * sd), n * p + 2.58 * sd
 
 
 def _informative(arr, plaus, prior):
@@ -203,6 +284,17 @@ def tables(run_dir, run):
                          html.escape(number(row.get("m_rate"), "Hz")), html.escape(why), f"<small>{html.escape(params)}</small>"])
         out.append(("Best and nearest-to-plausible candidates", ["#", "round/index", "verdict", "E rate", "missed bounds", "parameters"], rows,
                     "Ranked: plausible first, then by the number of missed bounds and how far outside they are (relative to each bound)."))
+    cal = _calibration(run_dir)
+    if cal and "error" in cal:
+        out.append(("Calibration of the conditional density", ["conditioned on", "calibration"],
+                    [[html.escape(", ".join(cal["condition_on"])), html.escape("not computed: " + cal["error"])]],
+                    "Simulation-based calibration of the final conditional round's density needs held-out archive rows."))
+    elif cal:
+        rows = [[f"{lvl:.0%}", f"{c:.0%}", f"{c - lvl:+.2f}"] for lvl, c in zip(cal["levels"], cal["coverage"])]
+        out.append(("Calibration of the conditional density", ["credible level", "empirical coverage", "difference"], rows,
+                    f"Reading: {cal['reading']}. The final conditional round's density (conditioned on "
+                    f"{', '.join(cal['condition_on'])}), trained on the archive's completed rows except the last {cal['held_out']}, "
+                    f"checked on those; rank histograms per parameter in the figures."))
     return out
 
 
@@ -210,6 +302,9 @@ def key_numbers(run_dir, run):
     s = run.get("summary", {})
     out = [("task", s.get("task")), ("candidates simulated", s.get("candidates")), ("plausible", s.get("plausible")),
            ("parameters searched", len(s.get("param_names", []))), ("archive", s.get("archive"))]
+    cal = _calibration(run_dir)
+    if cal and "verdict" in cal:
+        out.append(("conditional density", cal["verdict"] + f" (expected coverage on {cal['held_out']} held-out rows)"))
     if s.get("plausible_rules"):
         out.append(("plausible rules file", s.get("plausible_rules") if isinstance(s.get("plausible_rules"), str) else "plausible_rules.csv"))
     return out

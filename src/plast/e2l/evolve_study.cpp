@@ -96,6 +96,33 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep)
     return s;
 }
 
+// The champion on experiment 0 of the error task (on the full task in fast mode), for the report's
+// "student against teacher" figures: champion_trace.csv (t [ms], teacher v and student u [mV], sampled
+// every sample_interval) and champion_weights.csv (t [ms], then the student's weight of every input
+// [pA]); the teacher's weights go to the summary (champion_trace.w_teacher_pA).
+static void write_error_trace(io::RunDir& dir, const ErrorTrace& tr)
+{
+    io::CsvWriter uv(dir.file("champion_trace.csv"), {"t_ms", "v_teacher_mV", "u_student_mV"});
+    for (std::size_t i = 0; i < tr.t.size(); ++i) uv.row({tr.t[i], tr.v[i], tr.u[i]});
+    std::vector<std::string> header{"t_ms"};
+    for (std::size_t j = 0; j < tr.w_teacher.size(); ++j) {
+        std::string name = "w";
+        name += std::to_string(j + 1);
+        name += "_pA";
+        header.push_back(std::move(name));
+    }
+    io::CsvWriter w(dir.file("champion_weights.csv"), header);
+    for (std::size_t i = 0; i < tr.t.size() && i < tr.w.size(); ++i) {
+        std::vector<io::Cell> row;
+        row.reserve(tr.w[i].size() + 1);
+        row.emplace_back(tr.t[i]);
+        for (double x : tr.w[i]) row.emplace_back(x);
+        w.row(row);
+    }
+    dir.summary()["champion_trace"] = {{"experiment", 0}, {"w_teacher_pA", tr.w_teacher},
+                                       {"files", {"champion_trace.csv", "champion_weights.csv"}}};
+}
+
 std::string short_number(double x)
 {
     char b[32];
@@ -211,6 +238,7 @@ void EvolveStudy::run(io::RunDir& dir) const
                 f = et->run(tapes[0], k, &tr);
                 rms += et->rms_error(f) / et->n_experiments();
                 dist += weight_distance(tr) / et->n_experiments();
+                if (k == 0) write_error_trace(dir, tr);
             } else {
                 f = rt.experiment(tapes, k);
             }

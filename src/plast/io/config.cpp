@@ -1,6 +1,8 @@
 #include "plast/io/config.hpp"
 
 #include "plast/core/error.hpp"
+#include "plast/io/csv.hpp"
+#include "plast/io/key_doc.hpp"
 
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
@@ -11,6 +13,9 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 namespace plast {
@@ -31,6 +36,15 @@ static std::string num_str(double x)
     return s.str();
 }
 
+std::string Range::readable() const
+{
+    const bool lo_inf = std::isinf(lo), hi_inf = std::isinf(hi);
+    if (lo_inf && hi_inf) return "any number";
+    if (hi_inf) return std::string(lo_open ? "> " : ">= ") + num_str(lo);
+    if (lo_inf) return std::string(hi_open ? "< " : "<= ") + num_str(hi);
+    return "in " + describe();
+}
+
 std::string Range::describe() const
 {
     return std::string(lo_open ? "(" : "[") + num_str(lo) + ", " + num_str(hi) + (hi_open ? ")" : "]");
@@ -42,6 +56,14 @@ struct Config::Impl {
     std::map<std::string, std::string> override_origin; // dotted path -> "--set ..."
     std::set<std::string> used;                         // dotted paths of leaves read
     toml::table resolved;
+    std::map<std::string, std::string> allowed;         // dotted path -> allowed values, as validated
+
+    // A key read twice (a generic read, then one that validates, or the other way round) keeps the
+    // more specific description of its allowed values.
+    void note_allowed(const std::string& path, std::string text, bool specific)
+    {
+        if (specific || !allowed.count(path)) allowed[path] = std::move(text);
+    }
 
     std::string where(const std::string& path, const toml::node* node) const
     {
@@ -323,6 +345,129 @@ nlohmann::json Config::resolved_json() const
     return nlohmann::json::parse(s.str());
 }
 
+// ---- documented TOML (--print-config) ----
+
+static std::string toml_string(const std::string& v)
+{
+    std::string o = "\"";
+    for (unsigned char c : v) {
+        if (c == '"' || c == '\\') o += '\\', o += static_cast<char>(c);
+        else if (c == '\n') o += "\\n";
+        else if (c == '\t') o += "\\t";
+        else if (c < 0x20 || c == 0x7f) {
+            char b[8];
+            std::snprintf(b, sizeof b, "\\u%04x", c);
+            o += b;
+        } else o += static_cast<char>(c);
+    }
+    return o + "\"";
+}
+
+static std::string toml_key(const std::string& k)
+{
+    const bool bare = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+    return bare ? k : toml_string(k);
+}
+
+static std::string toml_value(const toml::node& n)
+{
+    if (auto v = n.value_exact<double>()) return io::format_number(*v); // shortest text that reads back
+    if (auto v = n.value_exact<int64_t>()) return std::to_string(*v);
+    if (auto v = n.value_exact<bool>()) return *v ? "true" : "false";
+    if (auto v = n.value_exact<std::string>()) return toml_string(*v);
+    if (const auto* a = n.as_array()) {
+        std::string o = "[";
+        for (std::size_t i = 0; i < a->size(); ++i) o += (i ? ", " : "") + toml_value(*a->get(i));
+        return o + "]";
+    }
+    std::ostringstream s; // inline tables do not occur in resolved configurations; keep toml++'s text
+    s << toml::toml_formatter(*n.as_table());
+    return s.str();
+}
+
+static bool is_array_of_tables(const toml::node& n)
+{
+    const auto* a = n.as_array();
+    return a && !a->empty() && a->get(0)->is_table();
+}
+
+namespace {
+struct DocWriter {
+    const std::map<std::string, std::string>& allowed;
+    std::ostringstream out;
+    std::vector<std::string>* undocumented;
+
+    void leaves(const toml::table& t, const std::string& prefix)
+    {
+        for (const auto& [k, v] : t) {
+            if (v.is_table() || is_array_of_tables(v)) continue;
+            const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+            std::string line = toml_key(std::string(k.str())) + " = " + toml_value(v);
+            if (line.size() < 36) line.resize(36, ' ');
+            const auto* d = io::find_key_doc(path);
+            const auto a = allowed.find(path);
+            std::string comment;
+            if (!d) {
+                comment = "(undocumented key)";
+                if (undocumented) undocumented->push_back(path);
+            } else {
+                comment = std::string(d->unit).empty() ? d->meaning : std::string(d->unit) + ", " + d->meaning;
+            }
+            if (a != allowed.end()) comment += " (" + a->second + ")";
+            out << line << "   # " << comment << "\n";
+        }
+    }
+    void tables(const toml::table& t, const std::string& prefix)
+    {
+        for (const auto& [k, v] : t) {
+            const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+            std::string header = prefix.empty() ? std::string() : header_of(prefix) + '.';
+            header += toml_key(std::string(k.str()));
+            if (const auto* sub = v.as_table()) {
+                out << "\n[" << header << "]\n";
+                leaves(*sub, path);
+                tables(*sub, path);
+            } else if (is_array_of_tables(v)) {
+                const auto* arr = v.as_array();
+                for (std::size_t i = 0; i < arr->size(); ++i) {
+                    out << "\n[[" << header << "]]\n";
+                    const auto& el = *arr->get(i)->as_table();
+                    const std::string ep = path + "[" + std::to_string(i) + "]";
+                    leaves(el, ep);
+                    tables(el, ep);
+                }
+            }
+        }
+    }
+    // "round[2].targets" -> "round.targets" (a header names the last element of an array of tables).
+    static std::string header_of(const std::string& path)
+    {
+        std::string h;
+        std::size_t start = 0;
+        while (true) {
+            const auto dot = path.find('.', start);
+            std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+            if (auto lb = part.find('['); lb != std::string::npos) part = part.substr(0, lb);
+            if (!h.empty()) h += '.';
+            h += toml_key(part);
+            if (dot == std::string::npos) return h;
+            start = dot + 1;
+        }
+    }
+};
+} // namespace
+
+std::string Config::documented_toml(std::vector<std::string>* undocumented) const
+{
+    DocWriter w{impl_->allowed, {}, undocumented};
+    w.out << "# Effective configuration (" << impl_->source << "); every key: unit, meaning (allowed values).\n";
+    w.leaves(impl_->resolved, "");
+    w.tables(impl_->resolved, "");
+    return w.out.str();
+}
+
 // ---- Section ----
 
 std::string Section::path(const std::string& key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
@@ -422,6 +567,7 @@ double Section::number(const std::string& key, double def, Range r) const
     double v = def;
     if (node) v = check_number(*this, key, *node, r);
     cfg_->impl_->record(p, toml::value<double>(v));
+    cfg_->impl_->note_allowed(p, r.readable(), r.readable() != "any number");
     return v;
 }
 
@@ -450,6 +596,7 @@ std::int64_t Section::integer(const std::string& key, std::int64_t def, std::int
         if (v < lo || v > hi) fail(key, "out of range: " + std::to_string(v), allowed);
     }
     cfg_->impl_->record(p, toml::value<int64_t>(v));
+    cfg_->impl_->allowed[p] = hi == INT64_MAX ? "integer >= " + std::to_string(lo) : allowed;
     return v;
 }
 
@@ -471,6 +618,7 @@ bool Section::flag(const std::string& key, bool def) const
         v = *bv;
     }
     cfg_->impl_->record(p, toml::value<bool>(v));
+    cfg_->impl_->allowed[p] = "true or false";
     return v;
 }
 
@@ -497,6 +645,7 @@ std::string Section::string(const std::string& key, const std::string& def,
             fail(key, "unknown value '" + v + "'", allowed);
     }
     cfg_->impl_->record(p, toml::value<std::string>(v));
+    cfg_->impl_->note_allowed(p, choices.empty() ? "a string" : "one of " + allowed, !choices.empty());
     return v;
 }
 
@@ -528,6 +677,10 @@ std::vector<double> Section::numbers(const std::string& key, const std::vector<d
     toml::array out;
     for (double x : v) out.push_back(x);
     cfg_->impl_->record(p, std::move(out));
+    cfg_->impl_->allowed[p] = (r.readable() == "any number" ? std::string("numbers") : "numbers " + r.readable()) +
+                              (size_max == SIZE_MAX ? (size_min ? ", at least " + std::to_string(size_min) : std::string())
+                               : size_min == size_max ? ", exactly " + std::to_string(size_min)
+                                                      : ", " + std::to_string(size_min) + " to " + std::to_string(size_max));
     return v;
 }
 
@@ -554,6 +707,7 @@ std::vector<std::string> Section::strings(const std::string& key, const std::vec
     toml::array out;
     for (const auto& x : v) out.push_back(x);
     cfg_->impl_->record(p, std::move(out));
+    cfg_->impl_->allowed[p] = choices.empty() ? "strings" : "each one of " + allowed;
     return v;
 }
 
@@ -585,6 +739,7 @@ std::vector<std::vector<double>> Section::matrix(const std::string& key, const s
         out.push_back(std::move(ra));
     }
     cfg_->impl_->record(p, std::move(out));
+    cfg_->impl_->allowed[p] = r.readable() == "any number" ? "rows of numbers" : "rows of numbers " + r.readable();
     return v;
 }
 

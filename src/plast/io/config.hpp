@@ -32,7 +32,9 @@ struct Range {
     static Range at_least(double a) { return {a, std::numeric_limits<double>::infinity(), false, false}; }
     bool contains(double x) const;
     std::string describe() const;
+    std::string readable() const; // "> 0", ">= 1", "in [0, 1)", "any number"
 };
+
 
 class Config;
 
@@ -99,6 +101,11 @@ public:
 
     const std::string& source_name() const;
     std::string resolved_toml() const;
+    // The resolved configuration as TOML with numbers at their precision and, after every key, a
+    // comment "unit, meaning (allowed values)" from the key documentation (io/key_doc.hpp) and the
+    // range the reading code validated. Keys without documentation get "(undocumented key)" and are
+    // appended to *undocumented when given. Valid TOML that loads back to the same configuration.
+    std::string documented_toml(std::vector<std::string>* undocumented = nullptr) const;
     nlohmann::json resolved_json() const;
 
     struct Impl;

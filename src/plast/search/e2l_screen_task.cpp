@@ -79,7 +79,8 @@ std::unique_ptr<E2lScreenTask> E2lScreenTask::from_config(Config& cfg)
 
 std::vector<FilterGroup> E2lScreenTask::default_filter() const
 {
-    return {{"learns", {{"fitness", -std::numeric_limits<double>::max(), std::numeric_limits<double>::infinity()}}}};
+    // Passes when the fitness is finite (-inf marks an invalid rule); finite bounds keep the printed configuration loadable.
+    return {{"learns", {{"fitness", -std::numeric_limits<double>::max(), std::numeric_limits<double>::max()}}}};
 }
 
 EvalOutcome E2lScreenTask::evaluate(const std::vector<double>& params, std::uint64_t, std::uint64_t) const
