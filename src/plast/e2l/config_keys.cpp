@@ -84,6 +84,7 @@ static const io::KeyDoc rows[] = {
     {"correlation.subsample", "", "rate balancing draws between-pattern spikes without or with replacement"},
     {"correlation.frozen_noise", "", "spike trains drawn as the reference's generator or as full Poisson segments"},
     {"correlation.nonfinite", "", "a NaN rule result lands on a bound (reference) or makes the rule invalid"},
+    {"correlation.multiplicity", "", "an input event of multiplicity m: m plasticity updates (unrolled, as NEST) or one (one_update)"},
     {"correlation.pow", "", "pow of a negative base: real part of the complex result (reference) or NaN"},
     {"correlation.clip", "", "weight clipping: facilitation and depression separately (as coded) or both"},
     // [oja]: rate rule on Oja data (oja_task.cpp).

@@ -9,6 +9,8 @@ static const io::KeyDoc rows[] = {
     {"memory.network", "", "network under test: the recurrent fSBI network, the feed-forward one, or a model file"},
     {"memory.runs", "", "independent runs per rule and condition (new wiring and inputs each)"},
     {"memory.conditions", "", "control, static, only_XY, no_XY or eta=V (knock-outs, learning-rate sweep)"},
+    {"memory.knockouts", "", "knock-out conditions: the whole familiarity protocol (full) or only stability (stability: no probes, weight bounds at every test)"},
+    {"memory.knockout_runs", "", "runs per rule of each knock-out condition in the stability-only mode"},
     {"memory.archive", "", "screen archive to take rules from (empty: none)"},
     {"memory.query", "", "SQL condition selecting the archive's rules"},
     {"memory.limit", "", "at most this many archive rules"},

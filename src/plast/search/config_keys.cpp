@@ -51,6 +51,7 @@ static const io::KeyDoc rows[] = {
     {"round[].population", "", "CMA-ES population"},
     {"round[].sigma0", "", "CMA-ES initial step size on the prior's unit cube"},
     {"round[].restrict_blowups", "", "reject proposals the classifier predicts to blow up"},
+    {"round[].restrict_plausible", "", "plausibility classifier: fraction of held-out plausible rules it may reject (0 = off)"},
     {"round[].project_setpoint", "", "project every conditional draw onto the mean-field set point of its target rates"},
     {"round[].rate", "Hz", "set-point E target-rate range [lo, hi]"},
     {"round[].rate_i", "Hz", "set-point I target-rate range [lo, hi]"},

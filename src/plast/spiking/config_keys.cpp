@@ -49,6 +49,7 @@ static const io::KeyDoc rows[] = {
     {"network.rule_*.tau_fast", "s", "fast trace time constant"},
     {"network.rule_*.tau_slow", "s", "slow trace time constant"},
     {"network.rule_*.legacy_typo", "", "reproduce the reference code's index typo in the product rule"},
+    {"network.rule_*.c_inh", "", "sign of C_inh the product rule reads: the reference neuron's (V - E_I)(g_I + g_adapt) >= 0 (reference) or the stored CVAIF value (stored)"},
     {"network.rule_*.scale_trace", "", "scale factor of the traces in the rule's inputs"},
     {"network.rule_*.scale_w", "", "scale factor of the weight in the rule's inputs"},
     {"network.rule_*.scale_v", "", "scale factor of the membrane trace V_trace in the rule's inputs"},
