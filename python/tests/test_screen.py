@@ -9,7 +9,8 @@ import time
 
 from test_cli import CLI, plast
 
-SMALL = """
+# The toy screen's settings and its first (prior) round, shared by the screens below.
+TOY_PRIOR = """
 seed = 3
 [screen]
 task = "toy_aba"
@@ -20,7 +21,9 @@ epochs = 4000
 [[round]]
 proposal = "prior"
 candidates = {n0}
-[[round]]
+"""
+
+SMALL = TOY_PRIOR + """[[round]]
 proposal = "restricted"
 candidates = 120
 [[round]]
@@ -234,18 +237,7 @@ def test_archive_round_promotes_plausible_rows_and_refuses_bad_sources(tmp_path)
     assert r.returncode == 2 and "round[0].archive" in r.stderr
 
 
-RESTRICT = """
-seed = 3
-[screen]
-task = "toy_aba"
-chunk = 8
-mdn_epochs = 80
-[task]
-epochs = 4000
-[[round]]
-proposal = "prior"
-candidates = {n0}
-[[round]]
+RESTRICT = TOY_PRIOR + """[[round]]
 proposal = "conditional"
 candidates = 150
 train_groups = ["stable"]
