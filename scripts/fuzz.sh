@@ -24,7 +24,7 @@ mkdir -p "$out"
 FLAGS=(-std=c++20 -g -O1 -DNDEBUG -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc -I/usr/include/eigen3)
 S=src/plast
 declare -A SOURCES=(
-  [config]="$S/io/config.cpp $S/core/error.cpp"
+  [config]="$S/io/config.cpp $S/io/key_doc.cpp $S/io/config_keys.cpp $S/toy/config_keys.cpp $S/spiking/config_keys.cpp $S/memory/config_keys.cpp $S/infer/config_keys.cpp $S/e2l/config_keys.cpp $S/cgp/config_keys.cpp $S/search/config_keys.cpp $S/io/csv.cpp $S/core/error.cpp"
   [expr]="$S/expr/parser.cpp $S/expr/tape.cpp $S/io/csv.cpp $S/core/error.cpp"
   [csv]="$S/io/csv_table.cpp $S/infer/fly_data.cpp $S/rate/two_odor_task.cpp $S/rate/behaviour_network.cpp $S/rules/differentiable_rule.cpp $S/rules/rule_family.cpp $S/io/csv.cpp $S/core/error.cpp $S/core/rng.cpp"
   [mat]="$S/infer/fly_data.cpp $S/rate/two_odor_task.cpp $S/rate/behaviour_network.cpp $S/rules/differentiable_rule.cpp $S/rules/rule_family.cpp $S/io/csv.cpp $S/core/error.cpp $S/core/rng.cpp"
