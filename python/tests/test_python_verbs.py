@@ -255,7 +255,9 @@ def test_evolve_callback_every_generation_and_early_stop(tmp_path):
     assert all(b[1] >= a[1] for a, b in zip(seen, seen[1:]))
     # Returning False stops the run cleanly: run.json "interrupted", fewer generations than asked for.
     seen2 = []
-    long = ["fast=true", "error.n_experiments=1", "error.duration=300", "ea.max_generations=400"]
+    # Trials of 2 s: generations slow enough for the callback, which follows history.csv, to stop the run
+    # within a few of them even on an idle machine.
+    long = ["fast=true", "error.n_experiments=1", "error.duration=2000", "ea.max_generations=400"]
     run = plast.evolve(set=long, out=tmp_path / "s", quiet=True, threads=1,
                        on_generation=lambda g, f, formula: seen2.append(g) or g < 2)
     assert run["status"] == "interrupted" and run["stopped_by_callback"] is True
