@@ -283,3 +283,65 @@ def test_plausibility_classifier_raises_the_plausible_fraction(tmp_path):
     cfg.write_text(RESTRICT.format(n0=20, q=0.5).replace('targets = { RI = [0.6, 1.0] }\n', 'targets = { RI = [0.6, 1.0] }\nrestrict_plausible = 0.5\n', 1))
     r = plast("screen", str(cfg), "--out", str(tmp_path / "x3"), "-q", "--no-report")
     assert r.returncode != 0 and "too few to train the plausibility classifier" in r.stderr, r.stderr
+
+
+PERTURB = TOY_PRIOR + """[[round]]
+proposal = "perturb"
+candidates = 150
+kernel_scale = {scale}
+"""
+
+
+def test_perturbation_round_raises_the_plausible_fraction_and_reads_rule_set_csvs(tmp_path):
+    cfg = tmp_path / "p.toml"
+    cfg.write_text(PERTURB.format(n0=150, scale=0.5))
+    out = tmp_path / "run"
+    r = plast("screen", str(cfg), "--out", str(out), "-q", "--no-report")
+    assert r.returncode == 0, r.stderr
+    rounds = json.loads((out / "run.json").read_text())["summary"]["rounds"]
+    f0, f1 = rounds[0]["plausible_fraction"], rounds[1]["plausible_fraction"]
+    # Moving the prior's plausible rules keeps most moves plausible: the rise must exceed 3 binomial SDs
+    # of the prior round's fraction over 150 candidates.
+    assert f1 > f0 + 3 * (f0 * (1 - f0) / 150) ** 0.5, (f0, f1)
+    info = rounds[1]["proposal_info"]["perturbation"]
+    assert info["particles"] == rounds[0]["plausible"] and info["kernel_scale"] == 0.5
+    # Every move lies in the prior box and is a new rule (not a copy of a particle).
+    con = sqlite3.connect(str(out / "archive.sqlite"))
+    moved = con.execute("SELECT p_theta0, p_theta1, p_log10_eta FROM candidates WHERE round = 1").fetchall()
+    parts = set(con.execute("SELECT p_theta0, p_theta1, p_log10_eta FROM candidates WHERE round = 0 AND verdict = 'plausible'").fetchall())
+    con.close()
+    assert len(moved) == 150 and not parts & set(moved)
+
+    # The run's plausible_rules.csv is a rule set a promotion round reads whole (.csv), in its order.
+    csv_path = out / "plausible_rules.csv"
+    header = csv_path.read_text().splitlines()[0].split(",")
+    n_rules = len(csv_path.read_text().splitlines()) - 1
+    cfg2 = tmp_path / "promote.toml"
+    cfg2.write_text(PROMOTE.format(task="toy_aba", extra="", archive=csv_path, query="x").replace('query = "x"\n', ""))
+    r = plast("screen", str(cfg2), "--out", str(tmp_path / "promoted"), "-q", "--no-report")
+    assert r.returncode == 0, r.stderr
+    con = sqlite3.connect(str(tmp_path / "promoted" / "archive.sqlite"))
+    got = con.execute("SELECT source, p_theta0 FROM candidates ORDER BY idx").fetchall()
+    con.close()
+    first = csv_path.read_text().splitlines()[1].split(",")
+    assert len(got) == n_rules and got[0][0] == "csv:0"
+    assert abs(got[0][1] - float(first[header.index("theta0")])) <= 1e-12 * max(1.0, abs(got[0][1]))
+
+    # Bad input, each one clear error before anything is written: a perturbation round first; a CSV lacking a
+    # parameter column; `query` with a CSV; too few particles (at run time, naming the round and the key).
+    cfg.write_text(PERTURB.format(n0=150, scale=0.5).replace('proposal = "prior"', 'proposal = "perturb"', 1))
+    r = plast("screen", str(cfg), "--out", str(tmp_path / "x1"), "-q")
+    assert r.returncode == 2 and "round[0].proposal" in r.stderr, r.stderr
+    assert not (tmp_path / "x1").exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("theta0,theta1\n0.1,0.2\n")
+    cfg2.write_text(PROMOTE.format(task="toy_aba", extra="", archive=bad, query="x").replace('query = "x"\n', ""))
+    r = plast("screen", str(cfg2), "--out", str(tmp_path / "x2"), "-q")
+    assert r.returncode == 2 and "round[0].archive" in r.stderr and "log10_eta" in r.stderr, r.stderr
+    assert not (tmp_path / "x2").exists()
+    cfg2.write_text(PROMOTE.format(task="toy_aba", extra="", archive=csv_path, query="verdict = 'plausible'"))
+    r = plast("screen", str(cfg2), "--out", str(tmp_path / "x3"), "-q")
+    assert r.returncode == 2 and "round[0].query" in r.stderr, r.stderr
+    cfg.write_text(PERTURB.format(n0=4, scale=0.5).replace('kernel_scale', 'particles = "verdict = \'none\'"\nkernel_scale'))
+    r = plast("screen", str(cfg), "--out", str(tmp_path / "x4"), "-q", "--no-report")
+    assert r.returncode != 0 and "particles" in r.stderr and "at least 2" in r.stderr, r.stderr

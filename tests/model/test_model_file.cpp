@@ -5,6 +5,7 @@
 #include "plast/model/build.hpp"
 #include "plast/model/model_file.hpp"
 #include "plast/model/simulation.hpp"
+#include "model_test_support.hpp"
 #include "plast/spiking/fsbi_network.hpp"
 
 #include <gtest/gtest.h>
@@ -19,17 +20,9 @@ namespace {
 using plast::Config;
 namespace model = plast::model;
 
-const std::string examples = std::string(PLAST_TEST_SOURCE_DIR) + "/examples/models/";
+using model_test::examples;
 
-model::Model load(Config& cfg, const std::vector<std::string>& sets = {})
-{
-    for (const auto& s : sets) cfg.apply_override(s);
-    std::vector<std::string> warnings;
-    auto m = model::read_model(cfg.root(), examples, warnings);
-    cfg.root().integer("seed", 1, 0, INT64_MAX);
-    cfg.check_unused();
-    return m;
-}
+using model_test::load;
 
 model::Model parse(const std::string& text)
 {

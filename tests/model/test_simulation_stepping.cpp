@@ -6,6 +6,7 @@
 #include "plast/io/config.hpp"
 #include "plast/model/model_file.hpp"
 #include "plast/model/simulation.hpp"
+#include "model_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,18 +19,9 @@ namespace {
 using plast::Config;
 namespace model = plast::model;
 
-const std::string examples = std::string(PLAST_TEST_SOURCE_DIR) + "/examples/models/";
+using model_test::examples;
 
-model::Model load(const std::string& file, const std::vector<std::string>& sets)
-{
-    auto cfg = Config::load_file(examples + file);
-    for (const auto& s : sets) cfg.apply_override(s);
-    std::vector<std::string> warnings;
-    auto m = model::read_model(cfg.root(), examples, warnings);
-    cfg.root().integer("seed", 1, 0, INT64_MAX);
-    cfg.check_unused();
-    return m;
-}
+using model_test::load;
 
 // FNV-1a over the bytes of every spike, sample, phase log and metric: equal fingerprints mean
 // equal results (a collision between two different runs has probability ~2^-64).

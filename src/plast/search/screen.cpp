@@ -5,7 +5,9 @@
 #include "plast/core/rng.hpp"
 #include "plast/io/config.hpp"
 #include "plast/io/csv.hpp"
+#include "plast/io/csv_table.hpp"
 #include "plast/search/cmaes_round.hpp"
+#include "plast/search/perturbation_kernel.hpp"
 #include "plast/search/restriction_classifier.hpp"
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <cmath>
 #include <filesystem>
 #include <optional>
+#include <tuple>
 
 namespace plast::search {
 
@@ -28,15 +31,51 @@ static std::size_t metric_index(const std::vector<std::string>& names, const std
     return static_cast<std::size_t>(it - names.begin());
 }
 
-// Reads the rows of a promotion round from another archive; every problem is a configuration error
-// naming the key (no rows, other parameters, values outside this screen's prior).
+// Reads the rules of a rule-set CSV (e.g. the `plausible_rules.csv` of a screen, or the shipped rule set): one
+// column per parameter of this screen's prior, named as in the archive; other columns are ignored.
+static void load_csv_round(const Section& r, const ScreenSpec& spec, RoundSpec& rs, std::int64_t limit)
+{
+    if (r.has("query"))
+        r.fail("query", "a rule-set CSV is read whole; `query` selects rows of an archive (.sqlite) only", "no `query` with a .csv");
+    io::CsvTable t;
+    std::vector<std::size_t> cols;
+    try {
+        t = io::CsvTable::read(rs.archive_path);
+        for (const auto& n : spec.prior.names()) cols.push_back(t.column(n));
+    } catch (const std::exception& e) {
+        r.fail("archive", e.what(), "a rule-set CSV with one column per parameter of this screen's prior");
+    }
+    if (t.rows() == 0) r.fail("archive", "'" + rs.archive_path + "' holds no rules", "a rule-set CSV with at least one row");
+    const std::size_t n = limit > 0 ? std::min<std::size_t>(t.rows(), static_cast<std::size_t>(limit)) : t.rows();
+    for (std::size_t i = 0; i < n; ++i) {
+        std::vector<double> th;
+        try {
+            for (auto c : cols) th.push_back(t.number(i, c));
+        } catch (const std::exception& e) {
+            r.fail("archive", e.what(), "numbers in every parameter column");
+        }
+        if (!spec.prior.contains(th))
+            r.fail("archive", "'" + rs.archive_path + "' line " + std::to_string(t.lines[i]) + ": rule outside this screen's prior box",
+                   "rules inside [prior] (widen the prior or remove the row)");
+        rs.archive_params.push_back(th);
+        rs.archive_origin.push_back("csv:" + std::to_string(i));
+    }
+}
+
+// Reads the rows of a promotion round from another archive (or a rule-set CSV); every problem is a configuration
+// error naming the key (no rows, other parameters, values outside this screen's prior).
 static void load_archive_round(const Section& r, const ScreenSpec& spec, RoundSpec& rs)
 {
     rs.archive_path = r.string("archive");
-    rs.archive_query = r.string("query", rs.archive_query);
     const auto limit = r.integer("limit", 0, 0, 100000000);
     if (!std::filesystem::is_regular_file(rs.archive_path))
-        r.fail("archive", "'" + rs.archive_path + "' is not a readable archive file", "the archive.sqlite of a screen");
+        r.fail("archive", "'" + rs.archive_path + "' is not a readable file", "the archive.sqlite of a screen or a rule-set .csv");
+    if (rs.archive_path.size() >= 4 && rs.archive_path.compare(rs.archive_path.size() - 4, 4, ".csv") == 0) {
+        load_csv_round(r, spec, rs, limit);
+        rs.candidates = static_cast<std::int64_t>(rs.archive_params.size());
+        return;
+    }
+    rs.archive_query = r.string("query", rs.archive_query);
     std::vector<CandidateRow> rows;
     std::vector<std::string> names;
     try {
@@ -59,7 +98,7 @@ static void load_archive_round(const Section& r, const ScreenSpec& spec, RoundSp
                                   rs.archive_path + "' lies outside this screen's prior box",
                    "rules inside [prior] (widen the prior or change the query)");
         rs.archive_params.push_back(row.params);
-        rs.archive_origin.push_back(std::to_string(row.round) + ":" + std::to_string(row.idx));
+        rs.archive_origin.push_back("archive:" + std::to_string(row.round) + ":" + std::to_string(row.idx));
     }
     rs.candidates = static_cast<std::int64_t>(rows.size());
 }
@@ -101,7 +140,7 @@ ScreenSpec ScreenSpec::from_config(Config& cfg, const ScreenTask& task)
     for (std::size_t i = 0; i < nr; ++i) {
         const Section r = root.element("round", i);
         RoundSpec rs;
-        rs.proposal = r.string("proposal", "prior", {"prior", "restricted", "setpoint", "conditional", "cmaes", "archive"});
+        rs.proposal = r.string("proposal", "prior", {"prior", "restricted", "setpoint", "conditional", "cmaes", "archive", "perturb"});
         if (rs.proposal == "archive") {
             load_archive_round(r, spec, rs);
             spec.rounds.push_back(rs);
@@ -116,7 +155,12 @@ ScreenSpec ScreenSpec::from_config(Config& cfg, const ScreenTask& task)
             continue;
         }
         rs.candidates = r.integer("candidates", 100, 1, 100000000);
-        if (rs.proposal == "setpoint" || rs.proposal == "conditional") {
+        if (rs.proposal == "perturb") {
+            if (i == 0) r.fail("proposal", "the first round has no earlier simulations to move", "prior, setpoint or archive");
+            rs.particles = r.string("particles", rs.particles);
+            rs.kernel_scale = r.number("kernel_scale", 2.0, Range::open_closed(0.0, 100.0));
+        }
+        if (rs.proposal == "setpoint" || rs.proposal == "conditional" || rs.proposal == "perturb") {
             rs.restrict_blowups = r.flag("restrict_blowups", false);
             rs.restrict_plausible = r.number("restrict_plausible", 0.0, Range::closed(0.0, 0.95));
             if (rs.restrict_plausible > 0 && i == 0)
@@ -125,7 +169,7 @@ ScreenSpec ScreenSpec::from_config(Config& cfg, const ScreenTask& task)
         if ((rs.proposal == "restricted" || rs.proposal == "conditional" || rs.restrict_blowups) && i == 0)
             r.fail(rs.restrict_blowups ? "restrict_blowups" : "proposal",
                    "the first round has no earlier simulations to learn from", "prior, setpoint or archive");
-        if (rs.proposal == "conditional") rs.project_setpoint = r.flag("project_setpoint", false);
+        if (rs.proposal == "conditional" || rs.proposal == "perturb") rs.project_setpoint = r.flag("project_setpoint", false);
         if (rs.proposal == "setpoint" || rs.project_setpoint) {
             const auto re = r.numbers("rate", {rs.setpoint.rate_e_lo, rs.setpoint.rate_e_hi}, Range::positive(), 2, 2);
             const auto ri = r.numbers("rate_i", {rs.setpoint.rate_i_lo, rs.setpoint.rate_i_hi}, Range::positive(), 2, 2);
@@ -173,6 +217,8 @@ struct Proposal {
     std::optional<RestrictionClassifier> plausible; // restrict_plausible
     std::vector<MixtureDensity> density; // ensemble members
     std::optional<SetpointProposal> setpoint;
+    std::optional<PerturbationKernel> kernel;
+    std::vector<std::pair<double, double>> particle_rates; // perturb + project_setpoint: measured (rate, rate_i)
     nlohmann::json info = nlohmann::json::object();
 };
 
@@ -279,6 +325,32 @@ Proposal build_proposal(const ScreenSpec& spec, const RoundSpec& rs, int round, 
         p.info["homeostatic"] = rs.setpoint.homeostatic;
         return p;
     }
+    if (rs.proposal == "perturb") {
+        std::vector<CandidateRow> parts;
+        try {
+            parts = archive.select("round < " + std::to_string(round) + " AND (" + rs.particles + ")");
+        } catch (const std::exception& e) {
+            runtime_error("screen round " + std::to_string(round), std::string("particles: ") + e.what() +
+                                                                     " (allowed: an SQL condition on the archive's columns, e.g. verdict = 'plausible')");
+        }
+        if (parts.size() < 2)
+            runtime_error("screen round " + std::to_string(round),
+                          "particles: only " + std::to_string(parts.size()) + " earlier rows match \"" + rs.particles +
+                              "\": a perturbation round needs at least 2 (add rounds before it or widen `particles`)");
+        std::vector<std::vector<double>> th;
+        const auto names = task.metric_names();
+        const auto ie = std::find(names.begin(), names.end(), "rate"), ii = std::find(names.begin(), names.end(), "rate_i");
+        for (const auto& r : parts) {
+            th.push_back(r.params);
+            if (ie != names.end() && ii != names.end())
+                p.particle_rates.emplace_back(r.metrics[static_cast<std::size_t>(ie - names.begin())],
+                                              r.metrics[static_cast<std::size_t>(ii - names.begin())]);
+        }
+        p.kernel.emplace(spec.prior, th, rs.kernel_scale);
+        p.info["perturbation"] = p.kernel->info();
+        p.info["perturbation"]["particles_query"] = rs.particles;
+        return p;
+    }
     // conditional: rows passing the training groups and train_on bounds, with finite conditioning metrics
     const auto names = task.metric_names();
     std::vector<std::size_t> midx;
@@ -335,6 +407,20 @@ std::vector<double> propose(const Proposal& p, const ScreenSpec& spec, const Rou
     for (std::uint64_t t = 0; t < kTries; ++t) {
         if (p.kind == "setpoint") {
             th = p.setpoint->sample(seed, r, i * kTries + t);
+        } else if (p.kind == "perturb") {
+            std::size_t j = 0;
+            th = p.kernel->sample(seed, r, i * kTries + t, &j);
+            if (p.setpoint) {
+                // Back onto the set point at the rates its particle was measured at (drawn from the set-point
+                // ranges when the particle's rates are not finite or the task has none).
+                const auto& so = p.setpoint->options();
+                rng::Stream ts(seed, "screen_perturb_rates", r, i, t);
+                double r_e = ts.uniform(so.rate_e_lo, so.rate_e_hi), r_i = ts.uniform(so.rate_i_lo, so.rate_i_hi);
+                if (j < p.particle_rates.size() && std::isfinite(p.particle_rates[j].first) &&
+                    std::isfinite(p.particle_rates[j].second) && p.particle_rates[j].first > 0 && p.particle_rates[j].second > 0)
+                    std::tie(r_e, r_i) = p.particle_rates[j];
+                p.setpoint->project(th, r_e, r_i, seed, r, (t << 32) + i);
+            }
         } else {
             rng::Stream ts(seed, "screen_targets", r, i, t);
             std::vector<double> x;
@@ -411,7 +497,7 @@ nlohmann::json run_screen(const ScreenSpec& spec, const ScreenTask& task, Archiv
             std::vector<CandidateRow> rows;
             for (std::size_t k = 0; k < m; ++k)
                 rows.push_back(make_row(spec, task, round, todo[c + k], seed,
-                                       rs.proposal == "archive" ? "archive:" + rs.archive_origin[static_cast<std::size_t>(todo[c + k])] : rs.proposal,
+                                       rs.proposal == "archive" ? rs.archive_origin[static_cast<std::size_t>(todo[c + k])] : rs.proposal,
                                        jobs[k].params, outs[k]));
             archive.insert(rows);
         }

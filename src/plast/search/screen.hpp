@@ -17,7 +17,9 @@
 //              proposal = "setpoint": rate = [lo, hi], rate_i = [lo, hi], homeostatic = true
 //              (mean-field set-point proposal, setpoint_proposal.hpp)
 //              proposal = "archive": archive = PATH, query = "verdict = 'plausible'", limit = N
-//              (promotion: re-simulate another archive's rows on this task)
+//              (promotion: re-simulate another archive's rows on this task; a .csv rule set is read whole)
+//              proposal = "perturb": particles = "verdict = 'plausible'", kernel_scale = 2
+//              (population Monte Carlo move from earlier rows, perturbation_kernel.hpp)
 // Candidate (round r, index i) is a pure function of (seed, r, i, archive rows of rounds < r), so
 // threads, resume and MPI ranks give the same rows.
 #include "plast/search/archive.hpp"
@@ -39,7 +41,7 @@ class Config;
 namespace plast::search {
 
 struct RoundSpec {
-    std::string proposal = "prior"; // prior | restricted | setpoint | conditional | cmaes
+    std::string proposal = "prior"; // prior | restricted | setpoint | conditional | cmaes | archive | perturb
     std::int64_t candidates = 100;
     std::vector<std::string> train_groups;
     std::vector<Constraint> train_on;   // conditional: extra metric bounds the training rows must meet
@@ -55,7 +57,12 @@ struct RoundSpec {
     // full network and the full 70-s protocol). candidates = the number of rows taken.
     std::string archive_path, archive_query = "verdict = 'plausible'";
     std::vector<std::vector<double>> archive_params;
-    std::vector<std::string> archive_origin; // "round:idx" of each row in the source archive
+    std::vector<std::string> archive_origin; // each row's `source`: "archive:ROUND:IDX" or "csv:ROW" (0-based data row)
+    // perturb: the particles are the earlier rounds' rows matching `particles` (SQL condition on the archive);
+    // each draw moves one of them by a Gaussian step of `kernel_scale` times their covariance (logit space).
+    // With project_setpoint the draw is put back onto the mean-field set point at its particle's measured rates.
+    std::string particles = "verdict = 'plausible'";
+    double kernel_scale = 2.0;
     std::vector<std::string> condition_on;
     std::vector<Constraint> targets;
     int generations = 30, population = 12; // cmaes
