@@ -100,26 +100,42 @@ theta = { tau = 2.0, follows = "ybar^2/y0" }
 [rule.r.params]
 y0 = 10.0
 )TOML");
-    EXPECT_NO_THROW(canonical(bcm, "test", Target::brian2)); // states: Brian2 yes, NESTML no
+    EXPECT_NO_THROW(canonical(bcm, "test", Target::brian2)); // states: both targets
+    EXPECT_NO_THROW(canonical(bcm, "test", Target::nestml));
+    const Rule cont = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre\"\ncontinuous = \"-(w - 1)\"\n");
+    EXPECT_NO_THROW(canonical(cont, "test", Target::brian2));
+    EXPECT_NO_THROW(canonical(cont, "test", Target::nestml));
+    // A continuous term reading the neuron: Brian2 yes; NEST updates synapses at their events only.
+    const Rule cv = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre\"\ncontinuous = \"(V + 60)*w\"\n");
+    EXPECT_NO_THROW(canonical(cv, "test", Target::brian2));
     try {
-        canonical(bcm, "test", Target::nestml);
+        canonical(cv, "test", Target::nestml);
         FAIL() << "no error";
     } catch (const plast::Error& e) {
         EXPECT_NE(std::string(e.what()).find("rule 'r'"), std::string::npos) << e.what();
-        EXPECT_NE(std::string(e.what()).find("state variable 'theta'"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("'V' in a continuous weight term"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("which the nestml export cannot express"), std::string::npos) << e.what();
-    }
-    const Rule cont = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre\"\ncontinuous = \"-(w - 1)\"\n");
-    try {
-        canonical(cont, "test", Target::brian2);
-        FAIL() << "no error";
-    } catch (const plast::Error& e) {
-        EXPECT_NE(std::string(e.what()).find("continuous weight term"), std::string::npos) << e.what();
-        EXPECT_NE(std::string(e.what()).find("which the brian2 export cannot express"), std::string::npos) << e.what();
     }
     const Rule v = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre*(V + 60)\"\n");
     EXPECT_NO_THROW(canonical(v, "test", Target::brian2)); // Brian2 reads v_post of the target group
-    EXPECT_THROW(canonical(v, "test", Target::nestml), plast::Error);
+    const auto n = nestml_models({canonical(v, "test", Target::nestml)}, "header", 20.0, 0.8); // NESTML: a continuous input port
+    EXPECT_NE(n.find("V_post mV <- continuous"), std::string::npos) << n;
+    EXPECT_NE(n.find("(V_post / mV)"), std::string::npos) << n;
+    EXPECT_NE(n.find("\"post_ports\": [\"post_spikes\", [\"V_post\", \"NEURON_V\"]]"), std::string::npos) << n;
+    const Rule mlp = [] {
+        Rule r;
+        r.name = "m";
+        r.family = Rule::Family::mlp_t4;
+        r.mlp_t4 = plast::spiking::MlpT4Config{};
+        return r;
+    }();
+    try {
+        canonical(mlp, "test", Target::nestml);
+        FAIL() << "no error";
+    } catch (const plast::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("mlp_t4"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("which the nestml export cannot express"), std::string::npos) << e.what();
+    }
     EXPECT_THROW(rule_from_expressions("x_pre + w", 0.02, 0.02, 1.0, Target::brian2), plast::Error);
     EXPECT_THROW(rule_from_expressions("x_pre + q; w", 0.02, 0.02, 1.0, Target::brian2), plast::Error);
 }
@@ -224,5 +240,5 @@ TEST(Export, Product21IsAnExpressionRuleOverTheCvaifTraces)
         if (vars[k] == "w") in[k] = 1.0;
     EXPECT_DOUBLE_EQ(e.on_pre.eval(in.data(), th.data()), 10.0);
     EXPECT_DOUBLE_EQ(e.on_post.eval(in.data(), th.data()), 440.0);
-    EXPECT_THROW(canonical(r, "test", Target::nestml), plast::Error); // reads V_trace, C_exc, C_inh
+    EXPECT_TRUE(canonical(r, "test", Target::nestml).reads_post_neuron); // NESTML: V_trace, C_exc, C_inh as continuous input ports
 }

@@ -20,7 +20,9 @@
 // the weight on the events from temporaries (every term of an event reads the values before it);
 // per-postsynaptic-neuron states are kept per synapse (equal for all synapses of a neuron) and updated
 // by a run_regularly operation at the end of every step from the post traces at t + dt (plast updates
-// them after its traces decayed). mlp_t4 rules call a numpy Function (numpy target only).
+// them after its traces decayed). A continuous weight term is applied by the same end-of-step operation,
+// after the post states (forward Euler with the clip, as plast). mlp_t4 rules call a numpy Function
+// (numpy target only). Fitted Taylor (rate) rules of plast infer: taylor_source.hpp.
 #include "plast/export/rule_source.hpp"
 #include "plast/model/model.hpp"
 
