@@ -109,9 +109,9 @@ family = "expression"
 eta = 1.0
 on_pre = "-0.05*x_post"
 on_post = "0.08*x_pre"
-continuous = "-(w - w0)/tau_w"
+continuous = "-(w - w_rest)/tau_w"
 [rule.decay.params]
-w0 = 0.5
+w_rest = 0.5
 tau_w = 0.5
 
 [rule.cont_mix]
@@ -192,7 +192,8 @@ def brian2_trajectories(modules, trains_pre, trains_post, steps, w0, w_max):
         S.connect(j="i")
         S.w = w0
         mod.init_states(mod.RULES[rule], S)
-        m = b2.StateMonitor(S, "w", record=True, when="end")
+        # After the end-of-step operation of post states and continuous terms (run_regularly, order 0).
+        m = b2.StateMonitor(S, "w", record=True, when="end", order=100)
         objs += [S, m]
         mons.append(m)
     net = b2.Network(*objs)

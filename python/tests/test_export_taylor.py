@@ -47,8 +47,11 @@ def test_taylor_rule_in_brian2_matches_plasts_rate_network(tmp_path):
     assert f"plast infer run {run}, seed 3, theta.csv last row (epoch" in text  # provenance
     mod = load_module(script)
     assert (mod.N_IN, mod.N_OUT, mod.STEPS) == (4, 3, 20)
-    # The fitted rule is (close to) Oja's: theta_110 = 1, theta_021 = -1.
-    assert abs(mod.THETA["A_110"] - 1) < 0.1 and abs(mod.THETA["A_021"] + 1) < 0.1, mod.THETA
+    # The coefficients are the fit's last logged row, every digit.
+    import csv
+    rows = list(csv.DictReader(open(run / "theta.csv")))
+    assert mod.THETA == {k: float(v) for k, v in rows[-1].items() if k.startswith("A_")}
+    assert sum(v != 0 for v in mod.THETA.values()) > 5
     rng = np.random.default_rng(5)
     steps = 30
     x = rng.standard_normal((steps, 4))
