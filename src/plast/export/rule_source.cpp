@@ -108,7 +108,8 @@ ExportRule canonical(const model::Rule& r, const std::string& provenance, Target
         e.params["s_v"] = q.scaling.v;
         e.params["s_c"] = q.scaling.c;
         // C_inh as the rule reads it: the reference's sign (c_inh = "reference", the default: -1 times the value a
-        // plast-update CVAIF neuron stores, which is the only update the script writes) or the stored value.
+        // plast-update CVAIF neuron stores) or the stored value. The model script sets s_ci = s_c on projections onto
+        // reference-update neurons, which store the reference's sign (brian2_model.cpp).
         e.params["s_ci"] = q.scaling.c * q.scaling.c_inh_sign;
         // Parenthesised as ProductRule21::evaluate computes it: scaled inputs first, c0 * common * traces.
         const std::string common = "(1 + CV*(s_v*V_trace))*(1 + (s_c*C_exc)*(CA + CB*(s_c*C_exc)))*(1 + CI*(s_ci*C_inh))";
