@@ -291,6 +291,11 @@ family = "expression"
 eta = 0.01
 on_pre = "x_post*(V + 60)/10 + C_inh/200"
 on_post = "x_pre*(V_trace + 55)/10"
+[rule.cont]
+family = "expression"
+eta = 0.5
+on_pre = "0.02*x_post"
+continuous = "0.3*(0.05 - w) + 0.002*x_pre*(V_trace + 60)"
 [rule.mlp]
 family = "mlp_t4"
 eta = 0.01
@@ -319,6 +324,13 @@ receptor = "inh"
 connect = "all_to_all"
 weight = 1.0
 rule = "reads_v"
+[[projection]]
+name = "IC"
+pre = "inh"
+post = "post"
+connect = "all_to_all"
+weight = 0.05
+rule = "cont"
 [[phase]]
 duration = 0.5
 [[monitor]]
@@ -350,7 +362,7 @@ def test_cvaif_neuron_and_rules_reading_it_match_plast_step_by_step(tmp_path, up
     text = CVAIF_TOML.replace("HIDDEN", str(ROOT / "examples" / "data" / "mlp_t4_hidden_weights.csv")).replace("UPDATE", update)
     for v in variables:
         text += f'[[monitor]]\nkind = "state"\nname = "{v}"\npopulation = "post"\nvariable = "{v}"\ninterval = 1e-4\n'
-    for pr, size in [("EP", 40), ("EM", 40), ("IP", 10)]:
+    for pr, size in [("EP", 40), ("EM", 40), ("IP", 10), ("IC", 10)]:
         text += f'[[monitor]]\nkind = "weights"\nname = "w_{pr}"\nprojection = "{pr}"\nsamples = {size}\ninterval = 1e-4\n'
     model = tmp_path / "cvaif.toml"
     model.write_text(text)
@@ -374,10 +386,12 @@ def test_cvaif_neuron_and_rules_reading_it_match_plast_step_by_step(tmp_path, up
         tol = 2.0 ** -24 * float(np.max(np.abs(xp))) * (tau + 0.1) / DT
         report.append(f"{v} {d:.2g} (tol {tol:.2g})")
         assert d <= tol, (v, d, tol)
-    for pr in ["EP", "EM", "IP"]:
+    for pr in ["EP", "EM", "IP", "IC"]:
         wp, wb = np.load(run / f"w_{pr}.npy"), b[f"w_{pr}"]
         assert wp.shape == wb.shape
-        n_events = spikes_plast.size * wp.shape[1] + sum(1 for _ in open(tmp_path / ("exc.csv" if pr == "EP" else "inh.csv"))) - 1
+        n_events = spikes_plast.size * wp.shape[1] + sum(1 for _ in open(tmp_path / ("exc.csv" if pr in ("EP", "EM") else "inh.csv"))) - 1
+        if pr == "IC":  # a continuous term: one update per step and synapse
+            n_events += (wp.shape[0] - 1) * wp.shape[1]
         tol = tolerance(wp, n_events, float(np.max(np.abs(np.diff(wp, axis=0)))))
         d = float(np.max(np.abs(wp - wb)))
         moved = float(np.max(np.abs(wp - wp[0])))
