@@ -77,21 +77,15 @@ std::string nestml_models(const std::vector<ExportRule>& rules, const std::strin
         if (stepwise)
             o << "# NEST updates a synapse only at its events: the update block catches up on the steps since the last one,\n"
               << "# so between events the state read from NEST lags (it is plast's at the next event).\n";
-        std::string model_name = r.name + "_synapse";
+        const std::string model_name = r.name + "_synapse";
+        // The continuous term reads the synapse states as at this step's events (before the step's decay).
+        const std::string cont = r.continuous_text.empty() ? std::string() : print_expression(r.continuous, Target::nestml, rename);
         // Reading the postsynaptic neuron goes through continuous input ports, which NESTML connects to the
-        // neuron's variables by neuron-synapse co-generation.
+        // neuron's variables by neuron-synapse co-generation. Every expression is printed by now: the ports
+        // they read become the "post_ports" entries of the code generator options in the comment.
         std::string ports_text;
-        const auto note_ports = [&] {
-            for (const auto& [n, p] : post_ports())
-                if (ports_used.count(n)) ports_text += (ports_text.empty() ? "" : ", ") + std::string("[\"") + p + "\", \"NEURON_" + n + "\"]";
-        };
-        std::string cont;
-        if (!r.continuous_text.empty()) {
-            // Synapse states as at this step's events (before the step's decay).
-            cont = print_expression(r.continuous, Target::nestml, rename);
-        }
-        for (const auto& st : r.states) (void)print_expression(st.follows, Target::nestml, rename);
-        note_ports();
+        for (const auto& [n, p] : post_ports())
+            if (ports_used.count(n)) ports_text += (ports_text.empty() ? "" : ", ") + std::string("[\"") + p + "\", \"NEURON_" + n + "\"]";
         if (!ports_text.empty())
             o << "# reads the postsynaptic neuron through continuous input ports (mV): generate it together with the neuron\n"
               << "# model (NESTML neuron-synapse co-generation), codegen_opts \"neuron_synapse_pairs\": [{\"neuron\": NEURON,\n"

@@ -14,7 +14,7 @@
 //     (pair_stdp and vogels_istdp are six_param rules with fixed coefficients, six_param_rule.hpp);
 //   triplet_stdp and expression: their own on_pre / on_post, extra traces and parameters.
 // Declared states of expression rules are kept (per postsynaptic neuron: tau, init and the `follows`
-// expression; per synapse: tau, init and the jumps on_pre / on_post) for Brian2.
+// expression; per synapse: tau, init and the jumps on_pre / on_post) for both targets.
 // product21 rules become expression rules (x_pre1 = x_pre, x_post1 = x_post with tau_fast, declared
 // traces x_pre2, x_post2 with tau_slow, the coefficients and scalings as parameters); mlp_t4 rules keep
 // their network (ExportRule::mlp) for a Brian2 function of the scaled inputs.
