@@ -87,7 +87,7 @@ std::vector<exporter::ExportRule> resolve(exporter::Target target, model::Model*
         if (g.idx < 0) usage_error("--idx", "an archive needs the candidate to export", "--round R --idx I (the archive's round, idx columns)");
         rules = rules_from_archive(g.source, g.round, g.idx, eta, target);
     } else {
-        usage_error("SOURCE " + g.source, "unknown kind of file", "a model file (.toml), a rule set (.csv), an archive (.sqlite)");
+        usage_error("SOURCE " + g.source, "unknown kind of file", "a model file (.toml), a rule set (.csv), an archive (.sqlite) or a plast infer run directory");
     }
     if (g.rule.empty()) return rules;
     for (const auto& r : rules)
