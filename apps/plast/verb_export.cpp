@@ -5,6 +5,8 @@
 //   plast export runs/screen/archive.sqlite --round 0 --idx 6
 //   plast export --expression "x_post - 0.12; x_pre" --tau-pre 0.02 --tau-post 0.02 --eta 0.01
 //   plast export RULE.toml --rule r --trajectory w.csv --pre pre.csv --post post.csv --steps 20000
+//   plast export runs/infer-oja/ --out taylor_brian2.py          (a fitted Taylor rule: a Brian2 rate-network script)
+//   plast export runs/infer-oja/ --trajectory w.csv --inputs x.csv --weights0 w0.csv   (plast's rate network)
 // See docs/export.md.
 #include "verb.hpp"
 
@@ -14,6 +16,7 @@
 #include "plast/export/nestml.hpp"
 #include "plast/export/one_synapse.hpp"
 #include "plast/export/rule_source.hpp"
+#include "plast/export/taylor_source.hpp"
 #include "plast/io/csv_table.hpp"
 #include "plast/model/model_file.hpp"
 
@@ -27,7 +30,7 @@ namespace plast::app {
 namespace {
 
 struct ExportOptions {
-    std::string source, rule, expression, to = "brian2", out, trajectory, pre, post;
+    std::string source, rule, expression, to = "brian2", out, trajectory, pre, post, inputs, weights0;
     std::vector<std::string> sets;
     long long row = -1, idx = -1;
     int round = 0;
@@ -84,7 +87,7 @@ std::vector<exporter::ExportRule> resolve(exporter::Target target, model::Model*
         if (g.idx < 0) usage_error("--idx", "an archive needs the candidate to export", "--round R --idx I (the archive's round, idx columns)");
         rules = rules_from_archive(g.source, g.round, g.idx, eta, target);
     } else {
-        usage_error("SOURCE " + g.source, "unknown kind of file", "a model file (.toml), a rule set (.csv), an archive (.sqlite)");
+        usage_error("SOURCE " + g.source, "unknown kind of file", "a model file (.toml), a rule set (.csv), an archive (.sqlite) or a plast infer run directory");
     }
     if (g.rule.empty()) return rules;
     for (const auto& r : rules)
@@ -125,10 +128,50 @@ int write_trajectory()
     return 0;
 }
 
+// All numbers of a CSV file with a header, row by row (rate-network inputs and initial weights).
+std::vector<double> read_numbers(const std::string& path, const char* opt)
+{
+    if (path.empty()) usage_error(opt, "a rate-network trajectory needs it", "a CSV file with a header line");
+    const auto t = io::CsvTable::read(path);
+    std::vector<double> v;
+    for (std::size_t r = 0; r < t.rows(); ++r)
+        for (std::size_t c = 0; c < t.header.size(); ++c) v.push_back(t.number(r, c));
+    return v;
+}
+
+// A fitted Taylor rule of plast infer: the Brian2 rate-network script, or plast's own rate trajectory.
+int export_taylor(exporter::Target target)
+{
+    const auto src = exporter::taylor_from_run(g.source, target);
+    if (!g.trajectory.empty()) {
+        const auto x = read_numbers(g.inputs, "--inputs");
+        const long steps = static_cast<long>(x.size() / static_cast<std::size_t>(src.n_in));
+        const auto w = exporter::rate_trajectory(src, x, static_cast<int>(steps), read_numbers(g.weights0, "--weights0"));
+        const std::size_t ns = static_cast<std::size_t>(src.n_in) * static_cast<std::size_t>(src.n_out);
+        std::FILE* f = std::fopen(g.trajectory.c_str(), "w");
+        if (!f) runtime_error(g.trajectory, "cannot write " + g.trajectory);
+        std::fprintf(f, "step");
+        for (std::size_t k = 0; k < ns; ++k) std::fprintf(f, ",w%zu", k);
+        std::fprintf(f, "\n");
+        for (long s = 0; s <= steps; ++s) {
+            std::fprintf(f, "%ld", s);
+            for (std::size_t k = 0; k < ns; ++k) std::fprintf(f, ",%.17g", w[static_cast<std::size_t>(s) * ns + k]);
+            std::fprintf(f, "\n");
+        }
+        if (std::fclose(f) != 0) runtime_error(g.trajectory, "cannot write " + g.trajectory);
+        return 0;
+    }
+    if (!g.rule.empty() || g.script || g.row >= 0 || g.idx >= 0 || !g.sets.empty())
+        usage_error(g.source, "a fitted Taylor rule takes no --rule, --script, --row, --idx or --set", "plast export RUN_DIR [--out FILE]");
+    write_text(exporter::brian2_rate_script(src, "plast " + std::string(version()) + " (" + git_revision() + "): plast export " + g.source));
+    return 0;
+}
+
 int run_export(Context&)
 {
-    if (!g.trajectory.empty()) return write_trajectory();
     const auto target = g.to == "nestml" ? exporter::Target::nestml : exporter::Target::brian2;
+    if (g.expression.empty() && !g.source.empty() && exporter::is_taylor_source(g.source)) return export_taylor(target);
+    if (!g.trajectory.empty()) return write_trajectory();
     model::Model m;
     const auto rules = resolve(target, &m);
     const std::string header = "plast " + std::string(version()) + " (" + git_revision() + "): plast export " +
@@ -150,7 +193,7 @@ int run_export(Context&)
 
 void add_options(CLI::App& sub)
 {
-    sub.add_option("source", g.source, "model file (.toml), rule set (.csv, with --row) or archive (.sqlite, with --idx)");
+    sub.add_option("source", g.source, "model file (.toml), rule set (.csv, with --row), archive (.sqlite, with --idx) or a plast infer run directory (a fitted Taylor rule)");
     sub.add_option("--rule", g.rule, "export only this rule (model file: [rule.NAME]; rule set / archive: EE, EI, IE or II)");
     sub.add_option("--set", g.sets, "override a model file key: key=value")->allow_extra_args(false);
     sub.add_option("--row", g.row, "rule set: 0-based data row");
@@ -169,6 +212,8 @@ void add_options(CLI::App& sub)
     sub.add_option("--pre", g.pre, "trajectory: presynaptic arrivals, CSV with columns neuron, step");
     sub.add_option("--post", g.post, "trajectory: postsynaptic spikes, CSV with columns neuron, step");
     sub.add_option("--steps", g.steps, "trajectory: number of steps");
+    sub.add_option("--inputs", g.inputs, "trajectory of a fitted Taylor rule: rate-network inputs, CSV (a header, one row of n_in inputs per step)");
+    sub.add_option("--weights0", g.weights0, "trajectory of a fitted Taylor rule: initial weights, CSV (a header, one row of n_in*n_out, presynaptic-major)");
     sub.add_option("--synapses", g.synapses, "trajectory: independent synapses k = 0.. (pre neuron k onto post neuron k; default 1)")->check(CLI::Range(1, 100000));
     sub.add_option("--w0", g.w0, "trajectory: initial weight (default 1)");
     sub.add_option("--dt", g.dt, "trajectory: time step (s, default 1e-4)")->check(CLI::PositiveNumber);

@@ -94,6 +94,40 @@ on_post = "tag*x_pre"
 tag = { on_pre = "0.2*(1 - tag)", on_post = "0.05*w - 0.1*tag", init = 0.5 }
 """
 
+# Rules with a continuous weight term (every step w += eta*dt*continuous, after the events, traces and
+# post states): a pull towards w0 on top of pair terms, and one reading the traces after the step, a
+# per-synapse state at this step's events and a post state after its update.
+CONT_RULES_TOML = """
+[[population]]
+name = "n"
+size = 1
+[[phase]]
+duration = 0.1
+
+[rule.decay]
+family = "expression"
+eta = 1.0
+on_pre = "-0.05*x_post"
+on_post = "0.08*x_pre"
+continuous = "-(w - w_rest)/tau_w"
+[rule.decay.params]
+w_rest = 0.5
+tau_w = 0.5
+
+[rule.cont_mix]
+family = "expression"
+eta = 0.01
+on_post = "e"
+continuous = "20*x_pre*x_post - 2*theta*w + 5*e - r2"
+[rule.cont_mix.traces]
+r2 = { side = "pre", tau = 0.08 }
+ybar = { side = "post", tau = 0.5 }
+[rule.cont_mix.state]
+theta = { tau = 0.2, follows = "ybar", init = 0.5 }
+[rule.cont_mix.synapse_state]
+e = { on_pre = "x_post", on_post = "x_pre", tau = 0.05 }
+"""
+
 # CGP champion of the documented I->E evolution run (docs/model.md), as `plast export --expression` reads it.
 CHAMPION = "x_pre^2 + x_post - x_pre; x_post^2/w"
 
@@ -158,7 +192,8 @@ def brian2_trajectories(modules, trains_pre, trains_post, steps, w0, w_max):
         S.connect(j="i")
         S.w = w0
         mod.init_states(mod.RULES[rule], S)
-        m = b2.StateMonitor(S, "w", record=True, when="end")
+        # After the end-of-step operation of post states and continuous terms (run_regularly, order 0).
+        m = b2.StateMonitor(S, "w", record=True, when="end", order=100)
         objs += [S, m]
         mons.append(m)
     net = b2.Network(*objs)

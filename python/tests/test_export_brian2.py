@@ -6,8 +6,8 @@ to the rounding of plast's single-precision weights. Prints the verification tab
 import numpy as np
 import pytest
 
-from export_check import (CHAMPION, DT, RULES_TOML, STATE_RULES_TOML, brian2_trajectories, load_module,
-                          plast_trajectories, protocols, tolerance, write_steps)
+from export_check import (CHAMPION, CONT_RULES_TOML, DT, RULES_TOML, STATE_RULES_TOML, brian2_trajectories,
+                          load_module, plast_trajectories, protocols, tolerance, write_steps)
 from test_cli import ROOT, plast
 
 W0, W_MAX = 1.0, 2.0
@@ -37,6 +37,16 @@ def test_brian2_weight_trajectories_match_plast(tmp_path):
     assert list(states.RULES) == ["bcm", "elig", "tag"]
     for name in states.RULES:
         sources.append((name, states, name, [str(states_file), "--rule", name]))
+    # Rules with a continuous weight term: one update per step on top of the events.
+    cont_file = tmp_path / "cont_rules.toml"
+    cont_file.write_text(CONT_RULES_TOML)
+    r = plast("export", str(cont_file), "--out", str(tmp_path / "cont_b2.py"))
+    assert r.returncode == 0, r.stderr
+    cont = load_module(tmp_path / "cont_b2.py")
+    assert list(cont.RULES) == ["cont_mix", "decay"]
+    for name in cont.RULES:
+        sources.append((name, cont, name, [str(cont_file), "--rule", name]))
+    per_step = set(cont.RULES)
     champ_args = ["--expression", CHAMPION, "--eta", "0.002"]
     assert plast("export", *champ_args, "--out", str(tmp_path / "champ_b2.py")).returncode == 0
     sources.append(("CGP champion", load_module(tmp_path / "champ_b2.py"), "rule", champ_args))
@@ -53,7 +63,7 @@ def test_brian2_weight_trajectories_match_plast(tmp_path):
         diffs = []
         for k, p in enumerate(names):
             d = float(np.max(np.abs(wp[:, k] - wb[:, k])))
-            n_events = len(prots[p][0]) + len(prots[p][1])
+            n_events = len(prots[p][0]) + len(prots[p][1]) + (steps if label in per_step else 0)
             max_step = float(np.max(np.abs(np.diff(wp[:, k])))) if steps > 1 else 0.0
             tol = tolerance(wp[:, k], n_events, max_step)
             moved = float(np.max(np.abs(wp[:, k] - W0)))
@@ -88,6 +98,26 @@ def test_brian2_same_step_order_is_plasts():
         assert wb[-1, 0] == pytest.approx(W0 + 0.01 * (-0.4 + 0.1), abs=1e-12)
 
 
+def test_brian2_continuous_term_is_plasts_forward_euler(tmp_path):
+    """Without events, continuous = "c - kw*w" gives plast's forward-Euler recursion in closed form:
+    w_n = w* + (w_0 - w*)(1 - eta dt kw)^n, w* = c/kw. Brian2 (double) equals it to rounding, plast (float
+    weights) to its float tolerance; the same rule with an event on top is in the table above."""
+    (tmp_path / "c.toml").write_text('[[population]]\nname = "n"\nsize = 1\n[[phase]]\nduration = 0.1\n'
+                                     '[rule.c]\nfamily = "expression"\neta = 2.0\ncontinuous = "c - kw*w"\n'
+                                     '[rule.c.params]\nc = 1.5\nkw = 4.0\n')
+    assert plast("export", str(tmp_path / "c.toml"), "--out", str(tmp_path / "c.py")).returncode == 0
+    steps, w0, eta, c, kw = 3000, 1.0, 2.0, 1.5, 4.0
+    (wb,) = brian2_trajectories([(load_module(tmp_path / "c.py"), "c")], [[]], [[]], steps, w0, 2.0)
+    n = np.arange(1, steps + 1)
+    closed = c / kw + (w0 - c / kw) * (1 - eta * DT * kw) ** n
+    assert np.max(np.abs(wb[:, 0] - closed)) < 1e-12
+    (tmp_path / "none.csv").write_text("neuron,step\n")
+    wp = plast_trajectories(tmp_path, [str(tmp_path / "c.toml"), "--rule", "c"], ["c"], tmp_path / "none.csv",
+                            tmp_path / "none.csv", steps, w0, 2.0)
+    assert np.max(np.abs(wp[:, 0] - closed)) <= tolerance(wp[:, 0], steps, 0.0)
+    assert closed[-1] - w0 < -0.5  # it moved: 1 -> 0.375 + 0.625*0.9992^3000 = 0.43
+
+
 def test_export_refuses_what_the_target_cannot_express(tmp_path):
     m = tmp_path / "m.toml"
     m.write_text('[[population]]\nname = "n"\nsize = 1\n[[phase]]\nduration = 0.1\n'
@@ -95,17 +125,23 @@ def test_export_refuses_what_the_target_cannot_express(tmp_path):
                  '[rule.bcm.traces]\nybar = { side = "post", tau = 1.0 }\n'
                  '[rule.bcm.state]\ntheta = { tau = 2.0, follows = "ybar^2/y0" }\n[rule.bcm.params]\ny0 = 10.0\n'
                  '[rule.v]\nfamily = "expression"\non_post = "x_pre*(V + 60)"\n'
-                 '[rule.c]\nfamily = "expression"\non_post = "x_pre"\ncontinuous = "-(w - 1)"\n')
-    assert plast("export", str(m), "--rule", "bcm").returncode == 0  # states: Brian2 yes, NESTML no
-    r = plast("export", str(m), "--rule", "bcm", "--to", "nestml")
+                 '[rule.c]\nfamily = "expression"\non_post = "x_pre"\ncontinuous = "-(w - 1)"\n'
+                 '[rule.cv]\nfamily = "expression"\non_post = "x_pre"\ncontinuous = "-(w - 1)*(V_trace + 60)"\n'
+                 '[rule.mlp]\nfamily = "mlp_t4"\nhidden_weights = "HIDDEN"\nw_pre = [0.2, -0.3, 0.1, 0.4, -0.05]\n'
+                 'w_post = [0.3, 0.1, -0.2, 0.2, -0.1]\n'.replace(
+                     "HIDDEN", str(ROOT / "examples" / "data" / "mlp_t4_hidden_weights.csv")))
+    for rule in ("bcm", "v", "c", "cv", "mlp"):  # Brian2 writes all of them
+        assert plast("export", str(m), "--rule", rule).returncode == 0, rule
+    for rule in ("bcm", "v", "c"):  # NESTML: states, continuous input ports, a continuous term over traces and w
+        r = plast("export", str(m), "--rule", rule, "--to", "nestml")
+        assert r.returncode == 0, (rule, r.stderr)
+    r = plast("export", str(m), "--rule", "cv", "--to", "nestml")
     assert r.returncode == 2
-    assert "rule 'bcm'" in r.stderr and "state variable 'theta'" in r.stderr and "nestml export cannot express" in r.stderr, r.stderr
-    r = plast("export", str(m), "--rule", "c")
+    assert ("rule 'cv'" in r.stderr and "'V_trace' in a continuous weight term" in r.stderr
+            and "nestml export cannot express" in r.stderr), r.stderr
+    r = plast("export", str(m), "--rule", "mlp", "--to", "nestml")
     assert r.returncode == 2
-    assert "rule 'c'" in r.stderr and "continuous weight term" in r.stderr and "brian2 export cannot express" in r.stderr, r.stderr
-    r = plast("export", str(m), "--rule", "v", "--to", "nestml")
-    assert r.returncode == 2
-    assert "rule 'v'" in r.stderr and "'V'" in r.stderr and "nestml export cannot express" in r.stderr, r.stderr
+    assert "rule 'mlp'" in r.stderr and "mlp_t4" in r.stderr and "nestml export cannot express" in r.stderr, r.stderr
     r = plast("export", "--expression", "x_pre + ; x_post")
     assert r.returncode == 2 and "--expression" in r.stderr, r.stderr
 
@@ -168,10 +204,10 @@ def test_model_script_protocol_features_run_in_brian2(tmp_path):
 
 def test_model_script_refuses_what_it_cannot_write_yet(tmp_path):
     m = tmp_path / "m.toml"
-    m.write_text('[[population]]\nname = "n"\nsize = 4\nmodel = "cvaif"\ncvaif_update = "reference"\n[[phase]]\nduration = 0.1\n')
+    m.write_text('[[population]]\nname = "n"\nsize = 4\nnmda_update = "euler"\n[[phase]]\nduration = 0.1\n')
     r = plast("export", str(m), "--script")
     assert r.returncode == 2
-    assert "population 'n'" in r.stderr and "cvaif_update" in r.stderr and "brian2 script export cannot express yet" in r.stderr, r.stderr
+    assert "population 'n'" in r.stderr and "nmda_update" in r.stderr and "brian2 script export cannot express yet" in r.stderr, r.stderr
 
 
 def test_model_script_connection_lists_and_receptive_fields(tmp_path):
@@ -244,6 +280,7 @@ file = "inh.csv"
 [[population]]
 name = "post"
 model = "cvaif"
+cvaif_update = "UPDATE"
 size = 1
 [rule.p21]
 family = "product21"
@@ -254,6 +291,11 @@ family = "expression"
 eta = 0.01
 on_pre = "x_post*(V + 60)/10 + C_inh/200"
 on_post = "x_pre*(V_trace + 55)/10"
+[rule.cont]
+family = "expression"
+eta = 0.5
+on_pre = "0.02*x_post"
+continuous = "0.3*(0.05 - w) + 0.002*x_pre*(V_trace + 60)"
 [rule.mlp]
 family = "mlp_t4"
 eta = 0.01
@@ -282,6 +324,13 @@ receptor = "inh"
 connect = "all_to_all"
 weight = 1.0
 rule = "reads_v"
+[[projection]]
+name = "IC"
+pre = "inh"
+post = "post"
+connect = "all_to_all"
+weight = 0.05
+rule = "cont"
 [[phase]]
 duration = 0.5
 [[monitor]]
@@ -291,7 +340,8 @@ population = "post"
 """
 
 
-def test_cvaif_neuron_and_rules_reading_it_match_plast_step_by_step(tmp_path):
+@pytest.mark.parametrize("update", ["plast", "reference"])
+def test_cvaif_neuron_and_rules_reading_it_match_plast_step_by_step(tmp_path, update):
     """One CVAIF neuron driven by the same input spike times (spike_file populations in plast, a
     SpikeGeneratorGroup in the script): its V, V_trace, C_exc, C_inh, g_adapt after every step, its
     spikes and the weights of a product21 rule and of an mlp_t4 rule (40 E synapses each) and of an expression rule reading V,
@@ -309,10 +359,10 @@ def test_cvaif_neuron_and_rules_reading_it_match_plast_step_by_step(tmp_path):
         rows = sorted((t, k) for k in range(n) for t in rng.uniform(0, 0.5, rng.poisson(10)))
         (tmp_path / f"{name}.csv").write_text("time,neuron\n" + "".join(f"{t:.6f},{k}\n" for t, k in rows))
     variables = {"v": 0.02, "v_trace": 0.1, "c_exc": 0.01, "c_inh": 0.1, "g_adapt": 0.1}  # -> tau (s)
-    text = CVAIF_TOML.replace("HIDDEN", str(ROOT / "examples" / "data" / "mlp_t4_hidden_weights.csv"))
+    text = CVAIF_TOML.replace("HIDDEN", str(ROOT / "examples" / "data" / "mlp_t4_hidden_weights.csv")).replace("UPDATE", update)
     for v in variables:
         text += f'[[monitor]]\nkind = "state"\nname = "{v}"\npopulation = "post"\nvariable = "{v}"\ninterval = 1e-4\n'
-    for pr, size in [("EP", 40), ("EM", 40), ("IP", 10)]:
+    for pr, size in [("EP", 40), ("EM", 40), ("IP", 10), ("IC", 10)]:
         text += f'[[monitor]]\nkind = "weights"\nname = "w_{pr}"\nprojection = "{pr}"\nsamples = {size}\ninterval = 1e-4\n'
     model = tmp_path / "cvaif.toml"
     model.write_text(text)
@@ -336,13 +386,15 @@ def test_cvaif_neuron_and_rules_reading_it_match_plast_step_by_step(tmp_path):
         tol = 2.0 ** -24 * float(np.max(np.abs(xp))) * (tau + 0.1) / DT
         report.append(f"{v} {d:.2g} (tol {tol:.2g})")
         assert d <= tol, (v, d, tol)
-    for pr in ["EP", "EM", "IP"]:
+    for pr in ["EP", "EM", "IP", "IC"]:
         wp, wb = np.load(run / f"w_{pr}.npy"), b[f"w_{pr}"]
         assert wp.shape == wb.shape
-        n_events = spikes_plast.size * wp.shape[1] + sum(1 for _ in open(tmp_path / ("exc.csv" if pr == "EP" else "inh.csv"))) - 1
+        n_events = spikes_plast.size * wp.shape[1] + sum(1 for _ in open(tmp_path / ("exc.csv" if pr in ("EP", "EM") else "inh.csv"))) - 1
+        if pr == "IC":  # a continuous term: one update per step and synapse
+            n_events += (wp.shape[0] - 1) * wp.shape[1]
         tol = tolerance(wp, n_events, float(np.max(np.abs(np.diff(wp, axis=0)))))
         d = float(np.max(np.abs(wp - wb)))
         moved = float(np.max(np.abs(wp - wp[0])))
         report.append(f"w_{pr} {d:.2g} (tol {tol:.2g}, moved {moved:.2g})")
         assert d <= tol and moved > 1e-3, (pr, d, tol, moved)
-    print("\nCVAIF step by step, max |plast - brian2|:", "; ".join(report), f"; {spikes_plast.size} spikes, same steps")
+    print(f"\nCVAIF ({update} update) step by step, max |plast - brian2|:", "; ".join(report), f"; {spikes_plast.size} spikes, same steps")

@@ -7,9 +7,11 @@
 #include "plast/export/nestml.hpp"
 #include "plast/export/one_synapse.hpp"
 #include "plast/export/rule_source.hpp"
+#include "plast/export/taylor_source.hpp"
 #include "plast/expr/parser.hpp"
 #include "plast/io/config.hpp"
 #include "plast/model/rule_table.hpp"
+#include "plast/rules/taylor_rule.hpp"
 #include "plast/search/archive.hpp"
 #include "plast/search/prior.hpp"
 
@@ -17,6 +19,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 namespace {
 
@@ -100,26 +103,42 @@ theta = { tau = 2.0, follows = "ybar^2/y0" }
 [rule.r.params]
 y0 = 10.0
 )TOML");
-    EXPECT_NO_THROW(canonical(bcm, "test", Target::brian2)); // states: Brian2 yes, NESTML no
+    EXPECT_NO_THROW(canonical(bcm, "test", Target::brian2)); // states: both targets
+    EXPECT_NO_THROW(canonical(bcm, "test", Target::nestml));
+    const Rule cont = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre\"\ncontinuous = \"-(w - 1)\"\n");
+    EXPECT_NO_THROW(canonical(cont, "test", Target::brian2));
+    EXPECT_NO_THROW(canonical(cont, "test", Target::nestml));
+    // A continuous term reading the neuron: Brian2 yes; NEST updates synapses at their events only.
+    const Rule cv = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre\"\ncontinuous = \"(V + 60)*w\"\n");
+    EXPECT_NO_THROW(canonical(cv, "test", Target::brian2));
     try {
-        canonical(bcm, "test", Target::nestml);
+        canonical(cv, "test", Target::nestml);
         FAIL() << "no error";
     } catch (const plast::Error& e) {
         EXPECT_NE(std::string(e.what()).find("rule 'r'"), std::string::npos) << e.what();
-        EXPECT_NE(std::string(e.what()).find("state variable 'theta'"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("'V' in a continuous weight term"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("which the nestml export cannot express"), std::string::npos) << e.what();
-    }
-    const Rule cont = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre\"\ncontinuous = \"-(w - 1)\"\n");
-    try {
-        canonical(cont, "test", Target::brian2);
-        FAIL() << "no error";
-    } catch (const plast::Error& e) {
-        EXPECT_NE(std::string(e.what()).find("continuous weight term"), std::string::npos) << e.what();
-        EXPECT_NE(std::string(e.what()).find("which the brian2 export cannot express"), std::string::npos) << e.what();
     }
     const Rule v = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre*(V + 60)\"\n");
     EXPECT_NO_THROW(canonical(v, "test", Target::brian2)); // Brian2 reads v_post of the target group
-    EXPECT_THROW(canonical(v, "test", Target::nestml), plast::Error);
+    const auto n = nestml_models({canonical(v, "test", Target::nestml)}, "header", 20.0, 0.8); // NESTML: a continuous input port
+    EXPECT_NE(n.find("V_post mV <- continuous"), std::string::npos) << n;
+    EXPECT_NE(n.find("(V_post / mV)"), std::string::npos) << n;
+    EXPECT_NE(n.find("\"post_ports\": [\"post_spikes\", [\"V_post\", \"NEURON_V\"]]"), std::string::npos) << n;
+    const Rule mlp = [] {
+        Rule r;
+        r.name = "m";
+        r.family = Rule::Family::mlp_t4;
+        r.mlp_t4 = plast::spiking::MlpT4Config{};
+        return r;
+    }();
+    try {
+        canonical(mlp, "test", Target::nestml);
+        FAIL() << "no error";
+    } catch (const plast::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("mlp_t4"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("which the nestml export cannot express"), std::string::npos) << e.what();
+    }
     EXPECT_THROW(rule_from_expressions("x_pre + w", 0.02, 0.02, 1.0, Target::brian2), plast::Error);
     EXPECT_THROW(rule_from_expressions("x_pre + q; w", 0.02, 0.02, 1.0, Target::brian2), plast::Error);
 }
@@ -224,5 +243,114 @@ TEST(Export, Product21IsAnExpressionRuleOverTheCvaifTraces)
         if (vars[k] == "w") in[k] = 1.0;
     EXPECT_DOUBLE_EQ(e.on_pre.eval(in.data(), th.data()), 10.0);
     EXPECT_DOUBLE_EQ(e.on_post.eval(in.data(), th.data()), 440.0);
-    EXPECT_THROW(canonical(r, "test", Target::nestml), plast::Error); // reads V_trace, C_exc, C_inh
+    EXPECT_TRUE(canonical(r, "test", Target::nestml).reads_post_neuron); // NESTML: V_trace, C_exc, C_inh as continuous input ports
 }
+
+namespace {
+
+using plast::exporter::Target;
+
+TEST(Export, ContinuousTermIsAnEndOfStepOperationInBrian2AndAStepwiseLoopInNestml)
+{
+    const Rule r = rule_from("[rule.r]\nfamily = \"expression\"\non_post = \"x_pre\"\ncontinuous = \"x_pre - 2*(w - w0)\"\n"
+                             "[rule.r.params]\nw0 = 0.5\n");
+    const auto b = brian2_rule_module({canonical(r, "test", Target::brian2)}, "header");
+    // The traces as plast reads them after its decay (t + dt), forward Euler with the clip.
+    EXPECT_NE(b.find("plast_next_xpre = xpre*exp(-(t + dt - lastupdate)/tau_pre)"), std::string::npos) << b;
+    EXPECT_NE(b.find("w = clip(w + eta*(dt/second)*(plast_next_xpre - (2.0 * (w - w0))), 0, w_max)"), std::string::npos) << b;
+    const auto n = nestml_models({canonical(r, "test", Target::nestml)}, "header", 20.0, 0.8);
+    EXPECT_EQ(n.find("equations:"), std::string::npos) << n; // the traces decay in the loop instead
+    EXPECT_EQ(n.find("integrate_odes()"), std::string::npos) << n;
+    const auto loop = n.find("while plast_k < plast_n:");
+    ASSERT_NE(loop, std::string::npos) << n;
+    // In the loop: the traces decay by one step, then the weight's forward-Euler step.
+    const auto decay = n.find("x_pre = x_pre * exp(-resolution() / tau_pre)", loop);
+    const auto euler = n.find("w = clip(w + eta * (resolution() / (1000.0 ms)) * (x_pre - (2.0 * (w - w0))), 0.0, w_max)", loop);
+    EXPECT_NE(decay, std::string::npos) << n;
+    EXPECT_NE(euler, std::string::npos) << n;
+    EXPECT_LT(decay, euler);
+}
+
+TEST(Export, NestmlStatesUseTemporariesAtEventsAndPostStatesInTheLoop)
+{
+    const Rule r = rule_from(R"TOML([rule.r]
+family = "expression"
+on_post = "x_pre*(ybar - theta) + e"
+[rule.r.traces]
+ybar = { side = "post", tau = 1.0 }
+[rule.r.state]
+theta = { tau = 2.0, follows = "ybar^2/y0", init = 1.0 }
+[rule.r.synapse_state]
+e = { on_pre = "x_post", on_post = "-e", tau = 0.05 }
+[rule.r.params]
+y0 = 10.0
+)TOML");
+    const auto n = nestml_models({canonical(r, "test", Target::nestml)}, "header", 20.0, 0.8);
+    EXPECT_NE(n.find("theta real = 1.0 # postsynaptic state"), std::string::npos) << n;
+    EXPECT_NE(n.find("tau_s_e_ ms = 50.0 ms"), std::string::npos) << n; // e is a NESTML built-in: renamed
+    // Every term of a post spike from the values before it, then the writes.
+    const auto h = n.find("onReceive(post_spikes):");
+    const auto dw = n.find("plast_dw real = eta * ((x_pre * (ybar - theta)) + e_)", h);
+    const auto de = n.find("plast_d_e_ real = (-e_)", h);
+    const auto ww = n.find("w = clip(w + plast_dw, 0.0, w_max)", h);
+    const auto we = n.find("e_ += plast_d_e_", h);
+    ASSERT_TRUE(dw != std::string::npos && de != std::string::npos && ww != std::string::npos && we != std::string::npos) << n;
+    EXPECT_LT(dw, ww);
+    EXPECT_LT(de, ww);
+    EXPECT_LT(ww, we);
+    // Post states in the loop, after the traces' one-step decay; the synapse state decays last.
+    const auto decay = n.find("ybar = ybar * exp(-resolution() / tau_ybar)");
+    const auto post = n.find("plast_new_theta real = theta + (resolution() / tau_s_theta) * (((ybar)**(2.0) / y0) - theta)");
+    const auto syn = n.find("e_ = e_ * exp(-resolution() / tau_s_e_)");
+    ASSERT_TRUE(decay != std::string::npos && post != std::string::npos && syn != std::string::npos) << n;
+    EXPECT_LT(decay, post);
+    EXPECT_LT(post, syn);
+}
+
+TEST(Export, FittedTaylorRuleFromARunDirectory)
+{
+    namespace fs = std::filesystem;
+    const auto dir = fs::temp_directory_path() / "plast_export_taylor_test";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    {
+        std::ofstream c(dir / "config.toml");
+        c << "seed = 7\n[model]\nkind = \"oja\"\nn_in = 1\nn_out = 1\neta = 0.5\nsteps = 2\n[rule]\nfamily = \"taylor\"\n";
+        std::ofstream t(dir / "theta.csv");
+        plast::rules::TaylorRule tr(false);
+        t << "epoch,loss";
+        for (std::size_t k = 0; k < 27; ++k) t << "," << tr.column_name(k);
+        t << "\n0,1";
+        for (std::size_t k = 0; k < 27; ++k) t << ",0";
+        t << "\n12,0.25"; // the last row is the fit: Oja's rule x*y - y^2*w
+        for (std::size_t k = 0; k < 27; ++k) t << "," << (k == tr.index(1, 1, 0) ? "1" : k == tr.index(0, 2, 1) ? "-1" : "0");
+        t << "\n";
+    }
+    const auto s = taylor_from_run(dir.string(), Target::brian2);
+    EXPECT_EQ(s.seed, 7u);
+    EXPECT_EQ(s.eta, 0.5);
+    EXPECT_NE(s.provenance.find("seed 7, theta.csv last row (epoch 12, loss 0.25)"), std::string::npos) << s.provenance;
+    // Two steps by hand: y = sigmoid(w x), w += eta (x y - y^2 w).
+    const std::vector<double> x{1.0, 2.0};
+    const auto w = rate_trajectory(s, x, 2, {0.3});
+    double wh = 0.3;
+    for (double xi : x) {
+        const double y = 1.0 / (1.0 + std::exp(-wh * xi));
+        wh = wh + 0.5 * (xi * y - y * y * wh);
+    }
+    ASSERT_EQ(w.size(), 3u);
+    EXPECT_DOUBLE_EQ(w[2], wh);
+    const auto script = brian2_rate_script(s, "header");
+    EXPECT_NE(script.find("\"A_110\": 1.0,  # x*y"), std::string::npos) << script;
+    EXPECT_NE(script.find("A_021*y_post**2*w"), std::string::npos) << script;
+    try {
+        taylor_from_run((dir / "theta.csv").string(), Target::nestml);
+        FAIL() << "no error";
+    } catch (const plast::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("a rate rule"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("which the nestml export cannot express"), std::string::npos) << e.what();
+    }
+    fs::remove_all(dir);
+}
+
+} // namespace

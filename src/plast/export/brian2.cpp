@@ -113,6 +113,9 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
             o << "#   kept per synapse (every synapse of a postsynaptic neuron holds the same value: it reads only that\n"
               << "#   neuron's traces), updated by a run_regularly operation at the end of every step; call\n"
               << "#   init_states(rule, S) after S.connect() for the initial values.\n";
+        if (!r.continuous_text.empty())
+            o << "# every step, after the events, trace jumps and states: w <- clip(w + eta*dt*(" << r.continuous_text
+              << "), 0, w_max) (dt in s; forward Euler, as plast), by the same run_regularly operation\n";
         if (r.reads_post_neuron) o << "# reads the postsynaptic neuron: the target group must define v, v_trace, c_exc, c_inh (mV, dimensionless; the script's CVAIF groups do)\n";
         const bool syn = !r.synapse_states.empty();
         // The presynaptic / postsynaptic pathway: every term of the event from the values before it, then the writes.
@@ -176,15 +179,21 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
         for (const auto& t : r.traces)
             if (t.post) o << "\\n" << trace_name(t.name) << " += 1";
         o << "\",\n    },\n";
-        // Post states: plast updates them after the traces jumped and decayed, i.e. from the traces as they
-        // will be read in the next step: the event-driven value at t + dt.
+        // The end of every step (a run_regularly operation after this step's events and trace jumps), in
+        // plast's order: the post states, then the continuous weight term. plast runs both after its traces
+        // jumped and decayed, i.e. from the traces as they will be read in the next step: the
+        // event-driven value at t + dt; synapse states as at this step's events (their value at t).
         o << "    \"state_update\": ";
-        if (r.states.empty()) o << "None,\n";
+        if (r.states.empty() && r.continuous_text.empty()) o << "None,\n";
         else {
             std::map<std::string, std::string> next{{"x_post", "plast_next_xpost"}};
             std::string c = "plast_next_xpost = xpost*exp(-(t + dt - lastupdate)/tau_post)";
+            if (!r.continuous_text.empty()) {
+                next["x_pre"] = "plast_next_xpre";
+                c += "\\nplast_next_xpre = xpre*exp(-(t + dt - lastupdate)/tau_pre)";
+            }
             for (const auto& t : r.traces)
-                if (t.post) {
+                if (t.post || !r.continuous_text.empty()) {
                     const std::string n = trace_name(t.name);
                     next[t.name] = "plast_next_" + n;
                     c += "\\nplast_next_" + n + " = " + n + "*exp(-(t + dt - lastupdate)/tau_" + n + ")";
@@ -195,6 +204,21 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
                 c += "\\nplast_new_" + n + " = " + n + " + dt/tau_s_" + n + "*(" + print_expression(st.follows, Target::brian2, rename_next) + " - " + n + ")";
             }
             for (const auto& st : r.states) c += "\\n" + brian2_name(st.name) + " = plast_new_" + brian2_name(st.name);
+            if (!r.continuous_text.empty()) {
+                std::map<std::string, std::string> now;
+                for (const auto& st : r.synapse_states)
+                    if (st.tau > 0) {
+                        const std::string n = brian2_name(st.name);
+                        now[st.name] = "plast_now_" + n;
+                        c += "\\nplast_now_" + n + " = " + n + "*exp(-(t - lastupdate)/tau_s_" + n + ")";
+                    }
+                const auto rename_cont = [&](const std::string& n) {
+                    if (next.count(n)) return next[n];
+                    if (now.count(n)) return now[n];
+                    return rename(n);
+                };
+                c += "\\nw = clip(w + eta*(dt/second)*" + print_expression(r.continuous, Target::brian2, rename_cont) + ", 0, w_max)";
+            }
             o << "\"" << c << "\",\n";
         }
         o << "    \"initial\": {";
@@ -239,7 +263,7 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
       << "    S = Synapses(source, target, model=rule[\"model\"], on_pre=on_pre, on_post=rule[\"on_post\"],\n"
       << "                 delay={\"pre\": delay, \"pre_trace\": delay}, namespace=namespace, **kwargs)\n"
       << "    S.pre.order, S.post.order, S.pre_trace.order, S.post_trace.order = 0, 1, 2, 3\n"
-      << "    if rule[\"state_update\"]:  # postsynaptic states: every step, after this step's events and trace jumps\n"
+      << "    if rule[\"state_update\"]:  # postsynaptic states and the continuous term: every step, after this step's events and trace jumps\n"
       << "        S.run_regularly(rule[\"state_update\"], when=\"end\", name=S.name + \"_states\")\n"
       << "    return S\n\n"
       << "def init_states(rule, S):\n"

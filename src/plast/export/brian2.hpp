@@ -20,7 +20,9 @@
 // the weight on the events from temporaries (every term of an event reads the values before it);
 // per-postsynaptic-neuron states are kept per synapse (equal for all synapses of a neuron) and updated
 // by a run_regularly operation at the end of every step from the post traces at t + dt (plast updates
-// them after its traces decayed). mlp_t4 rules call a numpy Function (numpy target only).
+// them after its traces decayed). A continuous weight term is applied by the same end-of-step operation,
+// after the post states (forward Euler with the clip, as plast). mlp_t4 rules call a numpy Function
+// (numpy target only). Fitted Taylor (rate) rules of plast infer: taylor_source.hpp.
 #include "plast/export/rule_source.hpp"
 #include "plast/model/model.hpp"
 
@@ -40,8 +42,7 @@ std::string brian2_rule_module(const std::vector<ExportRule>& rules, const std::
 // (durations, repeats, rates, stimuli, random on/off schedules, plasticity switches, snapshots and
 // restores of the groups' and synapses' state variables), spike / weight / state monitors, and at the
 // end the spikes and samples written to an .npz file (`--out` of the script). Throws (cannot_express,
-// target brian2 script) for what it does not write yet: cvaif_update = "reference" and
-// nmda_update = "euler" populations. The [guard] is not exported (the script runs the protocol to its
+// target brian2 script) for what it does not write yet: nmda_update = "euler" populations. The [guard] is not exported (the script runs the protocol to its
 // end); [metrics] are left to the caller (the script saves what they are computed from).
 std::string brian2_model_script(const model::Model& m, const std::vector<ExportRule>& rules, const std::string& file,
                                 const std::string& header);

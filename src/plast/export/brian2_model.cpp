@@ -40,9 +40,6 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
     using P = model::Population;
     // Check first: everything the script cannot write yet is an error naming it.
     for (const auto& p : m.populations) {
-        if (p.kind == P::Kind::neuron && p.neuron.model == spiking::IfParams::Model::cvaif &&
-            p.neuron.cvaif_update == spiking::IfParams::CvaifUpdate::reference)
-            script_cannot("population '" + p.name + "'", "cvaif_update = \"reference\"");
         if (p.kind == P::Kind::neuron && p.neuron.nmda_update != spiking::IfParams::NmdaUpdate::auryn)
             script_cannot("population '" + p.name + "'", "nmda_update = \"euler\"");
     }
@@ -130,9 +127,30 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
       << "c_exc = c_exc + dt/tau_cexc*(i_exc - c_exc)\n"
       << "c_inh = c_inh + dt/tau_cinh*(i_inh - c_inh)\n"
       << "\"\"\"\n\n"
-      << "def cvaif_group(n, name, **p):\n"
+      << "# cvaif_update = \"reference\" (the fSBI code's CVAIFGroup order): decays first, g_nmda from the decayed g_ampa\n"
+      << "# with the factor dt/tau_nmda, currents from the decayed conductances and the start-of-step V, c_inh's input\n"
+      << "# (g_gaba + g_adapt)(v - e_inh) POSITIVE, the traces (v_trace from the start-of-step V), then theta, V, clip,\n"
+      << "# threshold test, reset and adaptation.\n"
+      << "CVAIF_REF_STEP = \"\"\"\n"
+      << "g_ampa = g_ampa*exp(-dt/tau_ampa)\n"
+      << "g_gaba = g_gaba*exp(-dt/tau_gaba)\n"
+      << "g_adapt = g_adapt*exp(-dt/tau_adapt)\n"
+      << "g_nmda = (1 - dt/tau_nmda)*(g_nmda + dt/tau_nmda*g_ampa)\n"
+      << "i_exc = (a_ampa*g_ampa + (1 - a_ampa)*g_nmda)*(e_exc - v)\n"
+      << "i_inh = (g_gaba + g_adapt)*(v - e_inh)\n"
+      << "c_exc = c_exc + dt/tau_cexc*(i_exc - c_exc)\n"
+      << "c_inh = c_inh + dt/tau_cinh*(i_inh - c_inh)\n"
+      << "v_trace = v_trace + dt/tau_vtrace*(v - v_trace)\n"
+      << "theta = theta*exp(-dt/tau_thr)\n"
+      << "v = clip(v + dt/tau_m*((v_rest - v) + i_exc - i_inh), e_inh, 0)\n"
+      << "spiked = int(v > v_th_base + theta)\n"
+      << "v = v*int(spiked < 0.5) + v_reset*int(spiked > 0.5)\n"
+      << "theta = theta*int(spiked < 0.5) + v_th_spike*int(spiked > 0.5)\n"
+      << "g_adapt = g_adapt + adapt_increment*spiked\n"
+      << "\"\"\"\n\n"
+      << "def cvaif_group(n, name, reference=False, **p):\n"
       << "    g = NeuronGroup(n, CVAIF_MODEL, threshold=\"spiked > 0.5\", name=name)\n"
-      << "    g.run_regularly(CVAIF_STEP, when=\"groups\", name=name + \"_step\")\n"
+      << "    g.run_regularly(CVAIF_REF_STEP if reference else CVAIF_STEP, when=\"groups\", name=name + \"_step\")\n"
       << "    for k, val in p.items():\n"
       << "        setattr(g, k, val * second if k.startswith(\"tau\") else val)\n"
       << "    g.v = p[\"v_rest\"]\n"
@@ -190,7 +208,8 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
         const bool cvaif = q.model == spiking::IfParams::Model::cvaif;
         const double r = q.ampa_nmda_ratio;
         if (cvaif)
-            o << "groups[\"" << p.name << "\"] = cvaif_group(" << p.size << ", \"" << p.name << "\",\n"
+            o << "groups[\"" << p.name << "\"] = cvaif_group(" << p.size << ", \"" << p.name << "\", reference="
+              << (q.cvaif_update == spiking::IfParams::CvaifUpdate::reference ? "True" : "False") << ",\n"
               << "    tau_adapt=" << n(q.tau_adapt) << ", adapt_increment=" << n(q.adapt_increment) << ", tau_vtrace=" << n(q.tau_vtrace)
               << ", tau_cexc=" << n(q.tau_cexc) << ", tau_cinh=" << n(q.tau_cinh) << ",\n";
         else
@@ -221,6 +240,15 @@ std::string brian2_model_script(const model::Model& m, const std::vector<ExportR
         else
             o << "S = make_synapses(RULES[\"" << rule_id << "\"], groups[\"" << pr.pre << "\"], groups[\"" << pr.post << "\"], w_max="
               << n(pr.w_max) << ", transmit=\"" << transmit << "\", delay=" << n(pr.delay) << " * second, name=\"" << pr.name << "\")\n";
+        // product21 and mlp_t4 read the reference's (positive) C_inh: a reference-update target stores it so already.
+        if (const auto* post = m.population(pr.post);
+            !rule_id.empty() && post && post->neuron.cvaif_update == spiking::IfParams::CvaifUpdate::reference) {
+            const auto& rr = m.rules.at(pr.rule);
+            if (rr.product21)
+                o << "S.namespace[\"s_ci\"] = " << n(rr.product21->scaling.c) << "  # the target stores the reference's C_inh sign\n";
+            if (rr.mlp_t4)
+                o << "S.namespace[\"s_c_inh\"] = " << n(rr.mlp_t4->scaling.c_inh) << "  # the target stores the reference's C_inh sign\n";
+        }
         const bool same = pr.pre == pr.post && !pr.connect.autapses;
         switch (pr.connect.kind) {
         case C::bernoulli: o << "S.connect(" << (same ? "condition=\"i != j\", " : "") << "p=" << n(pr.connect.p) << ")\n"; break;

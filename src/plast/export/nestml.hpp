@@ -5,10 +5,13 @@
 // Same rule, same clipping and exact exponential traces as plast; NEST's own event order differs
 // from plast's in one respect: NEST delivers a presynaptic spike and the postsynaptic spikes before
 // it to the synapse in time order, so a pre arrival and a post spike in the *same* step may see each
-// other's increment (plast: never). Checked without NEST: the text is parsed by a small grammar in
-// python/tests/test_export_nestml.py (blocks, declarations, every name defined); see docs/export.md.
-// Rules reading the postsynaptic neuron (V, V_trace, C_exc, C_inh) are refused: a NESTML synapse
-// reads neuron state only through neuron-synapse co-generation, which this export does not write.
+// other's increment (plast: never). Per-synapse states are state variables (decay ODEs, jumps from
+// temporaries at the events). Post states and a continuous weight term change the synapse every step,
+// which NEST does not do between events: such models are "stepwise", their update block walks the
+// steps since the last event one at a time in plast's order (traces, post states, continuous term,
+// synapse-state decay). V, V_trace, C_exc, C_inh are continuous input ports (mV) for NESTML's
+// neuron-synapse co-generation. Checked without NEST by python/tests/nestml_check.py (grammar subset
+// and an event-by-event interpreter); see docs/export.md.
 #include "plast/export/rule_source.hpp"
 
 #include <string>

@@ -59,9 +59,10 @@ void cannot_express(const std::string& rule, const std::string& feature, Target 
     throw Error(Error::Kind::usage, "export", "rule '" + rule + "'",
                 "uses " + feature + ", which the " + target_name(target) + " export cannot express",
                 target == Target::brian2
-                    ? "six_param, pair_stdp, vogels_istdp, triplet_stdp and expression rules over traces, w, parameters, "
-                      "declared states and V, V_trace, C_exc, C_inh"
-                    : "six_param, pair_stdp, vogels_istdp, triplet_stdp and expression rules over traces, w and parameters");
+                    ? "six_param, pair_stdp, vogels_istdp, triplet_stdp, product21, mlp_t4 and expression rules over traces, w, "
+                      "parameters, declared states, a continuous term and V, V_trace, C_exc, C_inh"
+                    : "six_param, pair_stdp, vogels_istdp, triplet_stdp, product21 and expression rules over traces, w, parameters, "
+                      "declared states, a continuous term over these, and V, V_trace, C_exc, C_inh in event terms");
 }
 
 ExportRule canonical(const model::Rule& r, const std::string& provenance, Target target)
@@ -95,11 +96,6 @@ ExportRule canonical(const model::Rule& r, const std::string& provenance, Target
         e.params["s_c_inh"] = q.scaling.c_inh * q.scaling.c_inh_sign; // the rule reads the reference's C_inh sign
         return e;
     }
-    if (target == Target::nestml && !r.states.empty())
-        cannot_express(r.name, "the state variable '" + r.states[0].name + "' (a per-neuron variable with its own dynamics)", target);
-    if (target == Target::nestml && !r.synapse_states.empty())
-        cannot_express(r.name, "the per-synapse state variable '" + r.synapse_states[0].name + "'", target);
-    if (!r.continuous.empty()) cannot_express(r.name, "a continuous weight term (continuous = ...)", target);
     if (r.family == F::product21) {
         // The 21-parameter product rule written out as an expression rule (spiking/product_rule_21.hpp):
         // x_pre1 = x_pre, x_post1 = x_post (tau_fast), x_pre2, x_post2 (tau_slow), the scalings as parameters.
@@ -112,7 +108,8 @@ ExportRule canonical(const model::Rule& r, const std::string& provenance, Target
         e.params["s_v"] = q.scaling.v;
         e.params["s_c"] = q.scaling.c;
         // C_inh as the rule reads it: the reference's sign (c_inh = "reference", the default: -1 times the value a
-        // plast-update CVAIF neuron stores, which is the only update the script writes) or the stored value.
+        // plast-update CVAIF neuron stores) or the stored value. The model script sets s_ci = s_c on projections onto
+        // reference-update neurons, which store the reference's sign (brian2_model.cpp).
         e.params["s_ci"] = q.scaling.c * q.scaling.c_inh_sign;
         // Parenthesised as ProductRule21::evaluate computes it: scaled inputs first, c0 * common * traces.
         const std::string common = "(1 + CV*(s_v*V_trace))*(1 + (s_c*C_exc)*(CA + CB*(s_c*C_exc)))*(1 + CI*(s_ci*C_inh))";
@@ -158,13 +155,19 @@ ExportRule canonical(const model::Rule& r, const std::string& provenance, Target
     for (const auto& st : r.synapse_states)
         e.synapse_states.push_back({st.name, st.on_pre, st.on_post, expr::parse(st.on_pre, vars, pn), expr::parse(st.on_post, vars, pn), st.tau, st.init});
     for (const auto& st : e.synapse_states) event_tapes.push_back(&st.on_pre), event_tapes.push_back(&st.on_post);
+    if (!r.continuous.empty()) {
+        e.continuous_text = r.continuous;
+        e.continuous = expr::parse(r.continuous, vars, pn);
+        event_tapes.push_back(&e.continuous);
+    }
     for (const auto* t : event_tapes) {
         const auto uses = t->uses_inputs();
         for (std::size_t k = 0; k < vars.size(); ++k)
             if (uses[k] && (vars[k] == "V" || vars[k] == "V_trace" || vars[k] == "C_exc" || vars[k] == "C_inh")) {
                 e.reads_post_neuron = true;
-                if (target == Target::nestml)
-                    cannot_express(r.name, "the postsynaptic neuron variable '" + vars[k] + "'", target);
+                // NEST updates a synapse at its events only; the neuron's values at the steps in between are gone.
+                if (target == Target::nestml && t == &e.continuous)
+                    cannot_express(r.name, "the postsynaptic neuron variable '" + vars[k] + "' in a continuous weight term (a NEST synapse is updated at its events only)", target);
             }
     }
     return e;

@@ -14,13 +14,15 @@
 //     (pair_stdp and vogels_istdp are six_param rules with fixed coefficients, six_param_rule.hpp);
 //   triplet_stdp and expression: their own on_pre / on_post, extra traces and parameters.
 // Declared states of expression rules are kept (per postsynaptic neuron: tau, init and the `follows`
-// expression; per synapse: tau, init and the jumps on_pre / on_post) for Brian2.
+// expression; per synapse: tau, init and the jumps on_pre / on_post) for both targets.
 // product21 rules become expression rules (x_pre1 = x_pre, x_post1 = x_post with tau_fast, declared
 // traces x_pre2, x_post2 with tau_slow, the coefficients and scalings as parameters); mlp_t4 rules keep
 // their network (ExportRule::mlp) for a Brian2 function of the scaled inputs.
-// Not exportable (an error naming the feature and the target): a continuous weight term, and, for
-// NESTML, rule state variables, mlp_t4 rules and expressions reading the postsynaptic neuron (V,
-// V_trace, C_exc, C_inh; product21 reads them too).
+// A continuous weight term (continuous = ...) is kept (Brian2: an end-of-step operation; NESTML: the
+// steps since the last event, one at a time, in the update block).
+// Not exportable (an error naming the feature and the target), for NESTML: rule state variables,
+// mlp_t4 rules and expressions reading the postsynaptic neuron (V, V_trace, C_exc, C_inh; product21
+// reads them too).
 #include "plast/expr/tape.hpp"
 #include "plast/export/expression_printer.hpp"
 #include "plast/model/model.hpp"
@@ -64,6 +66,10 @@ struct ExportRule {
         double tau = 0.0, init = 0.0;
     };
     std::vector<SynapseState> synapse_states;
+    // Continuous weight term (expression rules): every step after the traces and post states,
+    // w <- clip(w + eta*dt*continuous, 0, w_max); empty text: none.
+    std::string continuous_text;
+    expr::Tape continuous;
 };
 
 // The canonical form of a plast rule; `provenance` is kept for the comments. Throws for the features
