@@ -36,6 +36,8 @@ static int run_evolve(Context& ctx)
         search::mpi::serve(*study.genome_task, ctx.seed, ctx.threads);
         return 0;
     }
+    // Made before anything can fail here, so that an error on rank 0 still releases the workers.
+    auto executor = search::mpi::make_root_executor(ctx.threads);
     std::optional<search::Archive> archive;
     if (in_place) {
         ctx.config.check_unused();
@@ -57,10 +59,8 @@ static int run_evolve(Context& ctx)
         archive.emplace(study.open_archive(ctx.run->file("archive.sqlite"), false));
     }
     auto& dir = *ctx.run;
-    {
-        auto executor = search::mpi::make_root_executor(ctx.threads);
-        study.run(dir, *archive, *executor);
-    } // workers stop here
+    study.run(dir, *archive, *executor);
+    executor.reset(); // the workers stop here
     if (!ctx.opts.quiet) {
         const auto& s = dir.summary();
         auto g = [](const nlohmann::json& x) {

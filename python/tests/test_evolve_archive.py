@@ -57,7 +57,7 @@ def test_archive_rows_threads_and_layout(tmp_path):
     champ = json.loads((a / "champion.json").read_text())["rules"]["rule"]["expression"]
     assert champ in {r[c["rule"]] for r in ra if r[c["m_fitness"]] == best}
     # Python's reader: rules, metrics, no parameters.
-    import plast as pl
+    from plast_module import plast as pl
 
     with pl.open_archive(a) as arch:
         assert arch.method == "cgp" and arch.param_names == [] and arch.schema_version == 2
@@ -125,7 +125,7 @@ def test_schema_1_archive_opens(tmp_path):
     con.execute("INSERT INTO candidates VALUES (0, 0, 1, 'prior', 'completed', 'plausible', '', -1, 0.1, 0.5, 2.0)")
     con.commit()
     con.close()
-    import plast as pl
+    from plast_module import plast as pl
 
     with pl.open_archive(path) as a:
         assert a.schema_version == 1 and a.rules() == [""]

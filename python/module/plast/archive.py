@@ -73,8 +73,7 @@ class Archive:
 
     def params(self, where="", args=()):
         """Parameters as a 2-D float array [candidate, parameter] (columns: param_names)."""
-        a = self.to_numpy(where, args)
-        return np.column_stack([a["p_" + n] for n in self.param_names]) if len(a) else np.empty((0, len(self.param_names)))
+        return self._matrix("p_", self.param_names, where, args)
 
     def rules(self, where="", args=()):
         """The rule column (expressions of an expression search; "" for parameter searches)."""
@@ -83,8 +82,13 @@ class Archive:
 
     def metrics(self, where="", args=()):
         """Metrics as a 2-D float array [candidate, metric] (columns: metric_names)."""
+        return self._matrix("m_", self.metric_names, where, args)
+
+    def _matrix(self, prefix, names, where, args):
         a = self.to_numpy(where, args)
-        return np.column_stack([a["m_" + n] for n in self.metric_names]) if len(a) else np.empty((0, len(self.metric_names)))
+        if not len(a) or not names:  # an evolve archive has no parameter columns
+            return np.empty((len(a), len(names)))
+        return np.column_stack([a[prefix + n] for n in names])
 
 
 def open_archive(run_dir):
