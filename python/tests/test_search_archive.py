@@ -1,7 +1,9 @@
-"""`plast evolve` writes every new individual to the search archive (the screen's layout, rule column):
+"""Search archives beyond the screen. `plast evolve` writes every new individual to the search archive
+(the screen's layout, rule column):
 the same rows for 1 and 2 threads and 2 MPI ranks; a run stopped part-way (later rows lost, its checkpoint
 older than the archive, or no checkpoint at all) resumes to the archive of an uninterrupted run; old
-schema-1 screen archives still open. Task: the Oja rate task (milliseconds per evaluation)."""
+schema-1 screen archives still open. Task: the Oja rate task (milliseconds per evaluation). `plast infer`
+writes every logged epoch of its fits to the same layout."""
 import json
 import os
 import shutil
@@ -146,3 +148,22 @@ def test_two_mpi_ranks_give_the_same_archive(tmp_path):
     assert r.returncode == 0, r.stderr
     assert json.loads((two / "run.json").read_text())["summary"]["mpi_ranks"] == 2
     assert rows(one) == rows(two)
+
+
+def test_infer_writes_its_epochs(tmp_path):
+    out = tmp_path / "inf"
+    r = plast("infer", str(ROOT / "examples" / "infer_evolved_constants.toml"), "--out", str(out), "-q", "--no-report")
+    assert r.returncode == 0, r.stderr
+    cols, rs = rows(out)
+    assert cols[10:] == ["p_c0", "p_c1", "m_epoch", "m_loss"]
+    theta = [line.split(",") for line in (out / "theta.csv").read_text().splitlines()[1:]]
+    # One fit: its rows are theta.csv's (epoch, loss, c0, c1), in order.
+    assert [r[0] for r in rs] == [0] * len(theta) and [r[1] for r in rs] == list(range(len(theta)))
+    for a, t in zip(rs, theta):
+        assert (a[11], a[12], a[9], a[10]) == pytest.approx([float(x) for x in t], rel=1e-12)
+    fitted = {c["name"]: c["fitted"] for c in json.loads((out / "run.json").read_text())["summary"]["constants"]}
+    assert (rs[-1][9], rs[-1][10]) == pytest.approx((fitted["c0"], fitted["c1"]), rel=1e-9)
+    con = sqlite3.connect(str(out / "archive.sqlite"))
+    meta = dict(con.execute("SELECT key, value FROM meta"))
+    con.close()
+    assert meta["method"] == "lbfgs" and json.loads(meta["fits"])[0]["round"] == 0
