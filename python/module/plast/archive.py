@@ -33,7 +33,7 @@ class Archive:
         self.schema_version = int(meta.get("schema_version", "0") or 0)
         if self.schema_version > 2:
             raise ValueError(f"{path}: archive schema {self.schema_version} is newer than this plast supports (<= 2)")
-        # "cgp" for `plast evolve`; screens leave it unset.
+        # "cgp" for `plast evolve`, the optimizer for `plast infer`; screens leave it unset.
         self.method = meta.get("method", "screen")
 
     def close(self):
