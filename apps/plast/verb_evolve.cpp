@@ -4,10 +4,12 @@
 #include "plast/e2l/evolve_study.hpp"
 
 #include "plast/core/error.hpp"
+#include "plast/search/executor.hpp"
 
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace plast::app {
 
@@ -26,21 +28,39 @@ static int run_evolve(Context& ctx)
         ctx.opts.config = (fs::path(g_resume) / "config.toml").string();
     }
     ctx.load_config(e2l::default_evolve_config, "<embedded evolve default>");
-    const auto study = e2l::EvolveStudy::from_config(ctx.config, ctx.seed, ctx.threads, g_resume);
+    // A run killed before its first checkpoint continues from its archive alone (replayed from generation 0).
+    const bool archive_only = in_place && !fs::exists(fs::path(g_resume) / "checkpoint.json");
+    const auto study = e2l::EvolveStudy::from_config(ctx.config, ctx.seed, ctx.threads, archive_only ? "" : g_resume);
+    if (search::mpi::rank() != 0) {
+        // Worker rank: evaluate the individuals rank 0 sends until it says stop.
+        search::mpi::serve(*study.genome_task, ctx.seed, ctx.threads);
+        return 0;
+    }
+    // Made before anything can fail here, so that an error on rank 0 still releases the workers.
+    auto executor = search::mpi::make_root_executor(ctx.threads);
+    std::optional<search::Archive> archive;
     if (in_place) {
         ctx.config.check_unused();
         if (ctx.opts.print_config) {
             std::cout << ctx.config.documented_toml();
             return 0;
         }
+        // Check the archive before touching run.json: a refused resume (exit 2) leaves the run as it was.
+        // A run from before evolve wrote archives continues from its checkpoint with a new archive.
+        const auto path = (fs::path(g_resume) / "archive.sqlite").string();
+        if (archive_only && !fs::exists(path))
+            usage_error("--resume " + g_resume, "neither checkpoint.json nor archive.sqlite is there", "a run directory of plast evolve");
+        archive.emplace(study.open_archive(path, fs::exists(path)));
         ctx.run = io::RunDir::reopen(g_resume, ctx.command_line);
         ctx.run->write_text("config.toml", ctx.config.resolved_toml());
         if (!ctx.opts.quiet) std::cerr << "plast evolve: resuming " << g_resume << " in place\n";
     } else {
         ctx.open_run();
+        archive.emplace(study.open_archive(ctx.run->file("archive.sqlite"), false));
     }
     auto& dir = *ctx.run;
-    study.run(dir);
+    study.run(dir, *archive, *executor);
+    executor.reset(); // the workers stop here
     if (!ctx.opts.quiet) {
         const auto& s = dir.summary();
         auto g = [](const nlohmann::json& x) {

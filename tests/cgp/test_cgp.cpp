@@ -411,3 +411,52 @@ TEST(CgpEvolution, HallOfFameAndComplexityFront)
         EXPECT_EQ(again[i].fitness, best[i].fitness);
     }
 }
+
+TEST(CgpEvolution, BatchEvaluatorAndObserverSeeEveryNewIndividual)
+{
+    // The hooks `plast evolve` uses for its executor and archive: a batch evaluator gives the same run as
+    // the built-in parallel evaluation, and the observer sees mu parents, then lambda offspring per
+    // generation, with how each got its fitness (simulated = the evaluator's calls).
+    auto spec = make_spec(2, 8, {"+", "-", "*", "1.0"});
+    EaConfig cfg;
+    cfg.seed = 5;
+    cfg.max_generations = 40;
+    cfg.threads = 2;
+    Evolution plain(cfg, {spec}, {xy}, regression_fitness);
+    plain.initialize();
+    while (!plain.finished()) plain.step();
+
+    Evolution hooked(cfg, {spec}, {xy}, regression_fitness);
+    long long batch_calls = 0, simulated = 0, cached = 0, silent = 0, rows = 0;
+    std::vector<int> last_gen_index;
+    hooked.set_batch_evaluator([&](int, const std::vector<const Individual*>& m, const std::vector<int>& idx) {
+        EXPECT_EQ(m.size(), idx.size());
+        std::vector<double> f;
+        for (const auto* ind : m) f.push_back(regression_fitness(hooked.phenotype(*ind)));
+        batch_calls += static_cast<long long>(m.size());
+        return f;
+    });
+    int expected_gen = 0;
+    hooked.set_observer([&](int g, const std::vector<Newcomer>& nc) {
+        EXPECT_EQ(g, expected_gen++);
+        EXPECT_EQ(nc.size(), 4u); // mu = lambda = 4
+        for (std::size_t k = 0; k < nc.size(); ++k) {
+            EXPECT_EQ(nc[k].index, static_cast<int>(k));
+            simulated += nc[k].origin == Origin::simulated;
+            cached += nc[k].origin == Origin::cached;
+            silent += nc[k].origin == Origin::silent;
+        }
+        rows += static_cast<long long>(nc.size());
+    });
+    hooked.initialize();
+    while (!hooked.finished()) hooked.step();
+    EXPECT_EQ(hooked.history().size(), plain.history().size());
+    EXPECT_EQ(hooked.champion().fitness, plain.champion().fitness);
+    EXPECT_EQ(hooked.formulas(hooked.champion()), plain.formulas(plain.champion()));
+    EXPECT_EQ(rows, 4 + 4 * 40);
+    EXPECT_EQ(simulated, batch_calls);
+    EXPECT_EQ(simulated, hooked.n_evaluations());
+    EXPECT_EQ(cached, hooked.n_cache_hits());
+    EXPECT_EQ(silent, hooked.n_silent());
+    EXPECT_GT(cached + silent, 0);
+}

@@ -7,6 +7,7 @@
 #include "plast/search/t_test.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cmath>
 #include <filesystem>
@@ -73,6 +74,76 @@ TEST(Archive, InsertSelectResumeAndNaN)
     EXPECT_TRUE(std::isnan(rows[0].metrics[1]));
     EXPECT_EQ(a.count("m_rate > 10"), 1);
     EXPECT_THROW(a.select("no_such_column = 1"), plast::Error);
+}
+
+TEST(Archive, RuleColumnAndSchemaOneArchives)
+{
+    // Schema 2: an expression search's rows carry their rule; parameter rows read back an empty one.
+    const auto path = tmp_archive("rule");
+    {
+        auto a = Archive::open(path, {}, {"fitness"}, "fp", false);
+        EXPECT_EQ(a.schema(), archive_schema_version);
+        CandidateRow r;
+        r.rule = "x*y - w ; 0.5";
+        r.metrics = {-1.5};
+        r.source = "cgp";
+        CandidateRow s = r;
+        s.idx = 1;
+        s.rule.clear();
+        a.insert({r, s});
+        const auto rows = a.select();
+        ASSERT_EQ(rows.size(), 2u);
+        EXPECT_EQ(rows[0].rule, "x*y - w ; 0.5");
+        EXPECT_EQ(rows[1].rule, "");
+        EXPECT_EQ(a.count("rule IS NULL"), 1);
+        a.set_meta("method", "cgp");
+        EXPECT_EQ(a.meta("method"), "cgp");
+    }
+    // Schema 1 (no rule column, written by earlier versions): opens for reading and for resuming.
+    const auto old = tmp_archive("schema1");
+    {
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
+        const char* sql =
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+            "INSERT INTO meta VALUES ('schema_version', '1'), ('fingerprint', 'fp1'), ('param_names', '[\"x\"]'),"
+            " ('metric_names', '[\"rate\"]');"
+            "CREATE TABLE candidates (round INTEGER NOT NULL, idx INTEGER NOT NULL, seed INTEGER, source TEXT, status TEXT,"
+            " verdict TEXT, abort_reason TEXT, abort_time REAL, wall_seconds REAL, \"p_x\" REAL, \"m_rate\" REAL,"
+            " PRIMARY KEY (round, idx));"
+            "INSERT INTO candidates VALUES (0, 0, 7, 'prior', 'completed', 'plausible', '', -1, 0.5, 0.25, 3.0);";
+        ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(db);
+    }
+    {
+        const auto a = Archive::open_read_only(old);
+        EXPECT_EQ(a.schema(), 1);
+        const auto rows = a.select();
+        ASSERT_EQ(rows.size(), 1u);
+        EXPECT_EQ(rows[0].params, std::vector<double>{0.25});
+        EXPECT_EQ(rows[0].metrics, std::vector<double>{3.0});
+        EXPECT_EQ(rows[0].seed, 7u);
+        EXPECT_TRUE(rows[0].rule.empty());
+    }
+    auto a = Archive::open(old, {"x"}, {"rate"}, "fp1", true);
+    CandidateRow r;
+    r.idx = 1;
+    r.params = {0.5};
+    r.metrics = {1.0};
+    a.insert({r});
+    EXPECT_EQ(a.count(), 2);
+    r.idx = 2;
+    r.rule = "x";
+    EXPECT_THROW(a.insert({r}), plast::Error); // nowhere to keep a rule
+    EXPECT_EQ(a.count(), 2);
+    // A newer schema is refused with a message naming it.
+    a.set_meta("schema_version", "99");
+    try {
+        (void)Archive::open_read_only(old);
+        ADD_FAILURE() << "schema 99 opened";
+    } catch (const plast::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("archive schema 99 is newer"), std::string::npos) << e.what();
+    }
 }
 
 TEST(Archive, CorruptedOrForeignFilesAreRejectedAndLeftIntact)

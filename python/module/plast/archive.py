@@ -1,14 +1,16 @@
-"""plast.open_archive: a search's SQLite archive (archive.sqlite of `plast screen`) as numpy
-structured arrays and pandas DataFrames. Columns: round, idx, seed, source, status, verdict,
-abort_reason, abort_time, wall_seconds, then p_<name> per parameter and m_<name> per metric (NaN
-where the archive stores NULL: metrics that were NaN or not computed)."""
+"""plast.open_archive: a search's SQLite archive (archive.sqlite of `plast screen` or `plast evolve`)
+as numpy structured arrays and pandas DataFrames. Columns: round, idx, seed, source, status, verdict,
+abort_reason, abort_time, wall_seconds, rule (the expression of an expression search such as CGP, ""
+for parameter searches and in schema-1 archives, which have no such column), then p_<name> per
+parameter and m_<name> per metric (NaN where the archive stores NULL: metrics that were NaN or not
+computed). An evolve archive has no parameters; its round is the generation and idx the individual."""
 import json
 import os
 import sqlite3
 
 import numpy as np
 
-_TEXT = ("source", "status", "verdict", "abort_reason")
+_TEXT = ("source", "status", "verdict", "abort_reason", "rule")
 
 
 class Archive:
@@ -28,6 +30,11 @@ class Archive:
         self.meta = meta
         self.param_names = json.loads(meta.get("param_names", "[]"))
         self.metric_names = json.loads(meta.get("metric_names", "[]"))
+        self.schema_version = int(meta.get("schema_version", "0") or 0)
+        if self.schema_version > 2:
+            raise ValueError(f"{path}: archive schema {self.schema_version} is newer than this plast supports (<= 2)")
+        # "cgp" for `plast evolve`, the optimizer for `plast infer`; screens leave it unset.
+        self.method = meta.get("method", "screen")
 
     def close(self):
         self._db.close()
@@ -66,13 +73,22 @@ class Archive:
 
     def params(self, where="", args=()):
         """Parameters as a 2-D float array [candidate, parameter] (columns: param_names)."""
+        return self._matrix("p_", self.param_names, where, args)
+
+    def rules(self, where="", args=()):
+        """The rule column (expressions of an expression search; "" for parameter searches)."""
         a = self.to_numpy(where, args)
-        return np.column_stack([a["p_" + n] for n in self.param_names]) if len(a) else np.empty((0, len(self.param_names)))
+        return list(a["rule"]) if "rule" in (a.dtype.names or ()) else [""] * len(a)
 
     def metrics(self, where="", args=()):
         """Metrics as a 2-D float array [candidate, metric] (columns: metric_names)."""
+        return self._matrix("m_", self.metric_names, where, args)
+
+    def _matrix(self, prefix, names, where, args):
         a = self.to_numpy(where, args)
-        return np.column_stack([a["m_" + n] for n in self.metric_names]) if len(a) else np.empty((0, len(self.metric_names)))
+        if not len(a) or not names:  # an evolve archive has no parameter columns
+            return np.empty((len(a), len(names)))
+        return np.column_stack([a[prefix + n] for n in names])
 
 
 def open_archive(run_dir):

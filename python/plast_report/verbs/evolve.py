@@ -4,6 +4,7 @@ import json
 import math
 
 import html
+import sqlite3
 
 import matplotlib.pyplot as plt
 
@@ -93,7 +94,39 @@ def figures(run_dir, run):
     trace = _student_teacher(run_dir, run)
     if trace:
         out.append(trace)
+    pop = _archive_figure(run_dir)
+    if pop:
+        out.append(pop)
     return out
+
+
+def _archive_figure(run_dir):
+    """Every individual of the archive (archive.sqlite): fitness per generation, simulated ones apart
+    from those whose fitness came from the cache or the parent, and invalid rules counted."""
+    path = run_dir / "archive.sqlite"
+    if not path.exists():
+        return None
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT round, status, m_fitness, m_simulated FROM candidates ORDER BY round, idx").fetchall()
+    except sqlite3.DatabaseError:
+        return None  # not an evolve archive
+    finally:
+        con.close()
+    if not rows:
+        return None
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for sim, color, label in ((1, "C0", "simulated"), (0, "0.6", "from the cache or the parent")):
+        pts = [(g, f) for g, st, f, m in rows if m == sim and f is not None]
+        if pts:
+            ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=4, color=color, alpha=0.5, label=label)
+    ax.set_xlabel("generation")
+    ax.set_ylabel("fitness")
+    ax.legend(fontsize=7)
+    invalid = sum(1 for r in rows if r[1] != "completed")
+    return (save(fig, run_dir, "archive_fitness.png"),
+            f"Every individual in archive.sqlite ({len(rows)} rows, {invalid} invalid or failed rules not drawn): fitness "
+            "per generation.")
 
 
 def _csv_columns(path):

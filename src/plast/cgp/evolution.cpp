@@ -99,7 +99,16 @@ double Evolution::evaluate_one(const Individual& ind) const
 
 void Evolution::evaluate(std::vector<Individual*>& todo)
 {
+    std::vector<int> index(todo.size());
+    std::iota(index.begin(), index.end(), 0);
+    std::vector<Origin> origin;
+    evaluate(todo, index, origin);
+}
+
+void Evolution::evaluate(std::vector<Individual*>& todo, const std::vector<int>& index, std::vector<Origin>& origin)
+{
     // Cache look-up (serial), then evaluate the distinct misses in parallel.
+    origin.assign(todo.size(), Origin::simulated);
     std::vector<std::string> keys(todo.size());
     std::map<std::string, std::size_t> first_miss;
     std::vector<std::size_t> misses;
@@ -108,16 +117,29 @@ void Evolution::evaluate(std::vector<Individual*>& todo)
             keys[i] = cache_key(*todo[i]);
             if (auto it = cache_.find(keys[i]); it != cache_.end()) {
                 todo[i]->fitness = it->second;
+                origin[i] = Origin::cached;
                 ++n_cache_hits_;
                 continue;
             }
-            if (first_miss.count(keys[i])) continue; // duplicate of a miss in this batch
+            if (first_miss.count(keys[i])) { // duplicate of a miss in this batch
+                origin[i] = Origin::cached;
+                continue;
+            }
             first_miss[keys[i]] = i;
         }
         misses.push_back(i);
     }
     std::vector<double> fit(misses.size());
-    parallel_for(misses.size(), cfg_.threads, [&](std::size_t k) { fit[k] = evaluate_one(*todo[misses[k]]); });
+    if (batch_ && !misses.empty()) {
+        std::vector<const Individual*> m;
+        std::vector<int> mi;
+        for (std::size_t k : misses) m.push_back(todo[k]), mi.push_back(index[k]);
+        fit = batch_(generation_, m, mi);
+        if (fit.size() != misses.size()) runtime_error("cgp::Evolution", "the batch evaluator returned the wrong number of fitness values");
+        for (auto& f : fit) f = sane(f);
+    } else {
+        parallel_for(misses.size(), cfg_.threads, [&](std::size_t k) { fit[k] = evaluate_one(*todo[misses[k]]); });
+    }
     n_evaluations_ += static_cast<long long>(misses.size());
     for (std::size_t k = 0; k < misses.size(); ++k) {
         todo[misses[k]]->fitness = fit[k];
@@ -157,10 +179,18 @@ void Evolution::initialize()
         ind.id = next_id_++;
         parents_.push_back(std::move(ind));
     }
+    generation_ = 0;
     std::vector<Individual*> todo;
+    std::vector<int> index;
     for (auto& p : parents_)
-        todo.push_back(&p);
-    evaluate(todo);
+        todo.push_back(&p), index.push_back(static_cast<int>(index.size()));
+    std::vector<Origin> origin;
+    evaluate(todo, index, origin);
+    if (observer_) {
+        std::vector<Newcomer> nc;
+        for (std::size_t i = 0; i < todo.size(); ++i) nc.push_back({todo[i], index[i], origin[i]});
+        observer_(0, nc);
+    }
     std::stable_sort(parents_.begin(), parents_.end(),
                      [](const Individual& a, const Individual& b) { return a.fitness > b.fitness; });
     generation_ = 0;
@@ -215,9 +245,19 @@ GenerationRecord Evolution::step()
         silent_flags.push_back(silent);
         if (silent) ++n_silent_; // keeps the parent's fitness, no evaluation
     }
+    std::vector<int> index;
     for (std::size_t k = 0; k < offspring.size(); ++k)
-        if (!silent_flags[k]) todo.push_back(&offspring[k]);
-    evaluate(todo);
+        if (!silent_flags[k]) todo.push_back(&offspring[k]), index.push_back(static_cast<int>(k));
+    std::vector<Origin> origin;
+    evaluate(todo, index, origin);
+    if (observer_) {
+        std::vector<Newcomer> nc;
+        for (std::size_t k = 0, j = 0; k < offspring.size(); ++k) {
+            if (silent_flags[k]) nc.push_back({&offspring[k], static_cast<int>(k), Origin::silent});
+            else nc.push_back({&offspring[k], static_cast<int>(k), origin[j++]});
+        }
+        observer_(gen, nc);
+    }
     // Offspring first, then parents; stable sort keeps offspring ahead on ties.
     std::vector<Individual> all = std::move(offspring);
     for (auto& p : parents_)

@@ -54,6 +54,23 @@ struct EaConfig {
 // deterministic. Non-finite results count as -inf.
 using Objective = std::function<double(const std::vector<expr::Tape>&)>;
 
+// How a new individual of a generation got its fitness: simulated now, taken from the cache (a rule
+// seen before, or a duplicate within the generation), or kept from its parent (silent mutation).
+enum class Origin { simulated, cached, silent };
+struct Newcomer {
+    const Individual* individual;
+    int index; // position in its generation: initial parent i, or offspring k
+    Origin origin;
+};
+// Evaluates the distinct cache misses of one generation; returns one fitness per individual, in
+// order (non-finite counts as -inf). Default: the objective on cfg.threads threads. `plast evolve`
+// routes the misses through search::Executor (threads or MPI ranks) and its archive.
+using BatchEvaluator = std::function<std::vector<double>(int generation, const std::vector<const Individual*>& misses,
+                                                         const std::vector<int>& index)>;
+// Called once per generation (0 = the initial parents, before they are sorted) with every new
+// individual in index order, after their fitness is known.
+using GenerationObserver = std::function<void(int generation, const std::vector<Newcomer>&)>;
+
 struct GenerationRecord {
     int generation = 0;
     double champion_fitness = 0, mean_parent_fitness = 0;
@@ -101,6 +118,8 @@ class Evolution {
 
     // Set the fitness of each individual: cache hit, or an evaluation (misses in parallel).
     void evaluate(std::vector<Individual*>& todo);
+    void set_batch_evaluator(BatchEvaluator b) { batch_ = std::move(b); }
+    void set_observer(GenerationObserver o) { observer_ = std::move(o); }
 
     // Complete state (parents, cache, counters, history) as JSON; restore() checks the genome layout.
     nlohmann::json checkpoint() const;
@@ -108,12 +127,16 @@ class Evolution {
 
   private:
     double evaluate_one(const Individual& ind) const;
+    // evaluate() with the individuals' positions in their generation; sets each one's origin.
+    void evaluate(std::vector<Individual*>& todo, const std::vector<int>& index, std::vector<Origin>& origin);
     GenerationRecord record() const;
 
     EaConfig cfg_;
     std::vector<std::shared_ptr<const GenomeSpec>> specs_;
     std::vector<std::vector<std::string>> names_;
     Objective objective_;
+    BatchEvaluator batch_;
+    GenerationObserver observer_;
     std::vector<Individual> parents_;
     std::map<std::string, double> cache_;
     std::map<std::string, FameEntry> fame_; // key: the formulas joined with ";"

@@ -83,7 +83,35 @@ EvolveStudy EvolveStudy::from_config(Config& cfg, std::uint64_t seed, int thread
         }
     }
     st.resume = resume;
+    // Everything read from the configuration defines the rows, except how long the run goes on and how
+    // often it checkpoints (a run continued with a larger max_generations extends the same archive).
+    nlohmann::json fp = cfg.resolved_json();
+    if (fp.contains("ea") && fp["ea"].is_object())
+        for (const char* k : {"max_generations", "termination_fitness", "checkpoint_every", "resume"}) fp["ea"].erase(k);
+    fp["seed"] = seed;
+    fp["fast"] = st.fast; // the effective value, also when the key is absent
+    st.fingerprint = "cgp " + fp.dump();
+    st.genome_task = std::make_unique<search::GenomeTask>(*st.task, st.specs, st.fingerprint);
     return st;
+}
+
+search::Archive EvolveStudy::open_archive(const std::string& path, bool resume) const
+{
+    auto a = search::Archive::open(path, {}, search::EvolveArchive::metric_names(), fingerprint, resume);
+    if (!resume) {
+        a.set_meta("method", "cgp");
+        a.set_meta("rule_slots", nlohmann::json(task->rule_slots()).dump());
+        a.set_meta("rule_inputs", nlohmann::json(task->rule_inputs()).dump());
+        a.set_meta("task", task->name());
+    }
+    return a;
+}
+
+void EvolveStudy::run(io::RunDir& dir) const
+{
+    auto archive = open_archive(dir.file("archive.sqlite"), false);
+    search::LocalExecutor executor(settings.ea.threads);
+    run(dir, archive, executor);
 }
 
 namespace {
@@ -137,16 +165,19 @@ nlohmann::json num(double x)
 
 } // namespace
 
-void EvolveStudy::run(io::RunDir& dir) const
+void EvolveStudy::run(io::RunDir& dir, search::Archive& archive, search::Executor& executor) const
 {
     const auto t0 = std::chrono::steady_clock::now();
     const Task& t = *task;
     cgp::Evolution ev(settings.ea, specs, t.rule_inputs(),
                       [&t](const std::vector<expr::Tape>& r) { return t.fitness(r); });
-    if (!resume.empty())
-        ev.restore(cgp::read_json(resume), resume);
-    else
-        ev.initialize();
+    if (!resume.empty()) ev.restore(cgp::read_json(resume), resume);
+    search::EvolveArchive rec(archive, *genome_task, executor, ev, settings.ea.seed, resume.empty() ? 0 : ev.generation() + 1);
+    ev.set_batch_evaluator([&rec](int g, const std::vector<const cgp::Individual*>& m, const std::vector<int>& i) {
+        return rec.evaluate(g, m, i);
+    });
+    ev.set_observer([&rec](int g, const std::vector<cgp::Newcomer>& n) { rec.observe(g, n); });
+    if (resume.empty()) ev.initialize();
 
     const auto slots = t.rule_slots();
     io::CsvWriter csv(dir.file("history.csv"), {"generation", "champion_fitness", "mean_parent_fitness",
@@ -168,9 +199,13 @@ void EvolveStudy::run(io::RunDir& dir) const
         csv.flush();
         prog.advance();
         prog.set_note("best F = " + io::format_number(r.champion_fitness) + "  " + join(r.champion_formula, " ; "));
-        if (r.generation % every == 0) cgp::write_json_atomic(ckpt, ev.checkpoint());
+        if (r.generation % every == 0) {
+            rec.flush(); // the archive is never behind the checkpoint
+            cgp::write_json_atomic(ckpt, ev.checkpoint());
+        }
     }
     prog.done();
+    rec.flush();
     cgp::write_json_atomic(ckpt, ev.checkpoint());
 
     const auto& ch = ev.champion();
@@ -209,6 +244,10 @@ void EvolveStudy::run(io::RunDir& dir) const
     s["cache_hits"] = ev.n_cache_hits();
     s["silent_offspring"] = ev.n_silent();
     s["resumed_from"] = resume;
+    s["archive"] = "archive.sqlite";
+    s["archive_rows"] = archive.count();
+    s["archive_rows_replayed"] = rec.replayed();
+    s["mpi_ranks"] = executor.ranks();
     if (t.name() == "error") {
         s["delta_rule_factor"] = num(delta_rule_factor(tapes[0]));
         s["linearized_delta_factor"] = num(linearized_delta_factor(tapes[0]));

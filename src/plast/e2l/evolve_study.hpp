@@ -5,10 +5,15 @@
 // quick variant and the run to 100 generations, for demos).
 // Sections: [<task>] task parameters, [cgp] genome layout and primitives, [ea] strategy settings
 // (see cgp/config_io.hpp), resume = "path" (a checkpoint.json or a run directory holding one).
-// Outputs in the run directory: history.csv (one row per generation: champion fitness, mean parent
-// fitness, cumulative evaluations, cache hits, silent offspring, champion formula), checkpoint.json
-// (every checkpoint_every generations and at the end; atomic), champion.json, and the summary.
+// Outputs in the run directory: archive.sqlite (every new individual of every generation, in the
+// search archive's layout: see search/cgp_evaluation.hpp), history.csv (one row per generation: champion
+// fitness, mean parent fitness, cumulative evaluations, cache hits, silent offspring, champion
+// formula), checkpoint.json (every checkpoint_every generations and at the end; atomic; the archive is
+// written first), champion.json, and the summary.
+// Evaluations run through search::Executor: threads, or MPI ranks under mpirun (rank 0 evolves, the
+// others serve genome_task); the archive is the same for any thread or rank count.
 #include "plast/cgp/config_io.hpp"
+#include "plast/search/cgp_evaluation.hpp"
 #include "plast/e2l/task.hpp"
 
 #include <memory>
@@ -35,9 +40,19 @@ struct EvolveStudy {
     std::vector<std::shared_ptr<const cgp::GenomeSpec>> specs;
     cgp::EaSettings settings;
     std::string resume; // checkpoint file, empty = fresh start
+    // What the executor evaluates (the alleles of an individual's genomes -> the task's fitness).
+    std::unique_ptr<search::GenomeTask> genome_task;
+    // The configuration that defines the rows (all resolved keys but the stopping and checkpoint ones).
+    std::string fingerprint;
 
     // resume_override (from --resume) wins over [ea] resume.
     static EvolveStudy from_config(Config& cfg, std::uint64_t seed, int threads, const std::string& resume_override);
+    // New archive, or (resume) the run's existing one after checking its fingerprint and layout.
+    search::Archive open_archive(const std::string& path, bool resume) const;
+    // Evolves, writing rows to the archive: rows already there (generations after the checkpoint, or
+    // all of them when there is no checkpoint) are read back instead of simulated.
+    void run(io::RunDir& dir, search::Archive& archive, search::Executor& executor) const;
+    // The same on this process's threads, with a new archive.sqlite in dir.
     void run(io::RunDir& dir) const;
 };
 

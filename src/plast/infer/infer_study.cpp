@@ -398,6 +398,22 @@ std::vector<double> InferStudy::theta0(const rules::DifferentiableRule& s, std::
 
 namespace {
 
+// Names of the logged (effective) parameters: Taylor column names (A_xywr), else the family's names.
+std::vector<std::string> theta_names(const rules::DifferentiableRule& rule)
+{
+    std::vector<std::string> h;
+    if (auto* t = dynamic_cast<const rules::TaylorRule*>(&rule))
+        for (std::size_t k = 0; k < t->size(); ++k) h.push_back(t->column_name(k));
+    else
+        for (auto& n : rule.param_names()) h.push_back(n);
+    return h;
+}
+
+void add_trace(std::vector<FitTrace>* traces, std::string label, const rules::DifferentiableRule& rule, const FitResult& f)
+{
+    if (traces) traces->push_back({std::move(label), theta_names(rule), f.log, f.status});
+}
+
 // theta.csv, written while the first fit runs (one row per logged epoch, flushed at once, so a
 // caller can follow it: plast.infer(..., on_epoch=f) in Python): epoch, loss, effective parameters.
 class LiveThetaCsv {
@@ -417,10 +433,7 @@ private:
     static std::vector<std::string> header(const rules::DifferentiableRule& rule)
     {
         std::vector<std::string> h{"epoch", "loss"};
-        if (auto* t = dynamic_cast<const rules::TaylorRule*>(&rule))
-            for (std::size_t k = 0; k < t->size(); ++k) h.push_back(t->column_name(k));
-        else
-            for (auto& n : rule.param_names()) h.push_back(n);
+        for (auto& n : theta_names(rule)) h.push_back(n);
         return h;
     }
     io::CsvWriter csv_;
@@ -546,7 +559,7 @@ std::string top_term(const rules::DifferentiableRule& rule, const std::vector<do
 
 } // namespace
 
-void InferStudy::run(io::RunDir& dir, int threads) const
+void InferStudy::run(io::RunDir& dir, int threads, std::vector<FitTrace>* traces) const
 {
     auto& summary = dir.summary();
     const auto stu = student();
@@ -593,6 +606,9 @@ void InferStudy::run(io::RunDir& dir, int threads) const
             prog.advance();
         });
         prog.done();
+        for (std::size_t i = 0; i < res.size(); ++i)
+            add_trace(traces, "noise=" + io::format_number(pts[i].noise) + " observed_fraction=" + io::format_number(pts[i].frac) +
+                                  " seed=" + std::to_string(res[i].seed), *stu, res[i].fit);
         const auto& r0 = res[0];
         io::write_npy(dir.file("weights_true.npy"), r0.w_true,
                       {r0.w_true.size() / std::max<std::size_t>(1, r0.kept_synapses), r0.kept_synapses});
@@ -708,6 +724,8 @@ void InferStudy::run(io::RunDir& dir, int threads) const
             prog.advance();
         });
         prog.done();
+        for (std::size_t i = 0; i < res.size(); ++i)
+            add_trace(traces, "ground_truth=" + ground_truths[i / nsd] + " seed=" + std::to_string(res[i].seed), *stu, res[i].fit);
         const auto& r0 = res[0];
         const std::size_t ns = beh.net.n_syn();
         io::write_npy(dir.file("weights_true.npy"), r0.w_true, {r0.w_true.size() / ns, ns});
@@ -811,6 +829,8 @@ void InferStudy::run(io::RunDir& dir, int threads) const
         prog.advance();
     });
     prog.done();
+    for (std::size_t i = 0; i < res.size(); ++i)
+        add_trace(traces, "animal=" + res[i].name + " model=" + model_names[i % nm], *studs[i % nm], res[i].fit);
     rules::TaylorRule t81(true);
     io::CsvWriter ac(dir.file("animals.csv"),
                      {"animal", "model", "status", "n_trials", "n_train_trials", "percent_deviance_train",

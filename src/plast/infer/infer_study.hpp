@@ -48,6 +48,16 @@ struct RuleSpec {
     std::vector<double> expr_truth; // true values of the student's parameters (empty: forms differ / none)
 };
 
+// One fit of a run, for the search archive that `plast infer` writes (archive.sqlite): which fit
+// (label), the names of its parameters (the theta.csv columns), its log (epoch, loss, effective
+// parameters) and its end status.
+struct FitTrace {
+    std::string label;
+    std::vector<std::string> param_names;
+    FitLog log;
+    std::string status;
+};
+
 struct InferStudy {
     std::string kind = "behaviour";   // oja | behaviour
     std::string source = "simulated"; // simulated | files | generate
@@ -68,7 +78,8 @@ struct InferStudy {
     std::string aggregate = "median";
 
     static InferStudy from_config(Config& cfg, std::uint64_t seed);
-    void run(io::RunDir& dir, int threads) const;
+    // traces (optional): one entry per fit, in the order of the run's tables (grid.csv, seeds.csv, animals.csv).
+    void run(io::RunDir& dir, int threads, std::vector<FitTrace>* traces = nullptr) const;
 
     // Rule objects for this study (student with its mask; teacher = full Taylor family).
     std::shared_ptr<rules::DifferentiableRule> student(const std::vector<std::string>& drop = {}) const;

@@ -41,7 +41,9 @@ bool valid_name(const std::string& n)
 
 } // namespace
 
-Archive::Archive(Archive&& o) noexcept : path_(std::move(o.path_)), db_(o.db_), params_(std::move(o.params_)), metrics_(std::move(o.metrics_))
+Archive::Archive(Archive&& o) noexcept
+    : path_(std::move(o.path_)), db_(o.db_), params_(std::move(o.params_)), metrics_(std::move(o.metrics_)),
+      schema_(o.schema_), has_rule_(o.has_rule_)
 {
     o.db_ = nullptr;
 }
@@ -54,6 +56,8 @@ Archive& Archive::operator=(Archive&& o) noexcept
         db_ = o.db_;
         params_ = std::move(o.params_);
         metrics_ = std::move(o.metrics_);
+        schema_ = o.schema_;
+        has_rule_ = o.has_rule_;
         o.db_ = nullptr;
     }
     return *this;
@@ -80,6 +84,24 @@ std::string Archive::meta(const std::string& key) const
     sqlite3_bind_text(st.s, 1, key.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st.s) == SQLITE_ROW) return reinterpret_cast<const char*>(sqlite3_column_text(st.s, 0));
     return {};
+}
+
+void Archive::set_meta(const std::string& key, const std::string& value)
+{
+    Stmt st(db_, "INSERT OR REPLACE INTO meta VALUES (?, ?)", path_);
+    sqlite3_bind_text(st.s, 1, key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st.s, 2, value.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st.s) != SQLITE_DONE) runtime_error(path_, std::string("SQLite: cannot write meta: ") + sqlite3_errmsg(db_));
+}
+
+// The candidates columns in table order: the fixed ones, rule (schema >= 2), p_<name>, m_<name>.
+std::string Archive::columns() const
+{
+    std::string s = "round, idx, seed, source, status, verdict, abort_reason, abort_time, wall_seconds";
+    if (has_rule_) s += ", rule";
+    for (const auto& n : params_) s += ", \"p_" + n + "\"";
+    for (const auto& n : metrics_) s += ", \"m_" + n + "\"";
+    return s;
 }
 
 static void open_db(Archive&, sqlite3** db, const std::string& path, int flags)
@@ -138,6 +160,17 @@ Archive Archive::open_checked(const std::string& path, int flags)
     if (schema > archive_schema_version)
         config_error(path, "schema_version", "archive schema " + version + " is newer than this plast supports",
                      "schema <= " + std::to_string(archive_schema_version));
+    if (schema < 1) config_error(path, "schema_version", "unknown archive schema " + version, "1 .. " + std::to_string(archive_schema_version));
+    a.schema_ = schema;
+    // Schema 1 had no rule column; look at the table rather than trust the number.
+    a.has_rule_ = false;
+    {
+        Stmt st(a.db_, "PRAGMA table_info(candidates)", path);
+        while (sqlite3_step(st.s) == SQLITE_ROW) {
+            const auto* n = sqlite3_column_text(st.s, 1);
+            if (n && std::string(reinterpret_cast<const char*>(n)) == "rule") a.has_rule_ = true;
+        }
+    }
     return a;
 }
 
@@ -171,7 +204,7 @@ Archive Archive::open(const std::string& path, const std::vector<std::string>& p
     a.exec("BEGIN");
     a.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)");
     a.exec("CREATE TABLE candidates (round INTEGER NOT NULL, idx INTEGER NOT NULL, seed INTEGER, source TEXT, "
-           "status TEXT, verdict TEXT, abort_reason TEXT, abort_time REAL, wall_seconds REAL" +
+           "status TEXT, verdict TEXT, abort_reason TEXT, abort_time REAL, wall_seconds REAL, rule TEXT" +
            column_list(param_names, "p_") + column_list(metric_names, "m_") + ", PRIMARY KEY (round, idx))");
     Stmt st(a.db_, "INSERT INTO meta VALUES (?, ?)", path);
     auto put = [&](const std::string& k, const std::string& v) {
@@ -192,8 +225,8 @@ Archive Archive::open(const std::string& path, const std::vector<std::string>& p
 void Archive::insert(const std::vector<CandidateRow>& rows)
 {
     if (rows.empty()) return;
-    std::string sql = "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?";
-    for (std::size_t i = 0; i < params_.size() + metrics_.size(); ++i) sql += ", ?";
+    std::string sql = "INSERT INTO candidates (" + columns() + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?";
+    for (std::size_t i = 0; i < params_.size() + metrics_.size() + (has_rule_ ? 1 : 0); ++i) sql += ", ?";
     sql += ")";
     exec("BEGIN IMMEDIATE");
     try {
@@ -209,6 +242,11 @@ void Archive::insert(const std::vector<CandidateRow>& rows)
                 sqlite3_bind_text(st.s, k++, s->c_str(), -1, SQLITE_TRANSIENT);
             sqlite3_bind_double(st.s, k++, r.abort_time);
             sqlite3_bind_double(st.s, k++, r.wall_seconds);
+            if (has_rule_ && r.rule.empty()) sqlite3_bind_null(st.s, k++); // parameter searches: no rule
+            else if (has_rule_) sqlite3_bind_text(st.s, k++, r.rule.c_str(), -1, SQLITE_TRANSIENT);
+            else if (!r.rule.empty())
+                config_error(path_, "schema_version", "this schema-1 archive has no rule column for an expression search",
+                             "a new archive (schema " + std::to_string(archive_schema_version) + ")");
             for (double v : r.params) sqlite3_bind_double(st.s, k++, v);
             for (double v : r.metrics) {
                 if (std::isfinite(v)) sqlite3_bind_double(st.s, k++, v);
@@ -252,7 +290,7 @@ std::int64_t Archive::count(const std::string& where) const
 
 std::vector<CandidateRow> Archive::select(const std::string& where, std::int64_t limit) const
 {
-    std::string sql = "SELECT * FROM candidates" + (where.empty() ? "" : " WHERE " + where) + " ORDER BY round, idx";
+    std::string sql = "SELECT " + columns() + " FROM candidates" + (where.empty() ? "" : " WHERE " + where) + " ORDER BY round, idx";
     if (limit >= 0) sql += " LIMIT " + std::to_string(limit);
     sqlite3_stmt* s = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
@@ -281,6 +319,7 @@ std::vector<CandidateRow> Archive::select(const std::string& where, std::int64_t
         r.abort_time = real(7);
         r.wall_seconds = real(8);
         int c = 9;
+        if (has_rule_) r.rule = text(c++);
         for (std::size_t i = 0; i < params_.size(); ++i) r.params.push_back(real(c++));
         for (std::size_t i = 0; i < metrics_.size(); ++i) r.metrics.push_back(real(c++));
         rows.push_back(std::move(r));

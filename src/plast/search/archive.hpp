@@ -4,8 +4,14 @@
 //   meta(key, value)   schema_version, fingerprint of the configuration that defines the task,
 //                      param_names and metric_names (JSON), plast version, created
 //   candidates         round, idx (primary key), seed, source, status, verdict, abort_reason,
-//                      abort_time, wall_seconds, one REAL column per parameter (p_<name>) and per
-//                      metric (m_<name>); NaN metrics are stored as NULL (SQLite has no NaN)
+//                      abort_time, wall_seconds, rule, one REAL column per parameter (p_<name>) and
+//                      per metric (m_<name>); NaN metrics are stored as NULL (SQLite has no NaN)
+//
+// Every search method writes this one layout: a parameter search (screen rounds, CMA-ES) fills the
+// p_ columns and leaves rule empty; an expression search (CGP, `plast evolve`) has no p_ columns and
+// writes the rule's expression (slots separated by ';') in rule. source names the method or proposal.
+// Schema 1 (before the rule column) still opens, for reading and for resuming; rows read from it have
+// an empty rule.
 //
 // Rows are written in transactions of completed candidates, in (round, idx) order, so a killed
 // run loses at most the candidates in flight and a resumed run skips exactly the rows present.
@@ -22,18 +28,19 @@ struct sqlite3;
 
 namespace plast::search {
 
-inline constexpr int archive_schema_version = 1;
+inline constexpr int archive_schema_version = 2;
 
 struct CandidateRow {
     int round = 0;
     std::int64_t idx = 0;
     std::uint64_t seed = 0;
-    std::string source;       // "prior", "restricted", "conditional", "cmaes", "user"
-    std::string status;       // "completed", "aborted", "error"
+    std::string source;       // "prior", "restricted", "conditional", "cmaes", "user", "cgp"
+    std::string status;       // "completed", "aborted", "error", "invalid" (a rule with non-finite fitness)
     std::string verdict;      // "plausible", "implausible", or "" when not judged
     std::string abort_reason; // empty when completed
     double abort_time = -1.0; // simulated seconds; -1 when not aborted
     double wall_seconds = 0.0;
+    std::string rule; // the expression of an expression search ("slot1 ; slot2"); empty otherwise
     std::vector<double> params, metrics;
 };
 
@@ -61,14 +68,19 @@ public:
     const std::vector<std::string>& metric_names() const { return metrics_; }
     const std::string& path() const { return path_; }
     std::string meta(const std::string& key) const;
+    void set_meta(const std::string& key, const std::string& value); // insert or replace
+    int schema() const { return schema_; }
 
 private:
     Archive() = default;
     static Archive open_checked(const std::string& path, int flags);
     void exec(const std::string& sql) const;
+    std::string columns() const;
     std::string path_;
     sqlite3* db_ = nullptr;
     std::vector<std::string> params_, metrics_;
+    int schema_ = archive_schema_version;
+    bool has_rule_ = true; // false for schema-1 archives
 };
 
 } // namespace plast::search

@@ -1,0 +1,169 @@
+"""Search archives beyond the screen. `plast evolve` writes every new individual to the search archive
+(the screen's layout, rule column):
+the same rows for 1 and 2 threads and 2 MPI ranks; a run stopped part-way (later rows lost, its checkpoint
+older than the archive, or no checkpoint at all) resumes to the archive of an uninterrupted run; old
+schema-1 screen archives still open. Task: the Oja rate task (milliseconds per evaluation). `plast infer`
+writes every logged epoch of its fits to the same layout."""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+
+import pytest
+
+from test_cli import CLI, ROOT, plast
+
+EXAMPLE = str(ROOT / "examples" / "evolve_oja_rule.toml")
+
+
+def evolve(out, gens, *extra):
+    r = plast("evolve", EXAMPLE, "--set", f"ea.max_generations={gens}", "--set", "ea.checkpoint_every=25",
+              "--out", str(out), "-q", "--no-report", *extra)
+    assert r.returncode == 0, r.stderr
+    return r
+
+
+def rows(run_dir):
+    con = sqlite3.connect(str(run_dir / "archive.sqlite"))
+    cur = con.execute("SELECT * FROM candidates ORDER BY round, idx")
+    cols = [d[0] for d in cur.description]
+    drop = cols.index("wall_seconds")
+    out = [tuple(v for i, v in enumerate(r) if i != drop) for r in cur.fetchall()]
+    con.close()
+    return cols, out
+
+
+def test_archive_rows_threads_and_layout(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    evolve(a, 120, "-j1")
+    evolve(b, 120, "-j2")
+    cols, ra = rows(a)
+    assert rows(b) == (cols, ra)
+    # One row per new individual: mu parents at generation 0, lambda offspring per generation.
+    assert len(ra) == 4 + 4 * 120
+    assert cols[:10] == ["round", "idx", "seed", "source", "status", "verdict", "abort_reason", "abort_time",
+                         "wall_seconds", "rule"]
+    assert cols[10:] == ["m_fitness", "m_fitness_mean", "m_fitness_sd", "m_fitness_min", "m_size", "m_simulated"]
+    c = {n: i for i, n in enumerate(c for c in cols if c != "wall_seconds")}
+    assert {r[c["source"]] for r in ra} == {"cgp"}
+    assert {r[c["status"]] for r in ra} <= {"completed", "invalid"}
+    # Invalid rows have no fitness; the run counts its evaluations as the simulated rows.
+    assert all(r[c["m_fitness"]] is None for r in ra if r[c["status"]] == "invalid")
+    s = json.loads((a / "run.json").read_text())["summary"]
+    assert sum(r[c["m_simulated"]] for r in ra) == s["evaluations"]
+    assert s["archive_rows"] == len(ra)
+    # The champion is the best archived fitness, and its rule text is the archived expression.
+    best = max(r[c["m_fitness"]] for r in ra if r[c["m_fitness"]] is not None)
+    assert best == pytest.approx(s["champion_fitness"], abs=0)
+    champ = json.loads((a / "champion.json").read_text())["rules"]["rule"]["expression"]
+    assert champ in {r[c["rule"]] for r in ra if r[c["m_fitness"]] == best}
+    # Python's reader: rules, metrics, no parameters.
+    from plast_module import plast as pl
+
+    with pl.open_archive(a) as arch:
+        assert arch.method == "cgp" and arch.param_names == [] and arch.schema_version == 2
+        assert len(arch.rules()) == len(ra) and arch.metrics().shape == (len(ra), 6)
+        assert arch.params().shape == (len(ra), 0)
+
+
+def test_resume_after_stop_gives_the_same_archive(tmp_path):
+    full = tmp_path / "full"
+    evolve(full, 120)
+    want = rows(full)
+    # Stopped at 60 with the checkpoint of generation 50 and rows to 60 (a kill between checkpoints),
+    # then rows after 55 lost as well: resume in place, extended to 120.
+    part = tmp_path / "part"
+    evolve(part, 50)
+    ckpt50 = (part / "checkpoint.json").read_text()
+    assert plast("evolve", "--resume", str(part), "--set", "ea.max_generations=60", "-q", "--no-report").returncode == 0
+    (part / "checkpoint.json").write_text(ckpt50)
+    con = sqlite3.connect(str(part / "archive.sqlite"))
+    con.execute("DELETE FROM candidates WHERE round > 55")
+    con.commit()
+    con.close()
+    r = plast("evolve", "--resume", str(part), "--set", "ea.max_generations=120", "-q", "--no-report")
+    assert r.returncode == 0, r.stderr
+    assert rows(part) == want
+    s = json.loads((part / "run.json").read_text())["summary"]
+    assert s["archive_rows_replayed"] > 0  # generations 51-55 were read back, not simulated
+    assert (part / "history.csv").read_text() == (full / "history.csv").read_text()
+    # Killed before the first checkpoint: the archive alone is replayed from generation 0.
+    early = tmp_path / "early"
+    evolve(early, 30)
+    (early / "checkpoint.json").unlink()
+    con = sqlite3.connect(str(early / "archive.sqlite"))
+    con.execute("DELETE FROM candidates WHERE round > 20")
+    con.commit()
+    con.close()
+    r = plast("evolve", "--resume", str(early), "--set", "ea.max_generations=120", "-q", "--no-report")
+    assert r.returncode == 0, r.stderr
+    assert rows(early) == want
+    # A tampered archive is refused with the position where the replay diverged.
+    con = sqlite3.connect(str(early / "archive.sqlite"))
+    con.execute("UPDATE candidates SET rule = 'x' WHERE round = 3 AND idx = 1")
+    con.execute("DELETE FROM candidates WHERE round > 100")
+    con.commit()
+    con.close()
+    (early / "checkpoint.json").unlink()
+    r = plast("evolve", "--resume", str(early), "-q", "--no-report")
+    assert r.returncode != 0 and "diverged from the archive at generation 3, individual 1" in r.stderr, r.stderr
+    # Another configuration is refused before anything is written.
+    r = plast("evolve", "--resume", str(part), "--set", "ea.mu=5", "-q", "--no-report")
+    assert r.returncode == 2 and "fingerprint" in r.stderr, r.stderr
+
+
+def test_schema_1_archive_opens(tmp_path):
+    """An archive written before the rule column (schema 1) still reads, in C++ (plast memory's query) and
+    Python."""
+    path = tmp_path / "archive.sqlite"
+    con = sqlite3.connect(str(path))
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    con.execute("CREATE TABLE candidates (round INTEGER NOT NULL, idx INTEGER NOT NULL, seed INTEGER, source TEXT, "
+                "status TEXT, verdict TEXT, abort_reason TEXT, abort_time REAL, wall_seconds REAL, \"p_a\" REAL, "
+                "\"m_r\" REAL, PRIMARY KEY (round, idx))")
+    for k, v in (("schema_version", "1"), ("fingerprint", "x"), ("param_names", '["a"]'), ("metric_names", '["r"]')):
+        con.execute("INSERT INTO meta VALUES (?, ?)", (k, v))
+    con.execute("INSERT INTO candidates VALUES (0, 0, 1, 'prior', 'completed', 'plausible', '', -1, 0.1, 0.5, 2.0)")
+    con.commit()
+    con.close()
+    from plast_module import plast as pl
+
+    with pl.open_archive(path) as a:
+        assert a.schema_version == 1 and a.rules() == [""]
+        assert a.params().tolist() == [[0.5]] and a.metrics().tolist() == [[2.0]]
+
+
+def test_two_mpi_ranks_give_the_same_archive(tmp_path):
+    mpirun = shutil.which("mpirun")
+    if mpirun is None:
+        pytest.skip("Open MPI not installed")
+    one, two = tmp_path / "one", tmp_path / "two"
+    evolve(one, 60, "-j1")
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    r = subprocess.run([mpirun, "-np", "2", CLI, "evolve", EXAMPLE, "--set", "ea.max_generations=60", "--set",
+                        "ea.checkpoint_every=25", "--out", str(two), "-j1", "-q", "--no-report"],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads((two / "run.json").read_text())["summary"]["mpi_ranks"] == 2
+    assert rows(one) == rows(two)
+
+
+def test_infer_writes_its_epochs(tmp_path):
+    out = tmp_path / "inf"
+    r = plast("infer", str(ROOT / "examples" / "infer_evolved_constants.toml"), "--out", str(out), "-q", "--no-report")
+    assert r.returncode == 0, r.stderr
+    cols, rs = rows(out)
+    assert cols[10:] == ["p_c0", "p_c1", "m_epoch", "m_loss"]
+    theta = [line.split(",") for line in (out / "theta.csv").read_text().splitlines()[1:]]
+    # One fit: its rows are theta.csv's (epoch, loss, c0, c1), in order.
+    assert [r[0] for r in rs] == [0] * len(theta) and [r[1] for r in rs] == list(range(len(theta)))
+    for a, t in zip(rs, theta):
+        assert (a[11], a[12], a[9], a[10]) == pytest.approx([float(x) for x in t], rel=1e-12)
+    fitted = {c["name"]: c["fitted"] for c in json.loads((out / "run.json").read_text())["summary"]["constants"]}
+    assert (rs[-1][9], rs[-1][10]) == pytest.approx((fitted["c0"], fitted["c1"]), rel=1e-9)
+    con = sqlite3.connect(str(out / "archive.sqlite"))
+    meta = dict(con.execute("SELECT key, value FROM meta"))
+    con.close()
+    assert meta["method"] == "lbfgs" and json.loads(meta["fits"])[0]["round"] == 0
