@@ -62,6 +62,16 @@ std::unique_ptr<search::ScreenTask> make_screen_task(Config& cfg, std::uint64_t 
         return std::make_unique<search::FsbiScreenTask>(net, variant, target);
     }
     if (name == "toy_aba") {
+        // The screen searches the reduced explicit rule: theta0, theta1 and log10(eta) come from [prior].
+        // A rule or learning rate configured as for `plast toy` would be replaced without notice: refused.
+        const Section root = cfg.root();
+        for (const char* k : {"explicit", "implicit", "explicit_sweep", "implicit_sweep", "rnn2", "rnn2_sweep", "linear_rnn"})
+            if (root.has(k))
+                root.fail(k, "the toy_aba screen searches the reduced explicit rule (theta0, theta1, log10_eta from [prior]); this rule would not be used",
+                          "no [" + std::string(k) + "] table in a screen (set the search box in [prior.theta0], [prior.theta1], [prior.log10_eta])");
+        if (cfg.section("task").has("eta"))
+            cfg.section("task").fail("eta", "the toy_aba screen draws the learning rate from [prior.log10_eta]; this eta would be replaced without notice",
+                                     "no task.eta in a screen ([prior.log10_eta] lo, hi: log10 of eta)");
         // The A-B-A setting from [task] (same keys as `plast toy`).
         const auto study = toy::ToyStudy::from_config(cfg, seed);
         return std::make_unique<search::ToyScreenTask>(study.setup);

@@ -44,6 +44,8 @@ std::unique_ptr<ModelScreenTask> ModelScreenTask::from_config(const Section& s, 
         const Section f = s.element("free", i);
         PriorBox b;
         const std::string key = f.string("key");
+        for (const auto& k : t->keys_)
+            if (k == key) f.fail("key", "'" + key + "' is free twice (the later value would replace the earlier without notice)", "distinct keys");
         t->keys_.push_back(key);
         b.name = key;
         for (char& c : b.name)
@@ -56,6 +58,30 @@ std::unique_ptr<ModelScreenTask> ModelScreenTask::from_config(const Section& s, 
         t->free_.push_back(b);
     }
     if (t->free_.empty()) s.fail("free", "nothing to search", "[[model.free]] tables with key, lo, hi");
+    // A free rule parameter must be one the model's rule declares: setting rule.R.params.P on a rule
+    // without P would add a constant its expressions never read, and the screen would search nothing.
+    {
+        model::Model base;
+        try {
+            base = model_with(t->text_, t->path_, t->sets_, {}, nullptr);
+        } catch (const Error& e) {
+            s.fail("set", std::string(e.what()), "overrides the model file accepts");
+        }
+        for (std::size_t i = 0; i < t->keys_.size(); ++i) {
+            const std::string& key = t->keys_[i];
+            const std::string pre = "rule.";
+            const auto dot = key.find('.', pre.size());
+            if (key.rfind(pre, 0) != 0 || dot == std::string::npos || key.compare(dot, 8, ".params.") != 0) continue;
+            const std::string rn = key.substr(pre.size(), dot - pre.size()), pn = key.substr(dot + 8);
+            const auto it = base.rules.find(rn);
+            if (it == base.rules.end()) continue; // model_with below names the missing rule
+            if (it->second.params.count(pn)) continue;
+            std::string names;
+            for (const auto& [k, v] : it->second.params) names += (names.empty() ? "" : ", ") + key.substr(0, dot + 8) + k;
+            s.element("free", i).fail("key", "'" + pn + "' is not a parameter of rule '" + rn + "' in " + t->path_ + " (a new parameter its expressions never read)",
+                                      names.empty() ? "rule '" + rn + "' declares no [rule." + rn + ".params]" : names);
+        }
+    }
     // Check every override and free key now (at the box centre), before any simulation.
     std::vector<double> mid;
     for (const auto& b : t->free_) mid.push_back(b.log_scale ? std::sqrt(b.lo * b.hi) : 0.5 * (b.lo + b.hi));
