@@ -69,11 +69,13 @@ std::unique_ptr<search::ScreenTask> make_screen_task(Config& cfg, std::uint64_t 
             if (root.has(k))
                 root.fail(k, "the toy_aba screen searches the reduced explicit rule (theta0, theta1, log10_eta from [prior]); this rule would not be used",
                           "no [" + std::string(k) + "] table in a screen (set the search box in [prior.theta0], [prior.theta1], [prior.log10_eta])");
-        if (cfg.section("task").has("eta"))
+        // Runs begun before this check stored the unused task.eta in config.toml; their resume accepts it.
+        if (!g_resume_dir.empty()) (void)cfg.section("task").number("eta", 0.01, Range::positive());
+        else if (cfg.section("task").has("eta"))
             cfg.section("task").fail("eta", "the toy_aba screen draws the learning rate from [prior.log10_eta]; this eta would be replaced without notice",
                                      "no task.eta in a screen ([prior.log10_eta] lo, hi: log10 of eta)");
         // The A-B-A setting from [task] (same keys as `plast toy`).
-        const auto study = toy::ToyStudy::from_config(cfg, seed);
+        const auto study = toy::ToyStudy::from_config(cfg, seed, false);
         return std::make_unique<search::ToyScreenTask>(study.setup);
     }
     return nullptr;

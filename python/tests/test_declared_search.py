@@ -38,6 +38,7 @@ CASES = {
     "e2l_stability_task": ("screen", '[screen]\ntask = "e2l"\n[e2l]\ntask = "stability"\nrule = "c1*x_pre"\n'
                            '[[e2l.free]]\nname = "c1"\nlo = -1\nhi = 1\n' + ROUND, "e2l.task"),
     "e2l_missing_bound": ("screen", E2L + '[[e2l.free]]\nname = "c1"\nlo = -1\n' + ROUND, "e2l.free[0].hi"),
+    "e2l_free_twice": ("screen", E2L + '[[e2l.free]]\nname = "c1"\nlo = -1\nhi = 1\n' * 2 + ROUND, "e2l.free[1].name"),
     "e2l_unused_constant": ("screen", E2L + '[[e2l.free]]\nname = "c1"\nlo = -1\nhi = 1\n'
                             '[[e2l.free]]\nname = "c9"\nlo = -1\nhi = 1\n' + ROUND, "e2l.free"),
     "evolve_six_param_slot": ("evolve", STABILITY + 'rule = "zero"\n', "stability.rule"),
@@ -53,6 +54,8 @@ CASES = {
     "memory_model_expression_slot": ("memory", f'seed = 1\n[memory]\nnetwork = "model"\nruns = 2\n[model]\nfile = "{EXPR_MODEL}"\n'
                                      'set = ["scale=0.05"]\nreadout = "E"\nnovel = ["x"]\nfamiliar = ["y"]\nrules = ["IE"]\n'
                                      '[[rule]]\ntheta = [0.02, 0.02, 0, 0, 0, 0]\n', "model.rules"),
+    "memory_theta_length": ("memory", 'seed = 1\n[memory]\nnetwork = "recurrent"\nruns = 2\n[network]\nscale = 0.05\n'
+                            '[[rule]]\ntheta = [0.02, 0.02, 0, 0, 0, 0]\n', "rule[0].theta"),
     "memory_recurrent_expression_slot": ("memory", 'seed = 1\n[memory]\nnetwork = "recurrent"\nruns = 2\n[network]\nscale = 0.05\n'
                                          '[network.rule_IE]\npreset = "expression"\non_pre = "x_post - 0.4"\n'
                                          f'[[rule]]\ntheta = [{QUAD}]\n', "network.rule_IE.preset"),
@@ -80,3 +83,17 @@ def test_declared_model_parameter_is_accepted(tmp_path):
     r = plast("screen", str(cfg), "--print-config")
     assert r.returncode == 0, r.stderr
     assert "rule.ie.params.a" in r.stdout
+
+
+def test_toy_screen_resumes_a_run_that_stored_task_eta(tmp_path):
+    # Runs begun before task.eta was refused stored it (unused) in config.toml; they still resume.
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(TOY + ROUND)
+    run = tmp_path / "run"
+    assert plast("screen", str(cfg), "--out", str(run), "-q", "--no-report", "-j1").returncode == 0
+    stored = (run / "config.toml").read_text()
+    assert "eta = " not in stored.split("[task]")[1].split("[")[0]
+    assert "[task]\n" in stored
+    (run / "config.toml").write_text(stored.replace("[task]\n", "[task]\neta = 0.01\n", 1))
+    r = plast("screen", "--resume", str(run), "-q", "--no-report", "-j1")
+    assert r.returncode == 0, r.stderr

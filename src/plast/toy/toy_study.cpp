@@ -63,7 +63,7 @@ static Eigen::VectorXd input_vector(const Section& s, const std::string& key, in
     return x / x.norm();
 }
 
-ToyStudy ToyStudy::from_config(Config& cfg, std::uint64_t seed)
+ToyStudy ToyStudy::from_config(Config& cfg, std::uint64_t seed, bool with_eta)
 {
     ToyStudy st;
     const Section t = cfg.section("task");
@@ -102,7 +102,7 @@ ToyStudy ToyStudy::from_config(Config& cfg, std::uint64_t seed)
         const auto w0 = t.numbers("w0", def, Range::any(), static_cast<std::size_t>(dim), static_cast<std::size_t>(dim));
         s.w0 = Eigen::Map<const Eigen::VectorXd>(w0.data(), dim);
     }
-    s.eta = t.number("eta", 0.01, Range::positive());
+    if (with_eta) s.eta = t.number("eta", 0.01, Range::positive());
     s.epochs = t.integer("epochs", 20000, 1, 100000000);
     s.rho = t.number("rho", 0.01, Range::positive());
 

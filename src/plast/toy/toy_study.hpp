@@ -61,7 +61,8 @@ struct ToyStudy {
     std::vector<LinearRnn> linear_rnns; // one per rule
     LinearAbaTask linear_task;
 
-    static ToyStudy from_config(Config& cfg, std::uint64_t seed);
+    // with_eta = false: the caller sets the learning rate itself (a screen draws it), so task.eta is not read.
+    static ToyStudy from_config(Config& cfg, std::uint64_t seed, bool with_eta = true);
     // Runs everything configured; writes CSV/NPY/JSON into the run directory and fills its summary.
     void run(io::RunDir& dir, int threads) const;
 
