@@ -35,7 +35,6 @@ ModelNetworkConfig ModelNetworkConfig::from_config(const Section& s, const std::
     c.model = model::read_model(mf.root(), std::filesystem::path(path).parent_path().string(), warnings);
     mf.root().integer("seed", 1, 0, INT64_MAX); // the study's seed is used; the file's is ignored
     mf.check_unused();
-    for (const auto& w : warnings) std::cerr << "plast memory: warning: " << w << "\n";
     std::vector<std::string> neurons, stimuli, projections;
     for (const auto& p : c.model.populations)
         if (p.kind == model::Population::Kind::neuron) neurons.push_back(p.name);
@@ -58,6 +57,8 @@ ModelNetworkConfig ModelNetworkConfig::from_config(const Section& s, const std::
             s.fail("rules", "projection '" + pn + "' has a rule of another family; the study's 6-parameter rules would replace it without notice",
                    "projections with a six_param, pair_stdp or vogels_istdp rule");
     }
+    // Warnings only once the configuration is accepted, so that bad input is the one error line.
+    for (const auto& w : warnings) std::cerr << "plast memory: warning: " << w << "\n";
     return c;
 }
 
