@@ -81,6 +81,21 @@ TEST(MemoryKnockouts, StabilityOnlyRunsSkipTheProbesAndKeepTheTrajectory)
     // Without probes the clock at the second test is pretrain + train + both breaks.
     EXPECT_NEAR(rb.probes[1].clock, 5 + 2 + 10, 1e-9);
     EXPECT_NEAR(ra.probes[1].clock, 5 + 2 + 10 + 8, 1e-9);
+    // The knock-out criterion's CV and w_blow are measured before every test of a stability-only run (over the
+    // last min(8 s, break) s: 1 s and 8 s here), never in a probed run, and not at all with a zero window.
+    for (const auto& pt : rb.probes) {
+        EXPECT_TRUE(std::isfinite(pt.w_blow));
+        EXPECT_GE(pt.w_blow, 0.0);
+        EXPECT_LE(pt.w_blow, 1.0);
+    }
+    EXPECT_TRUE(std::isfinite(rb.probes[1].cv_isi));
+    EXPECT_GT(rb.probes[1].cv_isi, 0.0);
+    EXPECT_TRUE(std::isnan(ra.probes[1].cv_isi) && std::isnan(ra.probes[1].w_blow));
+    stab.stability_window = 0;
+    auto d = make_bnd_network(c, 5, 0);
+    const auto rd = run_familiarity(*d, stab, 5, 0);
+    EXPECT_TRUE(std::isnan(rd.probes[1].cv_isi) && std::isnan(rd.probes[1].w_blow));
+    EXPECT_EQ(rd.probes[1].baseline_rate, rb.probes[1].baseline_rate); // the window split changes no spike
 }
 
 TEST(MemoryKnockouts, StudyReportsTheStableFractionPerCondition)

@@ -11,6 +11,7 @@ static const io::KeyDoc rows[] = {
     {"memory.conditions", "", "control, static, only_XY, no_XY or eta=V (knock-outs, learning-rate sweep)"},
     {"memory.knockouts", "", "knock-out conditions: the whole familiarity protocol (full) or only stability (stability: no probes, weight bounds at every test)"},
     {"memory.knockout_runs", "", "runs per rule of each knock-out condition in the stability-only mode"},
+    {"memory.knockout_window", "s", "stability-only knock-outs: window before every test for the CV >= 0.7 and w_blow <= 0.1 checks (0: off)"},
     {"memory.archive", "", "screen archive to take rules from (empty: none)"},
     {"memory.query", "", "SQL condition selecting the archive's rules"},
     {"memory.limit", "", "at most this many archive rules"},

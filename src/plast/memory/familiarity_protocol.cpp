@@ -77,7 +77,16 @@ RunResult run_familiarity(ProbeableNetwork& net, const FamiliarityProtocol& p, s
     const double bin = 0.1;
     const std::size_t probe_bins = static_cast<std::size_t>(std::lround(p.probe / bin));
     for (double b : p.breaks) {
-        if (!step(b - 1.0)) return fail();
+        // Stability only: the knock-out criterion's CV and w_blow over the window before the test (splitting
+        // the break changes no spike: the network advances to exact target times).
+        const double sw = !p.probes && p.stability_window > 0 ? std::max(1.0, std::min(p.stability_window, b)) : 1.0;
+        double sw_t0 = 0;
+        if (!step(b - sw)) return fail();
+        if (!p.probes && p.stability_window > 0) {
+            sw_t0 = net.time();
+            net.start_stability_recording();
+        }
+        if (!step(sw - 1.0)) return fail();
         net.start_recording(bin);
         if (!step(1.0)) return fail();
         ProbeTrace tr;
@@ -85,6 +94,11 @@ RunResult run_familiarity(ProbeableNetwork& net, const FamiliarityProtocol& p, s
         tr.baseline_rate_i = net.inhibitory_rate();
         tr.clock = net.time();
         tr.mean_weights = net.mean_weights();
+        if (!p.probes && p.stability_window > 0) {
+            const auto m = net.stability_metrics(sw_t0, tr.clock);
+            if (const auto it = m.find("cv_isi"); it != m.end()) tr.cv_isi = it->second;
+            if (const auto it = m.find("w_blow"); it != m.end()) tr.w_blow = it->second;
+        }
         if (!p.probes) {
             const double nan = std::nan("");
             tr.stats.r_nov = tr.stats.r_fam = tr.stats.std_nov = tr.stats.std_fam = tr.stats.on_nov = tr.stats.on_fam = nan;

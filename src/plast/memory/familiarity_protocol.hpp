@@ -19,6 +19,7 @@
 #include "plast/memory/probeable_network.hpp"
 
 #include <cstdint>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,6 +41,10 @@ struct FamiliarityProtocol {
     // Stability re-check: the fSBI metrics over the last `recheck_window` s of pre-training (0: off).
     double recheck_window = 0;
     bool probes = true; // false: stability only (no novel/familiar probes)
+    // Stability only: CV of the E inter-spike intervals and w_blow are measured over the last
+    // min(stability_window, break) s before every test (the reference's test session is 8 s long), as its
+    // knock-out criterion asks (spec §7.2, Mem1kRules `get_ind_stable_pd`). 0: not measured.
+    double stability_window = 8.0;
 
     std::vector<double> test_times() const; // seconds after training
     double simulated_seconds() const;       // per run
@@ -52,6 +57,10 @@ struct ProbeTrace {
     double baseline_rate_i = 0;  // I rate in the 1 s before t_i (NaN without an I population)
     std::vector<double> prate;   // E rate in 100 ms bins over [t_i - 1, t_i + 8)
     std::vector<std::pair<std::string, double>> mean_weights;
+    // Stability only (see FamiliarityProtocol::stability_window): fSBI cv_isi and w_blow over the window before t_i
+    // (NaN when not measured or, for cv_isi, too few spikes in the window).
+    double cv_isi = std::nan("");
+    double w_blow = std::nan("");
 };
 
 struct RunResult {

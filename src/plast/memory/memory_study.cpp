@@ -101,6 +101,7 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
     st.conditions = m.strings("conditions", {"control"});
     st.knockouts = m.string("knockouts", "full", {"full", "stability"});
     st.knockout_runs = static_cast<int>(m.integer("knockout_runs", 1, 1, 1000));
+    st.knockout_window = m.number("knockout_window", 8.0, Range::closed(0.0, 3600.0));
     for (std::size_t i = 0; i < st.conditions.size(); ++i) {
         const auto& c = st.conditions[i];
         bool ok = valid_condition(c);
@@ -265,6 +266,7 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads, bool res
     auto slot = [&](std::size_t ri, std::size_t ci, std::size_t run) { return ri * per_rule + coff[ci] + run; };
     FamiliarityProtocol stability_protocol = protocol;
     stability_protocol.probes = false;
+    stability_protocol.stability_window = knockout_window;
     auto proto_of = [&](std::size_t ci) -> const FamiliarityProtocol& { return stability_only(conditions[ci]) ? stability_protocol : protocol; };
     std::vector<RunResult> results(jobs);
     // With plasticity off the rule never acts, so the static control is the same network for every rule
@@ -390,6 +392,12 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads, bool res
                         const double bound = (name == "EE" || name == "EI") ? 0.5 : 5.0;
                         if (name == "EE" || name == "EI" || name == "IE" || name == "II") stable = stable && v <= bound;
                     }
+                // Stability-only knock-outs, the reference's criterion (get_ind_stable_pd): CV >= 0.7 at every test
+                // and w_blow <= 0.1 at the last, where measured (a window too short for any ISI gives no CV).
+                if (stab_only && !res.probes.empty()) {
+                    for (const auto& pt : res.probes) stable = stable && !(pt.cv_isi < 0.7);
+                    stable = stable && !(res.probes.back().w_blow > 0.1);
+                }
                 std::vector<ProbeStats> s;
                 for (const auto& pt : res.probes) s.push_back(pt.stats);
                 ok_runs.push_back(s);
@@ -511,7 +519,10 @@ void MemoryStudy::run(io::RunDir& dir, std::uint64_t seed, int threads, bool res
     s["network"] = network;
     s["runs"] = runs;
     s["knockouts"] = knockouts;
-    if (knockouts == "stability") s["knockout_runs"] = knockout_runs;
+    if (knockouts == "stability") {
+        s["knockout_runs"] = knockout_runs;
+        s["knockout_window"] = knockout_window;
+    }
     s["test_times"] = times;
     s["rules"] = nr;
     s["conditions"] = conditions;

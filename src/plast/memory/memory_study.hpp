@@ -14,7 +14,7 @@
 //   [protocol] pretrain, train, on_mean, off_mean, breaks, probe, after_probe, plasticity_during_probes
 //   [network]  (as in plast simulate) and [inputs] (RF grid, patterns) for the recurrent network;
 //   [feedforward] for the feed-forward network; [model] for a model file (model_network.hpp).
-//   [memory]   knockouts = "full" | "stability"; knockout_runs = 1 (see below)
+//   [memory]   knockouts = "full" | "stability"; knockout_runs = 1; knockout_window = 8 (see below)
 // Conditions: control (rules as given); static (eta = 0); only_XX (only synapse type XX plastic);
 // no_XX (XX knocked out: static at its initial weight); eta=V (learning-rate sweep).
 // Knock-out mode: knockouts = "full" (default) runs every condition through the whole familiarity
@@ -26,7 +26,9 @@
 // Stability per rule and condition (spec §7.2 subset): every run completed (no guard abort), the E rate
 // of the 1-s baseline before every test in [0.1, 100] Hz, and the mean weights EE, EI <= 0.5, IE, II <= 5
 // after the last test; for the knock-out conditions (only_XX, no_XX) at every test (the knock-out
-// variant of the criterion).
+// variant of the criterion). Stability-only knock-outs add the rest of the reference's knock-out criterion
+// (Mem1kRules get_ind_stable_pd): CV of the E ISIs >= 0.7 at every test and w_blow <= 0.1 at the last, both over
+// the last min(knockout_window, break) s before the test (0: not measured, weights and rate only).
 // Input rate: a rule screened on the fSBI background network carries the input rate it was screened at
 // (25th theta entry, the input_rate column of rules_csv, or the archive's input_rate parameter). With
 // input_rate = "protocol" (default, Mem1kRules) the recurrent network's RF inputs fire at
@@ -62,6 +64,9 @@ struct MemoryStudy {
     int runs = 5;
     std::string knockouts = "full"; // "full" | "stability"
     int knockout_runs = 1;          // runs per rule of a stability-only knock-out condition
+    // Stability-only knock-outs: window (s) before every test over which CV and w_blow are measured for the
+    // reference's knock-out criterion (CV >= 0.7 at every test, w_blow <= 0.1 at the last); 0 = weights and rate only.
+    double knockout_window = 8.0;
     std::vector<std::string> conditions{"control"};
     std::vector<NamedRule> rules;
     FamiliarityProtocol protocol;

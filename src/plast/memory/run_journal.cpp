@@ -41,6 +41,11 @@ json to_json(const RunResult& r)
                           {"baseline_rate_i", num(p.baseline_rate_i)},
                           {"prate", numbers(p.prate)},
                           {"mean_weights", w}});
+        // Stability-only window metrics, only where measured (journals of probed runs keep their form).
+        if (!std::isnan(p.cv_isi) || !std::isnan(p.w_blow)) {
+            probes.back()["cv_isi"] = num(p.cv_isi);
+            probes.back()["w_blow"] = num(p.w_blow);
+        }
     }
     json recheck = json::object();
     for (const auto& [k, v] : r.recheck) recheck[k] = num(v);
@@ -64,6 +69,8 @@ RunResult from_json(const json& j)
         t.baseline_rate_i = num(p.at("baseline_rate_i"));
         t.prate = numbers(p.at("prate"));
         for (const auto& w : p.at("mean_weights")) t.mean_weights.emplace_back(w.at(0).get<std::string>(), num(w.at(1)));
+        if (p.contains("cv_isi")) t.cv_isi = num(p.at("cv_isi"));
+        if (p.contains("w_blow")) t.w_blow = num(p.at("w_blow"));
         r.probes.push_back(std::move(t));
     }
     for (const auto& [k, v] : j.at("recheck").items()) r.recheck[k] = num(v);
