@@ -171,10 +171,10 @@ int run_evaluate(Context&)
 } // namespace
 
 PLAST_VERB(
-    "evaluate", "fitness of a typed plasticity rule on an E2L task (error, reward, correlation)", false,
+    "evaluate", "fitness of a typed plasticity rule on an evolve task (error, reward, correlation, stability, oja)", false,
     [](CLI::App& sub) {
         g_eval = {}; // a process may dispatch several times (the Python module)
-        sub.add_option("task", g_eval.task, "error, reward or correlation")->required();
+        sub.add_option("task", g_eval.task, "error, reward, correlation, stability or oja")->required();
         sub.add_option(
                "rule", g_eval.rule,
                "rule expression over the task's inputs (error: v, u, sbar; reward: R, E[, Rbar | Rbar_plus, "

@@ -7,7 +7,7 @@ namespace plast::e2l {
 
 static const io::KeyDoc rows[] = {
     {"task", "", "the task rules are evolved on"},
-    {"fast", "", "quick variant of the task and at most 100 generations (demos)"},
+    {"fast", "", "quick variant of the task and at most 400 generations (demos)"},
     // [error]: error-driven learning, student u learns the teacher's v.
     {"error.n_experiments", "", "experiments per fitness evaluation (seeds seed + k)"},
     {"error.seed", "", "experiment k draws its inputs and teacher from seed + k"},
