@@ -88,6 +88,7 @@ TEST(MemoryKnockouts, StabilityOnlyRunsSkipTheProbesAndKeepTheTrajectory)
         EXPECT_GE(pt.w_blow, 0.0);
         EXPECT_LE(pt.w_blow, 1.0);
     }
+    EXPECT_TRUE(std::isnan(rb.probes[0].cv_isi)); // a 1-s break is shorter than the 8-s window: no CV
     EXPECT_TRUE(std::isfinite(rb.probes[1].cv_isi));
     EXPECT_GT(rb.probes[1].cv_isi, 0.0);
     EXPECT_TRUE(std::isnan(ra.probes[1].cv_isi) && std::isnan(ra.probes[1].w_blow));

@@ -43,7 +43,8 @@ struct FamiliarityProtocol {
     bool probes = true; // false: stability only (no novel/familiar probes)
     // Stability only: CV of the E inter-spike intervals and w_blow are measured over the last
     // min(stability_window, break) s before every test (the reference's test session is 8 s long), as its
-    // knock-out criterion asks (spec §7.2, Mem1kRules `get_ind_stable_pd`). 0: not measured.
+    // knock-out criterion asks (spec §7.2, Mem1kRules `get_ind_stable_pd`); a break shorter than the window gets
+    // no CV (too few intervals). 0: not measured.
     double stability_window = 8.0;
 
     std::vector<double> test_times() const; // seconds after training
