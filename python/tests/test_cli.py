@@ -28,6 +28,19 @@ eta = [0.01, 0.02]
 """
 
 
+def archive_rows(run_dir):
+    """Columns and rows of a run's archive.sqlite in (round, idx) order, without the wall-time column (the only
+    column that may differ between runs of the same search)."""
+    import sqlite3
+    con = sqlite3.connect(str(pathlib.Path(run_dir) / "archive.sqlite"))
+    cur = con.execute("SELECT * FROM candidates ORDER BY round, idx")
+    cols = [d[0] for d in cur.description]
+    drop = cols.index("wall_seconds")
+    out = [tuple(v for i, v in enumerate(r) if i != drop) for r in cur.fetchall()]
+    con.close()
+    return cols, out
+
+
 def test_toy_run_writes_data_and_report(tmp_path):
     cfg = tmp_path / "toy.toml"
     cfg.write_text(SMALL_TOY)

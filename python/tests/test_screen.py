@@ -7,7 +7,7 @@ import sqlite3
 import subprocess
 import time
 
-from test_cli import CLI, plast
+from test_cli import CLI, archive_rows, plast
 
 # The toy screen's settings and its first (prior) round, shared by the screens below.
 TOY_PRIOR = """
@@ -36,13 +36,7 @@ targets = {{ RI = [0.6, 1.0] }}
 
 
 def rows(run_dir):
-    con = sqlite3.connect(str(run_dir / "archive.sqlite"))
-    cur = con.execute("SELECT * FROM candidates ORDER BY round, idx")
-    cols = [d[0] for d in cur.description]
-    drop = cols.index("wall_seconds")
-    out = [tuple(v for i, v in enumerate(r) if i != drop) for r in cur.fetchall()]
-    con.close()
-    return out
+    return archive_rows(run_dir)[1]
 
 
 def test_rounds_improve_and_threads_do_not_matter(tmp_path):

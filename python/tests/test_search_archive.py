@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from test_cli import CLI, ROOT, plast
+from test_cli import CLI, ROOT, archive_rows, plast
 
 EXAMPLE = str(ROOT / "examples" / "evolve_oja_rule.toml")
 
@@ -25,13 +25,7 @@ def evolve(out, gens, *extra):
 
 
 def rows(run_dir):
-    con = sqlite3.connect(str(run_dir / "archive.sqlite"))
-    cur = con.execute("SELECT * FROM candidates ORDER BY round, idx")
-    cols = [d[0] for d in cur.description]
-    drop = cols.index("wall_seconds")
-    out = [tuple(v for i, v in enumerate(r) if i != drop) for r in cur.fetchall()]
-    con.close()
-    return cols, out
+    return archive_rows(run_dir)
 
 
 def test_archive_rows_threads_and_layout(tmp_path):
