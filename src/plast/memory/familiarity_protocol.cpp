@@ -79,10 +79,11 @@ RunResult run_familiarity(ProbeableNetwork& net, const FamiliarityProtocol& p, s
     for (double b : p.breaks) {
         // Stability only: the knock-out criterion's CV and w_blow over the window before the test (splitting
         // the break changes no spike: the network advances to exact target times).
-        const double sw = !p.probes && p.stability_window > 0 ? std::max(1.0, std::min(p.stability_window, b)) : 1.0;
+        const bool window = !p.probes && p.stability_window > 0;
+        const double sw = window ? std::max(1.0, std::min(p.stability_window, b)) : 1.0;
         double sw_t0 = 0;
         if (!step(b - sw)) return fail();
-        if (!p.probes && p.stability_window > 0) {
+        if (window) {
             sw_t0 = net.time();
             net.start_stability_recording();
         }
@@ -94,7 +95,7 @@ RunResult run_familiarity(ProbeableNetwork& net, const FamiliarityProtocol& p, s
         tr.baseline_rate_i = net.inhibitory_rate();
         tr.clock = net.time();
         tr.mean_weights = net.mean_weights();
-        if (!p.probes && p.stability_window > 0) {
+        if (window) {
             const auto m = net.stability_metrics(sw_t0, tr.clock);
             // A CV over fewer than stability_window seconds is biased low (few intervals per neuron: at 1 s the
             // median CV of networks whose 8-s CV is 0.9 was 0.45), so a shorter break is not judged on CV.

@@ -38,13 +38,8 @@ MixtureDensity::MixtureDensity(const BoxPrior& prior, int n_conditions, MixtureD
 
 Eigen::VectorXd MixtureDensity::to_z(const std::vector<double>& theta) const
 {
-    const auto u = prior_.to_unit(theta);
-    Eigen::VectorXd z(d_);
-    for (int j = 0; j < d_; ++j) {
-        const double c = std::clamp(u[static_cast<std::size_t>(j)], 1e-6, 1.0 - 1e-6);
-        z(j) = std::log(c / (1.0 - c));
-    }
-    return z;
+    const auto l = prior_.to_logit(theta);
+    return Eigen::Map<const Eigen::VectorXd>(l.data(), d_);
 }
 
 void MixtureDensity::mixture(const Eigen::MatrixXd& xs, Eigen::MatrixXd& logpi, Eigen::MatrixXd& mu,
@@ -172,13 +167,12 @@ std::vector<std::vector<double>> MixtureDensity::sample(const std::vector<double
                 break;
             }
         }
-        std::vector<double> unit(static_cast<std::size_t>(d_));
+        std::vector<double> z(static_cast<std::size_t>(d_));
         for (int j = 0; j < d_; ++j) {
             const double zs = mu(c * d_ + j, 0) + std::exp(logsig(c * d_ + j, 0)) * r.normal();
-            const double z = zs * z_std_(j) + z_mean_(j);
-            unit[static_cast<std::size_t>(j)] = 1.0 / (1.0 + std::exp(-z));
+            z[static_cast<std::size_t>(j)] = zs * z_std_(j) + z_mean_(j);
         }
-        out.push_back(prior_.from_unit(unit));
+        out.push_back(prior_.from_logit(z));
     }
     return out;
 }

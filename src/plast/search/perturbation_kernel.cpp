@@ -8,16 +8,6 @@
 
 namespace plast::search {
 
-namespace {
-constexpr double kEdge = 1e-6; // unit-cube values are clamped here before the logit (boundary rules stay finite)
-
-double logit(double u)
-{
-    const double c = std::clamp(u, kEdge, 1.0 - kEdge);
-    return std::log(c / (1.0 - c));
-}
-} // namespace
-
 PerturbationKernel::PerturbationKernel(const BoxPrior& prior, const std::vector<std::vector<double>>& particles, double scale)
     : prior_(prior), scale_(scale)
 {
@@ -27,8 +17,8 @@ PerturbationKernel::PerturbationKernel(const BoxPrior& prior, const std::vector<
     if (!(scale > 0)) runtime_error("perturbation kernel", "scale must be > 0");
     z_.resize(d, n);
     for (Eigen::Index j = 0; j < n; ++j) {
-        const auto u = prior.to_unit(particles[static_cast<std::size_t>(j)]);
-        for (Eigen::Index k = 0; k < d; ++k) z_(k, j) = logit(u[static_cast<std::size_t>(k)]);
+        const auto z = prior.to_logit(particles[static_cast<std::size_t>(j)]);
+        for (Eigen::Index k = 0; k < d; ++k) z_(k, j) = z[static_cast<std::size_t>(k)];
     }
     const Eigen::VectorXd mean = z_.rowwise().mean();
     const Eigen::MatrixXd c = z_.colwise() - mean;
@@ -51,9 +41,7 @@ std::vector<double> PerturbationKernel::sample(std::uint64_t seed, std::uint64_t
     Eigen::VectorXd e(z_.rows());
     for (Eigen::Index k = 0; k < e.size(); ++k) e(k) = s.normal();
     const Eigen::VectorXd z = z_.col(j) + chol_ * e;
-    std::vector<double> u(static_cast<std::size_t>(z.size()));
-    for (Eigen::Index k = 0; k < z.size(); ++k) u[static_cast<std::size_t>(k)] = 1.0 / (1.0 + std::exp(-z(k)));
-    return prior_.from_unit(u);
+    return prior_.from_logit(std::vector<double>(z.data(), z.data() + z.size()));
 }
 
 nlohmann::json PerturbationKernel::info() const

@@ -6,6 +6,7 @@
 #include "plast/io/config.hpp"
 #include "plast/io/csv.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -108,6 +109,23 @@ std::vector<PriorBox> fsbi_prior_boxes(bool with_input_rate)
         boxes.push_back(b);
     }
     return boxes;
+}
+
+std::vector<double> BoxPrior::to_logit(const std::vector<double>& theta) const
+{
+    auto u = to_unit(theta);
+    for (auto& v : u) {
+        const double c = std::clamp(v, 1e-6, 1.0 - 1e-6);
+        v = std::log(c / (1.0 - c));
+    }
+    return u;
+}
+
+std::vector<double> BoxPrior::from_logit(const std::vector<double>& z) const
+{
+    std::vector<double> u(z.size());
+    for (std::size_t i = 0; i < z.size(); ++i) u[i] = 1.0 / (1.0 + std::exp(-z[i]));
+    return from_unit(u);
 }
 
 } // namespace plast::search

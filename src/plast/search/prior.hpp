@@ -39,6 +39,10 @@ public:
     // Map to and from the unit cube (log parameters in log space): used by density estimators.
     std::vector<double> to_unit(const std::vector<double>& theta) const;
     std::vector<double> from_unit(const std::vector<double>& u) const;
+    // The unconstrained space of the density estimators and perturbation moves: the logit of the unit cube,
+    // unit values clamped to [1e-6, 1 - 1e-6] first so that rules on the box's faces stay finite.
+    std::vector<double> to_logit(const std::vector<double>& theta) const;
+    std::vector<double> from_logit(const std::vector<double>& z) const;
 
 private:
     std::vector<PriorBox> boxes_;
