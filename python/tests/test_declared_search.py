@@ -25,6 +25,10 @@ CASES = {
     "toy_gradient": ("screen", TOY + '[[round]]\nproposal = "adam"\ncandidates = 4\n', "round[0].proposal"),
     "fsbi_expression_slot": ("screen", '[screen]\ntask = "fsbi"\n[network]\nscale = 0.05\n[network.rule_IE]\n'
                              'preset = "expression"\non_pre = "x_post - 0.4"\n' + ROUND, "network.rule_IE.preset"),
+    "fsbi_configured_preset": ("screen", '[screen]\ntask = "fsbi"\n[network]\nscale = 0.05\n[network.rule_IE]\n'
+                               'preset = "vogels_istdp"\n' + ROUND, "network.rule_IE.preset"),
+    "fsbi_configured_theta": ("screen", '[screen]\ntask = "fsbi"\n[network]\nscale = 0.05\n[network.rule_EE]\n'
+                              'plastic = true\ntheta = [0.02, 0.02, 0, 0, 0, 0]\n' + ROUND, "network.rule_EE.theta"),
     "fsbi_unknown_param": ("screen", '[screen]\ntask = "fsbi"\n' + ROUND + "[prior.EE_zeta]\nlo = 0\nhi = 1\n",
                            "prior.EE_zeta"),
     "model_unknown_param": ("screen", MODEL + '[[model.free]]\nkey = "rule.ie.params.zz"\nlo = 0.1\nhi = 1\n' + ROUND,
@@ -54,6 +58,9 @@ CASES = {
     "memory_model_expression_slot": ("memory", f'seed = 1\n[memory]\nnetwork = "model"\nruns = 2\n[model]\nfile = "{EXPR_MODEL}"\n'
                                      'set = ["scale=0.05"]\nreadout = "E"\nnovel = ["x"]\nfamiliar = ["y"]\nrules = ["IE"]\n'
                                      '[[rule]]\ntheta = [0.02, 0.02, 0, 0, 0, 0]\n', "model.rules"),
+    "memory_recurrent_configured_preset": ("memory", 'seed = 1\n[memory]\nnetwork = "recurrent"\nruns = 2\n[network]\nscale = 0.05\n'
+                                           '[network.rule_II]\npreset = "pair_stdp"\n'
+                                           f'[[rule]]\ntheta = [{QUAD}]\n', "network.rule_II.preset"),
     "memory_theta_length": ("memory", 'seed = 1\n[memory]\nnetwork = "recurrent"\nruns = 2\n[network]\nscale = 0.05\n'
                             '[[rule]]\ntheta = [0.02, 0.02, 0, 0, 0, 0]\n', "rule[0].theta"),
     "memory_recurrent_expression_slot": ("memory", 'seed = 1\n[memory]\nnetwork = "recurrent"\nruns = 2\n[network]\nscale = 0.05\n'

@@ -113,6 +113,16 @@ void FsbiConfig::require_six_param_rules(const Section& network, const std::stri
                 .fail("preset", who + " sets every connection's 6-parameter rule from its candidates; this " +
                                     (expressions[k] ? "expression" : "product21") + " rule would be replaced without notice",
                       "preset = \"6ppol\", \"vogels_istdp\", \"pair_stdp\" or \"static\" here (a screen over another rule family is not available yet)");
+    // A configured 6-parameter rule (a preset, theta or a preset's own parameters) would be overwritten by
+    // every candidate just the same: only `plastic` (freeze a connection) keeps a meaning here.
+    for (std::size_t k = 0; k < 4; ++k) {
+        const Section r = network.sub(std::string("rule_") + connection_types[k]);
+        for (const auto& key : r.keys())
+            if (key != "plastic")
+                r.fail(key, who + " sets every connection's 6-parameter rule from its candidates; this configured rule would be replaced without notice",
+                       "only `plastic` in [network.rule_" + std::string(connection_types[k]) +
+                           "] (the rule comes from the candidates); to simulate this rule use `plast simulate`, to fix a connection's rule in a search use a model file with declared free slots");
+    }
 }
 
 void FsbiConfig::set_quadruplet(const std::vector<double>& t)
