@@ -1,22 +1,64 @@
-// plast infer [CONFIG]: model-based inference of plasticity rules by gradient descent through whole
+// plast infer [CONFIG] [--resume RUN_DIR]: model-based inference of plasticity rules by gradient descent through whole
 // trajectories (Mehta et al., NeurIPS 2024). See src/plast/infer/infer_study.hpp and docs/inference.md.
 #include "verb.hpp"
 
+#include "plast/core/error.hpp"
 #include "plast/infer/infer_study.hpp"
 #include "plast/io/config.hpp"
 #include "plast/search/fit_archive.hpp"
 
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 namespace plast::app {
 
+static std::string g_resume;
+
 static int run_infer(Context& ctx)
 {
+    // --resume RUN_DIR continues a killed or interrupted run in place with its stored configuration: every
+    // Adam fit continues from its last checkpoint (checkpoints/fit_<i>.json, written after every logged
+    // epoch), L-BFGS fits start again (deterministic), and every output is written as by an uninterrupted run.
+    namespace fs = std::filesystem;
+    if (!g_resume.empty()) {
+        if (!fs::is_directory(g_resume) || !fs::exists(fs::path(g_resume) / "config.toml") || !fs::exists(fs::path(g_resume) / "run.json"))
+            usage_error("--resume " + g_resume, "not a run directory of plast infer (config.toml and run.json)", "a run directory to continue");
+        if (!ctx.opts.config.empty() || !ctx.opts.out.empty())
+            usage_error("--resume", "a run is continued in place with its own configuration", "--resume RUN_DIR without CONFIG or --out");
+        if (ctx.opts.seed) usage_error("--seed", "a run continued in place keeps its seed", "no --seed with --resume RUN_DIR");
+        ctx.opts.config = (fs::path(g_resume) / "config.toml").string();
+    }
     ctx.load_config(infer::default_infer_config, "<embedded infer default>");
-    const auto study = infer::InferStudy::from_config(ctx.config, ctx.seed);
-    auto& dir = ctx.open_run();
+    auto study = infer::InferStudy::from_config(ctx.config, ctx.seed);
+    study.checkpoint_key = "infer " + ctx.config.resolved_json().dump();
+    if (!g_resume.empty()) {
+        ctx.config.check_unused();
+        if (ctx.opts.print_config) {
+            std::cout << ctx.config.documented_toml();
+            return 0;
+        }
+        // Checkpoints of another configuration (a --set on resume) are refused before anything is touched.
+        const fs::path cdir = fs::path(g_resume) / "checkpoints";
+        if (fs::is_directory(cdir))
+            for (const auto& e : fs::directory_iterator(cdir)) {
+                if (e.path().extension() != ".json") continue;
+                std::ifstream in(e.path());
+                const auto j = nlohmann::json::parse(in, nullptr, false);
+                const std::string key = j.is_object() ? j.value("key", std::string()) : std::string();
+                if (key.rfind(study.checkpoint_key + " fit ", 0) != 0)
+                    usage_error("--resume " + g_resume, e.path().string() + " was written by another configuration (its fingerprint differs)",
+                                "the run's own configuration, without --set");
+            }
+        ctx.run = io::RunDir::reopen(g_resume, ctx.command_line);
+        fs::remove(fs::path(g_resume) / "archive.sqlite"); // written again from the fits below
+        if (!ctx.opts.quiet) std::cerr << "plast infer: resuming " << g_resume << " in place\n";
+    }
+    auto& dir = ctx.run ? *ctx.run : ctx.open_run();
     std::vector<infer::FitTrace> traces;
     study.run(dir, ctx.threads, &traces);
+    // The checkpoints served their purpose once every fit ended and its results are written.
+    fs::remove_all(dir.file("checkpoints"));
     // Every logged epoch of every fit in the search archive (the layout screen and evolve write).
     if (!traces.empty()) {
         const auto n = search::write_fit_archive(dir.file("archive.sqlite"), traces, study.fit.optimizer,
@@ -36,7 +78,12 @@ static int run_infer(Context& ctx)
     return ctx.complete();
 }
 
-PLAST_VERB("infer", "fit a plasticity rule to activity or behaviour by gradient descent through whole trajectories",
-           true, nullptr, run_infer);
+PLAST_VERB(
+    "infer", "fit a plasticity rule to activity or behaviour by gradient descent through whole trajectories", true,
+    [](CLI::App& sub) {
+        g_resume.clear(); // a process may dispatch several times (the Python module)
+        sub.add_option("--resume", g_resume, "continue a killed or interrupted run directory in place (Adam fits from their checkpoints)");
+    },
+    run_infer);
 
 } // namespace plast::app

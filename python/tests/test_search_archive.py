@@ -161,3 +161,47 @@ def test_infer_writes_its_epochs(tmp_path):
     meta = dict(con.execute("SELECT key, value FROM meta"))
     con.close()
     assert meta["method"] == "lbfgs" and json.loads(meta["fits"])[0]["round"] == 0
+
+
+def test_infer_resumes_after_a_kill(tmp_path):
+    # An Adam fit (the default behavioural fit, 600 epochs, a checkpoint at every logged epoch) killed with
+    # SIGKILL part-way and continued with --resume ends exactly as the uninterrupted fit.
+    import time
+    args = ["infer", "--set", "fit.epochs=600", "--set", "fit.checkpoint_seconds=0", "-j1", "-q", "--no-report"]
+    full = tmp_path / "full"
+    r = plast(*args, "--out", str(full))
+    assert r.returncode == 0, r.stderr
+    assert not (full / "checkpoints").exists()  # removed once the run completed
+    part = tmp_path / "part"
+    proc = subprocess.Popen([CLI, *args, "--out", str(part)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ckpt = part / "checkpoints" / "fit_0.json"
+    killed_at = None
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            killed_at = json.loads(ckpt.read_text())["next_epoch"]
+        except (OSError, ValueError, KeyError):
+            killed_at = None
+        if killed_at is not None and killed_at >= 100:
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, "the fit ended before it could be killed"
+    proc.kill()
+    proc.wait()
+    killed_at = json.loads(ckpt.read_text())["next_epoch"]
+    assert 100 <= killed_at <= 600
+    # Another configuration is refused before anything is written.
+    r = plast("infer", "--resume", str(part), "--set", "fit.learning_rate=0.01", "-q", "--no-report")
+    assert r.returncode == 2 and "fingerprint" in r.stderr, r.stderr
+    r = plast("infer", "--resume", str(part), "-q", "--no-report")
+    assert r.returncode == 0, r.stderr
+    assert not (part / "checkpoints").exists()
+    assert rows(part) == rows(full)
+    for f in ("theta.csv", "weights_fit.npy", "weights_true.npy"):
+        assert (part / f).read_bytes() == (full / f).read_bytes(), f
+    drop_seconds = lambda p: [line.rsplit(",", 1)[0] for line in (p / "seeds.csv").read_text().splitlines()]
+    assert drop_seconds(part) == drop_seconds(full)
+    a = json.loads((full / "run.json").read_text())["summary"]
+    b = json.loads((part / "run.json").read_text())
+    assert {k: v for k, v in a.items() if k != "fit_seconds"} == {k: v for k, v in b["summary"].items() if k != "fit_seconds"}
+    assert len(b["resumed"]) == 1 and b["status"] == "completed"

@@ -60,6 +60,7 @@ static const io::KeyDoc rows[] = {
     {"fit.regularization_scale", "", "weight of the penalty"},
     {"fit.l1_method", "", "L1 with Adam: subgradient (reference) or proximal step"},
     {"fit.log_interval", "", "epochs between rows of theta.csv"},
+    {"fit.checkpoint_seconds", "s", "Adam: least time between two checkpoints of a fit (0 = at every logged epoch); plast infer --resume continues from them"},
     {"fit.lbfgs_max_evaluations", "", "L-BFGS evaluation budget"},
     {"fit.lbfgs_ftol_rel", "", "L-BFGS relative loss tolerance"},
     {"fit.check_gradient", "", "compare the adjoint gradient with central differences before the fit"},

@@ -4,13 +4,139 @@
 #include "plast/core/parallel.hpp"
 #include "plast/infer/optimizers.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 namespace plast::infer {
+
+namespace {
+
+// Checkpoint numbers: JSON has no NaN/Inf, so non-finite values are written as strings; finite doubles are
+// written with 17 significant digits and read back bit for bit.
+nlohmann::json num(double x)
+{
+    if (std::isfinite(x)) return x;
+    return std::isnan(x) ? "nan" : x > 0 ? "inf" : "-inf";
+}
+
+double num(const nlohmann::json& j)
+{
+    if (j.is_number()) return j.get<double>();
+    const auto s = j.get<std::string>();
+    return s == "nan" ? std::nan("") : s == "inf" ? HUGE_VAL : -HUGE_VAL;
+}
+
+nlohmann::json nums(const std::vector<double>& v)
+{
+    auto a = nlohmann::json::array();
+    for (double x : v) a.push_back(num(x));
+    return a;
+}
+
+std::vector<double> nums(const nlohmann::json& j)
+{
+    std::vector<double> v;
+    for (const auto& x : j) v.push_back(num(x));
+    return v;
+}
+
+struct AdamCheckpoint {
+    int next_epoch = 0;
+    std::vector<double> theta, before;
+    Adam::State adam;
+};
+
+void write_checkpoint(const FitOptions& opt, const AdamCheckpoint& c, const FitResult& res)
+{
+    nlohmann::json j;
+    j["key"] = opt.checkpoint_key;
+    j["next_epoch"] = c.next_epoch;
+    j["theta"] = nums(c.theta);
+    j["before"] = nums(c.before);
+    j["adam"] = {{"lr", num(c.adam.lr)}, {"t", c.adam.t}, {"m", nums(c.adam.m)}, {"v", nums(c.adam.v)}};
+    j["status"] = res.status;
+    j["backtracks"] = res.backtracks;
+    j["skipped_steps"] = res.skipped_steps;
+    j["gradient_evaluations"] = res.gradient_evaluations;
+    j["seconds"] = res.seconds; // fit time so far, over every start
+    auto thetas = nlohmann::json::array();
+    for (const auto& t : res.log.theta) thetas.push_back(nums(t));
+    j["log"] = {{"epoch", res.log.epoch}, {"loss", nums(res.log.loss)}, {"theta", thetas}};
+    if (res.gradient_check.done) {
+        const auto& g = res.gradient_check;
+        j["gradient_check"] = {{"step", num(g.step)}, {"loss", num(g.loss)}, {"adjoint", nums(g.adjoint)},
+                               {"finite_difference", nums(g.finite_difference)},
+                               {"per_parameter_relative_error", nums(g.per_parameter_relative_error)},
+                               {"max_abs_error", num(g.max_abs_error)}, {"relative_error", num(g.relative_error)}};
+    }
+    namespace fs = std::filesystem;
+    const fs::path path(opt.checkpoint), tmp = path.string() + ".tmp";
+    fs::create_directories(path.parent_path());
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << j.dump() << "\n";
+        if (!out.flush()) throw std::runtime_error("cannot write the fit checkpoint " + tmp.string());
+    }
+    fs::rename(tmp, path);
+}
+
+// Reads a checkpoint into c and res; false when there is none. A checkpoint of another fit is an error.
+bool read_checkpoint(const FitOptions& opt, std::size_t np, AdamCheckpoint& c, FitResult& res)
+{
+    std::ifstream in(opt.checkpoint);
+    if (!in) return false;
+    const auto j = nlohmann::json::parse(in, nullptr, false);
+    auto bad = [&](const std::string& why) {
+        return std::runtime_error("fit checkpoint " + opt.checkpoint + ": " + why +
+                                  " (delete it to start this fit again)");
+    };
+    if (j.is_discarded() || !j.is_object()) throw bad("not valid JSON");
+    if (j.value("key", std::string()) != opt.checkpoint_key) throw bad("written by another configuration or fit");
+    try {
+        c.next_epoch = j.at("next_epoch").get<int>();
+        c.theta = nums(j.at("theta"));
+        c.before = nums(j.at("before"));
+        const auto& a = j.at("adam");
+        c.adam = {num(a.at("lr")), a.at("t").get<long>(), nums(a.at("m")), nums(a.at("v"))};
+        res.status = j.at("status").get<std::string>();
+        res.backtracks = j.at("backtracks").get<int>();
+        res.skipped_steps = j.at("skipped_steps").get<long>();
+        res.gradient_evaluations = j.at("gradient_evaluations").get<long>();
+        res.seconds = j.value("seconds", 0.0);
+        const auto& l = j.at("log");
+        res.log.epoch = l.at("epoch").get<std::vector<int>>();
+        res.log.loss = nums(l.at("loss"));
+        res.log.theta.clear();
+        for (const auto& t : l.at("theta")) res.log.theta.push_back(nums(t));
+        if (j.contains("gradient_check")) {
+            const auto& g = j.at("gradient_check");
+            auto& gc = res.gradient_check;
+            gc.done = true;
+            gc.step = num(g.at("step"));
+            gc.loss = num(g.at("loss"));
+            gc.adjoint = nums(g.at("adjoint"));
+            gc.finite_difference = nums(g.at("finite_difference"));
+            gc.per_parameter_relative_error = nums(g.at("per_parameter_relative_error"));
+            gc.max_abs_error = num(g.at("max_abs_error"));
+            gc.relative_error = num(g.at("relative_error"));
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw bad(std::string("unreadable: ") + e.what());
+    }
+    if (c.theta.size() != np || c.adam.m.size() != np || c.adam.v.size() != np || (!c.before.empty() && c.before.size() != np) ||
+        res.log.epoch.size() != res.log.loss.size() || res.log.epoch.size() != res.log.theta.size())
+        throw bad("sizes do not match this fit's " + std::to_string(np) + " parameters");
+    return true;
+}
+
+} // namespace
 
 double regularizer(const rules::DifferentiableRule& rule, const FitOptions& opt, const std::vector<double>& theta,
                    double* grad)
@@ -103,14 +229,25 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
     FitResult res;
     const std::size_t np = theta0.size();
     std::vector<double> theta = std::move(theta0);
-    if (opt.check_gradient)
+    // Adam continues from its checkpoint when there is one (see FitOptions::checkpoint).
+    const bool checkpoints = !opt.checkpoint.empty() && opt.optimizer != "lbfgs";
+    AdamCheckpoint ck;
+    const bool resumed = checkpoints && read_checkpoint(opt, np, ck, res);
+    if (resumed) {
+        theta = ck.theta;
+        if (on_log)
+            for (std::size_t k = 0; k < res.log.epoch.size(); ++k) on_log(res.log.epoch[k], res.log.loss[k], res.log.theta[k]);
+    }
+    if (opt.check_gradient && !res.gradient_check.done)
         res.gradient_check = check_gradient(loss, n_train, rule, theta, opt.check_gradient_step, opt.threads);
+    std::function<void()> save_checkpoint; // set by Adam: the state after a logged epoch
     auto record = [&](int epoch, double l) {
         const auto eff = rule.effective(theta);
         res.log.epoch.push_back(epoch);
         res.log.loss.push_back(l);
         res.log.theta.push_back(eff);
         if (on_log) on_log(epoch, l, eff);
+        if (save_checkpoint) save_checkpoint();
         check_interrupt(); // Ctrl-C (or a Python callback that stops the run) ends a long fit here
     };
     // Mean loss over the trajectories [first, first + n) and its gradient, parallel with ordered summation.
@@ -165,7 +302,29 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
         const std::size_t bs =
             opt.batch_size <= 0 ? n_train : std::min<std::size_t>(static_cast<std::size_t>(opt.batch_size), n_train);
         std::vector<double> grad, before; // before: parameters ahead of the last Adam step
-        for (int epoch = 0; epoch <= opt.epochs; ++epoch) {
+        int epoch = 0;
+        if (resumed) {
+            epoch = ck.next_epoch;
+            before = ck.before;
+            adam.restore(ck.adam);
+        }
+        // Written at the first logged epoch, then at most every checkpoint_seconds and at the end: the file holds
+        // the whole log, so writing it after every epoch of a long, finely logged fit would cost more than the fit.
+        auto last_save = std::chrono::steady_clock::time_point::min();
+        if (checkpoints)
+            save_checkpoint = [&] {
+                const auto now = std::chrono::steady_clock::now();
+                if (last_save != std::chrono::steady_clock::time_point::min() && epoch < opt.epochs && res.status.empty() &&
+                    std::chrono::duration<double>(now - last_save).count() < opt.checkpoint_seconds)
+                    return;
+                FitResult at = res; // the checkpoint's seconds: this start's time added to the earlier starts'
+                at.seconds += std::chrono::duration<double>(now - start).count();
+                write_checkpoint(opt, {epoch + 1, theta, before, adam.state()}, at);
+                last_save = now;
+            };
+        // A fit that had ended (diverged) when its checkpoint was written ends there again.
+        if (!res.status.empty()) epoch = opt.epochs + 1;
+        for (; epoch <= opt.epochs; ++epoch) {
             double sum = 0.0;
             std::size_t nb = 0;
             const int backtracks_before = res.backtracks;
@@ -212,6 +371,7 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
             if (nb > 0 && (epoch % std::max(1, opt.log_interval) == 0 || epoch == opt.epochs))
                 record(epoch, sum / static_cast<double>(nb));
         }
+        save_checkpoint = {}; // it refers to this block's state
         res.final_learning_rate = adam.learning_rate();
         if (res.status.empty()) res.status = "max_epochs";
     }
@@ -258,7 +418,7 @@ FitResult fit(const TrajectoryLoss& loss, std::size_t n_train, const rules::Diff
         }
     }
     res.theta = theta;
-    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    res.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); // + earlier starts'
     return res;
 }
 

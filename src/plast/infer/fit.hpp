@@ -50,6 +50,16 @@ struct FitOptions {
     // differences (two full-batch passes per parameter); the result is in FitResult::gradient_check.
     bool check_gradient = false;
     double check_gradient_step = 1e-6; // relative step: h_p = step * max(1, |theta_p|)
+    // Adam only: after logged epochs (see checkpoint_seconds) the whole fit state (parameters, Adam's moments and step count,
+    // backtracks, the log so far, the gradient check) is written to this JSON file (through a temporary
+    // file and a rename, so a kill leaves the previous or the new state, never half of one). A fit started
+    // with an existing checkpoint continues from it and ends exactly as the uninterrupted fit; its logged
+    // epochs are replayed to on_log first. `checkpoint_key` identifies the fit (configuration and fit): a
+    // checkpoint with another key is refused. L-BFGS keeps its state inside NLopt and is not checkpointed
+    // (it is deterministic: a restarted L-BFGS fit ends as the first would have). Empty = no checkpoint.
+    std::string checkpoint;
+    std::string checkpoint_key;
+    double checkpoint_seconds = 10.0; // after the first, at most one checkpoint per this many seconds (and the last)
 };
 
 // Data loss of training trajectory k; when grad is non-null adds dL/dtheta to it. Must be thread-safe.

@@ -315,6 +315,7 @@ InferStudy InferStudy::from_config(Config& cfg, std::uint64_t seed)
                "\"l2\" or \"none\" with lbfgs; or fit.optimizer = \"adam\" (fit.l1_method = \"proximal\" or "
                "\"subgradient\")");
     st.fit.log_interval = static_cast<int>(f.integer("log_interval", oja ? 1 : 5, 1, 10000000));
+    st.fit.checkpoint_seconds = f.number("checkpoint_seconds", 10.0, Range::nonneg());
     st.fit.lbfgs_max_evaluations = static_cast<int>(f.integer("lbfgs_max_evaluations", 500, 1, 100000000));
     st.fit.lbfgs_ftol_rel = f.number("lbfgs_ftol_rel", 1e-12, Range::nonneg());
     st.fit.check_gradient = f.flag("check_gradient", false);
@@ -579,6 +580,15 @@ void InferStudy::run(io::RunDir& dir, int threads, std::vector<FitTrace>* traces
     }
     const bool taylor = rule.family == "taylor"; // Taylor-only columns and diagnostics
     summary["optimizer"] = fit.optimizer;
+    // Fit i's options: its own checkpoint file (Adam) when the run keeps checkpoints.
+    auto fit_options = [&](const FitOptions& base, std::size_t i) {
+        FitOptions f = base;
+        if (!checkpoint_key.empty()) {
+            f.checkpoint = dir.file("checkpoints/fit_" + std::to_string(i) + ".json");
+            f.checkpoint_key = checkpoint_key + " fit " + std::to_string(i);
+        }
+        return f;
+    };
     const bool agg_median = aggregate == "median";
 
     if (kind == "oja") {
@@ -602,7 +612,7 @@ void InferStudy::run(io::RunDir& dir, int threads, std::vector<FitTrace>* traces
             s.noise_scale = pts[i].noise;
             s.observed_fraction = pts[i].frac;
             const std::uint64_t sd = seed + static_cast<std::uint64_t>(pts[i].seed_index);
-            res[i] = run_oja(s, *tea, ts, *stu, theta0(*stu, sd), fo, sd, i == 0 ? first_fit : LogCallback{});
+            res[i] = run_oja(s, *tea, ts, *stu, theta0(*stu, sd), fit_options(fo, i), sd, i == 0 ? first_fit : LogCallback{});
             prog.advance();
         });
         prog.done();
@@ -720,7 +730,8 @@ void InferStudy::run(io::RunDir& dir, int threads, std::vector<FitTrace>* traces
         const LogCallback first_fit = theta_csv.callback();
         parallel_for(res.size(), threads, [&](std::size_t i) {
             const std::uint64_t sd = seed + i % nsd;
-            res[i] = run_behaviour_sim(beh, *tea, truths[i / nsd], *stu, theta0(*stu, sd), fo, sd, i == 0 ? first_fit : LogCallback{});
+            res[i] = run_behaviour_sim(beh, *tea, truths[i / nsd], *stu, theta0(*stu, sd), fit_options(fo, i), sd,
+                                       i == 0 ? first_fit : LogCallback{});
             prog.advance();
         });
         prog.done();
@@ -824,7 +835,7 @@ void InferStudy::run(io::RunDir& dir, int threads, std::vector<FitTrace>* traces
     const LogCallback first_fit = theta_csv.callback();
     parallel_for(res.size(), threads, [&](std::size_t i) {
         const std::size_t a = i / nm, m = i % nm;
-        res[i] = run_animal(beh, animals[a].name, animals[a].choices, *studs[m], theta0(*studs[m], seed), fo, seed,
+        res[i] = run_animal(beh, animals[a].name, animals[a].choices, *studs[m], theta0(*studs[m], seed), fit_options(fo, i), seed,
                             samples, cutoff, continue_test, i == 0 ? first_fit : LogCallback{});
         prog.advance();
     });

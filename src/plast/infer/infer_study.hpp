@@ -65,6 +65,9 @@ struct InferStudy {
     BehaviourSettings beh;
     RuleSpec rule;
     FitOptions fit;
+    // Non-empty: every Adam fit i checkpoints to checkpoints/fit_<i>.json in the run directory under this key
+    // (+ " fit i") and continues from it when the file is there (`plast infer --resume RUN_DIR`).
+    std::string checkpoint_key;
     std::uint64_t seed = 1;
     int seeds = 1;
     std::vector<std::string> ground_truths; // behaviour/simulated: rules to recover (default: rule.ground_truth)

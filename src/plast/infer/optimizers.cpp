@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace plast::infer {
 
@@ -45,6 +46,15 @@ void Adam::backtrack(double lr_factor)
     t_ = 0;
     std::fill(m_.begin(), m_.end(), 0.0);
     std::fill(v_.begin(), v_.end(), 0.0);
+}
+
+void Adam::restore(const State& s)
+{
+    if (s.m.size() != m_.size() || s.v.size() != v_.size()) throw std::invalid_argument("Adam state of another size");
+    lr_ = s.lr;
+    t_ = s.t;
+    m_ = s.m;
+    v_ = s.v;
 }
 
 namespace {

@@ -26,6 +26,15 @@ class Adam {
     // moments forgotten (they point where the step went).
     void backtrack(double lr_factor);
     double learning_rate() const { return lr_; }
+    // The whole state (learning rate after backtracks, step count, moments), for checkpoints: a restored
+    // optimiser continues exactly as the saved one would have.
+    struct State {
+        double lr = 0.0;
+        long t = 0;
+        std::vector<double> m, v;
+    };
+    State state() const { return {lr_, t_, m_, v_}; }
+    void restore(const State& s);
 
   private:
     double lr_, b1_, b2_, eps_;
