@@ -32,7 +32,9 @@ TEST(InferFit, RegulariserGradientsMatchFiniteDifferences)
             const double fd =
                 (infer::regularizer(rule, o, p, nullptr) - infer::regularizer(rule, o, q, nullptr)) / 2e-6;
             EXPECT_NEAR(g[k], fd, 1e-8) << type << " " << k;
-            if (m[k] == 0.0) EXPECT_EQ(g[k], 0.0); // masked terms are neither penalised nor moved
+            if (m[k] == 0.0) {
+                EXPECT_EQ(g[k], 0.0); // masked terms are neither penalised nor moved
+            }
         }
     }
 }
@@ -106,7 +108,9 @@ TEST(TwoOdorTask, BaitingAndBlockProbabilities)
         }
         EXPECT_EQ(g.data.expected_reward, rate::expected_rewards(g.data.reward, 10));
         for (double v : g.data.decision)
-            if (!std::isnan(v)) EXPECT_TRUE(v == 0.0 || v == 1.0);
+            if (!std::isnan(v)) {
+                EXPECT_TRUE(v == 0.0 || v == 1.0);
+            }
         return std::array<double, 2>{r[0] / n[0], r[1] / n[1]};
     };
     auto a = stats({1.0, 0.0}, 400);
