@@ -28,7 +28,7 @@ CASES = {
     "fsbi_configured_preset": ("screen", '[screen]\ntask = "fsbi"\n[network]\nscale = 0.05\n[network.rule_IE]\n'
                                'preset = "vogels_istdp"\n' + ROUND, "network.rule_IE.preset"),
     "fsbi_configured_theta": ("screen", '[screen]\ntask = "fsbi"\n[network]\nscale = 0.05\n[network.rule_EE]\n'
-                              'plastic = true\ntheta = [0.02, 0.02, 0, 0, 0, 0]\n' + ROUND, "network.rule_EE.theta"),
+                              'plastic = true\ntheta = [0.02, 0.02, -0.1, 0, 1, 0]\n' + ROUND, "network.rule_EE.theta"),
     "fsbi_unknown_param": ("screen", '[screen]\ntask = "fsbi"\n' + ROUND + "[prior.EE_zeta]\nlo = 0\nhi = 1\n",
                            "prior.EE_zeta"),
     "model_unknown_param": ("screen", MODEL + '[[model.free]]\nkey = "rule.ie.params.zz"\nlo = 0.1\nhi = 1\n' + ROUND,

@@ -84,6 +84,7 @@ FsbiConfig FsbiConfig::from_config(const Section& s)
             continue;
         }
         c.rules[static_cast<std::size_t>(k)] = SixParamRule::from_config(r);
+        c.preset[static_cast<std::size_t>(k)] = preset;
         const bool is_static = r.has("preset") && r.string("preset", "6ppol") == "static";
         c.plastic[static_cast<std::size_t>(k)] = r.flag("plastic", !is_static) && !is_static;
     }
@@ -114,14 +115,19 @@ void FsbiConfig::require_six_param_rules(const Section& network, const std::stri
                                     (expressions[k] ? "expression" : "product21") + " rule would be replaced without notice",
                       "preset = \"6ppol\", \"vogels_istdp\", \"pair_stdp\" or \"static\" here (a screen over another rule family is not available yet)");
     // A configured 6-parameter rule (a preset, theta or a preset's own parameters) would be overwritten by
-    // every candidate just the same: only `plastic` (freeze a connection) keeps a meaning here.
+    // every candidate just the same. Kept: `plastic` and preset "static" (a frozen connection), and the default
+    // rule as a resolved configuration writes it (preset = "6ppol", the zero theta), so that a saved
+    // config.toml loads again (resume, --print-config round trip). Judged from the parsed rule, not by reading
+    // the keys again (a second read would change their documented allowed values).
     for (std::size_t k = 0; k < 4; ++k) {
-        const Section r = network.sub(std::string("rule_") + connection_types[k]);
-        for (const auto& key : r.keys())
-            if (key != "plastic")
-                r.fail(key, who + " sets every connection's 6-parameter rule from its candidates; this configured rule would be replaced without notice",
-                       "only `plastic` in [network.rule_" + std::string(connection_types[k]) +
-                           "] (the rule comes from the candidates); to simulate this rule use `plast simulate`, to fix a connection's rule in a search use a model file with declared free slots");
+        const SixParamRule& r = rules[k];
+        const bool zero = r.tau_pre == 0.02 && r.tau_post == 0.02 && r.alpha == 0 && r.beta == 0 && r.gamma == 0 && r.kappa == 0;
+        if (preset[k] == "static" || (preset[k] == "6ppol" && zero)) continue;
+        const Section s = network.sub(std::string("rule_") + connection_types[k]);
+        const std::string key = preset[k] == "6ppol" && s.has("theta") ? "theta" : "preset";
+        s.fail(key, who + " sets every connection's 6-parameter rule from its candidates; this configured rule would be replaced without notice",
+               "only `plastic`, preset \"static\" or the zero 6pPol rule in [network.rule_" + std::string(connection_types[k]) +
+                   "] (the rule comes from the candidates); to simulate this rule use `plast simulate`, to fix a connection's rule in a search use a model file with declared free slots");
     }
 }
 

@@ -55,6 +55,7 @@ struct FsbiConfig {
     // Optional 21-parameter product rules (preset = "product21", product_rule_21.hpp); need neuron model cvaif.
     std::array<std::optional<Product21Config>, 4> product21{};
     std::array<bool, 4> plastic{true, true, true, true};
+    std::array<std::string, 4> preset{"6ppol", "6ppol", "6ppol", "6ppol"}; // as configured in [network.rule_XY]
 
     static FsbiConfig from_config(const Section& s); // [network] keys; validated before any simulation
     // Rules and input rate from a 24(+1) parameter quadruplet (EE, EI, IE, II x 6 [, input_rate]).
