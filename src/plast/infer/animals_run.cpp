@@ -68,9 +68,9 @@ AnimalResults run_animals(const InferStudy& study, const std::vector<AnimalData>
     const LogCallback first_fit = theta_csv.callback();
     parallel_for(res.size(), threads, [&](std::size_t i) {
         const std::size_t a = i / nm, m = i % nm;
-        res[i] = run_animal(study.beh, animals[a].name, animals[a].choices, *studs[m], study.theta0(*studs[m], study.seed),
-                            fit_options_for(study, dir, fo, i), study.seed, study.samples, study.cutoff,
-                            study.continue_test, i == 0 ? first_fit : LogCallback{});
+        res[i] = run_animal(study.beh, animals[a].name, animals[a].choices, *studs[m],
+                            study.theta0(*studs[m], study.seed), fit_options_for(study, dir, fo, i), study.seed,
+                            study.samples, study.cutoff, study.continue_test, i == 0 ? first_fit : LogCallback{});
         prog.advance();
     });
     prog.done();

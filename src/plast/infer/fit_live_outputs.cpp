@@ -10,9 +10,11 @@ std::vector<std::string> theta_names(const rules::DifferentiableRule& rule)
 {
     std::vector<std::string> h;
     if (auto* t = dynamic_cast<const rules::TaylorRule*>(&rule))
-        for (std::size_t k = 0; k < t->size(); ++k) h.push_back(t->column_name(k));
+        for (std::size_t k = 0; k < t->size(); ++k)
+            h.push_back(t->column_name(k));
     else
-        for (auto& n : rule.param_names()) h.push_back(n);
+        for (auto& n : rule.param_names())
+            h.push_back(n);
     return h;
 }
 
@@ -31,7 +33,8 @@ namespace {
 std::vector<std::string> theta_csv_header(const rules::DifferentiableRule& rule)
 {
     std::vector<std::string> h{"epoch", "loss"};
-    for (auto& n : theta_names(rule)) h.push_back(n);
+    for (auto& n : theta_names(rule))
+        h.push_back(n);
     return h;
 }
 
@@ -46,7 +49,8 @@ LogCallback LiveThetaCsv::callback()
 {
     return [this](int epoch, double loss, const std::vector<double>& theta) {
         std::vector<io::Cell> row{static_cast<long long>(epoch), loss};
-        for (double v : theta) row.emplace_back(v);
+        for (double v : theta)
+            row.emplace_back(v);
         csv_.row(row);
         csv_.flush();
     };

@@ -31,11 +31,11 @@ FitOptions fit_options_for(const InferStudy& study, const io::RunDir& dir, const
 // theta.csv, written while the first fit runs (one row per logged epoch, flushed at once, so a
 // caller can follow it: plast.infer(..., on_epoch=f) in Python): epoch, loss, effective parameters.
 class LiveThetaCsv {
-public:
+  public:
     LiveThetaCsv(const io::RunDir& dir, const rules::DifferentiableRule& rule);
     LogCallback callback();
 
-private:
+  private:
     io::CsvWriter csv_;
 };
 

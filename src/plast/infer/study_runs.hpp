@@ -30,7 +30,8 @@ OjaGridResults run_oja_grid(const InferStudy& study, const io::RunDir& dir, int 
 // model.kind = behaviour, data.source = simulated: one fit per (ground truth, seed), ground truth major.
 struct BehaviourSeedResults {
     std::shared_ptr<rules::DifferentiableRule> student;
-    std::vector<std::vector<double>> truths; // theta of each ground truth (81 Taylor terms; the teacher's for an expression)
+    std::vector<std::vector<double>>
+        truths; // theta of each ground truth (81 Taylor terms; the teacher's for an expression)
     std::size_t seeds = 1;
     std::vector<BehaviourResult> fits;
     std::vector<std::string> labels;
