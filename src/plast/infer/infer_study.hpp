@@ -12,6 +12,8 @@
 // named parameters and/or lifted numeric constants are fitted).
 // Outputs: theta.csv (theta over epochs of the first fit), weights_true.npy / weights_fit.npy,
 // seeds.csv, grid.csv, animals.csv, and the summary in run.json (final rule, leading terms, metrics).
+// Code: the settings are read by from_config (infer_study_config.cpp), each kind's fits run in
+// study_runs.hpp and return their results, infer_outputs.hpp writes the files and the summary from them.
 #include "plast/infer/behaviour_experiment.hpp"
 #include "plast/infer/oja_experiment.hpp"
 
