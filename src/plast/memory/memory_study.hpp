@@ -37,10 +37,15 @@
 // the memory network's own last `recheck_window` s of pre-training, per run (memory_recheck.csv): the
 // memory network differs from the screen (receptive-field input, scale, rate, 30 s pre-training), so a
 // rule that passed the screen may not be stable here.
+// Structure: from_config parses the settings; execute turns them into runs (jobs), simulates them and returns
+// their results; the writers of memory_outputs.hpp turn results into the output files and summary keys.
 #include "plast/memory/familiarity_protocol.hpp"
 #include "plast/memory/memory_networks.hpp"
 #include "plast/memory/model_network.hpp"
+#include "plast/memory/probeable_network.hpp"
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,6 +62,28 @@ struct NamedRule {
     std::string name;
     std::vector<double> theta;
     double input_rate = -1; // input rate (Hz) the rule was screened at; -1: unknown
+};
+
+// Where each run's result lies: rule-major, then condition, then run; conditions may differ in their
+// number of runs (stability-only knock-outs run knockout_runs).
+struct RunSlots {
+    std::size_t rules = 0, per_rule = 0;
+    std::vector<std::size_t> runs, offset; // per condition
+    std::size_t size() const { return rules * per_rule; }
+    std::size_t slot(std::size_t ri, std::size_t ci, std::size_t run) const { return ri * per_rule + offset[ci] + run; }
+};
+
+// One run to simulate: rule, condition and run index.
+struct MemoryJob {
+    std::size_t ri = 0, ci = 0, run = 0;
+};
+
+// What a study's runs produced, one RunResult per slot.
+struct StudyResults {
+    RunSlots slots;
+    std::vector<double> times; // the protocol's test times
+    std::vector<RunResult> runs;
+    const RunResult& at(std::size_t ri, std::size_t ci, std::size_t run) const { return runs[slots.slot(ri, ci, run)]; }
 };
 
 struct MemoryStudy {
@@ -80,8 +107,20 @@ struct MemoryStudy {
     static bool is_knockout(const std::string& condition); // only_XX or no_XX
     bool stability_only(const std::string& condition) const { return knockouts == "stability" && is_knockout(condition); }
     int runs_of(const std::string& condition) const { return stability_only(condition) ? knockout_runs : runs; }
-    // resume: reload the completed runs of memory_done.jsonl in `dir` (run_journal.hpp) and simulate only
-    // the others; without it an existing journal is discarded.
+    RunSlots slots() const;
+    // The protocol of the stability-only knock-out runs: the same pre-training, training and breaks, no probes.
+    FamiliarityProtocol stability_protocol() const;
+    // The runs to simulate: every rule x condition x run not `finished` (indexed by slot), the static control
+    // for the first rule only (shared by every rule, see execute).
+    std::vector<MemoryJob> jobs(const RunSlots& slots, const std::vector<char>& finished) const;
+    // The network of one run: the rule's parameters, the condition's plasticity, the run's seed and wiring.
+    std::unique_ptr<ProbeableNetwork> make_network(const MemoryJob& job, std::uint64_t seed) const;
+    // Simulates the runs on `threads` threads, journaling each as it completes (memory_done.jsonl in `dir`,
+    // run_journal.hpp). resume: reload the completed runs of the journal and simulate only the others;
+    // without it an existing journal is discarded. On an interrupt, memory_runs.csv gets the completed runs
+    // before Interrupted propagates.
+    StudyResults execute(io::RunDir& dir, std::uint64_t seed, int threads, bool resume = false) const;
+    // execute, then write the outputs (memory_outputs.hpp).
     void run(io::RunDir& dir, std::uint64_t seed, int threads, bool resume = false) const;
 };
 
