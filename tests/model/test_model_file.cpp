@@ -256,8 +256,20 @@ TEST(ModelFile, QuadrupletTasksRefuseToReplaceAConfiguredRule)
         EXPECT_NE(m.find("screen.toml:2"), std::string::npos) << m;
         EXPECT_NE(m.find("network.rule_IE.preset"), std::string::npos) << m;
     }
-    auto ok = Config::parse("[network.rule_IE]\npreset = \"vogels_istdp\"\n", "screen.toml");
-    EXPECT_NO_THROW(plast::spiking::FsbiConfig::from_config(ok.section("network")).require_six_param_rules(ok.section("network"), "x"));
+    // Another 6-parameter rule would be replaced just the same; a frozen connection or the zero rule that a
+    // saved config.toml writes would not.
+    for (const char* text : {"[network.rule_IE]\npreset = \"vogels_istdp\"\n", "[network.rule_EE]\ntheta = [0.02, 0.02, 0, 0, 1, 0]\n"}) {
+        auto bad = Config::parse(text, "screen.toml");
+        EXPECT_THROW(plast::spiking::FsbiConfig::from_config(bad.section("network")).require_six_param_rules(bad.section("network"), "x"),
+                     plast::Error)
+            << text;
+    }
+    for (const char* text : {"[network.rule_IE]\npreset = \"static\"\n", "[network.rule_EI]\nplastic = false\n",
+                             "[network.rule_II]\nplastic = true\npreset = \"6ppol\"\ntheta = [0.02, 0.02, 0, 0, 0, 0]\n"}) {
+        auto ok = Config::parse(text, "screen.toml");
+        EXPECT_NO_THROW(plast::spiking::FsbiConfig::from_config(ok.section("network")).require_six_param_rules(ok.section("network"), "x"))
+            << text;
+    }
 }
 
 #include "plast/memory/memory_networks.hpp"
