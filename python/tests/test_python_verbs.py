@@ -285,3 +285,19 @@ def test_infer_callback_every_logged_epoch_and_early_stop(tmp_path):
     run = plast.infer(ROOT / "examples" / "oja_small_inputs.toml", set=many, out=tmp_path / "s", quiet=True,
                       on_epoch=lambda e, loss, params: count.append(e) or len(count) < 3)
     assert run["status"] == "interrupted" and run["stopped_by_callback"] is True and 3 <= len(count) < 100000
+
+
+def test_infer_stopped_by_callback_resumes_to_the_uninterrupted_fit(tmp_path):
+    # An Adam fit stopped by its callback at epoch 50 and continued with resume= ends as the fit that ran
+    # through; the resumed run's callback sees the earlier epochs first (replayed from the checkpoint).
+    sets = ["fit.epochs=200", "fit.checkpoint_seconds=0"]
+    full = plast.infer(set=sets, out=tmp_path / "full", quiet=True, threads=1)
+    assert full["status"] == "completed"
+    run = plast.infer(set=sets, out=tmp_path / "part", quiet=True, threads=1, on_epoch=lambda e, loss, params: e < 50)
+    assert run["status"] == "interrupted" and (tmp_path / "part" / "checkpoints" / "fit_0.json").exists()
+    seen = []
+    run = plast.infer(resume=tmp_path / "part", quiet=True, on_epoch=lambda e, loss, params: seen.append(e))
+    assert run["status"] == "completed"
+    lines = (tmp_path / "full" / "theta.csv").read_text().splitlines()
+    assert (tmp_path / "part" / "theta.csv").read_text().splitlines() == lines
+    assert seen == [int(line.split(",")[0]) for line in lines[1:]]

@@ -75,6 +75,7 @@ def run(verb, config=None, *args, progress=True, on_result=None, on_generation=N
     A callback that returns False stops the run as Ctrl-C does (completed work kept, run.json says
     "interrupted") and run() returns run.json with "stopped_by_callback": True; a callback that raises
     stops it the same way and the exception propagates."""
+    follow = kw.pop("_follow", None)  # a resumed run (resume=DIR) is followed in DIR
     argv = ["plast"] + command_line(verb, config, *args, **kw)
     show = bool(progress) and not kw.get("quiet", False)
     given = [(n, f) for n, f in (("on_result", on_result), ("on_generation", on_generation), ("on_epoch", on_epoch))
@@ -89,9 +90,9 @@ def run(verb, config=None, *args, progress=True, on_result=None, on_generation=N
         expected = {"on_result": "screen", "on_generation": "evolve", "on_epoch": "infer"}[what]
         if verb != expected:
             raise ValueError(f"{what}: for plast {expected}, not plast {verb}")
-        if kw.get("out") is None:
+        if kw.get("out") is None and follow is None:
             raise ValueError(f"{what}: give the run directory (out=...) so the run can be followed")
-        out = os.fspath(kw["out"])
+        out = os.fspath(kw["out"] if kw.get("out") is not None else follow)
         poll = {"on_result": _archive_rows, "on_generation": _history_rows, "on_epoch": _theta_rows}[what](out, f)
         (code, kind, message, name, run_dir), stopped = _follow(argv, show, poll)
     if code != 0 and not (stopped and kind == "interrupted"):
@@ -139,8 +140,12 @@ def memory(config=None, **kw):
     return run("memory", config, **kw)
 
 
-def infer(config=None, **kw):
-    """plast infer CONFIG ...: rule inference from recordings; returns run.json."""
+def infer(config=None, resume=None, **kw):
+    """plast infer CONFIG [--resume DIR] ...: rule inference from recordings; returns run.json. resume=DIR
+    continues a killed or interrupted run in place (Adam fits from their checkpoints)."""
+    if resume is not None:
+        kw["options"] = list(kw.get("options", ())) + ["--resume", os.fspath(resume)]
+        kw["_follow"] = resume
     return run("infer", config, **kw)
 
 
