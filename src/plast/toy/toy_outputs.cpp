@@ -290,4 +290,46 @@ void write_linear_rnn(io::RunDir& dir, const ToyStudy& study, const std::vector<
     dir.summary()["linear_rnn"] = sj;
 }
 
+void write_rnn2_sweep(io::RunDir& dir, const Rnn2Sweep& sw, const std::vector<TwoNeuronResult>& res)
+{
+    const auto xv = sw.x.values(), yv = sw.y.values();
+    const std::size_t nx = xv.size(), ny = yv.size(), n = nx * ny;
+    io::CsvWriter csv(dir.file("rnn2_sweep.csv"),
+                      {sw.x_param, sw.y_param, "status", "familiarity", "probe_rE_before", "probe_rE_after", "r_E_end", "r_I_end",
+                       "w_EE_end", "w_EI_end", "w_IE_end", "w_II_end"});
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> fam(n, nan), stable(n, 0.0);
+    long n_stable = 0, n_memory = 0;
+    double best = -std::numeric_limits<double>::infinity();
+    std::size_t best_i = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& r = res[i];
+        const bool ok = r.status == "stable";
+        const double f = ok ? r.familiarity() : nan;
+        csv.row({xv[i / ny], yv[i % ny], r.status, f, ok ? r.probe_before : nan, ok ? r.probe_after : nan, r.r_end(0),
+                 r.r_end(1), r.w_end[0], r.w_end[1], r.w_end[2], r.w_end[3]});
+        fam[i] = f;
+        stable[i] = ok ? 1.0 : 0.0;
+        if (!ok) continue;
+        ++n_stable;
+        // A trace worth the name: the probe response changed by more than 1 % of its value.
+        if (std::fabs(f) > 0.01 * std::fabs(r.probe_before)) ++n_memory;
+        if (std::fabs(f) > best) {
+            best = std::fabs(f);
+            best_i = i;
+        }
+    }
+    io::write_npy(dir.file("rnn2_sweep_familiarity.npy"), fam, {nx, ny});
+    io::write_npy(dir.file("rnn2_sweep_stable.npy"), stable, {nx, ny});
+    io::write_npy(dir.file("rnn2_sweep_x.npy"), xv);
+    io::write_npy(dir.file("rnn2_sweep_y.npy"), yv);
+    nlohmann::json j = {{"x_param", sw.x_param}, {"y_param", sw.y_param}, {"points", n}, {"stable", n_stable},
+                        {"with_memory", n_memory}};
+    if (n_stable > 0) {
+        j["largest_familiarity"] = res[best_i].familiarity();
+        j["largest_at"] = {xv[best_i / ny], yv[best_i % ny]};
+    }
+    dir.summary()["rnn2_sweep"] = j;
+}
+
 } // namespace plast::toy

@@ -1,6 +1,6 @@
 #pragma once
 // The runs of a `plast toy` study, each returning its results; they write no files (toy_outputs.hpp writes
-// them). The rnn2 grid is the exception: Rnn2Sweep::run runs and writes it (rnn2_sweep.hpp).
+// them). The single 2RNN run is run_familiarity (two_neuron_rnn.hpp), its grid Rnn2Sweep::run (rnn2_sweep.hpp).
 #include "plast/toy/toy_study.hpp"
 
 #include <cstddef>

@@ -53,7 +53,7 @@ void ToyStudy::run(io::RunDir& dir, int threads) const
     if (explicit_sweep) write_explicit_sweep(dir, *this, run_explicit_sweep(*this, threads));
     if (implicit_sweep) write_implicit_sweep(dir, *this, run_implicit_sweep(*this, threads));
     if (rnn2) write_rnn2(dir, *this, run_familiarity(*rnn2, rnn2_task));
-    if (rnn2_sweep) rnn2_sweep->run(*rnn2, rnn2_task, dir, threads); // runs and writes its grid
+    if (rnn2_sweep) write_rnn2_sweep(dir, *rnn2_sweep, rnn2_sweep->run(*rnn2, rnn2_task, threads));
     if (!linear_rnns.empty()) write_linear_rnn(dir, *this, run_linear_rnns(*this));
 }
 
