@@ -1,5 +1,5 @@
 // Meaning and unit of every configuration key this area reads (see plast/io/key_doc.hpp): the
-// rate toy models of toy_study.cpp ([task], [explicit], [implicit], their sweeps, [rnn2],
+// rate toy models read by toy_study_config.cpp ([task], [explicit], [implicit], their sweeps, [rnn2],
 // [rnn2_sweep], [linear_rnn]). Rates and weights of the toy models are dimensionless.
 #include "plast/io/key_doc_tables.hpp"
 

@@ -3,12 +3,6 @@
 #include "plast/core/connection_types.hpp"
 #include "plast/core/parallel.hpp"
 #include "plast/io/config.hpp"
-#include "plast/io/csv.hpp"
-#include "plast/io/npy.hpp"
-#include "plast/io/run_dir.hpp"
-
-#include <cmath>
-#include <limits>
 
 namespace plast::toy {
 
@@ -73,10 +67,10 @@ TwoNeuronRnn Rnn2Sweep::with_param(TwoNeuronRnn net, const std::string& name, do
     return net;
 }
 
-void Rnn2Sweep::run(const TwoNeuronRnn& base, const FamiliarityTask& task, io::RunDir& dir, int threads) const
+std::vector<TwoNeuronResult> Rnn2Sweep::run(const TwoNeuronRnn& base, const FamiliarityTask& task, int threads) const
 {
     const auto xv = x.values(), yv = y.values();
-    const std::size_t nx = xv.size(), ny = yv.size(), n = nx * ny;
+    const std::size_t ny = yv.size(), n = xv.size() * ny;
     FamiliarityTask t = task;
     t.record_dt = 0.0; // no trajectories in a sweep
     std::vector<TwoNeuronResult> res(n);
@@ -84,42 +78,7 @@ void Rnn2Sweep::run(const TwoNeuronRnn& base, const FamiliarityTask& task, io::R
         const TwoNeuronRnn net = with_param(with_param(base, x_param, xv[i / ny]), y_param, yv[i % ny]);
         res[i] = run_familiarity(net, t);
     });
-    io::CsvWriter csv(dir.file("rnn2_sweep.csv"),
-                      {x_param, y_param, "status", "familiarity", "probe_rE_before", "probe_rE_after", "r_E_end", "r_I_end",
-                       "w_EE_end", "w_EI_end", "w_IE_end", "w_II_end"});
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    std::vector<double> fam(n, nan), stable(n, 0.0);
-    long n_stable = 0, n_memory = 0;
-    double best = -std::numeric_limits<double>::infinity();
-    std::size_t best_i = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto& r = res[i];
-        const bool ok = r.status == "stable";
-        const double f = ok ? r.familiarity() : nan;
-        csv.row({xv[i / ny], yv[i % ny], r.status, f, ok ? r.probe_before : nan, ok ? r.probe_after : nan, r.r_end(0),
-                 r.r_end(1), r.w_end[0], r.w_end[1], r.w_end[2], r.w_end[3]});
-        fam[i] = f;
-        stable[i] = ok ? 1.0 : 0.0;
-        if (!ok) continue;
-        ++n_stable;
-        // A trace worth the name: the probe response changed by more than 1 % of its value.
-        if (std::fabs(f) > 0.01 * std::fabs(r.probe_before)) ++n_memory;
-        if (std::fabs(f) > best) {
-            best = std::fabs(f);
-            best_i = i;
-        }
-    }
-    io::write_npy(dir.file("rnn2_sweep_familiarity.npy"), fam, {nx, ny});
-    io::write_npy(dir.file("rnn2_sweep_stable.npy"), stable, {nx, ny});
-    io::write_npy(dir.file("rnn2_sweep_x.npy"), xv);
-    io::write_npy(dir.file("rnn2_sweep_y.npy"), yv);
-    nlohmann::json j = {{"x_param", x_param}, {"y_param", y_param}, {"points", n}, {"stable", n_stable},
-                        {"with_memory", n_memory}};
-    if (n_stable > 0) {
-        j["largest_familiarity"] = res[best_i].familiarity();
-        j["largest_at"] = {xv[best_i / ny], yv[best_i % ny]};
-    }
-    dir.summary()["rnn2_sweep"] = j;
+    return res;
 }
 
 } // namespace plast::toy

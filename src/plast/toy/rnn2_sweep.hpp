@@ -10,18 +10,17 @@
 // A rule whose eta is 0 in [rnn2] is switched on with eta = 0.1 when one of its coefficients is swept
 // (otherwise the sweep would change nothing).
 // Status per point as in run_familiarity: stable / unsettled / diverged; familiarity only where stable.
-// Outputs: rnn2_sweep.csv (x, y, status, familiarity, probe r_E before/after, r_E/r_I at the end, final
-// weights), rnn2_sweep_familiarity.npy and rnn2_sweep_stable.npy [x, y], summary counts.
+// Outputs (written by write_rnn2_sweep, toy_outputs.hpp): rnn2_sweep.csv (x, y, status, familiarity, probe r_E before/after, r_E/r_I at the end, final
+// weights), rnn2_sweep_familiarity.npy and rnn2_sweep_stable.npy [x, y], rnn2_sweep_x.npy and
+// rnn2_sweep_y.npy (the axes), summary counts.
 #include "plast/toy/grid_axis.hpp"
 #include "plast/toy/two_neuron_rnn.hpp"
 
 #include <string>
+#include <vector>
 
 namespace plast {
 class Section;
-namespace io {
-class RunDir;
-}
 } // namespace plast
 
 namespace plast::toy {
@@ -33,7 +32,8 @@ struct Rnn2Sweep {
     static Rnn2Sweep from_section(const Section& s);
     // The network with parameter `name` set to v (name validated by from_section).
     static TwoNeuronRnn with_param(TwoNeuronRnn net, const std::string& name, double v);
-    void run(const TwoNeuronRnn& base, const FamiliarityTask& task, io::RunDir& dir, int threads) const;
+    // One familiarity run per (x, y), x major, without trajectories.
+    std::vector<TwoNeuronResult> run(const TwoNeuronRnn& base, const FamiliarityTask& task, int threads) const;
 };
 
 } // namespace plast::toy

@@ -61,14 +61,12 @@ struct ToyStudy {
     std::vector<LinearRnn> linear_rnns; // one per rule
     LinearAbaTask linear_task;
 
+    // Reads the sections above (toy_study_config.cpp).
     // with_eta = false: the caller sets the learning rate itself (a screen draws it), so task.eta is not read.
     static ToyStudy from_config(Config& cfg, std::uint64_t seed, bool with_eta = true);
-    // Runs everything configured; writes CSV/NPY/JSON into the run directory and fills its summary.
+    // Runs everything configured (toy_runs.hpp); writes CSV/NPY/JSON into the run directory and fills its
+    // summary (toy_outputs.hpp).
     void run(io::RunDir& dir, int threads) const;
-
-  private:
-    void run_rnn2(io::RunDir& dir) const;
-    void run_linear(io::RunDir& dir) const;
 };
 
 // The embedded default configuration: the paper's 2-D A-B-A setting with a (theta0, theta1, eta)
