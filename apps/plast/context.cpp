@@ -28,6 +28,20 @@ void Context::load_config(const std::string& embedded_default, const std::string
     threads = resolve_threads(opts.threads);
 }
 
+void Context::resume_in_place(const std::string& dir, bool allow_sets)
+{
+    namespace fs = std::filesystem;
+    if (!opts.config.empty() || !opts.out.empty())
+        usage_error("--resume", "a run is continued in place with its own configuration", "--resume RUN_DIR without CONFIG or --out");
+    if (opts.seed || (!allow_sets && !opts.sets.empty()))
+        usage_error("--resume", "a resumed plast " + verb + " run keeps its configuration; " + (allow_sets ? "--seed is" : "--set/--seed are") +
+                        " not allowed", "no overrides");
+    if (!fs::is_directory(dir) || !fs::exists(fs::path(dir) / "config.toml") || !fs::exists(fs::path(dir) / "run.json"))
+        usage_error("--resume", dir + " is not a run directory of plast " + verb + " (no config.toml and run.json)",
+                    "the --out directory of an earlier plast " + verb);
+    opts.config = (fs::path(dir) / "config.toml").string();
+}
+
 io::RunDir& Context::open_run()
 {
     config.check_unused();

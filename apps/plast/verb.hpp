@@ -40,6 +40,10 @@ public:
 
     // Load opts.config (or the embedded default text), apply --set, read the top-level seed.
     void load_config(const std::string& embedded_default, const std::string& embedded_name);
+    // --resume DIR: the run in DIR continues in place with its stored configuration (opts.config becomes
+    // DIR/config.toml). DIR must hold config.toml and run.json; a CONFIG, --out and --seed are refused, and --set
+    // too unless allow_sets (a verb that checks a changed configuration itself, against its checkpoints).
+    void resume_in_place(const std::string& dir, bool allow_sets);
     // After every key was read: reject unknown keys, then create the run directory.
     io::RunDir& open_run();
     // Finish run.json, render the report unless --no-report, print where it is.

@@ -23,10 +23,7 @@ static int run_evolve(Context& ctx)
     namespace fs = std::filesystem;
     const bool in_place = !g_resume.empty() && fs::is_directory(g_resume) && fs::exists(fs::path(g_resume) / "config.toml") &&
                           fs::exists(fs::path(g_resume) / "run.json") && ctx.opts.config.empty() && ctx.opts.out.empty();
-    if (in_place) {
-        if (ctx.opts.seed) usage_error("--seed", "a run continued in place keeps its seed", "no --seed with --resume RUN_DIR");
-        ctx.opts.config = (fs::path(g_resume) / "config.toml").string();
-    }
+    if (in_place) ctx.resume_in_place(g_resume, true);
     ctx.load_config(e2l::default_evolve_config, "<embedded evolve default>");
     // A run killed before its first checkpoint continues from its archive alone (replayed from generation 0).
     const bool archive_only = in_place && !fs::exists(fs::path(g_resume) / "checkpoint.json");

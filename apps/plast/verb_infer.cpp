@@ -21,14 +21,7 @@ static int run_infer(Context& ctx)
     // Adam fit continues from its last checkpoint (checkpoints/fit_<i>.json, written after every logged
     // epoch), L-BFGS fits start again (deterministic), and every output is written as by an uninterrupted run.
     namespace fs = std::filesystem;
-    if (!g_resume.empty()) {
-        if (!fs::is_directory(g_resume) || !fs::exists(fs::path(g_resume) / "config.toml") || !fs::exists(fs::path(g_resume) / "run.json"))
-            usage_error("--resume " + g_resume, "not a run directory of plast infer (config.toml and run.json)", "a run directory to continue");
-        if (!ctx.opts.config.empty() || !ctx.opts.out.empty())
-            usage_error("--resume", "a run is continued in place with its own configuration", "--resume RUN_DIR without CONFIG or --out");
-        if (ctx.opts.seed) usage_error("--seed", "a run continued in place keeps its seed", "no --seed with --resume RUN_DIR");
-        ctx.opts.config = (fs::path(g_resume) / "config.toml").string();
-    }
+    if (!g_resume.empty()) ctx.resume_in_place(g_resume, true);
     ctx.load_config(infer::default_infer_config, "<embedded infer default>");
     auto study = infer::InferStudy::from_config(ctx.config, ctx.seed);
     study.checkpoint_key = "infer " + ctx.config.resolved_json().dump();

@@ -7,7 +7,6 @@
 #include "plast/io/run_dir.hpp"
 #include "plast/memory/memory_study.hpp"
 
-#include <filesystem>
 #include <iostream>
 
 namespace plast::app {
@@ -17,15 +16,7 @@ static std::string g_resume_dir;
 static int run_memory(Context& ctx)
 {
     const bool resume = !g_resume_dir.empty();
-    if (resume) {
-        if (!ctx.opts.config.empty()) usage_error("--resume", "give either a configuration or --resume RUN_DIR", "one of them");
-        if (!ctx.opts.sets.empty() || ctx.opts.seed)
-            usage_error("--resume", "a resumed memory study keeps its configuration; --set/--seed are not allowed", "no overrides");
-        if (!std::filesystem::exists(g_resume_dir + "/config.toml") || !std::filesystem::exists(g_resume_dir + "/run.json"))
-            usage_error("--resume", g_resume_dir + " is not a run directory of plast memory (no config.toml and run.json)",
-                        "the --out directory of an earlier plast memory");
-        ctx.opts.config = g_resume_dir + "/config.toml";
-    }
+    if (resume) ctx.resume_in_place(g_resume_dir, false);
     ctx.load_config(memory::default_memory_config, "<embedded memory default>");
     const auto study = memory::MemoryStudy::from_config(ctx.config);
     if (resume) {

@@ -84,12 +84,7 @@ std::unique_ptr<search::ScreenTask> make_screen_task(Config& cfg, std::uint64_t 
 static int run_screen(Context& ctx)
 {
     const bool resume = !g_resume_dir.empty();
-    if (resume) {
-        if (!ctx.opts.config.empty()) usage_error("--resume", "give either a configuration or --resume RUN_DIR", "one of them");
-        if (!ctx.opts.sets.empty() || ctx.opts.seed)
-            usage_error("--resume", "a resumed screen keeps its configuration; --set/--seed are not allowed", "no overrides");
-        ctx.opts.config = g_resume_dir + "/config.toml";
-    }
+    if (resume) ctx.resume_in_place(g_resume_dir, false);
     ctx.load_config(default_screen_config, "<embedded screen default>");
     auto task = make_screen_task(ctx.config, ctx.seed);
     const auto spec = search::ScreenSpec::from_config(ctx.config, *task);
