@@ -85,7 +85,7 @@ FsbiConfig FsbiConfig::from_config(const Section& s)
         }
         c.rules[static_cast<std::size_t>(k)] = SixParamRule::from_config(r);
         c.preset[static_cast<std::size_t>(k)] = preset;
-        const bool is_static = r.has("preset") && r.string("preset", "6ppol") == "static";
+        const bool is_static = preset == "static";
         c.plastic[static_cast<std::size_t>(k)] = r.flag("plastic", !is_static) && !is_static;
     }
     // Memory: synapses ~ p N^2; refuse sizes that cannot fit (4 + 4 + 12 bytes per synapse with indices).
@@ -120,9 +120,7 @@ void FsbiConfig::require_six_param_rules(const Section& network, const std::stri
     // config.toml loads again (resume, --print-config round trip). Judged from the parsed rule, not by reading
     // the keys again (a second read would change their documented allowed values).
     for (std::size_t k = 0; k < 4; ++k) {
-        const SixParamRule& r = rules[k];
-        const bool zero = r.tau_pre == 0.02 && r.tau_post == 0.02 && r.alpha == 0 && r.beta == 0 && r.gamma == 0 && r.kappa == 0;
-        if (preset[k] == "static" || (preset[k] == "6ppol" && zero)) continue;
+        if (preset[k] == "static" || (preset[k] == "6ppol" && rules[k] == SixParamRule{})) continue;
         const Section s = network.sub(std::string("rule_") + connection_types[k]);
         const std::string key = preset[k] == "6ppol" && s.has("theta") ? "theta" : "preset";
         s.fail(key, who + " sets every connection's 6-parameter rule from its candidates; this configured rule would be replaced without notice",

@@ -30,6 +30,7 @@ struct SixParamRule {
     double tau_pre = 0.02, tau_post = 0.02, alpha = 0, beta = 0, gamma = 0, kappa = 0;
 
     static SixParamRule from_array(const std::array<double, 6>& t) { return {t[0], t[1], t[2], t[3], t[4], t[5]}; }
+    bool operator==(const SixParamRule&) const = default; // the default-constructed rule is the zero 6pPol rule
     std::array<double, 6> to_array() const { return {tau_pre, tau_post, alpha, beta, gamma, kappa}; }
     // Vogels 2011 inhibitory STDP with target rate r0 (Hz) and trace time constant tau (s).
     static SixParamRule vogels_istdp(double r0, double tau = 0.02) { return {tau, tau, -2.0 * r0 * tau, 0.0, 1.0, 1.0}; }
