@@ -5,6 +5,7 @@
 #include "plast/core/error.hpp"
 #include "plast/infer/infer_study.hpp"
 #include "plast/io/config.hpp"
+#include "plast/search/executor.hpp"
 #include "plast/search/fit_archive.hpp"
 
 #include <filesystem>
@@ -25,6 +26,13 @@ static int run_infer(Context& ctx)
     ctx.load_config(infer::default_infer_config, "<embedded infer default>");
     auto study = infer::InferStudy::from_config(ctx.config, ctx.seed);
     study.checkpoint_key = "infer " + ctx.config.resolved_json().dump();
+    if (search::mpi::rank() != 0) {
+        // Worker rank: run the fits rank 0 sends (it shares the run directory first) until it says stop.
+        study.serve(ctx.threads);
+        return 0;
+    }
+    // Made before anything can fail here, so that an error on rank 0 still releases the workers.
+    auto executor = search::mpi::make_root_executor(ctx.threads);
     if (!g_resume.empty()) {
         ctx.config.check_unused();
         if (ctx.opts.print_config) {
@@ -49,7 +57,9 @@ static int run_infer(Context& ctx)
     }
     auto& dir = ctx.run ? *ctx.run : ctx.open_run();
     std::vector<infer::FitTrace> traces;
-    study.run(dir, ctx.threads, &traces);
+    dir.summary()["mpi_ranks"] = executor->ranks();
+    study.run(dir, *executor, ctx.threads, &traces);
+    executor.reset(); // the workers stop here
     // The checkpoints served their purpose once every fit ended and its results are written.
     fs::remove_all(dir.file("checkpoints"));
     // Every logged epoch of every fit in the search archive (the layout screen and evolve write).

@@ -205,3 +205,51 @@ def test_infer_resumes_after_a_kill(tmp_path):
     b = json.loads((part / "run.json").read_text())
     assert {k: v for k, v in a.items() if k != "fit_seconds"} == {k: v for k, v in b["summary"].items() if k != "fit_seconds"}
     assert len(b["resumed"]) == 1 and b["status"] == "completed"
+
+
+def _infer_outputs(run_dir, table):
+    """What an infer run wrote that must not depend on threads or ranks: the archive rows, theta.csv, the NPY
+    files, the run's table without its seconds column, and the summary without seconds, rank count and paths."""
+    out = {"rows": rows(run_dir)}
+    for f in sorted(run_dir.glob("*.npy")) + [run_dir / "theta.csv"]:
+        out[f.name] = f.read_bytes()
+    out[table] = [line.rsplit(",", 1)[0] for line in (run_dir / table).read_text().splitlines()]
+    s = json.loads((run_dir / "run.json").read_text())["summary"]
+    out["summary"] = {k: v for k, v in s.items() if k not in ("fit_seconds", "mpi_ranks", "data_dir")}
+    return out
+
+
+INFER_CASES = {
+    # 2 noise levels x 2 seeds of the Oja grid (L-BFGS)
+    "oja": (str(ROOT / "examples" / "oja_noise_grid.toml"), "grid.csv",
+            ["--set", "sweep.seeds=2", "--set", "sweep.noise=[0.0, 0.5]", "--set", "sweep.observed_fraction=[1.0]",
+             "--set", "fit.lbfgs_max_evaluations=20", "--set", "data.num_train=3", "--set", "data.num_eval=2"]),
+    # 2 generated animals x 2 models (Adam): the worker ranks read the animals rank 0 wrote
+    "animals": (str(ROOT / "examples" / "behaviour_weight_decay_comparison.toml"), "animals.csv",
+                ["--set", "data.animals=2", "--set", "data.samples=3", "--set", "fit.epochs=10"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INFER_CASES))
+def test_infer_fits_share_threads_and_mpi_ranks(tmp_path, case):
+    # The fits of a study are jobs of the search executor: 1 thread, 2 threads and 2 MPI ranks write the same
+    # outputs (each fit's result travels to rank 0 as JSON and is read back bit for bit).
+    config, table, sets = INFER_CASES[case]
+    outs = {}
+    for name, j in (("one", "-j1"), ("two", "-j2")):
+        r = plast("infer", config, *sets, "--out", str(tmp_path / name), j, "-q", "--no-report")
+        assert r.returncode == 0, r.stderr
+        outs[name] = _infer_outputs(tmp_path / name, table)
+    assert outs["one"] == outs["two"]
+    assert len(outs["one"][table]) == 5  # header + 4 fits
+    mpirun = shutil.which("mpirun")
+    if mpirun is None:
+        pytest.skip("Open MPI not installed")
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    mpi = tmp_path / "mpi"
+    r = subprocess.run([mpirun, "-np", "2", CLI, "infer", config, *sets, "--out", str(mpi), "-j1", "-q", "--no-report"],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads((mpi / "run.json").read_text())["summary"]["mpi_ranks"] == 2
+    assert _infer_outputs(mpi, table) == outs["one"]

@@ -1,8 +1,7 @@
 // Recorded (data.source = files) or generated (data.source = generate) animals: their data and the fits per
 // animal and model (see study_runs.hpp).
-#include "plast/core/parallel.hpp"
-#include "plast/core/progress.hpp"
 #include "plast/infer/fit_live_outputs.hpp"
+#include "plast/infer/result_json.hpp"
 #include "plast/infer/study_runs.hpp"
 #include "plast/io/run_dir.hpp"
 
@@ -14,7 +13,6 @@ std::vector<AnimalData> generate_animal_data(const InferStudy& study, const io::
 {
     const auto tea = study.teacher();
     const auto ts = study.theta_star();
-    std::vector<AnimalData> animals;
     std::filesystem::create_directories(dir.file("data"));
     for (int a = 0; a < study.generate_animals; ++a) {
         const auto g = rate::generate_behaviour(study.beh.task, study.beh.net, *tea, ts.data(), study.beh.w_init_scale,
@@ -23,8 +21,15 @@ std::vector<AnimalData> generate_animal_data(const InferStudy& study, const io::
         const std::string base = dir.file("data/Fly" + std::to_string(a + 1));
         write_animal_mat(base + ".mat", c);
         write_animal_csv(base + ".csv", c);
-        animals.push_back(read_animal(base + ".mat"));
     }
+    return read_generated_animals(study, dir.path());
+}
+
+std::vector<AnimalData> read_generated_animals(const InferStudy& study, const std::string& run_path)
+{
+    std::vector<AnimalData> animals;
+    for (int a = 0; a < study.generate_animals; ++a)
+        animals.push_back(read_animal(run_path + "/data/Fly" + std::to_string(a + 1) + ".mat"));
     return animals;
 }
 
@@ -36,46 +41,80 @@ std::vector<AnimalData> read_animal_files(const InferStudy& study)
     return animals;
 }
 
-AnimalResults run_animals(const InferStudy& study, const std::vector<AnimalData>& animals, const io::RunDir& dir,
-                          int threads)
+namespace {
+
+// Model 0 is the full student; then one model per left-out term, then (more than one) all left out together.
+struct Plan {
+    std::vector<std::string> model_names;
+    std::vector<std::shared_ptr<rules::DifferentiableRule>> students;
+    std::vector<AnimalData> animals;
+};
+
+std::shared_ptr<const Plan> make_plan(const InferStudy& study, const std::vector<AnimalData>& animals)
 {
-    AnimalResults out;
+    auto p = std::make_shared<Plan>();
     std::vector<std::vector<std::string>> models{{}};
-    out.model_names = {"full"};
+    p->model_names = {"full"};
     const auto& without = study.compare_without;
     for (const auto& t : without) {
         models.push_back({t});
-        out.model_names.push_back("without " + t);
+        p->model_names.push_back("without " + t);
     }
     if (without.size() > 1) {
         models.push_back(without);
         std::string n = "without";
         for (auto& t : without)
             n += " " + t;
-        out.model_names.push_back(n);
+        p->model_names.push_back(n);
     }
-    const std::size_t na = animals.size(), nm = models.size();
-    out.animals = na;
-    auto& res = out.fits;
-    res.resize(na * nm);
-    auto& studs = out.students;
     for (auto& m : models)
-        studs.push_back(study.student(m));
-    Progress prog("infer animals", res.size(), "fits");
+        p->students.push_back(study.student(m));
+    p->animals = animals;
+    return p;
+}
+
+FitJobs make_jobs(const InferStudy& study, std::shared_ptr<const Plan> p, const std::string& run_path, int threads,
+                  LogCallback first_fit)
+{
+    const std::size_t nm = p->students.size(), n = p->animals.size() * nm;
     FitOptions fo = study.fit;
-    fo.threads = res.size() > 1 ? 1 : threads;
-    LiveThetaCsv theta_csv(dir, *studs[0]);
-    const LogCallback first_fit = theta_csv.callback();
-    parallel_for(res.size(), threads, [&](std::size_t i) {
-        const std::size_t a = i / nm, m = i % nm;
-        res[i] = run_animal(study.beh, animals[a].name, animals[a].choices, *studs[m],
-                            study.theta0(*studs[m], study.seed), fit_options_for(study, dir, fo, i), study.seed,
-                            study.samples, study.cutoff, study.continue_test, i == 0 ? first_fit : LogCallback{});
-        prog.advance();
-    });
-    prog.done();
-    for (std::size_t i = 0; i < res.size(); ++i)
-        out.labels.push_back("animal=" + res[i].name + " model=" + out.model_names[i % nm]);
+    fo.threads = n > 1 ? 1 : threads;
+    return FitJobs(
+        n,
+        [&study, p, nm, run_path, fo, first_fit](std::size_t i) {
+            const std::size_t a = i / nm, m = i % nm;
+            const auto& stu = *p->students[m];
+            return to_json(run_animal(study.beh, p->animals[a].name, p->animals[a].choices, stu,
+                                      study.theta0(stu, study.seed), fit_options_for(study, run_path, fo, i),
+                                      study.seed, study.samples, study.cutoff, study.continue_test,
+                                      i == 0 ? first_fit : LogCallback{}));
+        },
+        study.checkpoint_key);
+}
+
+} // namespace
+
+FitJobs animal_jobs(const InferStudy& study, const std::vector<AnimalData>& animals, const std::string& run_path,
+                    int threads)
+{
+    return make_jobs(study, make_plan(study, animals), run_path, threads, {});
+}
+
+AnimalResults run_animals(const InferStudy& study, const std::vector<AnimalData>& animals, const io::RunDir& dir,
+                          search::Executor& executor, int threads)
+{
+    const auto plan = make_plan(study, animals);
+    AnimalResults out;
+    out.model_names = plan->model_names;
+    out.students = plan->students;
+    out.animals = animals.size();
+    LiveThetaCsv theta_csv(dir, *plan->students[0]);
+    const auto jobs = make_jobs(study, plan, dir.path(), threads, theta_csv.callback());
+    for (const auto& j : run_fit_jobs(jobs, executor, study.seed, "infer animals", dir.path()))
+        from_json(j, out.fits.emplace_back());
+    const std::size_t nm = plan->students.size();
+    for (std::size_t i = 0; i < out.fits.size(); ++i)
+        out.labels.push_back("animal=" + out.fits[i].name + " model=" + out.model_names[i % nm]);
     return out;
 }
 

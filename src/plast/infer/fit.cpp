@@ -3,6 +3,7 @@
 #include "plast/core/interrupt.hpp"
 #include "plast/core/parallel.hpp"
 #include "plast/infer/optimizers.hpp"
+#include "plast/infer/result_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -18,35 +19,6 @@ namespace plast::infer {
 
 namespace {
 
-// Checkpoint numbers: JSON has no NaN/Inf, so non-finite values are written as strings; finite doubles are
-// written with 17 significant digits and read back bit for bit.
-nlohmann::json num(double x)
-{
-    if (std::isfinite(x)) return x;
-    return std::isnan(x) ? "nan" : x > 0 ? "inf" : "-inf";
-}
-
-double num(const nlohmann::json& j)
-{
-    if (j.is_number()) return j.get<double>();
-    const auto s = j.get<std::string>();
-    return s == "nan" ? std::nan("") : s == "inf" ? HUGE_VAL : -HUGE_VAL;
-}
-
-nlohmann::json nums(const std::vector<double>& v)
-{
-    auto a = nlohmann::json::array();
-    for (double x : v) a.push_back(num(x));
-    return a;
-}
-
-std::vector<double> nums(const nlohmann::json& j)
-{
-    std::vector<double> v;
-    for (const auto& x : j) v.push_back(num(x));
-    return v;
-}
-
 struct AdamCheckpoint {
     int next_epoch = 0;
     std::vector<double> theta, before;
@@ -58,23 +30,23 @@ void write_checkpoint(const FitOptions& opt, const AdamCheckpoint& c, const FitR
     nlohmann::json j;
     j["key"] = opt.checkpoint_key;
     j["next_epoch"] = c.next_epoch;
-    j["theta"] = nums(c.theta);
-    j["before"] = nums(c.before);
-    j["adam"] = {{"lr", num(c.adam.lr)}, {"t", c.adam.t}, {"m", nums(c.adam.m)}, {"v", nums(c.adam.v)}};
+    j["theta"] = json_numbers(c.theta);
+    j["before"] = json_numbers(c.before);
+    j["adam"] = {{"lr", json_number(c.adam.lr)}, {"t", c.adam.t}, {"m", json_numbers(c.adam.m)}, {"v", json_numbers(c.adam.v)}};
     j["status"] = res.status;
     j["backtracks"] = res.backtracks;
     j["skipped_steps"] = res.skipped_steps;
     j["gradient_evaluations"] = res.gradient_evaluations;
     j["seconds"] = res.seconds; // fit time so far, over every start
     auto thetas = nlohmann::json::array();
-    for (const auto& t : res.log.theta) thetas.push_back(nums(t));
-    j["log"] = {{"epoch", res.log.epoch}, {"loss", nums(res.log.loss)}, {"theta", thetas}};
+    for (const auto& t : res.log.theta) thetas.push_back(json_numbers(t));
+    j["log"] = {{"epoch", res.log.epoch}, {"loss", json_numbers(res.log.loss)}, {"theta", thetas}};
     if (res.gradient_check.done) {
         const auto& g = res.gradient_check;
-        j["gradient_check"] = {{"step", num(g.step)}, {"loss", num(g.loss)}, {"adjoint", nums(g.adjoint)},
-                               {"finite_difference", nums(g.finite_difference)},
-                               {"per_parameter_relative_error", nums(g.per_parameter_relative_error)},
-                               {"max_abs_error", num(g.max_abs_error)}, {"relative_error", num(g.relative_error)}};
+        j["gradient_check"] = {{"step", json_number(g.step)}, {"loss", json_number(g.loss)}, {"adjoint", json_numbers(g.adjoint)},
+                               {"finite_difference", json_numbers(g.finite_difference)},
+                               {"per_parameter_relative_error", json_numbers(g.per_parameter_relative_error)},
+                               {"max_abs_error", json_number(g.max_abs_error)}, {"relative_error", json_number(g.relative_error)}};
     }
     namespace fs = std::filesystem;
     const fs::path path(opt.checkpoint), tmp = path.string() + ".tmp";
@@ -101,10 +73,10 @@ bool read_checkpoint(const FitOptions& opt, std::size_t np, AdamCheckpoint& c, F
     if (j.value("key", std::string()) != opt.checkpoint_key) throw bad("written by another configuration or fit");
     try {
         c.next_epoch = j.at("next_epoch").get<int>();
-        c.theta = nums(j.at("theta"));
-        c.before = nums(j.at("before"));
+        c.theta = json_numbers(j.at("theta"));
+        c.before = json_numbers(j.at("before"));
         const auto& a = j.at("adam");
-        c.adam = {num(a.at("lr")), a.at("t").get<long>(), nums(a.at("m")), nums(a.at("v"))};
+        c.adam = {json_number(a.at("lr")), a.at("t").get<long>(), json_numbers(a.at("m")), json_numbers(a.at("v"))};
         res.status = j.at("status").get<std::string>();
         res.backtracks = j.at("backtracks").get<int>();
         res.skipped_steps = j.at("skipped_steps").get<long>();
@@ -112,20 +84,20 @@ bool read_checkpoint(const FitOptions& opt, std::size_t np, AdamCheckpoint& c, F
         res.seconds = j.value("seconds", 0.0);
         const auto& l = j.at("log");
         res.log.epoch = l.at("epoch").get<std::vector<int>>();
-        res.log.loss = nums(l.at("loss"));
+        res.log.loss = json_numbers(l.at("loss"));
         res.log.theta.clear();
-        for (const auto& t : l.at("theta")) res.log.theta.push_back(nums(t));
+        for (const auto& t : l.at("theta")) res.log.theta.push_back(json_numbers(t));
         if (j.contains("gradient_check")) {
             const auto& g = j.at("gradient_check");
             auto& gc = res.gradient_check;
             gc.done = true;
-            gc.step = num(g.at("step"));
-            gc.loss = num(g.at("loss"));
-            gc.adjoint = nums(g.at("adjoint"));
-            gc.finite_difference = nums(g.at("finite_difference"));
-            gc.per_parameter_relative_error = nums(g.at("per_parameter_relative_error"));
-            gc.max_abs_error = num(g.at("max_abs_error"));
-            gc.relative_error = num(g.at("relative_error"));
+            gc.step = json_number(g.at("step"));
+            gc.loss = json_number(g.at("loss"));
+            gc.adjoint = json_numbers(g.at("adjoint"));
+            gc.finite_difference = json_numbers(g.at("finite_difference"));
+            gc.per_parameter_relative_error = json_numbers(g.at("per_parameter_relative_error"));
+            gc.max_abs_error = json_number(g.at("max_abs_error"));
+            gc.relative_error = json_number(g.at("relative_error"));
         }
     } catch (const nlohmann::json::exception& e) {
         throw bad(std::string("unreadable: ") + e.what());

@@ -18,11 +18,11 @@ std::vector<std::string> theta_names(const rules::DifferentiableRule& rule)
     return h;
 }
 
-FitOptions fit_options_for(const InferStudy& study, const io::RunDir& dir, const FitOptions& base, std::size_t i)
+FitOptions fit_options_for(const InferStudy& study, const std::string& run_path, const FitOptions& base, std::size_t i)
 {
     FitOptions f = base;
     if (!study.checkpoint_key.empty()) {
-        f.checkpoint = dir.file("checkpoints/fit_" + std::to_string(i) + ".json");
+        f.checkpoint = run_path + "/checkpoints/fit_" + std::to_string(i) + ".json";
         f.checkpoint_key = study.checkpoint_key + " fit " + std::to_string(i);
     }
     return f;

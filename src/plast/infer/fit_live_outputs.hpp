@@ -25,8 +25,9 @@ struct InferStudy;
 // Names of the logged (effective) parameters: Taylor column names (A_xywr), else the family's names.
 std::vector<std::string> theta_names(const rules::DifferentiableRule& rule);
 
-// Fit i's options: its own checkpoint file (Adam) when the run keeps checkpoints.
-FitOptions fit_options_for(const InferStudy& study, const io::RunDir& dir, const FitOptions& base, std::size_t i);
+// Fit i's options: its own checkpoint file (Adam) in the run directory at run_path when the run keeps
+// checkpoints.
+FitOptions fit_options_for(const InferStudy& study, const std::string& run_path, const FitOptions& base, std::size_t i);
 
 // theta.csv, written while the first fit runs (one row per logged epoch, flushed at once, so a
 // caller can follow it: plast.infer(..., on_epoch=f) in Python): epoch, loss, effective parameters.

@@ -5,6 +5,7 @@
 #include "plast/rules/mlp_rule.hpp"
 #include "plast/rules/rule_string.hpp"
 #include "plast/rules/taylor_rule.hpp"
+#include "plast/search/executor.hpp"
 
 namespace plast::infer {
 
@@ -71,17 +72,17 @@ std::vector<double> InferStudy::theta0(const rules::DifferentiableRule& s, std::
     return th;
 }
 
-void InferStudy::run(io::RunDir& dir, int threads, std::vector<FitTrace>* traces) const
+void InferStudy::run(io::RunDir& dir, search::Executor& executor, int threads, std::vector<FitTrace>* traces) const
 {
     write_study_header(dir, *this);
     if (kind == "oja") {
-        const auto res = run_oja_grid(*this, dir, threads);
+        const auto res = run_oja_grid(*this, dir, executor, threads);
         append_traces(traces, res);
         write_oja_grid(dir, *this, res);
         return;
     }
     if (source == "simulated") {
-        const auto res = run_behaviour_seeds(*this, dir, threads);
+        const auto res = run_behaviour_seeds(*this, dir, executor, threads);
         append_traces(traces, res);
         write_behaviour_seeds(dir, *this, res);
         return;
@@ -95,9 +96,20 @@ void InferStudy::run(io::RunDir& dir, int threads, std::vector<FitTrace>* traces
     } else {
         animals = read_animal_files(*this);
     }
-    const auto res = run_animals(*this, animals, dir, threads);
+    const auto res = run_animals(*this, animals, dir, executor, threads);
     append_traces(traces, res);
     write_animals(dir, *this, res);
+}
+
+void InferStudy::serve(int threads) const
+{
+    std::string run_path;
+    search::mpi::broadcast(run_path);
+    if (run_path == "stop") return; // rank 0 ended before its fits (an error, --print-config, generate_only)
+    if (kind == "oja") return search::mpi::serve(oja_grid_jobs(*this, run_path, threads), seed, threads);
+    if (source == "simulated") return search::mpi::serve(behaviour_seed_jobs(*this, run_path, threads), seed, threads);
+    const auto animals = source == "generate" ? read_generated_animals(*this, run_path) : read_animal_files(*this);
+    search::mpi::serve(animal_jobs(*this, animals, run_path, threads), seed, threads);
 }
 
 } // namespace plast::infer

@@ -28,6 +28,9 @@ class Config;
 namespace io {
 class RunDir;
 }
+namespace search {
+class Executor;
+}
 } // namespace plast
 
 namespace plast::infer {
@@ -83,8 +86,12 @@ struct InferStudy {
     std::string aggregate = "median";
 
     static InferStudy from_config(Config& cfg, std::uint64_t seed);
-    // traces (optional): one entry per fit, in the order of the run's tables (grid.csv, seeds.csv, animals.csv).
-    void run(io::RunDir& dir, int threads, std::vector<FitTrace>* traces = nullptr) const;
+    // The fits run through executor (threads or MPI ranks; threads also parallelise the trajectories of a
+    // study's only fit). traces (optional): one entry per fit, in the order of the run's tables (grid.csv,
+    // seeds.csv, animals.csv).
+    void run(io::RunDir& dir, search::Executor& executor, int threads, std::vector<FitTrace>* traces = nullptr) const;
+    // An MPI worker rank: waits for rank 0's run directory, then runs the fits rank 0 sends until it says stop.
+    void serve(int threads) const;
 
     // Rule objects for this study (student with its mask; teacher = full Taylor family).
     std::shared_ptr<rules::DifferentiableRule> student(const std::vector<std::string>& drop = {}) const;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace plast::search {
@@ -48,6 +49,10 @@ int size();
 // Executor for rank 0; other ranks call serve() until rank 0's executor is destroyed.
 std::unique_ptr<Executor> make_root_executor(int threads);
 void serve(const ScreenTask& task, std::uint64_t seed, int threads);
+// Rank 0's s on every rank (nothing without MPI or with one rank): what workers need before they can build
+// their task (plast infer: the run directory). A worker waiting here receives "stop" when rank 0's executor
+// is destroyed first (rank 0 ended, or failed, before sharing).
+void broadcast(std::string& s);
 } // namespace mpi
 
 // Evaluate one job, turning runtime errors of the task into an "error" outcome (a result, not a crash).

@@ -28,6 +28,7 @@ int rank() { return 0; }
 int size() { return 1; }
 std::unique_ptr<Executor> make_root_executor(int threads) { return std::make_unique<LocalExecutor>(threads); }
 void serve(const ScreenTask&, std::uint64_t, int) {}
+void broadcast(std::string&) {}
 
 #else
 
@@ -94,7 +95,7 @@ nlohmann::json outcome_json(const EvalOutcome& o)
 {
     nlohmann::json m = nlohmann::json::array();
     for (double v : o.metrics) m.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr));
-    return {{"m", m}, {"s", o.status}, {"r", o.abort_reason}, {"t", o.abort_time}, {"w", o.wall_seconds}};
+    return {{"m", m}, {"s", o.status}, {"r", o.abort_reason}, {"t", o.abort_time}, {"w", o.wall_seconds}, {"x", o.payload}};
 }
 
 EvalOutcome outcome_from(const nlohmann::json& j)
@@ -105,6 +106,7 @@ EvalOutcome outcome_from(const nlohmann::json& j)
     o.abort_reason = j["r"];
     o.abort_time = j["t"];
     o.wall_seconds = j["w"];
+    o.payload = j.value("x", std::string());
     return o;
 }
 
@@ -175,6 +177,11 @@ void serve(const ScreenTask& task, std::uint64_t seed, int threads)
         const auto batch = nlohmann::json::parse(msg);
         gather_strings(evaluate_share(task, batch, seed, threads, nullptr));
     }
+}
+
+void broadcast(std::string& s)
+{
+    if (size() > 1) bcast_string(s);
 }
 
 #endif

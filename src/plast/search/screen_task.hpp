@@ -21,6 +21,9 @@ struct EvalOutcome {
     std::string abort_reason;
     double abort_time = -1.0;
     double wall_seconds = 0.0; // filled by the executor
+    // A task's whole result when metrics are not enough (a gradient fit's parameters, log and trajectories,
+    // as JSON text: infer/fit_jobs.hpp); carried between MPI ranks like the metrics. Empty for screens.
+    std::string payload;
 };
 
 // A named group of metric bounds ("stable activity": 1 <= rate <= 50, ...). NaN never passes.
