@@ -15,14 +15,54 @@ namespace plast::app {
 
 static std::string g_resume;
 
+// --resume RUN_DIR (without CONFIG or --out) continues in place with the run's stored configuration, as
+// screen does; --set may extend it (e.g. ea.max_generations). With CONFIG or --out, or a checkpoint.json, a
+// new run starts from the checkpoint.
+static bool resumes_in_place(const Context& ctx)
+{
+    namespace fs = std::filesystem;
+    return !g_resume.empty() && fs::is_directory(g_resume) && fs::exists(fs::path(g_resume) / "config.toml") &&
+           fs::exists(fs::path(g_resume) / "run.json") && ctx.opts.config.empty() && ctx.opts.out.empty();
+}
+
+// In place: the run's archive, checked before touching run.json (a refused resume, exit 2, leaves the run
+// as it was), then the run directory reopened with the configuration as now resolved. A run from before
+// evolve wrote archives continues from its checkpoint with a new archive.
+static search::Archive reopen_run(Context& ctx, const e2l::EvolveStudy& study, bool archive_only)
+{
+    namespace fs = std::filesystem;
+    const auto path = (fs::path(g_resume) / "archive.sqlite").string();
+    if (archive_only && !fs::exists(path))
+        usage_error("--resume " + g_resume, "neither checkpoint.json nor archive.sqlite is there", "a run directory of plast evolve");
+    auto archive = study.open_archive(path, fs::exists(path));
+    ctx.run = io::RunDir::reopen(g_resume, ctx.command_line);
+    ctx.run->write_text("config.toml", ctx.config.resolved_toml());
+    if (!ctx.opts.quiet) std::cerr << "plast evolve: resuming " << g_resume << " in place\n";
+    return archive;
+}
+
+// The champion line on stderr, from the summary.
+static void print_champion(const nlohmann::json& s)
+{
+    auto g = [](const nlohmann::json& x) {
+        char b[32];
+        if (!x.is_number()) return x.dump();
+        std::snprintf(b, sizeof b, "%.4g", x.get<double>());
+        return std::string(b);
+    };
+    std::cerr << "plast evolve: champion " << s["champion"].get<std::string>() << "  (F = " << g(s["champion_fitness"]);
+    if (s.contains("champion_fitness_full_task"))
+        std::cerr << " in fast mode; F = " << g(s["champion_fitness_full_task"]) << " on the full task";
+    if (s.contains("champion_rms_error_mV"))
+        std::cerr << "; RMS error " << g(s["champion_rms_error_mV"]) << " mV, weights "
+                  << g(s["champion_weight_distance_pA"]) << " pA from the teacher's";
+    std::cerr << ")\n";
+}
+
 static int run_evolve(Context& ctx)
 {
-    // --resume RUN_DIR (without CONFIG or --out) continues in place with the run's stored
-    // configuration, as screen does; --set may extend it (e.g. ea.max_generations). With CONFIG or
-    // --out, or a checkpoint.json, a new run starts from the checkpoint.
     namespace fs = std::filesystem;
-    const bool in_place = !g_resume.empty() && fs::is_directory(g_resume) && fs::exists(fs::path(g_resume) / "config.toml") &&
-                          fs::exists(fs::path(g_resume) / "run.json") && ctx.opts.config.empty() && ctx.opts.out.empty();
+    const bool in_place = resumes_in_place(ctx);
     if (in_place) ctx.resume_in_place(g_resume, true);
     ctx.load_config(e2l::default_evolve_config, "<embedded evolve default>");
     // A run killed before its first checkpoint continues from its archive alone (replayed from generation 0).
@@ -42,38 +82,14 @@ static int run_evolve(Context& ctx)
             std::cout << ctx.config.documented_toml();
             return 0;
         }
-        // Check the archive before touching run.json: a refused resume (exit 2) leaves the run as it was.
-        // A run from before evolve wrote archives continues from its checkpoint with a new archive.
-        const auto path = (fs::path(g_resume) / "archive.sqlite").string();
-        if (archive_only && !fs::exists(path))
-            usage_error("--resume " + g_resume, "neither checkpoint.json nor archive.sqlite is there", "a run directory of plast evolve");
-        archive.emplace(study.open_archive(path, fs::exists(path)));
-        ctx.run = io::RunDir::reopen(g_resume, ctx.command_line);
-        ctx.run->write_text("config.toml", ctx.config.resolved_toml());
-        if (!ctx.opts.quiet) std::cerr << "plast evolve: resuming " << g_resume << " in place\n";
+        archive.emplace(reopen_run(ctx, study, archive_only));
     } else {
         ctx.open_run();
         archive.emplace(study.open_archive(ctx.run->file("archive.sqlite"), false));
     }
-    auto& dir = *ctx.run;
-    study.run(dir, *archive, *executor);
+    study.run(*ctx.run, *archive, *executor);
     executor.reset(); // the workers stop here
-    if (!ctx.opts.quiet) {
-        const auto& s = dir.summary();
-        auto g = [](const nlohmann::json& x) {
-            char b[32];
-            if (!x.is_number()) return x.dump();
-            std::snprintf(b, sizeof b, "%.4g", x.get<double>());
-            return std::string(b);
-        };
-        std::cerr << "plast evolve: champion " << s["champion"].get<std::string>() << "  (F = " << g(s["champion_fitness"]);
-        if (s.contains("champion_fitness_full_task"))
-            std::cerr << " in fast mode; F = " << g(s["champion_fitness_full_task"]) << " on the full task";
-        if (s.contains("champion_rms_error_mV"))
-            std::cerr << "; RMS error " << g(s["champion_rms_error_mV"]) << " mV, weights "
-                      << g(s["champion_weight_distance_pA"]) << " pA from the teacher's";
-        std::cerr << ")\n";
-    }
+    if (!ctx.opts.quiet) print_champion(ctx.run->summary());
     return ctx.complete();
 }
 

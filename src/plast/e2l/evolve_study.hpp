@@ -12,6 +12,9 @@
 // written first), champion.json, and the summary.
 // Evaluations run through search::Executor: threads, or MPI ranks under mpirun (rank 0 evolves, the
 // others serve genome_task); the archive is the same for any thread or rank count.
+// The study's code: the configuration readers (evolve_study_config.cpp), the generation loop with the
+// archive replay and the checkpoints (evolution_run.hpp), the champion's assessment after it
+// (champion_assessment.hpp), and the writers of the files and summary keys (evolve_outputs.hpp).
 #include "plast/cgp/config_io.hpp"
 #include "plast/search/cgp_evaluation.hpp"
 #include "plast/e2l/task.hpp"
@@ -50,7 +53,8 @@ struct EvolveStudy {
     // New archive, or (resume) the run's existing one after checking its fingerprint and layout.
     search::Archive open_archive(const std::string& path, bool resume) const;
     // Evolves, writing rows to the archive: rows already there (generations after the checkpoint, or
-    // all of them when there is no checkpoint) are read back instead of simulated.
+    // all of them when there is no checkpoint) are read back instead of simulated. Then assesses the
+    // champion and writes the outputs.
     void run(io::RunDir& dir, search::Archive& archive, search::Executor& executor) const;
     // The same on this process's threads, with a new archive.sqlite in dir.
     void run(io::RunDir& dir) const;
