@@ -1,6 +1,7 @@
 """Screening end to end on the rate toy task: rounds improve the pass rate, archives are identical for
 1 and 2 threads, a SIGKILLed screen resumes without duplicates or gaps, and bad input is refused."""
 import json
+import shutil
 import os
 import signal
 import sqlite3
@@ -339,3 +340,25 @@ def test_perturbation_round_raises_the_plausible_fraction_and_reads_rule_set_csv
     cfg.write_text(PERTURB.format(n0=4, scale=0.5).replace('kernel_scale', 'particles = "verdict = \'none\'"\nkernel_scale'))
     r = plast("screen", str(cfg), "--out", str(tmp_path / "x4"), "-q", "--no-report")
     assert r.returncode != 0 and "particles" in r.stderr and "at least 2" in r.stderr, r.stderr
+
+
+def test_cmaes_round_gives_the_same_archive_for_threads_and_mpi_ranks(tmp_path):
+    # CMA-ES goes through the same executor as the other rounds: each generation is one batch, whose
+    # candidates depend only on the earlier generations' losses, so threads and ranks cannot change a row.
+    import pytest
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(CMAES.replace("generations = 15", "generations = 4"))
+    runs = {}
+    for name, j in (("one", "-j1"), ("two", "-j2")):
+        assert plast("screen", str(cfg), "--out", str(tmp_path / name), j, "-q", "--no-report").returncode == 0
+        runs[name] = rows(tmp_path / name)
+    assert runs["one"] == runs["two"] and len(runs["one"]) == 8 * 5
+    mpirun = shutil.which("mpirun")
+    if mpirun is None:
+        pytest.skip("Open MPI not installed")
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+    r = subprocess.run([mpirun, "-np", "2", CLI, "screen", str(cfg), "--out", str(tmp_path / "mpi"), "-j1", "-q",
+                        "--no-report"], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert rows(tmp_path / "mpi") == runs["one"]
