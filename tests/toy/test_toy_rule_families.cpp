@@ -1,6 +1,9 @@
-// The toy models' rules as rule families: the explicit rule (toy/explicit_rule_family.hpp).
+// The toy models' rules as rule families: the explicit rule (toy/explicit_rule_family.hpp) and the 2RNN rate
+// rule (toy/rate_pol_family.hpp).
 #include "plast/toy/explicit_rule.hpp"
 #include "plast/toy/explicit_rule_family.hpp"
+#include "plast/toy/rate_pol_family.hpp"
+#include "plast/toy/two_neuron_rnn.hpp"
 
 #include <gtest/gtest.h>
 
@@ -159,4 +162,38 @@ TEST(ToyExplicitFamily, FormulaText)
     EXPECT_EQ(red.formula(zero2.data()), "0");
     EXPECT_EQ(ExplicitRuleFamily::reduced(-0.25).formula(both.data()), "(0.5 - 1*x)*(y + 0.25)");
     EXPECT_EQ(ExplicitRuleFamily::reduced(0.0).formula(delta.data()), "-1*x*y");
+}
+
+// The 2RNN's rate rule as a family (toy/rate_pol_family.hpp).
+TEST(ToyRatePolFamily, EvaluateGradientsAndFormula)
+{
+    const toy::RatePolFamily fam;
+    EXPECT_EQ(fam.name(), "toy_rate_pol");
+    EXPECT_EQ(fam.param_names(), (std::vector<std::string>{"alpha", "beta", "gamma"}));
+    const std::vector<double> th{-1.0, 0.25, 1.5};
+    const double h = 1e-6;
+    for (const auto& p : points(100, 5)) {
+        // RateRule::drift is eta·g with the historical arithmetic, bit for bit.
+        const toy::RateRule rr{0.1, th[0], th[1], th[2]};
+        EXPECT_EQ(rr.drift(p.x, p.y), 0.1 * (th[0] * p.x + th[1] * p.y + th[2] * p.x * p.y));
+        double gy, gw;
+        const double g0 = eval1(fam, th, p, &gy, &gw);
+        EXPECT_EQ(g0, toy::RatePolFamily::g(p.x, p.y, th.data()));
+        const double tol = 8.0 * DBL_EPSILON * (1.0 + std::fabs(g0) + 8.0) / h;
+        const double* in[3] = {&p.x, &p.y, &p.w};
+        double grad[3];
+        fam.param_gradient(in, 1, th.data(), grad);
+        for (int k = 0; k < 3; ++k) {
+            auto tp = th, tm = th;
+            tp[k] += h, tm[k] -= h;
+            EXPECT_NEAR(grad[k], (eval1(fam, tp, p) - eval1(fam, tm, p)) / (2 * h), tol) << k;
+        }
+        EXPECT_NEAR(gy, (eval1(fam, th, {p.x, p.y + h, p.w}) - eval1(fam, th, {p.x, p.y - h, p.w})) / (2 * h), tol);
+        EXPECT_EQ(gw, 0.0);
+    }
+    // beta = 0: the post set point y* = -alpha/gamma is a zero of g for every x.
+    const std::vector<double> sp{-1.0, 0.0, 2.0};
+    EXPECT_EQ(eval1(fam, sp, {0.7, 0.5, 0.0}), 0.0);
+    EXPECT_EQ(fam.formula(th.data()), "-1*x + 0.25*y + 1.5*x*y");
+    EXPECT_EQ(fam.formula(sp.data()), "-1*x + 2*x*y");
 }
