@@ -56,15 +56,33 @@ PhaseOut run_phase(const ExplicitRule& rule, const AbaSetup& s, const Eigen::Vec
                    int phase, std::vector<std::vector<double>>* traj)
 {
     PhaseOut out;
-    const double pre = rule.pre_term(s.y_target), cst = rule.const_term(s.y_target);
-    const Eigen::ArrayXd xa = x.array();
-    const Eigen::ArrayXd u = rule.theta0 + rule.theta1 * xa;
+    // The rule through its family: w_i <- w_i + eta·g(x_i, y, w_i).
+    const ExplicitRuleFamily fam = rule.family(s.y_target);
+    const rules::RuleFamily& family = fam;
+    const std::vector<double> th = rule.params();
+    const std::size_t n = static_cast<std::size_t>(x.size());
+    Eigen::VectorXd yv(x.size()), g(x.size());
+    const double* in[3] = {x.data(), yv.data(), w.data()};
+    // Reduced form: g = u·(y - y*) with u = dg/dy, which depends on x only, so u is taken from the family
+    // once per phase and the step is (eta·u)·(y - y*), the historical operation order (eta·g would round
+    // differently: eta·(u·e) and (eta·u)·e differ in the last bit, and the outputs would not stay identical).
+    Eigen::ArrayXd u(x.size());
+    if (fam.is_reduced())
+        for (std::size_t i = 0; i < n; ++i) {
+            double y0 = s.y_target, gi = 0.0;
+            fam.eval_row(x[Eigen::Index(i)], &y0, w.data() + i, 0.0, 1, th.data(), &gi, &u[Eigen::Index(i)], nullptr);
+        }
     double e = w.dot(x) - s.y_target;
     if (std::fabs(e) <= s.rho) out.tau = 0.0;
     for (long k = 1; k <= s.epochs; ++k) {
         const double y = w.dot(x);
-        if (rule.reduced) w.array() += s.eta * u * (y - s.y_target);
-        else w.array() += s.eta * ((rule.theta0 * y + cst) + (rule.theta1 * y + pre) * xa);
+        if (fam.is_reduced()) {
+            w.array() += s.eta * u * (y - fam.y_target());
+        } else {
+            yv.setConstant(y);
+            family.evaluate(in, n, th.data(), g.data());
+            w.array() += s.eta * g.array();
+        }
         e = w.dot(x) - s.y_target;
         if (out.tau < 0.0 && std::fabs(e) <= s.rho) out.tau = static_cast<double>(k);
         if (traj && s.record_every > 0 && k % s.record_every == 0) {

@@ -6,11 +6,14 @@ namespace plast::toy {
 
 Eigen::VectorXd ExplicitRule::drift(const Eigen::VectorXd& w, const Eigen::VectorXd& x, double y_target) const
 {
-    const double y = w.dot(x);
-    // theta0·y + theta1·x_i·y + theta2·x_i + theta3, written so that the reduced family is exactly
-    // u·(y - y*) (no cancellation between large terms).
-    if (reduced) return (theta0 + theta1 * x.array()).matrix() * (y - y_target);
-    return ((theta0 * y + theta3) + (theta1 * y + theta2) * x.array()).matrix();
+    const ExplicitRuleFamily fam = family(y_target);
+    const rules::RuleFamily& rule = fam;
+    const std::vector<double> th = params();
+    const Eigen::VectorXd y = Eigen::VectorXd::Constant(x.size(), w.dot(x)); // one output: y for every synapse
+    const double* in[3] = {x.data(), y.data(), w.data()};
+    Eigen::VectorXd g(x.size());
+    rule.evaluate(in, static_cast<std::size_t>(x.size()), th.data(), g.data());
+    return g;
 }
 
 bool ExplicitRule::stable_for_all_inputs(int n_inputs) const

@@ -18,7 +18,15 @@
 //     w_final = w + u·(y* - w·x)/(u·x)
 // The error e = w·x - y* obeys e_{k+1} = (1 + eta·lambda)·e_k under Euler, so the convergence time
 // to |e| <= rho is about ln(|e0|/rho)/(eta·|lambda|): eta sets the speed, not the fixed point.
+//
+// The rule itself (g = dw/dt / eta) is the rule family ExplicitRuleFamily (explicit_rule_family.hpp):
+// ExplicitRule is one point of it (the parameters and the form), plus the closed-form analysis below.
+// drift() and the A-B-A simulation (aba_task.cpp) evaluate the rule through the family.
+#include "plast/toy/explicit_rule_family.hpp"
+
 #include <Eigen/Core>
+
+#include <vector>
 
 namespace plast::toy {
 
@@ -34,7 +42,18 @@ struct ExplicitRule {
     double pre_term(double y_target) const { return reduced ? -theta1 * y_target : theta2; }
     double const_term(double y_target) const { return reduced ? -theta0 * y_target : theta3; }
 
-    // dw/dt / eta at weights w for input x.
+    // The family of this form (y* is a constant of the reduced family) and the parameters in its order.
+    ExplicitRuleFamily family(double y_target) const
+    {
+        return reduced ? ExplicitRuleFamily::reduced(y_target) : ExplicitRuleFamily::general();
+    }
+    std::vector<double> params() const
+    {
+        if (reduced) return {theta0, theta1};
+        return {theta0, theta1, theta2, theta3};
+    }
+
+    // dw/dt / eta at weights w for input x (through the family).
     Eigen::VectorXd drift(const Eigen::VectorXd& w, const Eigen::VectorXd& x, double y_target) const;
 
     // Non-zero eigenvalue of the linearised dynamics per unit eta for input x: theta0·sum(x) + theta1.

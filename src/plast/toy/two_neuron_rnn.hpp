@@ -41,6 +41,7 @@
 // A run "diverges" when a rate exceeds r_max (default 1e3) or a weight is not finite: the simulation
 // stops there and the result says so (a result, not a crash); the recorded values stay finite.
 #include "plast/core/connection_types.hpp"
+#include "plast/toy/rate_pol_family.hpp"
 
 #include <Eigen/Core>
 
@@ -54,12 +55,16 @@ namespace plast::toy {
 
 enum Syn { EE = 0, EI = 1, IE = 2, II = 3 };
 
+// One synapse's rule: a point (alpha, beta, gamma) of the family RatePolFamily (rate_pol_family.hpp) and eta.
 struct RateRule {
     double eta = 0.0; // 1/s; 0 = static weight
     double alpha = 0.0, beta = 0.0, gamma = 0.0;
+    std::array<double, 3> params() const { return {alpha, beta, gamma}; }
+    // dw/dt = eta·g(r_pre, r_post), g evaluated by the family's kernel.
     double drift(double r_pre, double r_post) const
     {
-        return eta * (alpha * r_pre + beta * r_post + gamma * r_pre * r_post);
+        const std::array<double, 3> th = params();
+        return eta * RatePolFamily::g(r_pre, r_post, th.data());
     }
 };
 
