@@ -9,6 +9,7 @@
 #include "plast/core/error.hpp"
 #include "plast/io/csv.hpp"
 #include "plast/search/executor.hpp"
+#include "plast/search/familiarity_screen_task.hpp"
 #include "plast/search/fsbi_screen_task.hpp"
 #include "plast/search/screen.hpp"
 #include "plast/search/toy_screen_task.hpp"
@@ -50,8 +51,9 @@ targets = { RI = [0.6, 1.0] }
 std::unique_ptr<search::ScreenTask> make_screen_task(Config& cfg, std::uint64_t seed)
 {
     const auto sc = cfg.section("screen");
-    const auto name = sc.string("task", "toy_aba", {"toy_aba", "fsbi", "model", "e2l"});
+    const auto name = sc.string("task", "toy_aba", {"toy_aba", "fsbi", "model", "e2l", "familiarity"});
     if (name == "e2l") return search::E2lScreenTask::from_config(cfg);
+    if (name == "familiarity") return search::FamiliarityScreenTask::from_config(cfg);
     if (name == "model")
         return search::ModelScreenTask::from_config(cfg.section("model"), std::filesystem::path(cfg.source_name()).parent_path().string());
     if (name == "fsbi") {

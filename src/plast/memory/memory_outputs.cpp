@@ -32,41 +32,6 @@ void write_run_rows(io::CsvWriter& csv, const std::string& rule, const std::stri
     }
 }
 
-// Stability per rule and condition (the criterion in memory_study.hpp) over its runs; `ok_runs` gets the
-// probe statistics of the runs that completed.
-bool judge_stability(const MemoryStudy& study, const StudyResults& res, std::size_t ri, std::size_t ci,
-                     std::vector<std::vector<ProbeStats>>& ok_runs)
-{
-    const auto& cond = study.conditions[ci];
-    const bool ko = MemoryStudy::is_knockout(cond);
-    const bool stab_only = study.stability_only(cond);
-    bool stable = true;
-    for (std::size_t run = 0; run < res.slots.runs[ci]; ++run) {
-        const auto& r = res.at(ri, ci, run);
-        for (const auto& pt : r.probes) stable = stable && pt.baseline_rate >= 0.1 && pt.baseline_rate <= 100.0;
-        if (r.aborted) {
-            stable = false;
-            continue;
-        }
-        // Mean-weight bounds (spec §7.2): after the protocol; at every test for a knock-out.
-        for (std::size_t t = ko ? 0 : r.probes.size() - 1; t < r.probes.size(); ++t)
-            for (const auto& [name, v] : r.probes[t].mean_weights) {
-                const double bound = (name == "EE" || name == "EI") ? 0.5 : 5.0;
-                if (name == "EE" || name == "EI" || name == "IE" || name == "II") stable = stable && v <= bound;
-            }
-        // Stability-only knock-outs, the reference's criterion (get_ind_stable_pd): CV >= 0.7 at every test
-        // and w_blow <= 0.1 at the last, where measured (a window too short for any ISI gives no CV).
-        if (stab_only && !r.probes.empty()) {
-            for (const auto& pt : r.probes) stable = stable && !(pt.cv_isi < 0.7);
-            stable = stable && !(r.probes.back().w_blow > 0.1);
-        }
-        std::vector<ProbeStats> s;
-        for (const auto& pt : r.probes) s.push_back(pt.stats);
-        ok_runs.push_back(s);
-    }
-    return stable;
-}
-
 // The per rule x condition results: memory_tests.csv, memory_summary.csv and prate_mean.npy; `summary`
 // gets one JSON object and `outcomes` one RuleOutcome per rule x condition (rule-major).
 void write_result_tables(io::RunDir& dir, const MemoryStudy& study, const StudyResults& res, nlohmann::json& summary,

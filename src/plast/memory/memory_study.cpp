@@ -62,6 +62,18 @@ bool valid_condition(const std::string& c)
     return false;
 }
 
+// The network sections: [network] and [inputs] (recurrent), [feedforward]; a model file's [model] is read with
+// the settings.
+void read_network(Config& cfg, MemoryStudy& st, const char* who)
+{
+    if (st.network == "recurrent") {
+        st.recurrent = BndConfig::from_config(cfg.section("network"), cfg.section("inputs"));
+        st.recurrent.net.require_six_param_rules(cfg.section("network"), who);
+    } else if (st.network == "feedforward") {
+        st.feedforward = FeedForwardConfig::from_config(cfg.section("feedforward"));
+    }
+}
+
 // [memory] network (and [model] for a model file), runs, conditions and knock-out mode.
 void read_study_settings(Config& cfg, const Section& m, MemoryStudy& st)
 {
@@ -234,6 +246,41 @@ void read_input_rate_and_recheck(const Section& m, MemoryStudy& st)
 }
 } // namespace
 
+// Stability per rule and condition (the criterion in memory_study.hpp) over its runs; `ok_runs` gets the
+// probe statistics of the runs that completed.
+bool judge_stability(const MemoryStudy& study, const StudyResults& res, std::size_t ri, std::size_t ci,
+                     std::vector<std::vector<ProbeStats>>& ok_runs)
+{
+    const auto& cond = study.conditions[ci];
+    const bool ko = MemoryStudy::is_knockout(cond);
+    const bool stab_only = study.stability_only(cond);
+    bool stable = true;
+    for (std::size_t run = 0; run < res.slots.runs[ci]; ++run) {
+        const auto& r = res.at(ri, ci, run);
+        for (const auto& pt : r.probes) stable = stable && pt.baseline_rate >= 0.1 && pt.baseline_rate <= 100.0;
+        if (r.aborted) {
+            stable = false;
+            continue;
+        }
+        // Mean-weight bounds (spec §7.2): after the protocol; at every test for a knock-out.
+        for (std::size_t t = ko ? 0 : r.probes.size() - 1; t < r.probes.size(); ++t)
+            for (const auto& [name, v] : r.probes[t].mean_weights) {
+                const double bound = (name == "EE" || name == "EI") ? 0.5 : 5.0;
+                if (name == "EE" || name == "EI" || name == "IE" || name == "II") stable = stable && v <= bound;
+            }
+        // Stability-only knock-outs, the reference's criterion (get_ind_stable_pd): CV >= 0.7 at every test
+        // and w_blow <= 0.1 at the last, where measured (a window too short for any ISI gives no CV).
+        if (stab_only && !r.probes.empty()) {
+            for (const auto& pt : r.probes) stable = stable && !(pt.cv_isi < 0.7);
+            stable = stable && !(r.probes.back().w_blow > 0.1);
+        }
+        std::vector<ProbeStats> s;
+        for (const auto& pt : r.probes) s.push_back(pt.stats);
+        ok_runs.push_back(s);
+    }
+    return stable;
+}
+
 bool MemoryStudy::is_knockout(const std::string& c)
 {
     return c.rfind("only_", 0) == 0 || c.rfind("no_", 0) == 0;
@@ -252,12 +299,29 @@ MemoryStudy MemoryStudy::from_config(Config& cfg)
     if (st.rules.empty()) root.fail("rule", "no rule to test", "[[rule]] tables, memory.archive or memory.rules_csv");
     read_protocol(cfg.section("protocol"), st.protocol);
     read_input_rate_and_recheck(m, st);
-    if (st.network == "recurrent") {
-        st.recurrent = BndConfig::from_config(cfg.section("network"), cfg.section("inputs"));
-        st.recurrent.net.require_six_param_rules(cfg.section("network"), "the memory study");
-    } else if (st.network == "feedforward") {
-        st.feedforward = FeedForwardConfig::from_config(cfg.section("feedforward"));
-    }
+    read_network(cfg, st, "the memory study");
+    return st;
+}
+
+MemoryStudy MemoryStudy::task_from_config(Config& cfg)
+{
+    MemoryStudy st;
+    const Section m = cfg.section("memory");
+    const Section root = cfg.root();
+    // The candidates are the rules, tested in the control condition at the protocol's input rate: keys that
+    // choose rules, conditions or a rule's input rate would be ignored, so they are refused.
+    if (root.array_size("rule") > 0)
+        root.fail("rule", "a familiarity screen tests its candidates: [[rule]] tables would not be used",
+                  "no [[rule]] table; the search box is [prior.NAME] (names: the task's parameters)");
+    for (const char* k : {"archive", "rules_csv", "query", "limit", "conditions", "knockouts", "knockout_runs",
+                          "knockout_window", "input_rate"})
+        if (m.has(k))
+            m.fail(k, "a familiarity screen runs its candidates in the control condition at the protocol's input rate; this key would not be used",
+                   "network, runs, recheck, recheck_window, recheck_filter_variant");
+    read_study_settings(cfg, m, st);
+    read_protocol(cfg.section("protocol"), st.protocol);
+    read_input_rate_and_recheck(m, st);
+    read_network(cfg, st, "the familiarity screen");
     return st;
 }
 

@@ -104,6 +104,9 @@ struct MemoryStudy {
     ModelNetworkConfig model_net;
 
     static MemoryStudy from_config(Config& cfg);
+    // The settings of the familiarity task (`plast screen`, task = "familiarity": search/familiarity_screen_task.hpp):
+    // network, runs, protocol and re-check; no rules (the candidates are the rules) and only the control condition.
+    static MemoryStudy task_from_config(Config& cfg);
     static bool is_knockout(const std::string& condition); // only_XX or no_XX
     bool stability_only(const std::string& condition) const { return knockouts == "stability" && is_knockout(condition); }
     int runs_of(const std::string& condition) const { return stability_only(condition) ? knockout_runs : runs; }
@@ -123,6 +126,11 @@ struct MemoryStudy {
     // execute, then write the outputs (memory_outputs.hpp).
     void run(io::RunDir& dir, std::uint64_t seed, int threads, bool resume = false) const;
 };
+
+// Stability of rule ri in condition ci over its runs (the criterion above); `ok_runs` gets the probe statistics
+// of the runs that completed.
+bool judge_stability(const MemoryStudy& study, const StudyResults& res, std::size_t ri, std::size_t ci,
+                     std::vector<std::vector<ProbeStats>>& ok_runs);
 
 extern const char* const default_memory_config;
 
