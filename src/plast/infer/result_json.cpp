@@ -103,6 +103,17 @@ template <class V, class R> void visit_fit(V& f, R& r)
     f.nested("gradient_check", r.gradient_check);
 }
 
+// What the Oja and behaviour results share: the fit, the effective parameters and the R² of weights and activity.
+template <class V, class R> void visit_fit_and_r2(V& f, R& r)
+{
+    f.nested("fit", r.fit);
+    f("theta_eff", r.theta_eff);
+    f("r2_weights_median", r.r2_weights_median);
+    f("r2_weights_mean", r.r2_weights_mean);
+    f("r2_activity_median", r.r2_activity_median);
+    f("r2_activity_mean", r.r2_activity_mean);
+}
+
 template <class V, class S> void visit_sensitivity(V& f, S& s)
 {
     f("trajectories", s.trajectories);
@@ -124,12 +135,7 @@ template <class V, class R> void visit_oja(V& f, R& r)
     f("seed", r.seed);
     f("noise_scale", r.noise_scale);
     f("observed_fraction", r.observed_fraction);
-    f.nested("fit", r.fit);
-    f("theta_eff", r.theta_eff);
-    f("r2_weights_median", r.r2_weights_median);
-    f("r2_weights_mean", r.r2_weights_mean);
-    f("r2_activity_median", r.r2_activity_median);
-    f("r2_activity_mean", r.r2_activity_mean);
+    visit_fit_and_r2(f, r);
     f("max_err_truth_terms", r.max_err_truth_terms);
     f("max_abs_other_terms", r.max_abs_other_terms);
     f("condition_number", r.condition_number);
@@ -148,12 +154,7 @@ template <class V, class R> void visit_oja(V& f, R& r)
 template <class V, class R> void visit_behaviour(V& f, R& r)
 {
     f("seed", r.seed);
-    f.nested("fit", r.fit);
-    f("theta_eff", r.theta_eff);
-    f("r2_weights_median", r.r2_weights_median);
-    f("r2_weights_mean", r.r2_weights_mean);
-    f("r2_activity_median", r.r2_activity_median);
-    f("r2_activity_mean", r.r2_activity_mean);
+    visit_fit_and_r2(f, r);
     f("pdev_median", r.pdev_median);
     f("pdev_mean", r.pdev_mean);
     f("w_true", r.w_true);
