@@ -9,7 +9,7 @@
 #include "plast/io/config.hpp"
 #include "plast/search/archive.hpp"
 #include "plast/search/executor.hpp"
-#include "plast/search/fsbi_screen_task.hpp"
+#include "plast/tasks/fsbi_task.hpp"
 #include "plast/search/screen.hpp"
 
 #include "plast/core/progress.hpp"
@@ -23,13 +23,13 @@ namespace plast::app {
 
 namespace {
 // Times the simulations inside the task.
-class TimedTask : public search::FsbiScreenTask {
+class TimedTask : public tasks::FsbiTask {
 public:
-    using FsbiScreenTask::FsbiScreenTask;
+    using FsbiTask::FsbiTask;
     search::EvalOutcome evaluate(const std::vector<double>& p, std::uint64_t seed, std::uint64_t key) const override
     {
         const auto t0 = std::chrono::steady_clock::now();
-        auto out = FsbiScreenTask::evaluate(p, seed, key);
+        auto out = FsbiTask::evaluate(p, seed, key);
         sim_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         simulated_ += out.status == "completed" ? total_ : out.abort_time;
         return out;

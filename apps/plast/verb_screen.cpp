@@ -1,19 +1,11 @@
 // plast screen [CONFIG] | plast screen --resume RUN_DIR : rule discovery by screening rounds.
 #include "verb.hpp"
 
-#include "plast/search/e2l_screen_task.hpp"
-#include "plast/search/model_screen_task.hpp"
-
-#include <filesystem>
-
 #include "plast/core/error.hpp"
 #include "plast/io/csv.hpp"
 #include "plast/search/executor.hpp"
-#include "plast/search/familiarity_screen_task.hpp"
-#include "plast/search/fsbi_screen_task.hpp"
 #include "plast/search/screen.hpp"
-#include "plast/search/toy_screen_task.hpp"
-#include "plast/toy/toy_study.hpp"
+#include "plast/tasks/registry.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -48,47 +40,12 @@ condition_on = ["RI"]
 targets = { RI = [0.6, 1.0] }
 )";
 
-std::unique_ptr<search::ScreenTask> make_screen_task(Config& cfg, std::uint64_t seed)
-{
-    const auto sc = cfg.section("screen");
-    const auto name = sc.string("task", "toy_aba", {"toy_aba", "fsbi", "model", "e2l", "familiarity"});
-    if (name == "e2l") return search::E2lScreenTask::from_config(cfg);
-    if (name == "familiarity") return search::FamiliarityScreenTask::from_config(cfg);
-    if (name == "model")
-        return search::ModelScreenTask::from_config(cfg.section("model"), std::filesystem::path(cfg.source_name()).parent_path().string());
-    if (name == "fsbi") {
-        const auto variant = sc.string("filter_variant", "paper", metrics::fsbi_filter_variants());
-        const double target = sc.number("target_rate", 10.0, Range::positive());
-        auto net = spiking::FsbiConfig::from_config(cfg.section("network"));
-        net.require_six_param_rules(cfg.section("network"), "the fsbi screen");
-        return std::make_unique<search::FsbiScreenTask>(net, variant, target);
-    }
-    if (name == "toy_aba") {
-        // The screen searches the reduced explicit rule: theta0, theta1 and log10(eta) come from [prior].
-        // A rule or learning rate configured as for `plast toy` would be replaced without notice: refused.
-        const Section root = cfg.root();
-        for (const char* k : {"explicit", "implicit", "explicit_sweep", "implicit_sweep", "rnn2", "rnn2_sweep", "linear_rnn"})
-            if (root.has(k))
-                root.fail(k, "the toy_aba screen searches the reduced explicit rule (theta0, theta1, log10_eta from [prior]); this rule would not be used",
-                          "no [" + std::string(k) + "] table in a screen (set the search box in [prior.theta0], [prior.theta1], [prior.log10_eta])");
-        // Runs begun before this check stored the unused task.eta in config.toml; their resume accepts it.
-        if (!g_resume_dir.empty()) (void)cfg.section("task").number("eta", 0.01, Range::positive());
-        else if (cfg.section("task").has("eta"))
-            cfg.section("task").fail("eta", "the toy_aba screen draws the learning rate from [prior.log10_eta]; this eta would be replaced without notice",
-                                     "no task.eta in a screen ([prior.log10_eta] lo, hi: log10 of eta)");
-        // The A-B-A setting from [task] (same keys as `plast toy`).
-        const auto study = toy::ToyStudy::from_config(cfg, seed, false);
-        return std::make_unique<search::ToyScreenTask>(study.setup);
-    }
-    return nullptr;
-}
-
 static int run_screen(Context& ctx)
 {
     const bool resume = !g_resume_dir.empty();
     if (resume) ctx.resume_in_place(g_resume_dir, false);
     ctx.load_config(default_screen_config, "<embedded screen default>");
-    auto task = make_screen_task(ctx.config, ctx.seed);
+    auto task = tasks::make_task(ctx.config, {ctx.seed, resume, std::filesystem::path(ctx.config.source_name()).parent_path().string()});
     const auto spec = search::ScreenSpec::from_config(ctx.config, *task);
     ctx.config.check_unused();
     if (search::mpi::rank() != 0) {

@@ -114,11 +114,14 @@ def test_familiarity_screen_rows_are_the_memory_study(tmp_path):
     ("[[rule]]\ntheta = [0.02, 0.02, -0.12, 0.0, 1.0, 1.0]\n", "rule"),
     ("", "memory.conditions"),
     ("", "memory.archive"),
+    ("", "memory.input_rate"),
 ])
 def test_familiarity_screen_refuses_what_it_would_ignore(tmp_path, extra, key):
     text = SCREEN + extra
     if key == "memory.conditions":
         text = text.replace("runs = 3", "runs = 3\nconditions = [\"static\"]")
+    if key == "memory.input_rate":
+        text = text.replace("runs = 3", "runs = 3\ninput_rate = \"rule\"")
     if key == "memory.archive":
         text = text.replace("runs = 3", "runs = 3\narchive = \"x.sqlite\"")
     r, out = screen(tmp_path, "bad", text)

@@ -74,13 +74,19 @@ void read_network(Config& cfg, MemoryStudy& st, const char* who)
     }
 }
 
-// [memory] network (and [model] for a model file), runs, conditions and knock-out mode.
-void read_study_settings(Config& cfg, const Section& m, MemoryStudy& st)
+// [memory] network (and [model] for a model file) and runs.
+void read_network_and_runs(Config& cfg, const Section& m, MemoryStudy& st)
 {
     st.network = m.string("network", "recurrent", {"recurrent", "feedforward", "model"});
     if (st.network == "model")
         st.model_net = ModelNetworkConfig::from_config(cfg.section("model"), std::filesystem::path(cfg.source_name()).parent_path().string());
     st.runs = static_cast<int>(m.integer("runs", 5, 2, 1000));
+}
+
+// [memory] network, runs, conditions and knock-out mode.
+void read_study_settings(Config& cfg, const Section& m, MemoryStudy& st)
+{
+    read_network_and_runs(cfg, m, st);
     st.conditions = m.strings("conditions", {"control"});
     st.knockouts = m.string("knockouts", "full", {"full", "stability"});
     st.knockout_runs = static_cast<int>(m.integer("knockout_runs", 1, 1, 1000));
@@ -314,13 +320,15 @@ MemoryStudy MemoryStudy::task_from_config(Config& cfg)
         root.fail("rule", "a familiarity screen tests its candidates: [[rule]] tables would not be used",
                   "no [[rule]] table; the search box is [prior.NAME] (names: the task's parameters)");
     for (const char* k : {"archive", "rules_csv", "query", "limit", "conditions", "knockouts", "knockout_runs",
-                          "knockout_window", "input_rate"})
+                          "knockout_window"})
         if (m.has(k))
-            m.fail(k, "a familiarity screen runs its candidates in the control condition at the protocol's input rate; this key would not be used",
-                   "network, runs, recheck, recheck_window, recheck_filter_variant");
-    read_study_settings(cfg, m, st);
+            m.fail(k, "a familiarity screen runs its candidates in the control condition; this key would not be used",
+                   "network, runs, input_rate = \"protocol\", recheck, recheck_window, recheck_filter_variant");
+    read_network_and_runs(cfg, m, st);
     read_protocol(cfg.section("protocol"), st.protocol);
     read_input_rate_and_recheck(m, st);
+    if (st.rule_input_rate)
+        m.fail("input_rate", "a candidate carries no screened input rate", "\"protocol\" (the inputs fire at the protocol's background rate)");
     read_network(cfg, st, "the familiarity screen");
     return st;
 }

@@ -104,7 +104,7 @@ struct MemoryStudy {
     ModelNetworkConfig model_net;
 
     static MemoryStudy from_config(Config& cfg);
-    // The settings of the familiarity task (`plast screen`, task = "familiarity": search/familiarity_screen_task.hpp):
+    // The settings of the familiarity task (`plast screen`, task = "familiarity": tasks/familiarity_task.hpp):
     // network, runs, protocol and re-check; no rules (the candidates are the rules) and only the control condition.
     static MemoryStudy task_from_config(Config& cfg);
     static bool is_knockout(const std::string& condition); // only_XX or no_XX

@@ -1,6 +1,6 @@
 // Meaning and unit of every configuration key this area reads (see plast/io/key_doc.hpp): the
 // screen (screen.cpp: [screen], [prior.*], [filter.*], [[round]]; prior.cpp) and its tasks
-// (model_screen_task.cpp: [model]; e2l_screen_task.cpp: [e2l]).
+// (model_task.cpp: [model]; e2l_constants_task.cpp: [e2l]).
 #include "plast/io/key_doc_tables.hpp"
 
 namespace plast::search {

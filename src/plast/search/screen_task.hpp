@@ -1,6 +1,6 @@
 #pragma once
 // What a screen sees of a task: parameters in, metrics out (a pagmo-style problem).
-// Implementations: the rate toy model (toy_screen_task.hpp) and the spiking fSBI network.
+// Implementations: the tasks of plast/tasks/ (task.hpp lists them; registry.hpp builds one by name).
 #include <cstdint>
 #include <memory>
 #include <string>

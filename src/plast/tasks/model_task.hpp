@@ -18,7 +18,7 @@
 // Metrics: the fSBI metrics of the model's [metrics] plus `stability_loss` = (rate - target)^2 /
 // (rate + 2) (Hz), or 160 (exp(-t_abort/T) + 1) for an aborted run (as the fSBI task). Every candidate
 // sees the same connectivity and noise (common random numbers).
-#include "plast/search/screen_task.hpp"
+#include "plast/tasks/task.hpp"
 
 #include <string>
 #include <vector>
@@ -27,11 +27,11 @@ namespace plast {
 class Section;
 }
 
-namespace plast::search {
+namespace plast::tasks {
 
-class ModelScreenTask : public ScreenTask {
+class ModelTask : public ScreenTask {
 public:
-    static std::unique_ptr<ModelScreenTask> from_config(const Section& model, const std::string& config_dir);
+    static std::unique_ptr<ModelTask> from_config(const Section& model, const std::string& config_dir);
     std::string name() const override { return "model"; }
     std::vector<PriorBox> default_prior() const override { return free_; }
     std::vector<std::string> metric_names() const override;
@@ -49,4 +49,4 @@ private:
     double target_ = 10.0, duration_ = 0;
 };
 
-} // namespace plast::search
+} // namespace plast::tasks

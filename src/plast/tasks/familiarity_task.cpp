@@ -1,4 +1,4 @@
-#include "plast/search/familiarity_screen_task.hpp"
+#include "plast/tasks/familiarity_task.hpp"
 
 #include "plast/io/config.hpp"
 #include "plast/io/csv.hpp"
@@ -9,7 +9,7 @@
 #include <cmath>
 #include <limits>
 
-namespace plast::search {
+namespace plast::tasks {
 
 namespace {
 
@@ -32,14 +32,14 @@ std::vector<std::string> rule_slots(const memory::MemoryStudy& st)
 
 } // namespace
 
-FamiliarityScreenTask::FamiliarityScreenTask(memory::MemoryStudy study, std::string fingerprint)
+FamiliarityTask::FamiliarityTask(memory::MemoryStudy study, std::string fingerprint)
     : study_(std::move(study)), fingerprint_(std::move(fingerprint))
 {
     study_.conditions = {"control"};
     study_.knockouts = "full";
 }
 
-std::unique_ptr<FamiliarityScreenTask> FamiliarityScreenTask::from_config(Config& cfg)
+std::unique_ptr<FamiliarityTask> FamiliarityTask::from_config(Config& cfg)
 {
     auto st = memory::MemoryStudy::task_from_config(cfg);
     // What defines the rows: the task's sections as read (defaults included), not the rounds or the prior.
@@ -47,10 +47,10 @@ std::unique_ptr<FamiliarityScreenTask> FamiliarityScreenTask::from_config(Config
     std::string fp = "familiarity";
     for (const char* k : {"memory", "protocol", "network", "inputs", "feedforward", "model"})
         if (j.contains(k)) fp += std::string(" ") + k + "=" + j.at(k).dump();
-    return std::make_unique<FamiliarityScreenTask>(std::move(st), fp);
+    return std::make_unique<FamiliarityTask>(std::move(st), fp);
 }
 
-std::vector<PriorBox> FamiliarityScreenTask::default_prior() const
+std::vector<PriorBox> FamiliarityTask::default_prior() const
 {
     std::vector<PriorBox> boxes;
     for (const auto& slot : rule_slots(study_))
@@ -62,7 +62,7 @@ std::vector<PriorBox> FamiliarityScreenTask::default_prior() const
     return boxes;
 }
 
-std::vector<std::string> FamiliarityScreenTask::metric_names() const
+std::vector<std::string> FamiliarityTask::metric_names() const
 {
     std::vector<std::string> n{"stable", "runs_completed", "baseline_rate", "lifetime", "novelty", "familiarity"};
     for (double t : study_.protocol.test_times()) {
@@ -72,12 +72,12 @@ std::vector<std::string> FamiliarityScreenTask::metric_names() const
     return n;
 }
 
-std::vector<FilterGroup> FamiliarityScreenTask::default_filter() const
+std::vector<FilterGroup> FamiliarityTask::default_filter() const
 {
     return {{"stable", {{"stable", 1.0, 1.0}}}};
 }
 
-EvalOutcome FamiliarityScreenTask::evaluate(const std::vector<double>& params, std::uint64_t seed,
+EvalOutcome FamiliarityTask::evaluate(const std::vector<double>& params, std::uint64_t seed,
                                             std::uint64_t key) const
 {
     // One rule (the candidate), one condition (control), `runs` runs; run r of candidate `key` has its own
@@ -123,10 +123,10 @@ EvalOutcome FamiliarityScreenTask::evaluate(const std::vector<double>& params, s
     return out;
 }
 
-double FamiliarityScreenTask::loss(const EvalOutcome& o) const
+double FamiliarityTask::loss(const EvalOutcome& o) const
 {
     if (o.metrics.size() < 7 || !(o.metrics[0] == 1.0) || !std::isfinite(o.metrics[6])) return 10.0;
     return -std::abs(o.metrics[6]);
 }
 
-} // namespace plast::search
+} // namespace plast::tasks

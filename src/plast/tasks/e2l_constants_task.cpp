@@ -1,4 +1,4 @@
-#include "plast/search/e2l_screen_task.hpp"
+#include "plast/tasks/e2l_constants_task.hpp"
 
 #include "plast/core/error.hpp"
 #include "plast/expr/parser.hpp"
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <limits>
 
-namespace plast::search {
+namespace plast::tasks {
 
 namespace {
 
@@ -28,9 +28,9 @@ std::vector<std::string> slots_of(const std::string& text)
 
 } // namespace
 
-std::unique_ptr<E2lScreenTask> E2lScreenTask::from_config(Config& cfg)
+std::unique_ptr<E2lConstantsTask> E2lConstantsTask::from_config(Config& cfg)
 {
-    auto t = std::make_unique<E2lScreenTask>();
+    auto t = std::make_unique<E2lConstantsTask>();
     const Section s = cfg.section("e2l");
     std::vector<std::string> names;
     for (const auto& n : e2l::task_names())
@@ -77,13 +77,13 @@ std::unique_ptr<E2lScreenTask> E2lScreenTask::from_config(Config& cfg)
     return t;
 }
 
-std::vector<FilterGroup> E2lScreenTask::default_filter() const
+std::vector<FilterGroup> E2lConstantsTask::default_filter() const
 {
     // Passes when the fitness is finite (-inf marks an invalid rule); finite bounds keep the printed configuration loadable.
     return {{"learns", {{"fitness", -std::numeric_limits<double>::max(), std::numeric_limits<double>::max()}}}};
 }
 
-EvalOutcome E2lScreenTask::evaluate(const std::vector<double>& params, std::uint64_t, std::uint64_t) const
+EvalOutcome E2lConstantsTask::evaluate(const std::vector<double>& params, std::uint64_t, std::uint64_t) const
 {
     std::vector<expr::Tape> bound;
     for (const auto& t : tapes_) bound.push_back(expr::bind_params(t, params.data()));
@@ -106,13 +106,13 @@ EvalOutcome E2lScreenTask::evaluate(const std::vector<double>& params, std::uint
     return o;
 }
 
-double E2lScreenTask::loss(const EvalOutcome& o) const { return std::isfinite(o.metrics[0]) ? -o.metrics[0] : 1e12; }
+double E2lConstantsTask::loss(const EvalOutcome& o) const { return std::isfinite(o.metrics[0]) ? -o.metrics[0] : 1e12; }
 
-std::string E2lScreenTask::fingerprint() const
+std::string E2lConstantsTask::fingerprint() const
 {
     std::string f = "e2l " + task_name_ + " rule=" + rule_ + " n=" + std::to_string(task_->n_experiments()) + " free=";
     for (const auto& b : free_) f += b.name + "[" + io::format_number(b.lo) + "," + io::format_number(b.hi) + "];";
     return f;
 }
 
-} // namespace plast::search
+} // namespace plast::tasks

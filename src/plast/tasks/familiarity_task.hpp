@@ -15,17 +15,17 @@
 // Default filter: stable = 1 (verdict "plausible" = stable). Loss (CMA-ES): -|dr_mem| at the first test for
 // a stable rule (the larger the novelty or familiarity response, the better), 10 for an unstable one.
 #include "plast/memory/memory_study.hpp"
-#include "plast/search/screen_task.hpp"
+#include "plast/tasks/task.hpp"
 
 #include <memory>
 
-namespace plast::search {
+namespace plast::tasks {
 
-class FamiliarityScreenTask : public ScreenTask {
+class FamiliarityTask : public ScreenTask {
   public:
-    FamiliarityScreenTask(memory::MemoryStudy study, std::string fingerprint);
+    FamiliarityTask(memory::MemoryStudy study, std::string fingerprint);
     // From [memory] (network, runs, recheck), [protocol] and the network's sections, as `plast memory` reads them.
-    static std::unique_ptr<FamiliarityScreenTask> from_config(Config& cfg);
+    static std::unique_ptr<FamiliarityTask> from_config(Config& cfg);
 
     std::string name() const override { return "familiarity"; }
     std::vector<PriorBox> default_prior() const override;
@@ -40,4 +40,4 @@ class FamiliarityScreenTask : public ScreenTask {
     std::string fingerprint_;
 };
 
-} // namespace plast::search
+} // namespace plast::tasks

@@ -1,4 +1,4 @@
-#include "plast/search/model_screen_task.hpp"
+#include "plast/tasks/model_task.hpp"
 
 #include "plast/core/error.hpp"
 #include "plast/core/rng.hpp"
@@ -14,7 +14,7 @@
 #include <filesystem>
 #include <limits>
 
-namespace plast::search {
+namespace plast::tasks {
 
 namespace {
 
@@ -29,9 +29,9 @@ model::Model model_with(const std::string& text, const std::string& path, const 
 
 } // namespace
 
-std::unique_ptr<ModelScreenTask> ModelScreenTask::from_config(const Section& s, const std::string& config_dir)
+std::unique_ptr<ModelTask> ModelTask::from_config(const Section& s, const std::string& config_dir)
 {
-    auto t = std::make_unique<ModelScreenTask>();
+    auto t = std::make_unique<ModelTask>();
     const std::string file = s.string("file");
     try {
         std::tie(t->path_, t->text_) = model::load_model_text(file, config_dir);
@@ -97,14 +97,14 @@ std::unique_ptr<ModelScreenTask> ModelScreenTask::from_config(const Section& s, 
     return t;
 }
 
-std::vector<std::string> ModelScreenTask::metric_names() const
+std::vector<std::string> ModelTask::metric_names() const
 {
     auto n = metrics::fsbi_metric_names();
     n.push_back("stability_loss");
     return n;
 }
 
-EvalOutcome ModelScreenTask::evaluate(const std::vector<double>& params, std::uint64_t seed, std::uint64_t key) const
+EvalOutcome ModelTask::evaluate(const std::vector<double>& params, std::uint64_t seed, std::uint64_t key) const
 {
     (void)key; // common random numbers: every candidate sees the same wiring and noise
     EvalOutcome out;
@@ -129,7 +129,7 @@ EvalOutcome ModelScreenTask::evaluate(const std::vector<double>& params, std::ui
     return out;
 }
 
-std::string ModelScreenTask::fingerprint() const
+std::string ModelTask::fingerprint() const
 {
     std::string f = "model " + std::to_string(rng::purpose_hash(text_)) + " set=";
     for (const auto& s : sets_) f += s + ";";
@@ -138,4 +138,4 @@ std::string ModelScreenTask::fingerprint() const
     return f;
 }
 
-} // namespace plast::search
+} // namespace plast::tasks

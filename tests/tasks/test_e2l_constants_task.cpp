@@ -3,7 +3,7 @@
 #include "plast/core/error.hpp"
 #include "plast/e2l/task.hpp"
 #include "plast/io/config.hpp"
-#include "plast/search/e2l_screen_task.hpp"
+#include "plast/tasks/e2l_constants_task.hpp"
 
 #include <gtest/gtest.h>
 
@@ -28,10 +28,10 @@ duration = 500.0
 
 } // namespace
 
-TEST(E2lScreenTask, CandidateFitnessIsTheTasksFitnessOfTheBoundRule)
+TEST(E2lConstantsTask, CandidateFitnessIsTheTasksFitnessOfTheBoundRule)
 {
     auto cfg = plast::Config::parse(base, "screen.toml");
-    const auto t = plast::search::E2lScreenTask::from_config(cfg);
+    const auto t = plast::tasks::E2lConstantsTask::from_config(cfg);
     const auto o = t->evaluate({2.0, 0.0}, 1, 0);
     auto cfg2 = plast::Config::parse(base, "screen.toml");
     const auto task = plast::e2l::make_task(cfg2, "error");
@@ -42,13 +42,13 @@ TEST(E2lScreenTask, CandidateFitnessIsTheTasksFitnessOfTheBoundRule)
     EXPECT_EQ(t->default_prior().size(), 2u);
 }
 
-TEST(E2lScreenTask, ConfigurationErrorsBeforeAnyRun)
+TEST(E2lConstantsTask, ConfigurationErrorsBeforeAnyRun)
 {
     auto with = [](const std::string& from, const std::string& to) {
         std::string s = base;
         s.replace(s.find(from), from.size(), to);
         auto cfg = plast::Config::parse(s, "screen.toml");
-        return plast::search::E2lScreenTask::from_config(cfg);
+        return plast::tasks::E2lConstantsTask::from_config(cfg);
     };
     EXPECT_THROW(with("c1*(v - u)*sbar + c2", "c1*(v - q)*sbar + c2"), plast::Error); // unknown variable
     EXPECT_THROW(with("c1*(v - u)*sbar + c2", "c1*(v - u)*sbar"), plast::Error);      // c2 is free but unused

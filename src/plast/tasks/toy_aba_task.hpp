@@ -5,14 +5,24 @@
 // A run whose Euler integration diverges is "aborted" with NaN metrics, as an exploding spiking
 // network is. Cheap (~1 ms per candidate), so the whole screening loop (rounds, restriction
 // classifier, conditional density, archive, resume) can be exercised in seconds.
-#include "plast/search/screen_task.hpp"
+#include "plast/tasks/task.hpp"
 #include "plast/toy/aba_task.hpp"
 
-namespace plast::search {
+#include <memory>
 
-class ToyScreenTask : public ScreenTask {
+namespace plast {
+class Config;
+}
+
+namespace plast::tasks {
+
+class ToyAbaTask : public ScreenTask {
 public:
-    explicit ToyScreenTask(toy::AbaSetup setup) : setup_(std::move(setup)) {}
+    explicit ToyAbaTask(toy::AbaSetup setup) : setup_(std::move(setup)) {}
+    // The A-B-A setting from [task] (the keys of `plast toy`); a rule or learning rate configured as for
+    // `plast toy` is refused (the candidates would replace it). resuming: a run begun before that check may
+    // hold the unused task.eta in its config.toml.
+    static std::unique_ptr<ToyAbaTask> from_config(Config& cfg, std::uint64_t seed, bool resuming);
     std::string name() const override { return "toy_aba"; }
     std::vector<PriorBox> default_prior() const override;
     std::vector<std::string> metric_names() const override { return {"lambda_max", "RI", "tau", "converged"}; }
@@ -26,4 +36,4 @@ private:
     toy::AbaSetup setup_;
 };
 
-} // namespace plast::search
+} // namespace plast::tasks

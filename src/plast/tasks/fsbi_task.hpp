@@ -6,17 +6,26 @@
 // archived with NaN metrics and its abort time. Loss for CMA-ES: the SpikES stability loss on the
 // 1 s population-rate estimate, (1/T) sum (r - r_target)^2/(r + 2) dt over the score window, or
 // 160 (exp(-t_blow/T_total) + 1) for a blow-up.
-#include "plast/search/screen_task.hpp"
+#include "plast/tasks/task.hpp"
 #include "plast/spiking/fsbi_network.hpp"
 
-namespace plast::search {
+#include <memory>
 
-class FsbiScreenTask : public ScreenTask {
+namespace plast {
+class Config;
+}
+
+namespace plast::tasks {
+
+class FsbiTask : public ScreenTask {
 public:
-    FsbiScreenTask(spiking::FsbiConfig cfg, std::string filter_variant, double r_target = 10.0)
+    FsbiTask(spiking::FsbiConfig cfg, std::string filter_variant, double r_target = 10.0)
         : cfg_(std::move(cfg)), variant_(std::move(filter_variant)), r_target_(r_target) {}
+    // [screen] filter_variant, target_rate and the [network] section (as `plast simulate` reads it); a
+    // configured rule other than the zero 6pPol rule or `static` is refused (the candidates would replace it).
+    static std::unique_ptr<FsbiTask> from_config(Config& cfg);
     std::string name() const override { return "fsbi"; }
-    std::vector<PriorBox> default_prior() const override { return fsbi_prior_boxes(true); }
+    std::vector<PriorBox> default_prior() const override { return search::fsbi_prior_boxes(true); }
     std::vector<std::string> metric_names() const override;
     std::vector<FilterGroup> default_filter() const override { return metrics::fsbi_plausibility_filter(variant_); }
     EvalOutcome evaluate(const std::vector<double>& params, std::uint64_t seed, std::uint64_t key) const override;
@@ -29,4 +38,4 @@ private:
     double r_target_;
 };
 
-} // namespace plast::search
+} // namespace plast::tasks

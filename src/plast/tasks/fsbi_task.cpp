@@ -1,19 +1,30 @@
-#include "plast/search/fsbi_screen_task.hpp"
+#include "plast/tasks/fsbi_task.hpp"
 
+#include "plast/io/config.hpp"
 #include "plast/io/csv.hpp"
 
 #include <cmath>
 
-namespace plast::search {
+namespace plast::tasks {
 
-std::vector<std::string> FsbiScreenTask::metric_names() const
+std::unique_ptr<FsbiTask> FsbiTask::from_config(Config& cfg)
+{
+    const auto sc = cfg.section("screen");
+    const auto variant = sc.string("filter_variant", "paper", metrics::fsbi_filter_variants());
+    const double target = sc.number("target_rate", 10.0, Range::positive());
+    auto net = spiking::FsbiConfig::from_config(cfg.section("network"));
+    net.require_six_param_rules(cfg.section("network"), "the fsbi screen");
+    return std::make_unique<FsbiTask>(net, variant, target);
+}
+
+std::vector<std::string> FsbiTask::metric_names() const
 {
     auto n = metrics::fsbi_metric_names();
     n.push_back("stability_loss");
     return n;
 }
 
-EvalOutcome FsbiScreenTask::evaluate(const std::vector<double>& params, std::uint64_t seed, std::uint64_t key) const
+EvalOutcome FsbiTask::evaluate(const std::vector<double>& params, std::uint64_t seed, std::uint64_t key) const
 {
     spiking::FsbiConfig c = cfg_;
     c.set_quadruplet(params);
@@ -43,9 +54,9 @@ EvalOutcome FsbiScreenTask::evaluate(const std::vector<double>& params, std::uin
     return out;
 }
 
-double FsbiScreenTask::loss(const EvalOutcome& o) const { return o.metrics.back(); }
+double FsbiTask::loss(const EvalOutcome& o) const { return o.metrics.back(); }
 
-std::string FsbiScreenTask::fingerprint() const
+std::string FsbiTask::fingerprint() const
 {
     using io::format_number;
     return "fsbi scale=" + format_number(cfg_.scale) + " N=" + std::to_string(cfg_.n_exc) + "/" + std::to_string(cfg_.n_inh) +
@@ -58,4 +69,4 @@ std::string FsbiScreenTask::fingerprint() const
            (cfg_.neuron.nmda_update == spiking::IfParams::NmdaUpdate::euler ? " nmda=euler" : "");
 }
 
-} // namespace plast::search
+} // namespace plast::tasks

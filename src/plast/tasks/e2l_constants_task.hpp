@@ -14,17 +14,17 @@
 //   hi = 5.0
 // Default filter: "learns" = finite fitness (override with [filter]).
 #include "plast/e2l/task.hpp"
-#include "plast/search/screen_task.hpp"
+#include "plast/tasks/task.hpp"
 
 #include <memory>
 #include <string>
 #include <vector>
 
-namespace plast::search {
+namespace plast::tasks {
 
-class E2lScreenTask : public ScreenTask {
+class E2lConstantsTask : public ScreenTask {
 public:
-    static std::unique_ptr<E2lScreenTask> from_config(Config& cfg);
+    static std::unique_ptr<E2lConstantsTask> from_config(Config& cfg);
     std::string name() const override { return "e2l_" + task_->name(); }
     std::vector<PriorBox> default_prior() const override { return free_; }
     std::vector<std::string> metric_names() const override { return {"fitness", "fitness_mean", "fitness_sd", "fitness_min"}; }
@@ -40,4 +40,4 @@ private:
     std::vector<PriorBox> free_;
 };
 
-} // namespace plast::search
+} // namespace plast::tasks
