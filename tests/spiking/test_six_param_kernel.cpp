@@ -105,3 +105,51 @@ TEST(SixParamKernel, ExpressionRulesDriveTheSameEventsAsTheKernel)
     EXPECT_THROW(b.set_event_rules(plast::expr::ExprRule::parse("v*2", {"v"}), {}, nullptr, {}, 0.02, 0.02, 0.01, 20, 1e-4),
                  plast::Error);
 }
+
+#include "plast/spiking/six_param_family.hpp"
+
+TEST(SixParamKernel, TheRuleFamilyOfTheOneRuleModelDrivesTheSameEventsAsTheKernel)
+{
+    // 6pPol as rule families (pre: alpha + kappa x_post, post: beta + gamma x_pre) through the generic event
+    // path gives the specialised kernel's weights (float rounding only).
+    const SixParamRule r{0.02, 0.03, 0.1, -0.2, 1.5, -0.7};
+    const auto pre = six_param_pre_family(), post = six_param_post_family();
+    EXPECT_EQ(pre->param_names(), (std::vector<std::string>{"alpha", "kappa"}));
+    EXPECT_EQ(post->inputs(), (std::vector<std::string>{"x_pre"}));
+    const auto tp = six_param_theta_pre(r), tq = six_param_theta_post(r);
+    EXPECT_EQ(pre->formula(tp.data()), "0.1 - 0.7*x_post");
+    EXPECT_EQ(post->formula(tq.data()), "-0.2 + 1.5*x_pre");
+    const double xs[] = {0.0, 0.5, 2.0};
+    const double* in[] = {xs};
+    double out[3], grad[6];
+    post->evaluate(in, 3, tq.data(), out);
+    post->param_gradient(in, 3, tq.data(), grad);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_DOUBLE_EQ(out[i], r.beta + r.gamma * xs[i]);
+        EXPECT_EQ(grad[2 * i], 1.0);
+        EXPECT_EQ(grad[2 * i + 1], xs[i]);
+    }
+    Projection a("kernel", 3, 3, Receptor::ampa, 1), b("family", 3, 3, Receptor::ampa, 1);
+    const std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs{{0, 1}, {0, 2}, {1, 0}, {2, 1}, {2, 2}};
+    a.connect_pairs(pairs, 5.f);
+    b.connect_pairs(pairs, 5.f);
+    a.set_plasticity(r, 0.01, 20.0, 1e-4);
+    b.set_event_rules(pre, tp, post, tq, r.tau_pre, r.tau_post, 0.01, 20.0, 1e-4);
+    std::vector<float> ga(3), gb(3);
+    plast::rng::Stream rs(5, "events");
+    for (int t = 0; t < 20000; ++t) {
+        std::vector<std::uint32_t> spre, spost;
+        for (std::uint32_t i = 0; i < 3; ++i) {
+            if (rs.uniform() < 0.003) spre.push_back(i);
+            if (rs.uniform() < 0.002) spost.push_back(i);
+        }
+        a.forward(spre, ga.data());
+        b.forward(spre, gb.data());
+        a.backward(spost);
+        b.backward(spost);
+        a.update_traces(spre, spost);
+        b.update_traces(spre, spost);
+    }
+    for (std::size_t s = 0; s < pairs.size(); ++s) EXPECT_NEAR(a.weights()[s], b.weights()[s], 1e-4) << s;
+    EXPECT_NE(a.weights()[0], 5.f);
+}
