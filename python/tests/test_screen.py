@@ -362,3 +362,24 @@ def test_cmaes_round_gives_the_same_archive_for_threads_and_mpi_ranks(tmp_path):
                         "--no-report"], capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 0, r.stderr
     assert rows(tmp_path / "mpi") == runs["one"]
+
+
+def test_resume_finds_the_model_file_from_any_working_directory(tmp_path):
+    # A model file named relative to the configuration is saved in config.toml as the absolute path found, so a
+    # run resumes from another working directory (it used to look for the relative name next to config.toml).
+    from test_cli import ROOT
+
+    run = tmp_path / "run"
+    r = plast("screen", str(ROOT / "examples" / "screen_expression_rule.toml"), "--set", "round[0].candidates=2",
+              "--out", str(run), "-q", "--no-report")
+    assert r.returncode == 0, r.stderr
+    saved = (run / "config.toml").read_text()
+    assert f"file = '{ROOT / 'examples' / 'models' / 'fsbi_ie_expression.toml'}'" in saved
+    full = rows(run)
+    con = sqlite3.connect(str(run / "archive.sqlite"))
+    con.execute("DELETE FROM candidates WHERE idx >= 1")
+    con.commit()
+    con.close()
+    r = plast("screen", "--resume", str(run), "-q", "--no-report", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert rows(run) == full

@@ -16,7 +16,7 @@ namespace plast::e2l {
 std::unique_ptr<ModelStabilityTask> ModelStabilityTask::from_config(const Section& s, const std::string& config_dir)
 {
     auto t = std::make_unique<ModelStabilityTask>();
-    const std::string file = s.string("file", "models/fsbi_ie_expression.toml");
+    const std::string file = s.file("file", "models/fsbi_ie_expression.toml");
     try {
         std::tie(t->path_, t->text_) = model::load_model_text(file, config_dir);
     } catch (const Error& e) {

@@ -181,7 +181,7 @@ void read_data(Config& cfg, const Section& m, InferStudy& st)
         st.beh.num_eval = static_cast<int>(d.integer("num_eval", 5, 1, 100000));
     } else {
         if (st.source == "files") {
-            st.files = d.strings("files", {});
+            st.files = d.files("files", {});
             if (st.files.empty()) d.fail("files", "no data files given", "list of .mat or .csv files, one per animal");
             for (auto& f : st.files) {
                 f = resolve_path(cfg, f);

@@ -655,6 +655,52 @@ std::string Section::string(const std::string& key, const std::vector<std::strin
     return string(key, std::string(), choices);
 }
 
+namespace {
+
+// Section::file: the absolute path of an existing file named relative to the configuration's folder or the
+// working directory; the name as given when there is none.
+std::string resolve_file(const std::string& v, const std::string& source)
+{
+    namespace fs = std::filesystem;
+    if (v.empty()) return v;
+    const fs::path given(v), dir = fs::path(source).parent_path();
+    std::error_code ec;
+    fs::path found;
+    if (given.is_absolute()) found = given;
+    else if (!dir.empty() && fs::exists(dir / given, ec)) found = dir / given;
+    else if (fs::exists(given, ec)) found = given;
+    if (found.empty() || !fs::exists(found, ec)) return v;
+    const std::string abs = fs::absolute(found, ec).lexically_normal().string();
+    return ec ? v : abs;
+}
+
+} // namespace
+
+std::string Section::file(const std::string& key, const std::string& def) const
+{
+    const std::string v = resolve_file(string(key, def), cfg_->impl_->source);
+    cfg_->impl_->record(path(key), toml::value<std::string>(v));
+    return v;
+}
+
+std::vector<std::string> Section::files(const std::string& key, const std::vector<std::string>& def) const
+{
+    auto v = strings(key, def);
+    toml::array out;
+    for (auto& f : v) {
+        f = resolve_file(f, cfg_->impl_->source);
+        out.push_back(f);
+    }
+    cfg_->impl_->record(path(key), std::move(out));
+    return v;
+}
+
+std::string Section::file(const std::string& key) const
+{
+    if (!has(key)) fail(key, "required key is missing", "a file name");
+    return file(key, std::string());
+}
+
 std::vector<double> Section::numbers(const std::string& key, const std::vector<double>& def, Range r,
                                      std::size_t size_min, std::size_t size_max) const
 {

@@ -50,6 +50,13 @@ public:
     std::string string(const std::string& key, const std::string& def,
                        const std::vector<std::string>& choices = {}) const;
     std::string string(const std::string& key, const std::vector<std::string>& choices = {}) const; // required
+    // A file name. A relative name is looked up in the configuration file's folder, then in the working
+    // directory; the resolved configuration (config.toml of a run, --print-config) records the absolute path
+    // of the file found, so `--resume` finds it from the run directory. A name found nowhere is returned and
+    // recorded as given (the caller's error names it).
+    std::string file(const std::string& key, const std::string& def) const;
+    std::string file(const std::string& key) const; // required
+    std::vector<std::string> files(const std::string& key, const std::vector<std::string>& def) const;
     // Array of numbers; size_min/size_max bound the length.
     std::vector<double> numbers(const std::string& key, const std::vector<double>& def, Range r = Range::any(),
                                 std::size_t size_min = 0, std::size_t size_max = SIZE_MAX) const;

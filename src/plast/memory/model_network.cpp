@@ -15,7 +15,7 @@ namespace plast::memory {
 ModelNetworkConfig ModelNetworkConfig::from_config(const Section& s, const std::string& base)
 {
     ModelNetworkConfig c;
-    const std::string file = s.string("file");
+    const std::string file = s.file("file");
     const std::filesystem::path fp(file);
     const std::string path = fp.is_absolute() || base.empty() ? file : (std::filesystem::path(base) / fp).string();
     Config mf;

@@ -32,7 +32,7 @@ model::Model model_with(const std::string& text, const std::string& path, const 
 std::unique_ptr<ModelTask> ModelTask::from_config(const Section& s, const std::string& config_dir)
 {
     auto t = std::make_unique<ModelTask>();
-    const std::string file = s.string("file");
+    const std::string file = s.file("file");
     try {
         std::tie(t->path_, t->text_) = model::load_model_text(file, config_dir);
     } catch (const Error& e) {
