@@ -127,3 +127,34 @@ def test_familiarity_screen_refuses_what_it_would_ignore(tmp_path, extra, key):
     r, out = screen(tmp_path, "bad", text)
     assert r.returncode == 2 and key in r.stderr, r.stderr
     assert not out.exists()
+
+
+def test_familiarity_screen_on_the_recurrent_network(tmp_path):
+    # The recurrent E/I memory network: candidates are quadruplets (24 parameters, the fsbi names without the
+    # input rate); a tiny network and protocol, only to check the layout and that every run completes.
+    text = """
+seed = 1
+[screen]
+task = "familiarity"
+[memory]
+network = "recurrent"
+runs = 2
+recheck_window = 2.0
+[protocol]
+pretrain = 3.0
+train = 3.0
+breaks = [1]
+[network]
+scale = 0.1
+[[round]]
+proposal = "prior"
+candidates = 2
+"""
+    r, out = screen(tmp_path, "rec", text, "-j2")
+    assert r.returncode == 0, r.stderr
+    cols, rows = archive_rows(out)
+    params = [c for c in cols if c.startswith("p_")]
+    assert len(params) == 24 and params[0] == "p_EE_tau_pre" and params[-1] == "p_II_kappa"
+    m = cols.index("m_runs_completed") - 1  # archive_rows drops wall_seconds, which comes before it
+    assert [row[cols.index("status")] for row in rows] == ["completed", "completed"]
+    assert [row[m] for row in rows] == [2, 2]
