@@ -2,6 +2,7 @@
 #include "verb.hpp"
 
 #include "plast/core/version.hpp"
+#include "plast/tasks/registry.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -14,6 +15,9 @@ static int run_list(Context&)
 {
     std::cout << "verbs:\n";
     for (const auto& v : verbs()) std::cout << "  " << v.name << "  - " << v.help << "\n";
+    // The registry is the one place a task is added (tasks/registry.cpp), so this list cannot go stale.
+    std::cout << "screen tasks ([screen] task = NAME; every proposal and CMA-ES runs on each):\n";
+    for (const auto& t : tasks::task_registry()) std::cout << "  " << t.name << "  - " << t.what << "\n";
     const auto ex = std::filesystem::path(source_dir()) / "examples";
     std::cout << "example configurations (" << ex.string() << "):\n";
     std::vector<std::filesystem::path> files;

@@ -114,6 +114,12 @@ def test_examples_parse_and_list():
     assert r.returncode == 0 and "toy" in r.stdout
     for ex in sorted((ROOT / "examples").glob("toy_*.toml")):
         assert ex.name in r.stdout
+    # The screen tasks, from the registry: each name is one the screen accepts.
+    tasks = r.stdout.split("screen tasks")[1].split("example configurations")[0]
+    names = [line.split()[0] for line in tasks.splitlines()[1:] if line.strip()]
+    assert names == ["toy_aba", "fsbi", "model", "e2l", "familiarity"]
+    bad = plast("screen", "--set", "screen.task=nope", "--print-config")
+    assert bad.returncode == 2 and "toy_aba, fsbi, model, e2l, familiarity" in bad.stderr, bad.stderr
 
 
 def test_report_verb_rerenders(tmp_path):
