@@ -73,20 +73,12 @@ TEST(SixParamKernel, NetworkDelayShiftsArrivalByDelaySteps)
 
 #include "plast/expr/expr_rule.hpp"
 
-TEST(SixParamKernel, ExpressionRulesDriveTheSameEventsAsTheKernel)
+namespace {
+// The same random arrivals and postsynaptic spikes (3 x 3 synapses, 20000 steps) through two projections.
+void drive_both(Projection& a, Projection& b, std::uint64_t seed)
 {
-    // 6pPol written as expressions must give the specialised kernel's weights (float rounding only).
-    const SixParamRule r{0.02, 0.03, 0.1, -0.2, 1.5, -0.7};
-    auto pre = plast::expr::ExprRule::parse("0.1 + -0.7*x_post", {"x_pre", "x_post", "w"});
-    auto post = plast::expr::ExprRule::parse("-0.2 + 1.5*x_pre", {"x_pre", "x_post", "w"});
-    Projection a("kernel", 3, 3, Receptor::ampa, 1), b("expr", 3, 3, Receptor::ampa, 1);
-    const std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs{{0, 1}, {0, 2}, {1, 0}, {2, 1}, {2, 2}};
-    a.connect_pairs(pairs, 5.f);
-    b.connect_pairs(pairs, 5.f);
-    a.set_plasticity(r, 0.01, 20.0, 1e-4);
-    b.set_event_rules(pre, {}, post, {}, r.tau_pre, r.tau_post, 0.01, 20.0, 1e-4);
     std::vector<float> ga(3), gb(3);
-    plast::rng::Stream rs(4, "events");
+    plast::rng::Stream rs(seed, "events");
     for (int t = 0; t < 20000; ++t) {
         std::vector<std::uint32_t> spre, spost;
         for (std::uint32_t i = 0; i < 3; ++i) {
@@ -100,6 +92,22 @@ TEST(SixParamKernel, ExpressionRulesDriveTheSameEventsAsTheKernel)
         a.update_traces(spre, spost);
         b.update_traces(spre, spost);
     }
+}
+} // namespace
+
+TEST(SixParamKernel, ExpressionRulesDriveTheSameEventsAsTheKernel)
+{
+    // 6pPol written as expressions must give the specialised kernel's weights (float rounding only).
+    const SixParamRule r{0.02, 0.03, 0.1, -0.2, 1.5, -0.7};
+    auto pre = plast::expr::ExprRule::parse("0.1 + -0.7*x_post", {"x_pre", "x_post", "w"});
+    auto post = plast::expr::ExprRule::parse("-0.2 + 1.5*x_pre", {"x_pre", "x_post", "w"});
+    Projection a("kernel", 3, 3, Receptor::ampa, 1), b("expr", 3, 3, Receptor::ampa, 1);
+    const std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs{{0, 1}, {0, 2}, {1, 0}, {2, 1}, {2, 2}};
+    a.connect_pairs(pairs, 5.f);
+    b.connect_pairs(pairs, 5.f);
+    a.set_plasticity(r, 0.01, 20.0, 1e-4);
+    b.set_event_rules(pre, {}, post, {}, r.tau_pre, r.tau_post, 0.01, 20.0, 1e-4);
+    drive_both(a, b, 4);
     for (std::size_t s = 0; s < pairs.size(); ++s) EXPECT_NEAR(a.weights()[s], b.weights()[s], 1e-4) << s;
     EXPECT_NE(a.weights()[0], 5.f);
     EXPECT_THROW(b.set_event_rules(plast::expr::ExprRule::parse("v*2", {"v"}), {}, nullptr, {}, 0.02, 0.02, 0.01, 20, 1e-4),
@@ -135,21 +143,7 @@ TEST(SixParamKernel, TheRuleFamilyOfTheOneRuleModelDrivesTheSameEventsAsTheKerne
     b.connect_pairs(pairs, 5.f);
     a.set_plasticity(r, 0.01, 20.0, 1e-4);
     b.set_event_rules(pre, tp, post, tq, r.tau_pre, r.tau_post, 0.01, 20.0, 1e-4);
-    std::vector<float> ga(3), gb(3);
-    plast::rng::Stream rs(5, "events");
-    for (int t = 0; t < 20000; ++t) {
-        std::vector<std::uint32_t> spre, spost;
-        for (std::uint32_t i = 0; i < 3; ++i) {
-            if (rs.uniform() < 0.003) spre.push_back(i);
-            if (rs.uniform() < 0.002) spost.push_back(i);
-        }
-        a.forward(spre, ga.data());
-        b.forward(spre, gb.data());
-        a.backward(spost);
-        b.backward(spost);
-        a.update_traces(spre, spost);
-        b.update_traces(spre, spost);
-    }
+    drive_both(a, b, 5);
     for (std::size_t s = 0; s < pairs.size(); ++s) EXPECT_NEAR(a.weights()[s], b.weights()[s], 1e-4) << s;
     EXPECT_NE(a.weights()[0], 5.f);
 }
