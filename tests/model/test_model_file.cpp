@@ -342,6 +342,33 @@ TEST(ModelFile, StabilityTaskScoresExpressionRulesOfAModelFile)
     EXPECT_THROW(plast::e2l::ModelStabilityTask::from_config(bad.root(), examples), plast::Error);
 }
 
+TEST(ModelFile, StabilityTaskGradedPenaltyChargesFailedBoundsByHowFarTheyAreMissed)
+{
+    // The same simulations under both penalty modes: equal rate terms; a failed bound costs 1 (count) or
+    // between 0.5 and 1 (graded), so F_graded - F_count lies in [0, failed / 2].
+    const std::string base = "file = \"fsbi_ie_expression.toml\"\nrule = \"ie\"\nset = [\"scale=0.125\", \"phase[0].duration=5.0\", \"phase[1].duration=5.0\"]\n"
+                             "target_rate = 3.0\n";
+    auto count = Config::parse(base, "evolve.toml");
+    auto graded = Config::parse(base + "penalty_mode = \"graded\"\n", "evolve.toml");
+    const auto tc = plast::e2l::ModelStabilityTask::from_config(count.root(), examples);
+    const auto tg = plast::e2l::ModelStabilityTask::from_config(graded.root(), examples);
+    const std::vector<std::string> in{"x_pre", "x_post", "w"};
+    int with_failures = 0;
+    for (const auto& [pre, post] : std::vector<std::pair<std::string, std::string>>{{"x_post - 0.12", "x_pre"}, {"x_post", "x_pre"}, {"x_post - 0.5", "x_pre"}}) {
+        const std::vector<plast::expr::Tape> rule{plast::expr::parse(pre, in), plast::expr::parse(post, in)};
+        const auto a = tc->run(rule, 0), b = tg->run(rule, 0);
+        ASSERT_EQ(a.failed, b.failed) << pre;
+        if (a.aborted) continue;
+        EXPECT_GE(b.fitness, a.fitness) << pre;
+        EXPECT_LE(b.fitness - a.fitness, 0.5 * a.failed + 1e-12) << pre;
+        if (a.failed == 0) EXPECT_EQ(a.fitness, b.fitness) << pre;
+        with_failures += a.failed > 0;
+    }
+    EXPECT_GT(with_failures, 0); // the comparison covered a rule with failed bounds
+    auto bad = Config::parse(base + "penalty_mode = \"soft\"\n", "evolve.toml");
+    EXPECT_THROW(plast::e2l::ModelStabilityTask::from_config(bad.root(), examples), plast::Error);
+}
+
 TEST(ModelFile, CvaifMlpModelRunsAndItsRulesChangeTheWeights)
 {
     // The shipped MLP example (fSBI Fig. 4 rule family) on a small network for 0.4 s: the rules read

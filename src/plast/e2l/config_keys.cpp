@@ -106,6 +106,7 @@ static const io::KeyDoc rows[] = {
     {"stability.set", "", "overrides of the model file, key=value"},
     {"stability.target_rate", "Hz", "target E rate of the fitness"},
     {"stability.penalty", "", "fitness penalty per failed plausibility bound"},
+    {"stability.penalty_mode", "", "count: the penalty per failed bound; graded: penalty x (0.5 + 0.5 min(1, distance outside the bound / its width))"},
     {"stability.n_experiments", "", "seeds per fitness evaluation"},
     {"stability.seed", "", "first seed of the experiments"},
 };

@@ -6,6 +6,7 @@
 #include "plast/model/model_file.hpp"
 #include "plast/model/simulation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <tuple>
 #include <limits>
@@ -26,6 +27,7 @@ std::unique_ptr<ModelStabilityTask> ModelStabilityTask::from_config(const Sectio
     t->sets_ = s.strings("set", {});
     t->target_ = s.number("target_rate", 10.0, Range::positive());
     t->penalty_ = s.number("penalty", 1.0, Range::nonneg());
+    t->graded_ = s.string("penalty_mode", "count", {"count", "graded"}) == "graded";
     t->n_ = static_cast<int>(s.integer("n_experiments", 1, 1, 1000));
     t->seed_ = static_cast<std::uint64_t>(s.integer("seed", 1, 0, INT64_MAX));
     model::Model m;
@@ -66,7 +68,17 @@ ModelStabilityTask::Outcome ModelStabilityTask::run(const std::vector<expr::Tape
     }
     o.rate = r.metrics.at("rate");
     if (!std::isfinite(o.rate)) return o;
-    o.fitness = -metrics::rate_loss(o.rate, target_) - penalty_ * o.failed;
+    double cost = penalty_ * o.failed;
+    if (graded_) {
+        cost = 0;
+        for (const auto& b : r.failed) {
+            const bool finite_width = std::isfinite(b.hi - b.lo) && b.hi - b.lo > 0 && b.hi < 1e299;
+            const double width = finite_width ? b.hi - b.lo : 1.0;
+            const double d = b.value > b.hi ? (b.value - b.hi) / width : (b.lo - b.value) / width;
+            cost += std::isfinite(d) ? penalty_ * (0.5 + 0.5 * std::min(1.0, std::max(0.0, d))) : penalty_;
+        }
+    }
+    o.fitness = -metrics::rate_loss(o.rate, target_) - cost;
     return o;
 }
 

@@ -7,6 +7,11 @@
 // with r the E rate of the model's [metrics] (Hz); an aborted run (rate guard, NaN) scores
 // -160 (exp(-t_abort/T) + 1) - penalty x (all bounds), worse the earlier it fails. Experiments are
 // seeds (the same wiring and noise for every rule: common random numbers).
+// penalty_mode = "graded" charges a failed bound by how far it is missed instead of a flat penalty:
+//   penalty x (0.5 + 0.5 min(1, d)),  d = distance outside [lo, hi] / (hi - lo)  (width 1 for a one-sided bound),
+// so a failed bound still costs at least penalty / 2 (a plausible rule beats an implausible one at the same
+// rate) but a smaller miss costs less, which gives the EA a direction out of "rate on target, one bound
+// missed"; a NaN metric costs the full penalty. "count" (default) is the flat penalty per failed bound.
 //
 //   [stability]
 //   file = "models/fsbi_ie_expression.toml"  # relative to the configuration's folder, else the working directory
@@ -14,6 +19,7 @@
 //   set = ["scale=0.125", "phase[0].duration=20.0"]
 //   target_rate = 10.0
 //   penalty = 1.0
+//   penalty_mode = "count"                   # or "graded"
 //   n_experiments = 1
 //   seed = 1
 #include "plast/e2l/task.hpp"
@@ -48,6 +54,7 @@ private:
     std::string path_, text_, rule_;
     std::vector<std::string> sets_;
     double target_ = 10, penalty_ = 1, duration_ = 0;
+    bool graded_ = false;
     int n_ = 1;
     std::uint64_t seed_ = 1;
 };
