@@ -40,7 +40,7 @@ search::EvalOutcome FitJobs::evaluate(const std::vector<double>&, std::uint64_t,
         return o;
     }
     double last = std::nan("");
-    const auto& losses = j["fit"]["log"]["loss"];
+    const auto& losses = j.at("fit").at("log").at("loss"); // read only: operator[] would add missing keys
     if (!losses.empty() && losses.back().is_number()) last = losses.back().get<double>();
     o.metrics = {last};
     o.payload = j.dump();

@@ -19,15 +19,6 @@ namespace plast::infer {
 
 namespace {
 
-std::string resolve_path(const Config& cfg, const std::string& p)
-{
-    namespace fs = std::filesystem;
-    if (fs::path(p).is_absolute() || fs::exists(p)) return p;
-    const fs::path base = fs::path(cfg.source_name()).parent_path();
-    if (!base.empty() && fs::exists(base / p)) return (base / p).string();
-    return p;
-}
-
 // Names in an expression that are neither functions nor the given inputs (x_0.. aliases included).
 std::vector<std::string> free_names(const std::string& text, const std::vector<std::string>& inputs)
 {
@@ -181,10 +172,9 @@ void read_data(Config& cfg, const Section& m, InferStudy& st)
         st.beh.num_eval = static_cast<int>(d.integer("num_eval", 5, 1, 100000));
     } else {
         if (st.source == "files") {
-            st.files = d.files("files", {});
+            st.files = d.files("files", {}); // found relative to the configuration's folder, else the working directory
             if (st.files.empty()) d.fail("files", "no data files given", "list of .mat or .csv files, one per animal");
-            for (auto& f : st.files) {
-                f = resolve_path(cfg, f);
+            for (const auto& f : st.files) {
                 if (!std::filesystem::exists(f))
                     d.fail("files", "data file '" + f + "' does not exist",
                            "existing .mat or .csv files (relative to the config file or the working directory)");
