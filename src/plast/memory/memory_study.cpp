@@ -130,7 +130,7 @@ void read_rule_tables(const Section& root, std::size_t want, MemoryStudy& st)
 // memory.archive: the rules a query selects from a screen archive (recurrent quadruplets).
 void read_archive_rules(const Section& m, MemoryStudy& st)
 {
-    const std::string archive = m.string("archive", "");
+    const std::string archive = m.file("archive", "");
     if (archive.empty()) return;
     if (st.network != "recurrent") m.fail("archive", "archives hold quadruplets for the recurrent network", "network = \"recurrent\"");
     const std::string query = m.string("query", "verdict = 'plausible'");
@@ -152,7 +152,7 @@ void read_archive_rules(const Section& m, MemoryStudy& st)
 // memory.rules_csv: a rule set (the 24 quadruplet columns, optionally input_rate), each rule inside the fSBI prior.
 void read_csv_rules(const Section& m, MemoryStudy& st)
 {
-    const std::string rules_csv = m.string("rules_csv", "");
+    const std::string rules_csv = m.file("rules_csv", "");
     if (rules_csv.empty()) return;
     if (st.network != "recurrent") m.fail("rules_csv", "rule sets hold quadruplets for the recurrent network", "network = \"recurrent\"");
     const auto limit = m.integer("rules_limit", 0, 0, 1000000);
