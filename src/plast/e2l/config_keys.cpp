@@ -86,6 +86,10 @@ static const io::KeyDoc rows[] = {
     {"correlation.nonfinite", "", "a NaN rule result lands on a bound (reference) or makes the rule invalid"},
     {"correlation.multiplicity", "", "an input event of multiplicity m: m plasticity updates (unrolled, as NEST) or one (one_update)"},
     {"correlation.pow", "", "pow of a negative base: real part of the complex result (reference) or NaN"},
+    {"correlation.inputs", "", "spike files (CSV: input, time_ms), one per task, instead of drawn inputs"},
+    {"correlation.task_w_init", "", "initial weight of each task (one number per task)"},
+    {"correlation.task_V0", "mV", "initial potential of each task's training (one number per task)"},
+    {"correlation.task_V0_test", "mV", "initial potential of each task's test (one number per task)"},
     {"correlation.clip", "", "weight clipping: facilitation and depression separately (as coded) or both"},
     // [oja]: rate rule on Oja data (oja_task.cpp).
     {"oja.n_in", "", "presynaptic neurons"},

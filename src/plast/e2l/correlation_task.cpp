@@ -3,9 +3,12 @@
 #include "plast/core/error.hpp"
 #include "plast/core/rng.hpp"
 #include "plast/io/config.hpp"
+#include "plast/io/csv_table.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <limits>
 #include <numeric>
 
@@ -23,6 +26,16 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s)
 CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const CorrelationTaskParams& defaults)
 {
     CorrelationTaskParams p = defaults;
+    p.inputs = s.files("inputs", p.inputs);
+    if (!p.inputs.empty()) {
+        const auto n = static_cast<std::int64_t>(p.inputs.size());
+        if (s.has("n_tasks") && s.integer("n_tasks", 1, 100000) != n)
+            s.fail("n_tasks", "does not match the number of input files (" + std::to_string(n) + ")",
+                   std::to_string(n) + " or leave it out");
+        p.n_tasks = static_cast<int>(n);
+        for (const char* k : {"rate", "frozen_noise", "subsample"})
+            if (s.has(k)) s.fail(k, "applies to drawn inputs only; the tasks' inputs are read from `inputs`", "leave it out");
+    }
     p.n_tasks = static_cast<int>(s.integer("n_tasks", p.n_tasks, 1, 100000));
     p.seed = static_cast<std::uint64_t>(s.integer("seed", static_cast<std::int64_t>(p.seed), 0, INT64_MAX));
     p.n_inputs = static_cast<int>(s.integer("n_inputs", p.n_inputs, 1, 1000000));
@@ -54,6 +67,17 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const
     p.pow_real_part = s.string("pow", p.pow_real_part ? "real_part" : "real", {"real_part", "real"}) == "real_part";
     p.symmetric_clip =
         s.string("clip", p.symmetric_clip ? "symmetric" : "asymmetric", {"asymmetric", "symmetric"}) == "symmetric";
+    p.task_w_init = s.numbers("task_w_init", p.task_w_init, Range::closed(0.0, 1.0));
+    p.task_V0 = s.numbers("task_V0", p.task_V0);
+    p.task_V0_test = s.numbers("task_V0_test", p.task_V0_test);
+    for (const auto& [key, v] : {std::pair<const char*, const std::vector<double>*>{"task_w_init", &p.task_w_init},
+                                 {"task_V0", &p.task_V0},
+                                 {"task_V0_test", &p.task_V0_test}})
+        if (!v->empty() && v->size() != static_cast<std::size_t>(p.n_tasks))
+            s.fail(key, "needs one value per task (" + std::to_string(v->size()) + " given)",
+                   std::to_string(p.n_tasks) + " numbers");
+    if (!p.task_w_init.empty() && s.has("w_init"))
+        s.fail("w_init", "task_w_init gives every task's initial weight", "w_init or task_w_init, not both");
     if (p.test > p.train)
         s.fail("test", "the test re-runs the start of the training input, so test <= train", "<= train");
     if (p.delay < p.h) s.fail("delay", "must be at least one step h", ">= h");
@@ -104,7 +128,13 @@ CorrelationTask::CorrelationTask(CorrelationTaskParams p) : p_(p)
         in.w0 = p_.w_init >= 0 ? p_.w_init : rw.normal(w_star, p_.w_sd);
         rng::Stream rv(p_.seed, "e2l_corr_v0", ku);
         in.V0 = rv.normal(0.0, p_.V0_sd);
+        if (!p_.task_w_init.empty()) in.w0 = p_.task_w_init.at(static_cast<std::size_t>(k));
+        if (!p_.task_V0.empty()) in.V0 = p_.task_V0.at(static_cast<std::size_t>(k));
+        in.V0_test = p_.task_V0_test.empty() ? in.V0 : p_.task_V0_test.at(static_cast<std::size_t>(k));
         in.pattern_neuron.assign(static_cast<std::size_t>(p_.n_inputs), false);
+        if (!p_.inputs.empty())
+            read_inputs(k, in);
+        else
         for (int i = 0; i < p_.n_inputs; ++i) {
             const auto iu = static_cast<std::uint64_t>(i);
             // Pattern segment: a separate 3 Hz draw over pattern ms (offsets in steps).
@@ -165,6 +195,42 @@ CorrelationTask::CorrelationTask(CorrelationTaskParams p) : p_(p)
         }
         in.events.resize(m);
     }
+}
+
+void CorrelationTask::read_inputs(int k, Instance& in) const
+{
+    const auto t = io::CsvTable::read(p_.inputs.at(static_cast<std::size_t>(k)));
+    const std::size_t ci = t.column("input"), ct = t.column("time_ms");
+    const std::int64_t first = std::llround(p_.first_pattern / p_.h), pat_steps = std::llround(p_.pattern / p_.h);
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        const std::string where = t.path + ":" + std::to_string(t.lines[r]);
+        const double x = t.number(r, ci), tm = t.number(r, ct);
+        if (!(x >= 0 && x < p_.n_inputs && x == std::floor(x)))
+            config_error(where, "input", "not an input index", "an integer in [0, " + std::to_string(p_.n_inputs - 1) +
+                                                                   "] (correlation.n_inputs = " +
+                                                                   std::to_string(p_.n_inputs) + ")");
+        if (!(tm >= 0 && std::isfinite(tm))) config_error(where, "time_ms", "not a spike time", "a number >= 0 (ms)");
+        const std::int64_t step = std::llround(tm / p_.h);
+        if (step >= n_train_) continue; // after the training: not used (the test re-runs the start)
+        const auto i = static_cast<std::int32_t>(x);
+        if (step > first && step <= first + pat_steps) in.pattern_neuron[static_cast<std::size_t>(i)] = true;
+        in.events.push_back({static_cast<std::int32_t>(step), i, 1});
+    }
+}
+
+void CorrelationTask::write_inputs(int k, const std::string& path) const
+{
+    std::ofstream f(path);
+    if (!f) runtime_error(path, "cannot write the spike file");
+    f << "input,time_ms\n";
+    char buf[64];
+    for (const Event& e : inst_.at(static_cast<std::size_t>(k)).events)
+        for (int m = 0; m < e.mult; ++m) {
+            // %.17g keeps step * h exact enough that reading rounds back to the same step.
+            std::snprintf(buf, sizeof buf, "%d,%.17g\n", e.input, static_cast<double>(e.step) * p_.h);
+            f << buf;
+        }
+    if (!f) runtime_error(path, "cannot write the spike file");
 }
 
 double CorrelationTask::experiment(const std::vector<expr::Tape>& rules, int k) const
@@ -269,7 +335,7 @@ double CorrelationTask::run(const expr::Tape& dep_in, const expr::Tape& fac_in, 
     // Test: same input, frozen weights, spiking disabled; V recorded every step.
     std::fill(buf.begin(), buf.end(), 0.0);
     std::vector<double> vt(static_cast<std::size_t>(n_test_));
-    V = in.V0;
+    V = in.V0_test;
     e = 0;
     for (std::int64_t t = 0; t < n_test_; ++t) {
         double& slot = buf[static_cast<std::size_t>(t) % ring];

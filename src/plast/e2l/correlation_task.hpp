@@ -47,9 +47,20 @@
 // subsample "without_replacement" | "with_replacement", frozen_noise "reference" | "poisson", clip "asymmetric" | "symmetric",
 // pow "real_part" (default for this task: a negative base to a non-integer power gives the real
 // part of the complex value, as the reference evaluator did; the published LR2 relies on it) | "real".
+//
+// Given inputs (for running another simulator's exact inputs, e.g. the reference's own draws):
+// inputs = ["task0.csv", ...] replaces the generator: one CSV per task with the columns `input`
+// (0 .. n_inputs - 1) and `time_ms` (when the spike leaves the input neuron; rounded to the step h;
+// spikes at or after `train` are not used; a repeated (input, step) is one event of multiplicity m).
+// n_tasks becomes the number of files; rate, frozen_noise and subsample do not apply and are refused.
+// A pattern neuron (reported, not used by the rule) is one with a spike inside the first pattern
+// window. task_w_init, task_V0, task_V0_test: one value per task for the initial weight, the initial
+// potential of the training and the one of the test (default: w_init / the drawn V0, the test starting
+// where the training started); the reference draws its test potential separately per task.
 #include "plast/e2l/task.hpp"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace plast {
@@ -76,6 +87,8 @@ struct CorrelationTaskParams {
     // but depress again and add 1 to K+ each); "one_update": one update per event (before).
     bool unroll_multiplicity = true;
     bool pow_real_part = true; // pow = "real_part" (reference semantics, default here) | "real"
+    std::vector<std::string> inputs;                       // one spike file per task (empty: drawn)
+    std::vector<double> task_w_init, task_V0, task_V0_test; // per task (empty: w_init / drawn / = V0)
 
     // Reads every key of the section; absent keys keep the values of `defaults`.
     static CorrelationTaskParams from_config(const Section& s, const CorrelationTaskParams& defaults);
@@ -102,6 +115,9 @@ class CorrelationTask : public Task {
     double experiment(const std::vector<expr::Tape>& rules, int k) const override;
     double run(const expr::Tape& dep, const expr::Tape& fac, int k, CorrelationTrace* trace) const;
     const CorrelationTaskParams& params() const { return p_; }
+    // Task k's input spikes as a spike file for `inputs` (input, time_ms; an event of multiplicity m is m
+    // rows), e.g. to run plast's own draws in another simulator, or to read them back.
+    void write_inputs(int k, const std::string& path) const;
     // The Masquelier homeostatic STDP baseline as a task with symmetric clipping and w_init = 0.5.
     static CorrelationTaskParams baseline_params(CorrelationTaskParams p);
     static const char* baseline_rule() { return "0; E - 0.15"; }
@@ -115,8 +131,10 @@ class CorrelationTask : public Task {
     struct Instance {
         std::vector<Event> events; // presynaptic spikes sorted by step (training; the test re-uses the start)
         std::vector<bool> pattern_neuron;
-        double w0 = 0.0, V0 = 0.0;
+        double w0 = 0.0, V0 = 0.0, V0_test = 0.0;
     };
+    // Instance k from the spike file p_.inputs[k] (events unsorted; the constructor sorts and merges).
+    void read_inputs(int k, Instance& in) const;
     CorrelationTaskParams p_;
     std::vector<Instance> inst_;
     std::int64_t n_train_ = 0, n_test_ = 0;
