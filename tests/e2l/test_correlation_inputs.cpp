@@ -60,7 +60,8 @@ TEST(E2lCorrelationInputs, FilesWrittenFromTheDrawsGiveTheDrawnTaskBitForBit)
         files += (k ? ", \"" : "\"") + d + "/task" + std::to_string(k) + ".csv\"";
     }
     // The drawn task's initial potentials: reproduce them by fixing V0 per task in both.
-    auto q = read("[correlation]\ninputs = [" + files + "]\ntrain = 6000.0\ntest = 3000.0\nw_init = 0.4\n"
+    auto q = read("[correlation]\ninputs = [" + files +
+                  "]\ntrain = 6000.0\ntest = 3000.0\nw_init = 0.4\n"
                   "task_V0 = [3.0, -2.0]\n");
     ASSERT_EQ(q.n_tasks, 2);
     auto pd = p;
@@ -109,7 +110,8 @@ TEST(E2lCorrelationInputs, SpikesAfterTheTrainingAreNotUsedAndRepeatedRowsAreOne
         std::ofstream g(d + "/b.csv");
         g << "input,time_ms\n0,10.0\n0,10.0\n1,500.0\n1,999999.0\n";
     }
-    auto p = read("[correlation]\ninputs = [\"" + d + "/a.csv\", \"" + d + "/b.csv\"]\nn_inputs = 2\n"
+    auto p = read("[correlation]\ninputs = [\"" + d + "/a.csv\", \"" + d +
+                  "/b.csv\"]\nn_inputs = 2\n"
                   "train = 1000.0\ntest = 1000.0\nw_init = 0.5\nV0_sd = 0.0\n");
     CorrelationTrace ta, tb;
     const CorrelationTask t(p);

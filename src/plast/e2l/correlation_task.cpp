@@ -34,7 +34,8 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const
                    std::to_string(n) + " or leave it out");
         p.n_tasks = static_cast<int>(n);
         for (const char* k : {"rate", "frozen_noise", "subsample"})
-            if (s.has(k)) s.fail(k, "applies to drawn inputs only; the tasks' inputs are read from `inputs`", "leave it out");
+            if (s.has(k))
+                s.fail(k, "applies to drawn inputs only; the tasks' inputs are read from `inputs`", "leave it out");
     }
     p.n_tasks = static_cast<int>(s.integer("n_tasks", p.n_tasks, 1, 100000));
     p.seed = static_cast<std::uint64_t>(s.integer("seed", static_cast<std::int64_t>(p.seed), 0, INT64_MAX));
@@ -132,10 +133,8 @@ CorrelationTask::CorrelationTask(CorrelationTaskParams p) : p_(p)
         if (!p_.task_V0.empty()) in.V0 = p_.task_V0.at(static_cast<std::size_t>(k));
         in.V0_test = p_.task_V0_test.empty() ? in.V0 : p_.task_V0_test.at(static_cast<std::size_t>(k));
         in.pattern_neuron.assign(static_cast<std::size_t>(p_.n_inputs), false);
-        if (!p_.inputs.empty())
-            read_inputs(k, in);
-        else
-        for (int i = 0; i < p_.n_inputs; ++i) {
+        if (!p_.inputs.empty()) read_inputs(k, in);
+        for (int i = 0; i < p_.n_inputs && p_.inputs.empty(); ++i) {
             const auto iu = static_cast<std::uint64_t>(i);
             // Pattern segment: a separate 3 Hz draw over pattern ms (offsets in steps).
             rng::Stream rp(p_.seed + 123, "e2l_corr_pattern", ku, iu);
@@ -206,9 +205,9 @@ void CorrelationTask::read_inputs(int k, Instance& in) const
         const std::string where = t.path + ":" + std::to_string(t.lines[r]);
         const double x = t.number(r, ci), tm = t.number(r, ct);
         if (!(x >= 0 && x < p_.n_inputs && x == std::floor(x)))
-            config_error(where, "input", "not an input index", "an integer in [0, " + std::to_string(p_.n_inputs - 1) +
-                                                                   "] (correlation.n_inputs = " +
-                                                                   std::to_string(p_.n_inputs) + ")");
+            config_error(where, "input", "not an input index",
+                         "an integer in [0, " + std::to_string(p_.n_inputs - 1) +
+                             "] (correlation.n_inputs = " + std::to_string(p_.n_inputs) + ")");
         if (!(tm >= 0 && std::isfinite(tm))) config_error(where, "time_ms", "not a spike time", "a number >= 0 (ms)");
         const std::int64_t step = std::llround(tm / p_.h);
         if (step >= n_train_) continue; // after the training: not used (the test re-runs the start)

@@ -44,9 +44,9 @@
 // train 100000 ms, test 11000 ms, pattern 100 ms, inter 400 ms, first_pattern 400.1 ms, tau_m 18,
 // V_th 20, t_ref 2, V0_sd 10, tau_plus 20, tau_minus 20, lambda 0.01, delay 1, w_init -1 (= draw
 // N(w*, 0.1) per task, w* = V_th/(N nu - 2 sqrt(N nu))/(tau_m 1e-3)), w_sd 0.1,
-// subsample "without_replacement" | "with_replacement", frozen_noise "reference" | "poisson", clip "asymmetric" | "symmetric",
-// pow "real_part" (default for this task: a negative base to a non-integer power gives the real
-// part of the complex value, as the reference evaluator did; the published LR2 relies on it) | "real".
+// subsample "without_replacement" | "with_replacement", frozen_noise "reference" | "poisson", clip "asymmetric" |
+// "symmetric", pow "real_part" (default for this task: a negative base to a non-integer power gives the real part of
+// the complex value, as the reference evaluator did; the published LR2 relies on it) | "real".
 //
 // Given inputs (for running another simulator's exact inputs, e.g. the reference's own draws):
 // inputs = ["task0.csv", ...] replaces the generator: one CSV per task with the columns `input`
@@ -86,8 +86,8 @@ struct CorrelationTaskParams {
     // times in a row, as NEST's kernel delivers it to the synapse (the later runs see no new post spikes
     // but depress again and add 1 to K+ each); "one_update": one update per event (before).
     bool unroll_multiplicity = true;
-    bool pow_real_part = true; // pow = "real_part" (reference semantics, default here) | "real"
-    std::vector<std::string> inputs;                       // one spike file per task (empty: drawn)
+    bool pow_real_part = true;       // pow = "real_part" (reference semantics, default here) | "real"
+    std::vector<std::string> inputs; // one spike file per task (empty: drawn)
     std::vector<double> task_w_init, task_V0, task_V0_test; // per task (empty: w_init / drawn / = V0)
 
     // Reads every key of the section; absent keys keep the values of `defaults`.
