@@ -21,39 +21,12 @@ import sys
 
 import numpy as np
 
+from e2l_reference_tasks import task_input  # the reference's draws (same folder)
+
 N_IN, T_TRAIN, T_PAT, T_INTER, RATE = 1000, 200000.0, 100.0, 400.0, 3.0
 H, TAU_M, V_TH, T_REF_STEPS, D = 0.1, 18.0, 20.0, 20, 10  # ms, ms, mV, steps, steps (1 ms)
 W0, W_OUT, TAU_PLUS = 0.5, -0.0015, 20.0
 P33 = math.exp(-H / TAU_M)
-
-
-def exp_trains(n, length, rng):
-    """A fixed number of exponential ISIs per train, cumulated, + 0.1 ms, rounded to 0.1 ms, < length."""
-    k = max(1, int(1.25 * RATE * 1e-3 * length))
-    t = np.round(np.cumsum(rng.exponential(1000.0 / RATE, size=(n, k)), axis=1) + 0.1, 1)
-    return [row[row < length] for row in t]
-
-
-def task_input(rng):
-    pattern = exp_trains(N_IN, T_PAT, rng)
-    background = exp_trains(N_IN, T_TRAIN, rng)
-    nu_pat = 1000.0 / (T_INTER + T_PAT)
-    alpha = 1.0 - nu_pat / (RATE * T_INTER / (T_INTER + T_PAT))
-    starts = []
-    t = 0.1 + T_INTER
-    while t < T_TRAIN:
-        starts.append(t)
-        t += T_PAT + T_INTER
-    starts = np.array(starts)
-    trains = []
-    for bg, pat in zip(background, pattern):
-        j = np.clip(np.searchsorted(starts, bg, side="left") - 1, 0, None)
-        keep = ~((bg > starts[j]) & (bg <= starts[j] + T_PAT))  # background removed in (start, start + 100]
-        x = bg[keep]
-        if pat.size:
-            x = np.append(rng.choice(x, size=int(x.size * alpha)), (pat[None, :] + starts[:, None]).ravel())
-        trains.append(np.sort(x))
-    return trains, np.array([p.size > 0 for p in pattern])
 
 
 def train(trains, v0, lam):
@@ -143,7 +116,7 @@ def main():
     v0_train = np.random.RandomState(17893).normal(0.0, 10.0, 1)[0]
     res = []
     for i in range(trials):
-        trains, is_pat = task_input(rng)
+        trains, is_pat = task_input(rng, T_TRAIN)
         w, n_post = train(trains, v0_train, lam)
         s = snr(trains, w, np.random.RandomState(i).normal(0.0, 10.0, 1)[0])
         res.append(s)
