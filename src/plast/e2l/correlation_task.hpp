@@ -137,6 +137,7 @@ class CorrelationTask : public Task {
     void read_inputs(int k, Instance& in) const;
     CorrelationTaskParams p_;
     std::vector<Instance> inst_;
+    std::vector<double> decay_plus_, decay_minus_; // exp(-k h / tau+), exp(-k h / tau-) for small k
     std::int64_t n_train_ = 0, n_test_ = 0;
 };
 
