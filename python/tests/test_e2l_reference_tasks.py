@@ -46,7 +46,7 @@ def test_written_files_run_in_plast(tmp_path):
     # Times are the generator's + 1 ms (the relay neuron's delay) on the 0.1 ms grid.
     assert float(first[1]) == round(float(first[1]), 1) and float(first[1]) >= 1.1
     (tmp_path / "c.toml").write_text(
-        '[correlation]\ninputs = ["t0.csv", "t1.csv"]\ntrain = 3000.0\ntest = 3000.0\n'
+        'task = "correlation"\n[ea]\nmax_generations = 1\n[correlation]\ninputs = ["t0.csv", "t1.csv"]\ntrain = 3000.0\ntest = 3000.0\n'
         "task_w_init = [0.4, 0.3]\ntask_V0 = [10.0, 10.0]\ntask_V0_test = [0.0, 5.0]\n")
     r = subprocess.run([CLI, "evaluate", "correlation", "w*E - w - E; E - w", "--config", str(tmp_path / "c.toml")],
                        capture_output=True, text=True, cwd="/")
@@ -54,3 +54,14 @@ def test_written_files_run_in_plast(tmp_path):
     assert "min over 2 experiments" in r.stdout
     per = [float(x) for x in r.stdout.split("per experiment:")[1].split("\n")[0].split()]
     assert len(per) == 2 and all(np.isfinite(per))
+
+    # A run's saved configuration lists every key with its default (rate, frozen_noise, subsample, w_init):
+    # it must load again, so that `plast evolve --resume` works on given inputs.
+    r = subprocess.run([CLI, "evolve", str(tmp_path / "c.toml"), "--print-config"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "frozen_noise" in r.stdout and "w_init" in r.stdout
+    (tmp_path / "resolved.toml").write_text(r.stdout)
+    r2 = subprocess.run([CLI, "evaluate", "correlation", "w*E - w - E; E - w", "--config",
+                         str(tmp_path / "resolved.toml")], capture_output=True, text=True)
+    assert r2.returncode == 0, r2.stderr
+    assert [float(x) for x in r2.stdout.split("per experiment:")[1].split("\n")[0].split()] == per

@@ -33,9 +33,8 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const
             s.fail("n_tasks", "does not match the number of input files (" + std::to_string(n) + ")",
                    std::to_string(n) + " or leave it out");
         p.n_tasks = static_cast<int>(n);
-        for (const char* k : {"rate", "frozen_noise", "subsample"})
-            if (s.has(k))
-                s.fail(k, "applies to drawn inputs only; the tasks' inputs are read from `inputs`", "leave it out");
+        // rate, frozen_noise and subsample shape drawn inputs only: a value other than the default is refused
+        // below (a run's saved configuration lists every key with its default, so presence alone is fine).
     }
     p.n_tasks = static_cast<int>(s.integer("n_tasks", p.n_tasks, 1, 100000));
     p.seed = static_cast<std::uint64_t>(s.integer("seed", static_cast<std::int64_t>(p.seed), 0, INT64_MAX));
@@ -68,6 +67,16 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const
     p.pow_real_part = s.string("pow", p.pow_real_part ? "real_part" : "real", {"real_part", "real"}) == "real_part";
     p.symmetric_clip =
         s.string("clip", p.symmetric_clip ? "symmetric" : "asymmetric", {"asymmetric", "symmetric"}) == "symmetric";
+    if (!p.inputs.empty()) {
+        const CorrelationTaskParams d;
+        const bool changed[3] = {p.rate != d.rate, p.reference_noise != d.reference_noise,
+                                 p.with_replacement != d.with_replacement};
+        const char* keys[3] = {"rate", "frozen_noise", "subsample"};
+        for (int q = 0; q < 3; ++q)
+            if (changed[q])
+                s.fail(keys[q], "applies to drawn inputs only; the tasks' inputs are read from `inputs`",
+                       "its default or leave it out");
+    }
     p.task_w_init = s.numbers("task_w_init", p.task_w_init, Range::closed(0.0, 1.0));
     p.task_V0 = s.numbers("task_V0", p.task_V0);
     p.task_V0_test = s.numbers("task_V0_test", p.task_V0_test);
@@ -77,7 +86,7 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const
         if (!v->empty() && v->size() != static_cast<std::size_t>(p.n_tasks))
             s.fail(key, "needs one value per task (" + std::to_string(v->size()) + " given)",
                    std::to_string(p.n_tasks) + " numbers");
-    if (!p.task_w_init.empty() && s.has("w_init"))
+    if (!p.task_w_init.empty() && p.w_init != CorrelationTaskParams{}.w_init)
         s.fail("w_init", "task_w_init gives every task's initial weight", "w_init or task_w_init, not both");
     if (p.test > p.train)
         s.fail("test", "the test re-runs the start of the training input, so test <= train", "<= train");

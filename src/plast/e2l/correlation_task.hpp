@@ -52,11 +52,11 @@
 // inputs = ["task0.csv", ...] replaces the generator: one CSV per task with the columns `input`
 // (0 .. n_inputs - 1) and `time_ms` (when the spike leaves the input neuron; rounded to the step h;
 // spikes at or after `train` are not used; a repeated (input, step) is one event of multiplicity m).
-// n_tasks becomes the number of files; rate, frozen_noise and subsample do not apply and are refused.
-// A pattern neuron (reported, not used by the rule) is one with a spike inside the first pattern
-// window. task_w_init, task_V0, task_V0_test: one value per task for the initial weight, the initial
-// potential of the training and the one of the test (default: w_init / the drawn V0, the test starting
-// where the training started); the reference draws its test potential separately per task.
+// n_tasks becomes the number of files; rate, frozen_noise and subsample do not apply (a value other than the default is
+// refused). A pattern neuron (reported, not used by the rule) is one with a spike inside the first pattern window.
+// task_w_init, task_V0, task_V0_test: one value per task for the initial weight, the initial potential of the training
+// and the one of the test (default: w_init / the drawn V0, the test starting where the training started); the reference
+// draws its test potential separately per task.
 #include "plast/e2l/task.hpp"
 
 #include <cstdint>
