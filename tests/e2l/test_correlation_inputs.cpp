@@ -41,6 +41,11 @@ std::string tmpdir(const std::string& name)
     return d.string();
 }
 
+void write_file(const std::string& path, const std::string& text)
+{
+    std::ofstream(path) << text;
+}
+
 CorrelationTaskParams read(const std::string& toml)
 {
     Config c = Config::parse(toml, "test.toml");
@@ -104,12 +109,8 @@ TEST(E2lCorrelationInputs, PerTaskStartValuesAreUsedWhereTheySay)
 TEST(E2lCorrelationInputs, SpikesAfterTheTrainingAreNotUsedAndRepeatedRowsAreOneEventOfMultiplicityTwo)
 {
     const std::string d = tmpdir("rows");
-    {
-        std::ofstream f(d + "/a.csv");
-        f << "time_ms,input\n10.0,0\n10.04,0\n500.0,1\n";
-        std::ofstream g(d + "/b.csv");
-        g << "input,time_ms\n0,10.0\n0,10.0\n1,500.0\n1,999999.0\n";
-    }
+    write_file(d + "/a.csv", "time_ms,input\n10.0,0\n10.04,0\n500.0,1\n");
+    write_file(d + "/b.csv", "input,time_ms\n0,10.0\n0,10.0\n1,500.0\n1,999999.0\n");
     auto p = read("[correlation]\ninputs = [\"" + d + "/a.csv\", \"" + d +
                   "/b.csv\"]\nn_inputs = 2\n"
                   "train = 1000.0\ntest = 1000.0\nw_init = 0.5\nV0_sd = 0.0\n");
@@ -127,14 +128,9 @@ TEST(E2lCorrelationInputs, SpikesAfterTheTrainingAreNotUsedAndRepeatedRowsAreOne
 TEST(E2lCorrelationInputs, BadFilesAndKeysNameTheFileTheLineAndTheKey)
 {
     const std::string d = tmpdir("bad");
-    {
-        std::ofstream f(d + "/bad_input.csv");
-        f << "input,time_ms\n0,1.0\n1000,2.0\n";
-        std::ofstream g(d + "/bad_time.csv");
-        g << "input,time_ms\n0,-1.0\n";
-        std::ofstream h(d + "/no_column.csv");
-        h << "neuron,time_ms\n0,1.0\n";
-    }
+    write_file(d + "/bad_input.csv", "input,time_ms\n0,1.0\n1000,2.0\n");
+    write_file(d + "/bad_time.csv", "input,time_ms\n0,-1.0\n");
+    write_file(d + "/no_column.csv", "neuron,time_ms\n0,1.0\n");
     auto msg = [&](const std::string& toml) {
         try {
             CorrelationTask t(read(toml));
