@@ -90,7 +90,8 @@ Outcome dispatch(const std::vector<std::string>& args, bool print_errors)
     app.failure_message(CLI::FailureMessage::help);
 
     std::string command_line;
-    for (std::size_t i = 0; i < args.size(); ++i) command_line += (i ? " " : "") + args[i];
+    for (std::size_t i = 0; i < args.size(); ++i)
+        command_line += (i ? " " : "") + args[i];
 
     auto& all = verbs();
     std::vector<std::unique_ptr<Context>> contexts;
@@ -105,7 +106,8 @@ Outcome dispatch(const std::vector<std::string>& args, bool print_errors)
             sub->add_option("--set", ctx.opts.sets, "override a configuration value: section.key=value")
                 ->allow_extra_args(false);
             sub->add_option("--out,-o", ctx.opts.out, "run directory (default: runs/<verb>-<config>-<time>)");
-            sub->add_option("--threads,-j", ctx.opts.threads, "worker threads (0 = all cores); results do not depend on it")
+            sub->add_option("--threads,-j", ctx.opts.threads,
+                            "worker threads (0 = all cores); results do not depend on it")
                 ->check(CLI::Range(0, 4096));
             sub->add_option("--seed", ctx.opts.seed, "override the configuration's seed");
             sub->add_flag("--force", ctx.opts.force, "replace an existing run directory");
@@ -120,12 +122,19 @@ Outcome dispatch(const std::vector<std::string>& args, bool print_errors)
     Outcome o;
     if (!args.empty()) app.name(args[0]);
     std::vector<std::string> rev(args.begin() + (args.empty() ? 0 : 1), args.end());
+    // A rule text may start with a minus ("-x_0 + x_1; ..."), which CLI11 would read as a short option. Option
+    // names never hold spaces or operators, so such an argument is a value: a leading space keeps it one (the
+    // expression parsers skip it).
+    for (auto& a : rev)
+        if (a.size() > 1 && a[0] == '-' && a[1] != '-' && a.find_first_of(" ;+*/()^") != std::string::npos)
+            a.insert(a.begin(), ' ');
     std::reverse(rev.begin(), rev.end()); // CLI11 takes the arguments last first
     try {
         app.parse(rev);
     } catch (const CLI::ParseError& e) {
         o.kind = e.get_exit_code() == 0 ? Outcome::Kind::ok : Outcome::Kind::usage;
-        if (print_errors) o.code = app.exit(e) == 0 ? 0 : 2;
+        if (print_errors)
+            o.code = app.exit(e) == 0 ? 0 : 2;
         else {
             o.code = e.get_exit_code() == 0 ? 0 : 2;
             o.message = e.get_exit_code() == 0 ? app.help() : e.what();

@@ -146,3 +146,15 @@ def test_infer_evolved_constants_example_report(tmp_path):
     assert "constant c0" in html and "gradient check" in html and "theta.png" in html
     rows = (out / "constants.csv").read_text().splitlines()
     assert rows[0] == "name,start,fitted,true,abs_error,rel_error" and rows[1].startswith("c0,-0.25,")
+
+
+def test_a_rule_that_starts_with_a_minus_is_a_rule_not_an_option():
+    """The published correlation champions are written '-x_0 + ...'; CLI11 would read that as a short option."""
+    sets = ["--set", "correlation.n_tasks=1", "--set", "correlation.train=3000", "--set", "correlation.test=3000"]
+    minus = plast("evaluate", "correlation", "-x_0 + x_1; -x_0 + x_1", *sets)
+    assert minus.returncode == 0, minus.stdout + minus.stderr
+    plain = plast("evaluate", "correlation", "x_1 - x_0; x_1 - x_0", *sets)
+    assert minus.stdout.split("per experiment:")[1].split("\n")[0] == plain.stdout.split("per experiment:")[1].split("\n")[0]
+    # Options are still options, unknown ones still errors.
+    assert plast("evaluate", "correlation", "x_1; x_1", "-j", "1", *sets).returncode == 0
+    assert plast("evaluate", "correlation", "x_1; x_1", "-z", *sets).returncode == 2
