@@ -110,7 +110,7 @@ TEST(E2lCorrelationInputs, SpikesAfterTheTrainingAreNotUsedAndRepeatedRowsAreOne
 {
     const std::string d = tmpdir("rows");
     write_file(d + "/a.csv", "time_ms,input\n10.0,0\n10.04,0\n500.0,1\n");
-    write_file(d + "/b.csv", "input,time_ms\n0,10.0\n0,10.0\n1,500.0\n1,999999.0\n");
+    write_file(d + "/b.csv", "input,time_ms\n0,10.0\n0,10.0\n1,500.0\n1,999999.0\n1,1e300\n");
     auto p = read("[correlation]\ninputs = [\"" + d + "/a.csv\", \"" + d +
                   "/b.csv\"]\nn_inputs = 2\n"
                   "train = 1000.0\ntest = 1000.0\nw_init = 0.5\nV0_sd = 0.0\n");

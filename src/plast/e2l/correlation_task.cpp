@@ -227,8 +227,11 @@ void CorrelationTask::read_inputs(int k, Instance& in) const
                          "an integer in [0, " + std::to_string(p_.n_inputs - 1) +
                              "] (correlation.n_inputs = " + std::to_string(p_.n_inputs) + ")");
         if (!(tm >= 0 && std::isfinite(tm))) config_error(where, "time_ms", "not a spike time", "a number >= 0 (ms)");
+        // After the training: not used (the test re-runs the start). Checked before rounding, which would
+        // overflow for huge times.
+        if (tm / p_.h >= static_cast<double>(n_train_)) continue;
         const std::int64_t step = std::llround(tm / p_.h);
-        if (step >= n_train_) continue; // after the training: not used (the test re-runs the start)
+        if (step >= n_train_) continue;
         const auto i = static_cast<std::int32_t>(x);
         if (step > first && step <= first + pat_steps) in.pattern_neuron[static_cast<std::size_t>(i)] = true;
         in.events.push_back({static_cast<std::int32_t>(step), i, 1});
