@@ -124,9 +124,9 @@ Outcome dispatch(const std::vector<std::string>& args, bool print_errors)
     std::vector<std::string> rev(args.begin() + (args.empty() ? 0 : 1), args.end());
     // A rule text may start with a minus ("-x_0 + x_1; ..."), which CLI11 would read as a short option. Option
     // names never hold spaces or operators, so such an argument is a value: a leading space keeps it one (the
-    // expression parsers skip it).
+    // expression parsers skip it). '/' is not a sign of a rule: "-o/some/dir" is an option with its value.
     for (auto& a : rev)
-        if (a.size() > 1 && a[0] == '-' && a[1] != '-' && a.find_first_of(" ;+*/()^") != std::string::npos)
+        if (a.size() > 1 && a[0] == '-' && a[1] != '-' && a.find_first_of(" ;+*()^") != std::string::npos)
             a.insert(a.begin(), ' ');
     std::reverse(rev.begin(), rev.end()); // CLI11 takes the arguments last first
     try {

@@ -158,3 +158,10 @@ def test_a_rule_that_starts_with_a_minus_is_a_rule_not_an_option():
     # Options are still options, unknown ones still errors.
     assert plast("evaluate", "correlation", "x_1; x_1", "-j", "1", *sets).returncode == 0
     assert plast("evaluate", "correlation", "x_1; x_1", "-z", *sets).returncode == 2
+
+
+def test_a_short_option_with_an_attached_path_stays_an_option(tmp_path):
+    out = tmp_path / "toy_run"
+    r = plast("toy", "-q", f"-o{out}", "--set", "task.epochs=50", "--set", "explicit.theta=[0.0, -1.0]")
+    assert r.returncode == 0, r.stderr
+    assert (out / "run.json").exists()
