@@ -27,6 +27,7 @@ Usage: e2l_reference_tasks.py OUTDIR [evolution|validation|rules_validation ...]
 under a minute for all three sets: 22 MB evolution, 113 MB validation, 54 MB rules_validation).
 """
 import os
+import pathlib
 import sys
 
 import numpy as np
@@ -76,23 +77,10 @@ def toml_list(xs):
     return "[" + ", ".join(repr(float(x)) if not isinstance(x, str) else f'"{x}"' for x in xs) + "]"
 
 
-EVOLVE_SETTINGS = """seed = 123            # the paper's 20 runs used 123 + run
-task = "correlation"
-fast = false
-
-[cgp]
-n_columns = 5
-levels_back = 5
-primitives = ["+", "-", "*", "/", "pow", "0.1", "1.0", "10.0"]
-
-[ea]
-mu = 8
-lambda = 8
-p_mutation = 0.05
-max_generations = 2000
-termination_fitness = 10.0
-legacy_mutation_0_1_0 = true
-"""
+def evolve_settings():
+    """The run settings of examples/e2l_correlation.toml (top-level keys, [cgp], [ea]) without its [correlation]."""
+    ex = (pathlib.Path(__file__).resolve().parents[1] / "examples" / "e2l_correlation.toml").read_text()
+    return ex[ex.index("seed ="):ex.index("[correlation]")] + ex[ex.index("[cgp]"):]
 
 
 def write_set(out, name):
@@ -118,7 +106,7 @@ def write_set(out, name):
         files.append(f"{name}/task{k:02d}.csv")
         write_csv(os.path.join(out, files[-1]), trains)
         print(f"{name}: task {k + 1} of {n}", flush=True)
-    text = (EVOLVE_SETTINGS if name == "evolution" else "") + "\n[correlation]\n"
+    text = (evolve_settings() if name == "evolution" else "") + "\n[correlation]\n"
     text += f"train = {length}\n" + keys + f"inputs = {toml_list(files)}\n"
     text += f"task_V0 = {toml_list([v0_train] * n)}\n"
     for k, v in extra.items():

@@ -65,3 +65,12 @@ def test_written_files_run_in_plast(tmp_path):
                          str(tmp_path / "resolved.toml")], capture_output=True, text=True)
     assert r2.returncode == 0, r2.stderr
     assert [float(x) for x in r2.stdout.split("per experiment:")[1].split("\n")[0].split()] == per
+
+
+def test_evolve_settings_are_the_examples_without_its_task_section(tmp_path):
+    text = ref.evolve_settings()
+    assert "[cgp]" in text and "[ea]" in text and "[correlation]" not in text
+    (tmp_path / "e.toml").write_text(text)
+    r = subprocess.run([CLI, "evolve", str(tmp_path / "e.toml"), "--print-config"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "legacy_mutation_0_1_0 = true" in r.stdout
