@@ -108,28 +108,8 @@ CorrelationTask::CorrelationTask(CorrelationTaskParams p) : p_(p)
     const double h = p_.h;
     n_train_ = std::llround(p_.train / h);
     n_test_ = std::llround(p_.test / h);
-    const std::int64_t pat_steps = std::llround(p_.pattern / h), period = std::llround((p_.pattern + p_.inter) / h);
-    const std::int64_t first = std::llround(p_.first_pattern / h);
-    const bool ref = p_.reference_noise;
-    // Pattern windows: [first + kP, first + kP + pattern) steps; the reference removes background
-    // spikes in (first + kP, first + kP + pattern] instead (same length, one step later).
-    auto in_window = [&](std::int64_t t) {
-        if (!ref) return t >= first && (t - first) % period < pat_steps;
-        const std::int64_t d = (t - first) % period;
-        return t > first && d >= 1 && d <= pat_steps;
-    };
-    const double nu_pattern = 1000.0 / (p_.inter + p_.pattern);
-    const double nu_inter = p_.rate * p_.inter / (p_.inter + p_.pattern);
-    const double alpha = std::clamp(1.0 - nu_pattern / nu_inter, 0.0, 1.0);
     const double nu_total = p_.n_inputs * p_.rate;
     const double w_star = p_.V_th / (nu_total - 2.0 * std::sqrt(nu_total)) / (p_.tau_m * 1e-3);
-    // Reference generator: a fixed number of ISIs per train (one for the 100 ms pattern at 3 Hz).
-    auto n_isi = [&](double T) {
-        return ref ? std::max<std::int64_t>(1, static_cast<std::int64_t>(1.25 * p_.rate * 1e-3 * T))
-                   : std::numeric_limits<std::int64_t>::max();
-    };
-    const std::int64_t isi_pattern = n_isi(p_.pattern), isi_train = n_isi(p_.train);
-    const double offset = ref ? 0.1 : 0.0; // ms added to the cumulative ISIs (reference)
     // exp(-k h / tau) for the step differences that occur most (up to 2^17 steps): exp() was a quarter of
     // an evaluation's time.
     const auto n_table = static_cast<std::size_t>(std::min<std::int64_t>(n_train_, 1 << 17)) + 1;
@@ -151,54 +131,10 @@ CorrelationTask::CorrelationTask(CorrelationTaskParams p) : p_(p)
         if (!p_.task_V0.empty()) in.V0 = p_.task_V0.at(static_cast<std::size_t>(k));
         in.V0_test = p_.task_V0_test.empty() ? in.V0 : p_.task_V0_test.at(static_cast<std::size_t>(k));
         in.pattern_neuron.assign(static_cast<std::size_t>(p_.n_inputs), false);
-        if (!p_.inputs.empty()) read_inputs(k, in);
-        for (int i = 0; i < p_.n_inputs && p_.inputs.empty(); ++i) {
-            const auto iu = static_cast<std::uint64_t>(i);
-            // Pattern segment: a separate 3 Hz draw over pattern ms (offsets in steps).
-            rng::Stream rp(p_.seed + 123, "e2l_corr_pattern", ku, iu);
-            std::vector<std::int64_t> pat;
-            double t = rp.exponential(1000.0 / p_.rate);
-            for (std::int64_t q = 0; q < isi_pattern; ++q, t += rp.exponential(1000.0 / p_.rate)) {
-                const std::int64_t s = std::llround((t + offset) / h);
-                if (s >= pat_steps) break;
-                pat.push_back(s);
-            }
-            // Background: times = round(cumsum(ISI) + 0.1 ms) on the grid, window spikes removed.
-            rng::Stream rb(p_.seed + 123, "e2l_corr_background", ku, iu);
-            std::vector<std::int64_t> bg;
-            t = rb.exponential(1000.0 / p_.rate);
-            for (std::int64_t q = 0; q < isi_train; ++q, t += rb.exponential(1000.0 / p_.rate)) {
-                const std::int64_t s = std::llround((t + 0.1) / h);
-                if (s >= n_train_) break;
-                if (!in_window(s)) bg.push_back(s);
-            }
-            if (!pat.empty()) {
-                in.pattern_neuron[static_cast<std::size_t>(i)] = true;
-                // Rate balancing: keep alpha of the between-pattern spikes (reference: int()).
-                rng::Stream rs(p_.seed + 123, "e2l_corr_subsample", ku, iu);
-                const double kf = alpha * static_cast<double>(bg.size());
-                const auto keep = static_cast<std::size_t>(ref ? std::floor(kf) : std::round(kf));
-                std::vector<std::int64_t> kept;
-                if (p_.with_replacement) {
-                    for (std::size_t q = 0; q < keep; ++q)
-                        kept.push_back(bg[rs.below(bg.size())]);
-                } else {
-                    std::vector<std::size_t> idx(bg.size());
-                    std::iota(idx.begin(), idx.end(), 0);
-                    for (std::size_t q = 0; q < keep; ++q)
-                        std::swap(idx[q], idx[q + rs.below(idx.size() - q)]);
-                    for (std::size_t q = 0; q < keep; ++q)
-                        kept.push_back(bg[idx[q]]);
-                }
-                bg = std::move(kept);
-                // Pattern copies (reference offsets are >= 1 step, inside the removal window).
-                for (std::int64_t w0 = first; w0 + pat_steps <= n_train_; w0 += period)
-                    for (std::int64_t s : pat)
-                        bg.push_back(w0 + s);
-            }
-            for (std::int64_t s : bg)
-                in.events.push_back({static_cast<std::int32_t>(s), static_cast<std::int32_t>(i), 1});
-        }
+        if (p_.inputs.empty())
+            draw_inputs(k, in);
+        else
+            read_inputs(k, in);
         std::sort(in.events.begin(), in.events.end(), [](const Event& a, const Event& b) {
             return a.step < b.step || (a.step == b.step && a.input < b.input);
         });
@@ -211,6 +147,79 @@ CorrelationTask::CorrelationTask(CorrelationTaskParams p) : p_(p)
                 in.events[m++] = in.events[q];
         }
         in.events.resize(m);
+    }
+}
+
+void CorrelationTask::draw_inputs(int k, Instance& in) const
+{
+    const double h = p_.h;
+    const auto ku = static_cast<std::uint64_t>(k);
+    const std::int64_t pat_steps = std::llround(p_.pattern / h), period = std::llround((p_.pattern + p_.inter) / h);
+    const std::int64_t first = std::llround(p_.first_pattern / h);
+    const bool ref = p_.reference_noise;
+    // Pattern windows: [first + kP, first + kP + pattern) steps; the reference removes background
+    // spikes in (first + kP, first + kP + pattern] instead (same length, one step later).
+    auto in_window = [&](std::int64_t t) {
+        if (!ref) return t >= first && (t - first) % period < pat_steps;
+        const std::int64_t d = (t - first) % period;
+        return t > first && d >= 1 && d <= pat_steps;
+    };
+    const double nu_pattern = 1000.0 / (p_.inter + p_.pattern);
+    const double nu_inter = p_.rate * p_.inter / (p_.inter + p_.pattern);
+    const double alpha = std::clamp(1.0 - nu_pattern / nu_inter, 0.0, 1.0);
+    // Reference generator: a fixed number of ISIs per train (one for the 100 ms pattern at 3 Hz).
+    auto n_isi = [&](double T) {
+        return ref ? std::max<std::int64_t>(1, static_cast<std::int64_t>(1.25 * p_.rate * 1e-3 * T))
+                   : std::numeric_limits<std::int64_t>::max();
+    };
+    const std::int64_t isi_pattern = n_isi(p_.pattern), isi_train = n_isi(p_.train);
+    const double offset = ref ? 0.1 : 0.0; // ms added to the cumulative ISIs (reference)
+    for (int i = 0; i < p_.n_inputs; ++i) {
+        const auto iu = static_cast<std::uint64_t>(i);
+        // Pattern segment: a separate 3 Hz draw over pattern ms (offsets in steps).
+        rng::Stream rp(p_.seed + 123, "e2l_corr_pattern", ku, iu);
+        std::vector<std::int64_t> pat;
+        double t = rp.exponential(1000.0 / p_.rate);
+        for (std::int64_t q = 0; q < isi_pattern; ++q, t += rp.exponential(1000.0 / p_.rate)) {
+            const std::int64_t s = std::llround((t + offset) / h);
+            if (s >= pat_steps) break;
+            pat.push_back(s);
+        }
+        // Background: times = round(cumsum(ISI) + 0.1 ms) on the grid, window spikes removed.
+        rng::Stream rb(p_.seed + 123, "e2l_corr_background", ku, iu);
+        std::vector<std::int64_t> bg;
+        t = rb.exponential(1000.0 / p_.rate);
+        for (std::int64_t q = 0; q < isi_train; ++q, t += rb.exponential(1000.0 / p_.rate)) {
+            const std::int64_t s = std::llround((t + 0.1) / h);
+            if (s >= n_train_) break;
+            if (!in_window(s)) bg.push_back(s);
+        }
+        if (!pat.empty()) {
+            in.pattern_neuron[static_cast<std::size_t>(i)] = true;
+            // Rate balancing: keep alpha of the between-pattern spikes (reference: int()).
+            rng::Stream rs(p_.seed + 123, "e2l_corr_subsample", ku, iu);
+            const double kf = alpha * static_cast<double>(bg.size());
+            const auto keep = static_cast<std::size_t>(ref ? std::floor(kf) : std::round(kf));
+            std::vector<std::int64_t> kept;
+            if (p_.with_replacement) {
+                for (std::size_t q = 0; q < keep; ++q)
+                    kept.push_back(bg[rs.below(bg.size())]);
+            } else {
+                std::vector<std::size_t> idx(bg.size());
+                std::iota(idx.begin(), idx.end(), 0);
+                for (std::size_t q = 0; q < keep; ++q)
+                    std::swap(idx[q], idx[q + rs.below(idx.size() - q)]);
+                for (std::size_t q = 0; q < keep; ++q)
+                    kept.push_back(bg[idx[q]]);
+            }
+            bg = std::move(kept);
+            // Pattern copies (reference offsets are >= 1 step, inside the removal window).
+            for (std::int64_t w0 = first; w0 + pat_steps <= n_train_; w0 += period)
+                for (std::int64_t s : pat)
+                    bg.push_back(w0 + s);
+        }
+        for (std::int64_t s : bg)
+            in.events.push_back({static_cast<std::int32_t>(s), static_cast<std::int32_t>(i), 1});
     }
 }
 

@@ -133,7 +133,9 @@ class CorrelationTask : public Task {
         std::vector<bool> pattern_neuron;
         double w0 = 0.0, V0 = 0.0, V0_test = 0.0;
     };
-    // Instance k from the spike file p_.inputs[k] (events unsorted; the constructor sorts and merges).
+    // Instance k's input events, drawn or from the spike file p_.inputs[k] (unsorted; the constructor sorts
+    // and merges them).
+    void draw_inputs(int k, Instance& in) const;
     void read_inputs(int k, Instance& in) const;
     CorrelationTaskParams p_;
     std::vector<Instance> inst_;
