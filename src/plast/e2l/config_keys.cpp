@@ -60,6 +60,9 @@ static const io::KeyDoc rows[] = {
     {"reward.theta_syn", "mV", "coded eligibility: synaptic threshold"},
     {"reward.variant", "", "rule inputs: (R, E), plus the expected reward Rbar, or Rbar split by sign"},
     {"reward.m_r", "trials", "averaging window of the expected reward"},
+    {"reward.inputs", "",
+     "instance directories (synapses.csv, patterns.csv, spikes.csv, trials.csv), one per experiment, instead of "
+     "drawn instances"},
     // [correlation]: correlation-driven learning, frozen-noise pattern detection.
     {"correlation.n_tasks", "", "tasks (seeds seed + k); the fitness is the minimum over them"},
     {"correlation.seed", "", "task k draws its inputs from seed + k"},

@@ -4,9 +4,13 @@
 #include "plast/core/rng.hpp"
 #include "plast/e2l/psp_kernel.hpp"
 #include "plast/io/config.hpp"
+#include "plast/io/csv_table.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 
 namespace plast::e2l {
@@ -29,6 +33,15 @@ RewardTaskParams RewardTaskParams::from_config(const Section& s)
 RewardTaskParams RewardTaskParams::from_config(const Section& s, const RewardTaskParams& defaults)
 {
     RewardTaskParams p = defaults;
+    p.inputs = s.files("inputs", p.inputs);
+    if (!p.inputs.empty()) {
+        const auto n = static_cast<std::int64_t>(p.inputs.size());
+        if (s.has("n_experiments") && s.integer("n_experiments", 1, 100000) != n)
+            s.fail("n_experiments", "does not match the number of instance directories in `inputs` (" +
+                                        std::to_string(n) + ")",
+                   std::to_string(n) + " or leave it out");
+        p.n_experiments = static_cast<int>(n);
+    }
     p.n_experiments = static_cast<int>(s.integer("n_experiments", p.n_experiments, 1, 100000));
     p.seed = static_cast<std::uint64_t>(s.integer("seed", static_cast<std::int64_t>(p.seed), 0, INT64_MAX));
     p.n_trials = static_cast<int>(s.integer("n_trials", p.n_trials, 1, 10000000));
@@ -61,6 +74,18 @@ RewardTaskParams RewardTaskParams::from_config(const Section& s, const RewardTas
     p.m_r = s.number("m_r", p.m_r, Range::at_least(1.0));
     const double n = p.trial / p.h;
     if (std::fabs(n - std::round(n)) > 1e-6 * n) s.fail("trial", "must be a multiple of h", "k * h");
+    if (!p.inputs.empty()) {
+        // These shape drawn instances only; a saved run configuration lists every key with its default,
+        // so presence alone is fine.
+        const RewardTaskParams d;
+        const bool changed[4] = {p.n_patterns != d.n_patterns, p.p_connect != d.p_connect, p.rate != d.rate,
+                                 p.sigma_w != d.sigma_w};
+        const char* keys[4] = {"n_patterns", "p_connect", "rate", "sigma_w"};
+        for (int q = 0; q < 4; ++q)
+            if (changed[q])
+                s.fail(keys[q], "applies to drawn instances only; the instances are read from `inputs`",
+                       "its default or leave it out");
+    }
     return p;
 }
 
@@ -74,45 +99,182 @@ std::vector<std::vector<std::string>> RewardTask::rule_inputs() const
 RewardTask::RewardTask(RewardTaskParams p) : p_(std::move(p))
 {
     n_steps_ = std::llround(p_.trial / p_.h);
-    const auto delay_steps = static_cast<std::int32_t>(std::llround(p_.delay / p_.h));
-    const double prob = p_.rate * p_.h * 1e-3;
     inst_.resize(static_cast<std::size_t>(p_.n_experiments));
     for (int k = 0; k < p_.n_experiments; ++k) {
         Instance& in = inst_[static_cast<std::size_t>(k)];
-        const std::uint64_t seed = p_.seed + static_cast<std::uint64_t>(k);
-        rng::Stream rc(seed, "e2l_reward_connect");
-        std::vector<int> syn_of_input(static_cast<std::size_t>(p_.n_inputs), -1);
-        for (int i = 0; i < p_.n_inputs; ++i)
-            if (rc.bernoulli(p_.p_connect)) {
-                syn_of_input[static_cast<std::size_t>(i)] = static_cast<int>(in.connected.size());
-                in.connected.push_back(i);
-            }
-        rng::Stream rw(seed, "e2l_reward_weights");
-        for (std::size_t j = 0; j < in.connected.size(); ++j)
-            in.w0.push_back(rw.normal(0.0, p_.sigma_w));
-        rng::Stream rl(seed, "e2l_reward_labels");
-        for (int m = 0; m < p_.n_patterns; ++m) {
-            in.label.push_back(rl.bernoulli(0.5) ? 1 : -1);
-            std::vector<Arrival> arr;
-            for (int i = 0; i < p_.n_inputs; ++i) {
-                rng::Stream rs(seed, "e2l_reward_pattern", static_cast<std::uint64_t>(m),
-                               static_cast<std::uint64_t>(i));
-                if (prob <= 0) continue;
-                const int syn = syn_of_input[static_cast<std::size_t>(i)];
-                rs.for_each_success(static_cast<std::uint64_t>(n_steps_), prob, [&](std::uint64_t s) {
-                    const auto t = static_cast<std::int64_t>(s);
-                    if (syn >= 0 && t + delay_steps < n_steps_)
-                        arr.push_back({static_cast<std::int32_t>(t + delay_steps), syn});
-                });
-            }
-            std::sort(arr.begin(), arr.end(), [](const Arrival& a, const Arrival& b) {
-                return a.step < b.step || (a.step == b.step && a.syn < b.syn);
+        if (p_.inputs.empty())
+            draw_instance(k, in);
+        else
+            read_instance(k, in);
+        for (auto& arr : in.patterns)
+            std::sort(arr.begin(), arr.end(), [](const Arrival& x, const Arrival& y) {
+                return x.step < y.step || (x.step == y.step && x.syn < y.syn);
             });
-            in.patterns.push_back(std::move(arr));
+    }
+}
+
+void RewardTask::draw_instance(int k, Instance& in) const
+{
+    const auto delay_steps = static_cast<std::int32_t>(std::llround(p_.delay / p_.h));
+    const double prob = p_.rate * p_.h * 1e-3;
+    const std::uint64_t seed = p_.seed + static_cast<std::uint64_t>(k);
+    rng::Stream rc(seed, "e2l_reward_connect");
+    std::vector<int> syn_of_input(static_cast<std::size_t>(p_.n_inputs), -1);
+    for (int i = 0; i < p_.n_inputs; ++i)
+        if (rc.bernoulli(p_.p_connect)) {
+            syn_of_input[static_cast<std::size_t>(i)] = static_cast<int>(in.connected.size());
+            in.connected.push_back(i);
         }
-        rng::Stream rt(seed, "e2l_reward_trials");
-        for (int i = 0; i < p_.n_trials; ++i)
-            in.choice.push_back(static_cast<int>(rt.below(static_cast<std::uint64_t>(p_.n_patterns))));
+    rng::Stream rw(seed, "e2l_reward_weights");
+    for (std::size_t j = 0; j < in.connected.size(); ++j)
+        in.w0.push_back(rw.normal(0.0, p_.sigma_w));
+    rng::Stream rl(seed, "e2l_reward_labels");
+    for (int m = 0; m < p_.n_patterns; ++m) {
+        in.label.push_back(rl.bernoulli(0.5) ? 1 : -1);
+        std::vector<Arrival> arr;
+        for (int i = 0; i < p_.n_inputs; ++i) {
+            rng::Stream rs(seed, "e2l_reward_pattern", static_cast<std::uint64_t>(m), static_cast<std::uint64_t>(i));
+            if (prob <= 0) continue;
+            const int syn = syn_of_input[static_cast<std::size_t>(i)];
+            rs.for_each_success(static_cast<std::uint64_t>(n_steps_), prob, [&](std::uint64_t s) {
+                const auto t = static_cast<std::int64_t>(s);
+                if (syn >= 0 && t + delay_steps < n_steps_) arr.push_back({static_cast<std::int32_t>(t + delay_steps), syn});
+            });
+        }
+        in.patterns.push_back(std::move(arr));
+    }
+    rng::Stream rt(seed, "e2l_reward_trials");
+    for (int i = 0; i < p_.n_trials; ++i)
+        in.choice.push_back(static_cast<int>(rt.below(static_cast<std::uint64_t>(p_.n_patterns))));
+}
+
+void RewardTask::read_instance(int k, Instance& in) const
+{
+    const std::string dir = p_.inputs.at(static_cast<std::size_t>(k));
+    const auto delay_steps = std::llround(p_.delay / p_.h);
+    // A whole number in [lo, hi], or an error naming file, line and column.
+    auto index = [](const io::CsvTable& t, std::size_t r, std::size_t c, std::int64_t lo, std::int64_t hi,
+                    const std::string& what) {
+        const double x = t.number(r, c);
+        if (!(x >= static_cast<double>(lo) && x <= static_cast<double>(hi) && x == std::floor(x)))
+            config_error(t.path + ":" + std::to_string(t.lines[r]), t.header[c], "not " + what,
+                         "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+        return static_cast<std::int64_t>(x);
+    };
+    auto in_order = [&](const io::CsvTable& t, std::size_t c) {
+        for (std::size_t r = 0; r < t.rows(); ++r)
+            index(t, r, c, static_cast<std::int64_t>(r), static_cast<std::int64_t>(r),
+                  "the row's position (rows are numbered 0, 1, ... in order)");
+    };
+    std::vector<int> syn_of_input(static_cast<std::size_t>(p_.n_inputs), -1);
+    {
+        const auto t = io::CsvTable::read(dir + "/synapses.csv");
+        const std::size_t ci = t.column("input"), cw = t.column("w0_pA");
+        for (std::size_t r = 0; r < t.rows(); ++r) {
+            const auto i = index(t, r, ci, 0, p_.n_inputs - 1,
+                                 "an input index (reward.n_inputs = " + std::to_string(p_.n_inputs) + ")");
+            if (syn_of_input[static_cast<std::size_t>(i)] >= 0)
+                config_error(t.path + ":" + std::to_string(t.lines[r]), "input", "input connected twice",
+                             "each input at most once");
+            const double w = t.number(r, cw);
+            if (!std::isfinite(w))
+                config_error(t.path + ":" + std::to_string(t.lines[r]), "w0_pA", "not finite", "a weight in pA");
+            syn_of_input[static_cast<std::size_t>(i)] = static_cast<int>(in.connected.size());
+            in.connected.push_back(static_cast<int>(i));
+            in.w0.push_back(w);
+        }
+    }
+    {
+        const auto t = io::CsvTable::read(dir + "/patterns.csv");
+        const std::size_t cl = t.column("label");
+        in_order(t, t.column("pattern"));
+        for (std::size_t r = 0; r < t.rows(); ++r) {
+            const double l = t.number(r, cl);
+            if (l != 1.0 && l != -1.0)
+                config_error(t.path + ":" + std::to_string(t.lines[r]), "label", "not a label", "1 or -1");
+            in.label.push_back(l > 0 ? 1 : -1);
+        }
+        if (in.label.empty()) config_error(t.path, "pattern", "no patterns", "at least one row");
+        in.patterns.resize(in.label.size());
+    }
+    {
+        const auto t = io::CsvTable::read(dir + "/spikes.csv");
+        const std::size_t cp = t.column("pattern"), ci = t.column("input"), ct = t.column("time_ms");
+        const auto m_max = static_cast<std::int64_t>(in.label.size()) - 1;
+        for (std::size_t r = 0; r < t.rows(); ++r) {
+            const auto m = index(t, r, cp, 0, m_max, "a pattern of patterns.csv");
+            const auto i = index(t, r, ci, 0, p_.n_inputs - 1,
+                                 "an input index (reward.n_inputs = " + std::to_string(p_.n_inputs) + ")");
+            const double tm = t.number(r, ct);
+            // The spike is stamped with the step that ends at time_ms (step index time_ms/h - 1) and is
+            // added to the current delay later; checked before rounding, which would overflow.
+            if (!(std::isfinite(tm) && tm >= 0.5 * p_.h))
+                config_error(t.path + ":" + std::to_string(t.lines[r]), "time_ms", "not a spike time",
+                             "a number >= h = " + std::to_string(p_.h) + " (ms)");
+            if (tm / p_.h >= static_cast<double>(n_steps_) + 1.0) continue; // after the trial
+            const std::int64_t arrival = std::llround(tm / p_.h) - 1 + delay_steps;
+            const int syn = syn_of_input[static_cast<std::size_t>(i)];
+            if (syn >= 0 && arrival < n_steps_)
+                in.patterns[static_cast<std::size_t>(m)].push_back({static_cast<std::int32_t>(arrival), syn});
+        }
+    }
+    {
+        const auto t = io::CsvTable::read(dir + "/trials.csv");
+        const std::size_t cp = t.column("pattern");
+        in_order(t, t.column("trial"));
+        if (t.rows() < static_cast<std::size_t>(p_.n_trials))
+            config_error(t.path, "trial",
+                         "has " + std::to_string(t.rows()) + " trials, reward.n_trials = " +
+                             std::to_string(p_.n_trials),
+                         "at least n_trials rows (or a smaller reward.n_trials)");
+        for (std::size_t r = 0; r < static_cast<std::size_t>(p_.n_trials); ++r)
+            in.choice.push_back(static_cast<int>(
+                index(t, r, cp, 0, static_cast<std::int64_t>(in.label.size()) - 1, "a pattern of patterns.csv")));
+    }
+}
+
+void RewardTask::write_instance(int k, const std::string& dir) const
+{
+    const Instance& in = inst_.at(static_cast<std::size_t>(k));
+    const auto delay_steps = std::llround(p_.delay / p_.h);
+    std::filesystem::create_directories(dir);
+    auto open = [](const std::string& path, const char* header) {
+        std::ofstream f(path);
+        if (!f) runtime_error(path, "cannot write the task file");
+        f << header << "\n";
+        return f;
+    };
+    char buf[96];
+    {
+        auto f = open(dir + "/synapses.csv", "input,w0_pA");
+        for (std::size_t j = 0; j < in.connected.size(); ++j) {
+            std::snprintf(buf, sizeof buf, "%d,%.17g\n", in.connected[j], in.w0[j]);
+            f << buf;
+        }
+        if (!f) runtime_error(dir + "/synapses.csv", "cannot write the task file");
+    }
+    {
+        auto f = open(dir + "/patterns.csv", "pattern,label");
+        for (std::size_t m = 0; m < in.label.size(); ++m)
+            f << m << "," << in.label[m] << "\n";
+        if (!f) runtime_error(dir + "/patterns.csv", "cannot write the task file");
+    }
+    {
+        auto f = open(dir + "/spikes.csv", "pattern,input,time_ms");
+        for (std::size_t m = 0; m < in.patterns.size(); ++m)
+            for (const Arrival& a : in.patterns[m]) {
+                // %.17g keeps the step's time exact enough that reading rounds back to the same step.
+                const double tm = static_cast<double>(a.step - delay_steps + 1) * p_.h;
+                std::snprintf(buf, sizeof buf, "%zu,%d,%.17g\n", m, in.connected[static_cast<std::size_t>(a.syn)], tm);
+                f << buf;
+            }
+        if (!f) runtime_error(dir + "/spikes.csv", "cannot write the task file");
+    }
+    {
+        auto f = open(dir + "/trials.csv", "trial,pattern");
+        for (std::size_t i = 0; i < in.choice.size(); ++i)
+            f << i << "," << in.choice[i] << "\n";
+        if (!f) runtime_error(dir + "/trials.csv", "cannot write the task file");
     }
 }
 

@@ -32,9 +32,22 @@
 // rho 0.01 Hz, delta_u 0.2 mV, E_L -70, V_reset -70, u_th -55 mV, tau_m 10, C_m 250, tau_ref 2,
 // tau_s 2, tau_M 500 ms, eligibility "coded" | "paper", rho_syn 0.01, delta_syn 5, theta_syn -55,
 // variant "repo" | "rbar" | "rbar_split", m_r 100 trials.
+//
+// Given instances (to score rules on another simulator's exact draws, e.g. the reference's):
+// inputs = ["exp0", ...] replaces the generator, one directory per experiment holding
+//   synapses.csv  input, w0_pA          the connected inputs in synapse order and their initial weights
+//   patterns.csv  pattern, label        patterns 0 .. M-1 in order, label +1 or -1
+//   spikes.csv    pattern, input, time_ms   when the spike leaves input `input` (relay-neuron output;
+//                                       stamp of the step that ends at time_ms, >= h); it reaches the
+//                                       neuron `delay` later; spikes of unconnected inputs are ignored
+//   trials.csv    trial, pattern        the pattern of every trial, trials 0 .. in order (at least n_trials)
+// n_experiments is the number of directories; n_patterns, p_connect, rate and sigma_w shape drawn
+// instances only and are refused when they differ from their defaults. The escape noise is still
+// drawn by plast (streams keyed by seed + experiment and the trial).
 #include "plast/e2l/task.hpp"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace plast {
@@ -54,6 +67,7 @@ struct RewardTaskParams {
     double rho_syn = 0.01, delta_syn = 5.0, theta_syn = -55.0;
     std::string variant = "repo";
     double m_r = 100.0;
+    std::vector<std::string> inputs; // one instance directory per experiment (empty: drawn)
 
     // Reads every key of the section; absent keys keep the values of `defaults`.
     static RewardTaskParams from_config(const Section& s, const RewardTaskParams& defaults);
@@ -81,6 +95,8 @@ class RewardTask : public Task {
     double experiment(const std::vector<expr::Tape>& rules, int k) const override;
     double run(const expr::Tape& rule, int k, RewardTrace* trace) const;
     const RewardTaskParams& params() const { return p_; }
+    // Experiment k's instance as a directory for `inputs` (created if needed).
+    void write_instance(int k, const std::string& dir) const;
 
   private:
     struct Arrival {
@@ -94,6 +110,8 @@ class RewardTask : public Task {
         std::vector<int> label;
         std::vector<int> choice; // pattern per trial
     };
+    void draw_instance(int k, Instance& in) const;
+    void read_instance(int k, Instance& in) const;
     RewardTaskParams p_;
     std::vector<Instance> inst_;
     std::int64_t n_steps_ = 0;
