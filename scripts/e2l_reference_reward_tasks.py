@@ -32,6 +32,9 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import e2l_reference_tasks  # noqa: E402  (shared: the run settings of an example)
+
 N_IN, N_STIM, RATE, T_STIM, DT, SIGMA_W, N_TRIALS = 50, 30, 6.0, 500.0, 0.01, 1000.0, 500
 CONNECTION_GAPS = (3, 17, 35, 39, 47)
 SETS = {"evolution": 11231, "validation": 817818273}
@@ -74,8 +77,7 @@ def toml_list(xs):
 
 def evolve_settings():
     """The run settings of examples/e2l_reward.toml (top-level keys, [cgp], [ea]) without its [reward]."""
-    ex = (pathlib.Path(__file__).resolve().parents[1] / "examples" / "e2l_reward.toml").read_text()
-    return ex[ex.index("seed ="):ex.index("[reward]")] + ex[ex.index("[cgp]"):]
+    return e2l_reference_tasks.evolve_settings("e2l_reward.toml", "[reward]")
 
 
 def write_set(out, name, n=10):

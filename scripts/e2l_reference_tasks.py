@@ -77,10 +77,10 @@ def toml_list(xs):
     return "[" + ", ".join(repr(float(x)) if not isinstance(x, str) else f'"{x}"' for x in xs) + "]"
 
 
-def evolve_settings():
-    """The run settings of examples/e2l_correlation.toml (top-level keys, [cgp], [ea]) without its [correlation]."""
-    ex = (pathlib.Path(__file__).resolve().parents[1] / "examples" / "e2l_correlation.toml").read_text()
-    return ex[ex.index("seed ="):ex.index("[correlation]")] + ex[ex.index("[cgp]"):]
+def evolve_settings(example="e2l_correlation.toml", section="[correlation]"):
+    """The run settings of an example (top-level keys, [cgp], [ea]) without its task section."""
+    ex = (pathlib.Path(__file__).resolve().parents[1] / "examples" / example).read_text()
+    return ex[ex.index("seed ="):ex.index(section)] + ex[ex.index("[cgp]"):]
 
 
 def write_set(out, name):

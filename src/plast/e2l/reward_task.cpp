@@ -238,44 +238,38 @@ void RewardTask::write_instance(int k, const std::string& dir) const
     const Instance& in = inst_.at(static_cast<std::size_t>(k));
     const auto delay_steps = std::llround(p_.delay / p_.h);
     std::filesystem::create_directories(dir);
-    auto open = [](const std::string& path, const char* header) {
+    // One CSV: the header, then `rows` writes the lines.
+    auto write = [&](const char* name, const char* header, const auto& rows) {
+        const std::string path = dir + "/" + name;
         std::ofstream f(path);
-        if (!f) runtime_error(path, "cannot write the task file");
         f << header << "\n";
-        return f;
+        rows(f);
+        if (!f) runtime_error(path, "cannot write the task file");
     };
     char buf[96];
-    {
-        auto f = open(dir + "/synapses.csv", "input,w0_pA");
+    write("synapses.csv", "input,w0_pA", [&](std::ofstream& f) {
         for (std::size_t j = 0; j < in.connected.size(); ++j) {
             std::snprintf(buf, sizeof buf, "%d,%.17g\n", in.connected[j], in.w0[j]);
             f << buf;
         }
-        if (!f) runtime_error(dir + "/synapses.csv", "cannot write the task file");
-    }
-    {
-        auto f = open(dir + "/patterns.csv", "pattern,label");
+    });
+    write("patterns.csv", "pattern,label", [&](std::ofstream& f) {
         for (std::size_t m = 0; m < in.label.size(); ++m)
             f << m << "," << in.label[m] << "\n";
-        if (!f) runtime_error(dir + "/patterns.csv", "cannot write the task file");
-    }
-    {
-        auto f = open(dir + "/spikes.csv", "pattern,input,time_ms");
+    });
+    write("spikes.csv", "pattern,input,time_ms", [&](std::ofstream& f) {
         for (std::size_t m = 0; m < in.patterns.size(); ++m)
             for (const Arrival& a : in.patterns[m]) {
-                // %.17g keeps the step's time exact enough that reading rounds back to the same step.
+                // The stamp of the step the spike left the input; %.17g reads back to the same step.
                 const double tm = static_cast<double>(a.step - delay_steps + 1) * p_.h;
                 std::snprintf(buf, sizeof buf, "%zu,%d,%.17g\n", m, in.connected[static_cast<std::size_t>(a.syn)], tm);
                 f << buf;
             }
-        if (!f) runtime_error(dir + "/spikes.csv", "cannot write the task file");
-    }
-    {
-        auto f = open(dir + "/trials.csv", "trial,pattern");
+    });
+    write("trials.csv", "trial,pattern", [&](std::ofstream& f) {
         for (std::size_t i = 0; i < in.choice.size(); ++i)
             f << i << "," << in.choice[i] << "\n";
-        if (!f) runtime_error(dir + "/trials.csv", "cannot write the task file");
-    }
+    });
 }
 
 double RewardTask::experiment(const std::vector<expr::Tape>& rules, int k) const
