@@ -4,16 +4,12 @@ Checked here: the draw has the protocol's shape (45 connected inputs, 30 stimuli
 6 Hz x 500 ms, times on the 0.01 ms grid), the written directories and configuration run through `plast evaluate
 reward` and load again from a run's saved configuration (so `plast evolve --resume` works on them).
 """
-import os
-import pathlib
-import subprocess
 import sys
 
+import e2l_cli
 import numpy as np
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-CLI = os.environ.get("PLAST_CLI", str(ROOT / "build" / "plast"))
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(e2l_cli.ROOT / "scripts"))
 import e2l_reference_reward_tasks as ref  # noqa: E402
 
 
@@ -40,27 +36,24 @@ def test_written_set_runs_in_plast_and_its_saved_configuration_loads_again(tmp_p
     assert float(first[2]) >= 1.01  # generator time + 1 ms (the relay neuron)
     cfg = tmp_path / "validation.toml"
     assert 'inputs = ["validation/experiment0", "validation/experiment1"]' in cfg.read_text()
-    args = ["--config", str(cfg), "--set", "reward.n_trials=20"]
-    r = subprocess.run([CLI, "evaluate", "reward", "E*R - E", *args], capture_output=True, text=True, cwd="/")
-    assert r.returncode == 0, r.stderr
-    per = [float(x) for x in r.stdout.split("per experiment:")[1].split("\n")[0].split()]
+    n20 = ["--set", "reward.n_trials=20"]
+    out = e2l_cli.run("evaluate", "reward", "E*R - E", "--config", cfg, *n20, cwd="/")
+    per = e2l_cli.per_experiment(out)
     assert len(per) == 2 and all(abs(x) <= 20 for x in per)
 
+    # A run's saved configuration lists every key with its default (sigma_w, p_connect, ...): it must load
+    # again, so that `plast evolve --resume` works on given instances.
     (tmp_path / "e.toml").write_text('task = "reward"\n' + cfg.read_text())
-    r = subprocess.run([CLI, "evolve", str(tmp_path / "e.toml"), "--print-config"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert "sigma_w" in r.stdout and "p_connect" in r.stdout
-    (tmp_path / "resolved.toml").write_text(r.stdout)
-    r2 = subprocess.run([CLI, "evaluate", "reward", "E*R - E", "--config", str(tmp_path / "resolved.toml"),
-                         "--set", "reward.n_trials=20"], capture_output=True, text=True)
-    assert r2.returncode == 0, r2.stderr
-    assert [float(x) for x in r2.stdout.split("per experiment:")[1].split("\n")[0].split()] == per
+    resolved = e2l_cli.print_config(tmp_path / "e.toml")
+    assert "sigma_w" in resolved and "p_connect" in resolved
+    (tmp_path / "resolved.toml").write_text(resolved)
+    out = e2l_cli.run("evaluate", "reward", "E*R - E", "--config", tmp_path / "resolved.toml", *n20)
+    assert e2l_cli.per_experiment(out) == per
 
 
 def test_evolve_settings_are_the_examples_without_its_task_section(tmp_path):
     text = ref.evolve_settings()
     assert "[cgp]" in text and "[ea]" in text and "[reward]" not in text
     (tmp_path / "e.toml").write_text(text)
-    r = subprocess.run([CLI, "evolve", str(tmp_path / "e.toml"), "--print-config"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert 'task = "reward"' in r.stdout and "legacy_mutation_0_1_0 = true" in r.stdout
+    resolved = e2l_cli.print_config(tmp_path / "e.toml")
+    assert 'task = "reward"' in resolved and "legacy_mutation_0_1_0 = true" in resolved

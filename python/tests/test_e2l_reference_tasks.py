@@ -4,16 +4,12 @@ Checked here on short tasks: the draw keeps the protocol's invariants (one patte
 window, only pattern spikes inside the windows, rate balancing with replacement), and the written files and
 configuration run through `plast evaluate correlation` with the per-task start values.
 """
-import os
-import pathlib
-import subprocess
 import sys
 
+import e2l_cli
 import numpy as np
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-CLI = os.environ.get("PLAST_CLI", str(ROOT / "build" / "plast"))
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(e2l_cli.ROOT / "scripts"))
 import e2l_reference_tasks as ref  # noqa: E402
 
 
@@ -48,29 +44,22 @@ def test_written_files_run_in_plast(tmp_path):
     (tmp_path / "c.toml").write_text(
         'task = "correlation"\n[ea]\nmax_generations = 1\n[correlation]\ninputs = ["t0.csv", "t1.csv"]\ntrain = 3000.0\ntest = 3000.0\n'
         "task_w_init = [0.4, 0.3]\ntask_V0 = [10.0, 10.0]\ntask_V0_test = [0.0, 5.0]\n")
-    r = subprocess.run([CLI, "evaluate", "correlation", "w*E - w - E; E - w", "--config", str(tmp_path / "c.toml")],
-                       capture_output=True, text=True, cwd="/")
-    assert r.returncode == 0, r.stderr
-    assert "min over 2 experiments" in r.stdout
-    per = [float(x) for x in r.stdout.split("per experiment:")[1].split("\n")[0].split()]
+    out = e2l_cli.run("evaluate", "correlation", "w*E - w - E; E - w", "--config", tmp_path / "c.toml", cwd="/")
+    assert "min over 2 experiments" in out
+    per = e2l_cli.per_experiment(out)
     assert len(per) == 2 and all(np.isfinite(per))
 
     # A run's saved configuration lists every key with its default (rate, frozen_noise, subsample, w_init):
     # it must load again, so that `plast evolve --resume` works on given inputs.
-    r = subprocess.run([CLI, "evolve", str(tmp_path / "c.toml"), "--print-config"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert "frozen_noise" in r.stdout and "w_init" in r.stdout
-    (tmp_path / "resolved.toml").write_text(r.stdout)
-    r2 = subprocess.run([CLI, "evaluate", "correlation", "w*E - w - E; E - w", "--config",
-                         str(tmp_path / "resolved.toml")], capture_output=True, text=True)
-    assert r2.returncode == 0, r2.stderr
-    assert [float(x) for x in r2.stdout.split("per experiment:")[1].split("\n")[0].split()] == per
+    resolved = e2l_cli.print_config(tmp_path / "c.toml")
+    assert "frozen_noise" in resolved and "w_init" in resolved
+    (tmp_path / "resolved.toml").write_text(resolved)
+    out = e2l_cli.run("evaluate", "correlation", "w*E - w - E; E - w", "--config", tmp_path / "resolved.toml")
+    assert e2l_cli.per_experiment(out) == per
 
 
 def test_evolve_settings_are_the_examples_without_its_task_section(tmp_path):
     text = ref.evolve_settings()
     assert "[cgp]" in text and "[ea]" in text and "[correlation]" not in text
     (tmp_path / "e.toml").write_text(text)
-    r = subprocess.run([CLI, "evolve", str(tmp_path / "e.toml"), "--print-config"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert "legacy_mutation_0_1_0 = true" in r.stdout
+    assert "legacy_mutation_0_1_0 = true" in e2l_cli.print_config(tmp_path / "e.toml")
