@@ -33,7 +33,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import e2l_reference_tasks  # noqa: E402  (shared: the run settings of an example)
+import e2l_reference_tasks  # noqa: E402  (shared: an example's run settings, TOML lists)
 
 N_IN, N_STIM, RATE, T_STIM, DT, SIGMA_W, N_TRIALS = 50, 30, 6.0, 500.0, 0.01, 1000.0, 500
 CONNECTION_GAPS = (3, 17, 35, 39, 47)
@@ -71,10 +71,6 @@ def write_experiment(d, stimuli, labels, connected, w0, trials):
         f.writelines(f"{k},{m}\n" for k, m in enumerate(trials))
 
 
-def toml_list(xs):
-    return "[" + ", ".join(f'"{x}"' for x in xs) + "]"
-
-
 def evolve_settings():
     """The run settings of examples/e2l_reward.toml (top-level keys, [cgp], [ea]) without its [reward]."""
     return e2l_reference_tasks.evolve_settings("e2l_reward.toml", "[reward]")
@@ -87,7 +83,7 @@ def write_set(out, name, n=10):
         write_experiment(os.path.join(out, dirs[-1]), *draw(SETS[name] + k))
     text = (evolve_settings() if name == "evolution" else "") + "\n[reward]\n"
     text += f"seed = {SETS[name]}    # seeds plast's escape noise; the instances are read from `inputs`\n"
-    text += f"n_trials = {N_TRIALS}\ninputs = {toml_list(dirs)}\n"
+    text += f"n_trials = {N_TRIALS}\ninputs = {e2l_reference_tasks.toml_list(dirs)}\n"
     with open(os.path.join(out, name + ".toml"), "w") as f:
         f.write(f"# The reference's {name} experiments of the E2L reward task, written by "
                 "e2l_reference_reward_tasks.py.\n")
