@@ -1,4 +1,5 @@
 #include "plast/e2l/correlation_task.hpp"
+#include "plast/e2l/given_inputs.hpp"
 
 #include "plast/core/error.hpp"
 #include "plast/core/rng.hpp"
@@ -28,11 +29,8 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const
     CorrelationTaskParams p = defaults;
     p.inputs = s.files("inputs", p.inputs);
     if (!p.inputs.empty()) {
-        const auto n = static_cast<std::int64_t>(p.inputs.size());
-        if (s.has("n_tasks") && s.integer("n_tasks", 1, 100000) != n)
-            s.fail("n_tasks", "does not match the number of input files (" + std::to_string(n) + ")",
-                   std::to_string(n) + " or leave it out");
-        p.n_tasks = static_cast<int>(n);
+        check_given_count(s, "n_tasks", p.inputs.size(), "input files");
+        p.n_tasks = static_cast<int>(p.inputs.size());
         // rate, frozen_noise and subsample shape drawn inputs only: a value other than the default is refused
         // below (a run's saved configuration lists every key with its default, so presence alone is fine).
     }
@@ -69,13 +67,11 @@ CorrelationTaskParams CorrelationTaskParams::from_config(const Section& s, const
         s.string("clip", p.symmetric_clip ? "symmetric" : "asymmetric", {"asymmetric", "symmetric"}) == "symmetric";
     if (!p.inputs.empty()) {
         const CorrelationTaskParams d;
-        const bool changed[3] = {p.rate != d.rate, p.reference_noise != d.reference_noise,
-                                 p.with_replacement != d.with_replacement};
-        const char* keys[3] = {"rate", "frozen_noise", "subsample"};
-        for (int q = 0; q < 3; ++q)
-            if (changed[q])
-                s.fail(keys[q], "applies to drawn inputs only; the tasks' inputs are read from `inputs`",
-                       "its default or leave it out");
+        refuse_changed(s,
+                       {{"rate", p.rate != d.rate},
+                        {"frozen_noise", p.reference_noise != d.reference_noise},
+                        {"subsample", p.with_replacement != d.with_replacement}},
+                       "applies to drawn inputs only; the tasks' inputs are read from `inputs`");
     }
     p.task_w_init = s.numbers("task_w_init", p.task_w_init, Range::closed(0.0, 1.0));
     p.task_V0 = s.numbers("task_V0", p.task_V0);

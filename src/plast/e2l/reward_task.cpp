@@ -2,6 +2,7 @@
 
 #include "plast/core/error.hpp"
 #include "plast/core/rng.hpp"
+#include "plast/e2l/given_inputs.hpp"
 #include "plast/e2l/psp_kernel.hpp"
 #include "plast/io/config.hpp"
 #include "plast/io/csv_table.hpp"
@@ -35,12 +36,8 @@ RewardTaskParams RewardTaskParams::from_config(const Section& s, const RewardTas
     RewardTaskParams p = defaults;
     p.inputs = s.files("inputs", p.inputs);
     if (!p.inputs.empty()) {
-        const auto n = static_cast<std::int64_t>(p.inputs.size());
-        if (s.has("n_experiments") && s.integer("n_experiments", 1, 100000) != n)
-            s.fail("n_experiments", "does not match the number of instance directories in `inputs` (" +
-                                        std::to_string(n) + ")",
-                   std::to_string(n) + " or leave it out");
-        p.n_experiments = static_cast<int>(n);
+        check_given_count(s, "n_experiments", p.inputs.size(), "instance directories in `inputs`");
+        p.n_experiments = static_cast<int>(p.inputs.size());
     }
     p.n_experiments = static_cast<int>(s.integer("n_experiments", p.n_experiments, 1, 100000));
     p.seed = static_cast<std::uint64_t>(s.integer("seed", static_cast<std::int64_t>(p.seed), 0, INT64_MAX));
@@ -75,16 +72,13 @@ RewardTaskParams RewardTaskParams::from_config(const Section& s, const RewardTas
     const double n = p.trial / p.h;
     if (std::fabs(n - std::round(n)) > 1e-6 * n) s.fail("trial", "must be a multiple of h", "k * h");
     if (!p.inputs.empty()) {
-        // These shape drawn instances only; a saved run configuration lists every key with its default,
-        // so presence alone is fine.
         const RewardTaskParams d;
-        const bool changed[4] = {p.n_patterns != d.n_patterns, p.p_connect != d.p_connect, p.rate != d.rate,
-                                 p.sigma_w != d.sigma_w};
-        const char* keys[4] = {"n_patterns", "p_connect", "rate", "sigma_w"};
-        for (int q = 0; q < 4; ++q)
-            if (changed[q])
-                s.fail(keys[q], "applies to drawn instances only; the instances are read from `inputs`",
-                       "its default or leave it out");
+        refuse_changed(s,
+                       {{"n_patterns", p.n_patterns != d.n_patterns},
+                        {"p_connect", p.p_connect != d.p_connect},
+                        {"rate", p.rate != d.rate},
+                        {"sigma_w", p.sigma_w != d.sigma_w}},
+                       "applies to drawn instances only; the instances are read from `inputs`");
     }
     return p;
 }
