@@ -5,15 +5,17 @@
 #include "plast/expr/parser.hpp"
 #include "plast/io/config.hpp"
 
+#include "../temp_files.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <string>
 
 using namespace plast;
 using namespace plast::e2l;
+using plast_test::fresh_dir;
+using plast_test::write_text;
 
 namespace {
 
@@ -34,18 +36,6 @@ CorrelationTaskParams small()
     return p;
 }
 
-std::string tmpdir(const std::string& name)
-{
-    const auto d = std::filesystem::temp_directory_path() / ("plast_corr_inputs_" + name);
-    std::filesystem::create_directories(d);
-    return d.string();
-}
-
-void write_file(const std::string& path, const std::string& text)
-{
-    std::ofstream(path) << text;
-}
-
 CorrelationTaskParams read(const std::string& toml)
 {
     Config c = Config::parse(toml, "test.toml");
@@ -58,7 +48,7 @@ TEST(E2lCorrelationInputs, FilesWrittenFromTheDrawsGiveTheDrawnTaskBitForBit)
 {
     const auto p = small();
     const CorrelationTask drawn(p);
-    const std::string d = tmpdir("roundtrip");
+    const std::string d = fresh_dir("plast_corr_inputs_roundtrip");
     std::string files;
     for (int k = 0; k < p.n_tasks; ++k) {
         drawn.write_inputs(k, d + "/task" + std::to_string(k) + ".csv");
@@ -108,9 +98,9 @@ TEST(E2lCorrelationInputs, PerTaskStartValuesAreUsedWhereTheySay)
 
 TEST(E2lCorrelationInputs, SpikesAfterTheTrainingAreNotUsedAndRepeatedRowsAreOneEventOfMultiplicityTwo)
 {
-    const std::string d = tmpdir("rows");
-    write_file(d + "/a.csv", "time_ms,input\n10.0,0\n10.04,0\n500.0,1\n");
-    write_file(d + "/b.csv", "input,time_ms\n0,10.0\n0,10.0\n1,500.0\n1,999999.0\n1,1e300\n");
+    const std::string d = fresh_dir("plast_corr_inputs_rows");
+    write_text(d + "/a.csv", "time_ms,input\n10.0,0\n10.04,0\n500.0,1\n");
+    write_text(d + "/b.csv", "input,time_ms\n0,10.0\n0,10.0\n1,500.0\n1,999999.0\n1,1e300\n");
     auto p = read("[correlation]\ninputs = [\"" + d + "/a.csv\", \"" + d +
                   "/b.csv\"]\nn_inputs = 2\n"
                   "train = 1000.0\ntest = 1000.0\nw_init = 0.5\nV0_sd = 0.0\n");
@@ -127,10 +117,10 @@ TEST(E2lCorrelationInputs, SpikesAfterTheTrainingAreNotUsedAndRepeatedRowsAreOne
 
 TEST(E2lCorrelationInputs, BadFilesAndKeysNameTheFileTheLineAndTheKey)
 {
-    const std::string d = tmpdir("bad");
-    write_file(d + "/bad_input.csv", "input,time_ms\n0,1.0\n1000,2.0\n");
-    write_file(d + "/bad_time.csv", "input,time_ms\n0,-1.0\n");
-    write_file(d + "/no_column.csv", "neuron,time_ms\n0,1.0\n");
+    const std::string d = fresh_dir("plast_corr_inputs_bad");
+    write_text(d + "/bad_input.csv", "input,time_ms\n0,1.0\n1000,2.0\n");
+    write_text(d + "/bad_time.csv", "input,time_ms\n0,-1.0\n");
+    write_text(d + "/no_column.csv", "neuron,time_ms\n0,1.0\n");
     auto msg = [&](const std::string& toml) {
         try {
             CorrelationTask t(read(toml));

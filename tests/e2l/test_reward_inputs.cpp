@@ -5,14 +5,17 @@
 #include "plast/expr/parser.hpp"
 #include "plast/io/config.hpp"
 
+#include "../temp_files.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 using namespace plast;
 using namespace plast::e2l;
+using plast_test::fresh_dir;
+using plast_test::write_text;
 
 namespace {
 
@@ -31,19 +34,6 @@ RewardTaskParams small()
     return p;
 }
 
-std::string tmpdir(const std::string& name)
-{
-    const auto d = std::filesystem::temp_directory_path() / ("plast_reward_inputs_" + name);
-    std::filesystem::remove_all(d);
-    std::filesystem::create_directories(d);
-    return d.string();
-}
-
-void write_file(const std::string& path, const std::string& text)
-{
-    std::ofstream(path) << text;
-}
-
 RewardTaskParams read(const std::string& toml)
 {
     Config c = Config::parse(toml, "test.toml");
@@ -53,11 +43,11 @@ RewardTaskParams read(const std::string& toml)
 // A one-experiment instance: input 0 connected with w0, one pattern (label +1) with the given spikes.
 std::string one_spike_instance(const std::string& name, double w0, const std::string& spikes)
 {
-    const std::string d = tmpdir(name);
-    write_file(d + "/synapses.csv", "input,w0_pA\n0," + std::to_string(w0) + "\n");
-    write_file(d + "/patterns.csv", "pattern,label\n0,1\n");
-    write_file(d + "/spikes.csv", "pattern,input,time_ms\n" + spikes);
-    write_file(d + "/trials.csv", "trial,pattern\n0,0\n");
+    const std::string d = fresh_dir("plast_reward_inputs_" + name);
+    write_text(d + "/synapses.csv", "input,w0_pA\n0," + std::to_string(w0) + "\n");
+    write_text(d + "/patterns.csv", "pattern,label\n0,1\n");
+    write_text(d + "/spikes.csv", "pattern,input,time_ms\n" + spikes);
+    write_text(d + "/trials.csv", "trial,pattern\n0,0\n");
     return d;
 }
 
@@ -68,7 +58,7 @@ TEST(E2lRewardInputs, DirectoriesWrittenFromTheDrawsGiveTheDrawnTaskBitForBit)
     // The rate is not a default, so the read configuration leaves it out (it is refused with `inputs`).
     const auto p = small();
     const RewardTask drawn(p);
-    const std::string d = tmpdir("roundtrip");
+    const std::string d = fresh_dir("plast_reward_inputs_roundtrip");
     std::string dirs;
     for (int k = 0; k < p.n_experiments; ++k) {
         drawn.write_instance(k, d + "/exp" + std::to_string(k));
@@ -139,18 +129,18 @@ TEST(E2lRewardInputs, BadFilesAndKeysNameTheFileTheLineAndTheKey)
     const std::string bad_pat = one_spike_instance("bad_pattern", 100.0, "1,0,3.0\n");
     EXPECT_NE(msg(with(bad_pat)).find("pattern"), std::string::npos);
     const std::string bad_label = one_spike_instance("bad_label", 100.0, "0,0,3.0\n");
-    write_file(bad_label + "/patterns.csv", "pattern,label\n0,0.5\n");
+    write_text(bad_label + "/patterns.csv", "pattern,label\n0,0.5\n");
     EXPECT_NE(msg(with(bad_label)).find("patterns.csv:2"), std::string::npos);
     const std::string twice = one_spike_instance("twice", 100.0, "0,0,3.0\n");
-    write_file(twice + "/synapses.csv", "input,w0_pA\n0,1.0\n0,2.0\n");
+    write_text(twice + "/synapses.csv", "input,w0_pA\n0,1.0\n0,2.0\n");
     EXPECT_NE(msg(with(twice)).find("connected twice"), std::string::npos);
     const std::string order = one_spike_instance("order", 100.0, "0,0,3.0\n");
-    write_file(order + "/trials.csv", "trial,pattern\n1,0\n");
+    write_text(order + "/trials.csv", "trial,pattern\n1,0\n");
     EXPECT_NE(msg(with(order)).find("trials.csv:2"), std::string::npos);
     const std::string missing = one_spike_instance("missing", 100.0, "0,0,3.0\n");
     std::filesystem::remove(missing + "/trials.csv");
     EXPECT_NE(msg(with(missing)).find("trials.csv"), std::string::npos);
     const std::string nan_w = one_spike_instance("nan_w", 100.0, "0,0,3.0\n");
-    write_file(nan_w + "/synapses.csv", "input,w0_pA\n0,nan\n");
+    write_text(nan_w + "/synapses.csv", "input,w0_pA\n0,nan\n");
     EXPECT_NE(msg(with(nan_w)).find("w0_pA"), std::string::npos);
 }
