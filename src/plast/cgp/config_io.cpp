@@ -51,6 +51,7 @@ EaSettings read_ea_settings(const Section& s, const EaConfig& d)
                                      : d.cache_key == CacheKey::none    ? "none"
                                                                         : "functional",
                                      {"functional", "canonical", "none"});
+    c.early_rejection = s.flag("early_rejection", d.early_rejection);
     c.cache_key = key == "canonical" ? CacheKey::canonical : key == "none" ? CacheKey::none : CacheKey::functional;
     r.checkpoint_every = static_cast<int>(s.integer("checkpoint_every", 10, 1, 100000000));
     return r;

@@ -105,9 +105,16 @@ void Evolution::evaluate(std::vector<Individual*>& todo)
     evaluate(todo, index, origin);
 }
 
+double Evolution::rejection_bound() const
+{
+    if (!cfg_.early_rejection || generation_ == 0 || parents_.empty()) return -std::numeric_limits<double>::infinity();
+    return parents_.back().fitness; // parents are sorted best first
+}
+
 void Evolution::evaluate(std::vector<Individual*>& todo, const std::vector<int>& index, std::vector<Origin>& origin)
 {
     // Cache look-up (serial), then evaluate the distinct misses in parallel.
+    const double bound = rejection_bound();
     origin.assign(todo.size(), Origin::simulated);
     std::vector<std::string> keys(todo.size());
     std::map<std::string, std::size_t> first_miss;
@@ -145,6 +152,7 @@ void Evolution::evaluate(std::vector<Individual*>& todo, const std::vector<int>&
         todo[misses[k]]->fitness = fit[k];
         if (cfg_.cache_key != CacheKey::none) cache_[keys[misses[k]]] = fit[k];
         if (!std::isfinite(fit[k])) continue; // invalid rules are not famous
+        if (fit[k] < bound) continue;         // rejected early: the score may be partial
         FameEntry e;
         e.formulas = formulas(*todo[misses[k]]);
         std::string key;

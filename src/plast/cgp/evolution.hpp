@@ -46,6 +46,10 @@ struct EaConfig {
     bool reorder = false;
     bool legacy_mutation_0_1_0 = false; // Genome::mutate_legacy_0_1_0 instead of per-gene mutation
     CacheKey cache_key = CacheKey::functional;
+    // Early rejection (for a fitness that is a minimum over experiments): an offspring's evaluation may
+    // stop once it is sure to score below the worst parent, which it could then never replace. The
+    // selection, the champions and the history are those of a run without it; see rejection_bound().
+    bool early_rejection = false;
     int threads = 1;
     std::uint64_t seed = 0;
 };
@@ -103,7 +107,8 @@ class Evolution {
     const std::vector<GenerationRecord>& history() const { return history_; }
     // Hall of fame: every distinct rule evaluated so far (readable formulas, one per genome) with its
     // fitness, its size (nodes of its expression tapes) and the generation it first appeared. Kept in
-    // checkpoints, so a resumed run keeps it.
+    // checkpoints, so a resumed run keeps it. With early_rejection, only the rules that scored at least
+    // the rejection bound of their generation (the others' scores may be partial).
     struct FameEntry {
         std::vector<std::string> formulas;
         double fitness = 0;
@@ -115,6 +120,12 @@ class Evolution {
     std::vector<FameEntry> hall_of_fame(std::size_t n) const;
     std::vector<FameEntry> complexity_front() const;
     const EaConfig& config() const { return cfg_; }
+    // With early_rejection, during a generation's evaluation: the worst parent's fitness. An offspring
+    // scoring strictly below it is discarded by the selection (mu parents are better), and the worst
+    // parent's fitness never decreases (mu + lambda), so the offspring, or the same rule met later,
+    // would be discarded whatever its exact score: an evaluator may stop early and return any value
+    // below the bound. -inf otherwise (no early rejection, or the initial parents).
+    double rejection_bound() const;
 
     // Set the fitness of each individual: cache hit, or an evaluation (misses in parallel).
     void evaluate(std::vector<Individual*>& todo);

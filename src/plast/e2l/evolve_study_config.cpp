@@ -45,6 +45,9 @@ cgp::EaSettings read_ea(const Section& ea, const EvolveStudy& st, std::uint64_t 
     if (st.task_name == "error") d.termination_fitness = 0.0;
     cgp::EaSettings settings = cgp::read_ea_settings(ea, d);
     if (st.fast) settings.ea.max_generations = std::min(settings.ea.max_generations, 400);
+    if (settings.ea.early_rejection && !st.task->aggregate_min())
+        ea.fail("early_rejection", "the " + st.task_name + " task averages its experiments, so a partial score bounds nothing",
+                "false, or a task whose fitness is the minimum over its experiments (correlation)");
     settings.ea.seed = seed;
     settings.ea.threads = threads;
     return settings;
@@ -71,13 +74,14 @@ std::string read_resume(const Section& ea, const std::string& resume_override)
     return resume;
 }
 
-// Everything read from the configuration defines the rows, except how long the run goes on and how
-// often it checkpoints (a run continued with a larger max_generations extends the same archive).
+// Everything read from the configuration defines the rows, except how long the run goes on, how often it
+// checkpoints (a run continued with a larger max_generations extends the same archive) and early
+// rejection (it shortens evaluations, not the selection: a run may be continued with it switched).
 std::string rows_fingerprint(const Config& cfg, std::uint64_t seed, bool fast)
 {
     nlohmann::json fp = cfg.resolved_json();
     if (fp.contains("ea") && fp["ea"].is_object())
-        for (const char* k : {"max_generations", "termination_fitness", "checkpoint_every", "resume"}) fp["ea"].erase(k);
+        for (const char* k : {"max_generations", "termination_fitness", "checkpoint_every", "resume", "early_rejection"}) fp["ea"].erase(k);
     fp["seed"] = seed;
     fp["fast"] = fast; // the effective value, also when the key is absent
     return "cgp " + fp.dump();

@@ -1,7 +1,9 @@
 #include "plast/search/cgp_evaluation.hpp"
 
 #include "plast/core/error.hpp"
+#include "plast/io/csv.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -15,6 +17,14 @@ std::uint64_t job_key(int generation, std::int64_t idx)
 {
     return (static_cast<std::uint64_t>(generation) << 40) + static_cast<std::uint64_t>(idx);
 }
+
+// The fitness an outcome or archived row gives the evolution: a rejected one's upper bound (below the
+// worst parent, so discarded as its exact score would be, and the same value fresh or replayed).
+double fitness_of(const std::string& status, const std::vector<double>& metrics)
+{
+    if (status == "rejected") return metrics.size() > 3 ? metrics[3] : nan_v;
+    return metrics.empty() ? nan_v : metrics[0];
+}
 } // namespace
 
 GenomeTask::GenomeTask(const e2l::Task& task, std::vector<std::shared_ptr<const cgp::GenomeSpec>> specs, std::string fingerprint)
@@ -23,11 +33,12 @@ GenomeTask::GenomeTask(const e2l::Task& task, std::vector<std::shared_ptr<const 
     if (specs_.size() != inputs_.size()) runtime_error("evolve", "one genome per rule slot is required");
 }
 
-std::vector<double> GenomeTask::encode(const cgp::Individual& ind) const
+std::vector<double> GenomeTask::encode(const cgp::Individual& ind, double rejection_bound) const
 {
     std::vector<double> a;
     for (const auto& g : ind.genomes)
         for (int x : g.dna()) a.push_back(static_cast<double>(x));
+    if (std::isfinite(rejection_bound)) a.push_back(rejection_bound);
     return a;
 }
 
@@ -43,11 +54,25 @@ EvalOutcome GenomeTask::evaluate(const std::vector<double>& alleles, std::uint64
         off += n;
         tapes.push_back(cgp::Genome(specs_[g], std::move(dna)).compile(0, inputs_[g]));
     }
-    // As Task::fitness: experiments in order, stopping at the first invalid one.
+    if (alleles.size() > off + 1) runtime_error("evolve", "a job carries too many numbers for the genome layout");
+    const double bound = alleles.size() == off + 1 && task_.aggregate_min() ? alleles[off]
+                                                                            : -std::numeric_limits<double>::infinity();
+    // As Task::fitness: experiments in order, stopping at the first invalid one, or, with a bound, at the
+    // first that puts the minimum below it (the aggregate can only fall further).
     std::vector<double> f;
+    double running_min = std::numeric_limits<double>::infinity();
     for (int k = 0; k < task_.n_experiments(); ++k) {
         f.push_back(task_.experiment(tapes, k));
         if (!(f.back() > -std::numeric_limits<double>::infinity())) break;
+        running_min = std::min(running_min, f.back());
+        if (running_min < bound) {
+            EvalOutcome o;
+            o.status = "rejected";
+            o.abort_reason = "below the worst parent (" + io::format_number(bound) + ") after " + std::to_string(f.size()) +
+                             " of " + std::to_string(task_.n_experiments()) + " experiments";
+            o.metrics = {nan_v, nan_v, nan_v, running_min};
+            return o;
+        }
     }
     const double agg = task_.aggregate(f);
     EvalOutcome o;
@@ -96,13 +121,14 @@ std::vector<double> EvolveArchive::evaluate(int generation, const std::vector<co
                                             const std::vector<int>& index)
 {
     std::vector<double> fit(misses.size(), nan_v);
+    const double bound = ev_.rejection_bound();
     std::vector<Job> jobs;
     std::vector<std::size_t> fresh;
     for (std::size_t k = 0; k < misses.size(); ++k) {
         auto it = existing_.find({generation, index[k]});
         if (it == existing_.end()) {
             fresh.push_back(k);
-            jobs.push_back({task_.encode(*misses[k]), job_key(generation, index[k])});
+            jobs.push_back({task_.encode(*misses[k], bound), job_key(generation, index[k])});
             continue;
         }
         const std::string rule = rule_text(*misses[k], nullptr);
@@ -110,12 +136,12 @@ std::vector<double> EvolveArchive::evaluate(int generation, const std::vector<co
             runtime_error(archive_.path(), "resumed evolution diverged from the archive at generation " + std::to_string(generation) +
                                                ", individual " + std::to_string(index[k]) + ": archived '" + it->second.rule +
                                                "', regenerated '" + rule + "'");
-        fit[k] = it->second.metrics.empty() ? nan_v : it->second.metrics[0]; // NULL (invalid) reads as NaN -> -inf
+        fit[k] = fitness_of(it->second.status, it->second.metrics); // NULL (invalid) reads as NaN -> -inf
         ++replayed_;
     }
     const auto outs = executor_.run(task_, jobs, seed_, nullptr);
     for (std::size_t j = 0; j < fresh.size(); ++j) {
-        fit[fresh[j]] = outs[j].metrics.empty() ? nan_v : outs[j].metrics[0];
+        fit[fresh[j]] = fitness_of(outs[j].status, outs[j].metrics);
         simulated_[index[fresh[j]]] = outs[j];
     }
     return fit;
@@ -151,6 +177,10 @@ void EvolveArchive::observe(int generation, const std::vector<cgp::Newcomer>& ne
             r.metrics = o.metrics;
             r.metrics.push_back(static_cast<double>(size));
             r.metrics.push_back(1.0);
+        } else if (std::isfinite(f) && f < ev_.rejection_bound()) { // cached: the score may be a bound
+            r.status = "rejected";
+            r.abort_reason = "below the worst parent (" + io::format_number(ev_.rejection_bound()) + "), from the cache";
+            r.metrics = {nan_v, nan_v, nan_v, f, static_cast<double>(size), 0.0};
         } else {
             r.status = std::isfinite(f) ? "completed" : "invalid";
             if (!std::isfinite(f)) r.abort_reason = "invalid rule (non-finite fitness)";

@@ -4,13 +4,19 @@
 //
 // GenomeTask: the executor's view of a CGP individual: the alleles of its genomes (as numbers) in,
 // the E2L task's fitness metrics out. Deterministic in the alleles, so any rank can evaluate any job.
+// A job may carry one more number after the alleles, the rejection bound (cgp::Evolution::
+// rejection_bound): for a task whose fitness is the minimum over experiments, the experiments stop
+// once their minimum is below it, and the outcome is "rejected" with that minimum in fitness_min.
 //
 // EvolveArchive rows: round = generation (0 = the initial parents), idx = position in the generation
 // (parent i, or offspring k), source "cgp", rule = the expression of each genome joined by " ; "
 // (parseable by e2l::parse_rules), no parameter columns, metrics fitness, fitness_mean, fitness_sd,
 // fitness_min (over the task's experiments; NaN unless simulated in this row), size (expression nodes)
 // and simulated (1: simulated for this row; 0: fitness from the cache or, after a silent mutation,
-// from the parent). status "completed", "invalid" (non-finite fitness: fitness is NULL) or "error".
+// from the parent). status "completed", "invalid" (non-finite fitness: fitness is NULL), "rejected" (with
+// ea.early_rejection, an offspring below its generation's worst parent: fitness, fitness_mean and
+// fitness_sd are NULL, fitness_min is an upper bound of its fitness: the minimum over the experiments
+// run before it stopped, or the cached score) or "error".
 // Resume: an individual whose (generation, idx) row exists is not simulated again; its fitness is
 // read back after checking that the regenerated rule is the archived one, so a resumed evolution
 // continues as an uninterrupted one and writes the same rows.
@@ -32,7 +38,8 @@ namespace plast::search {
 class GenomeTask : public ScreenTask {
 public:
     GenomeTask(const e2l::Task& task, std::vector<std::shared_ptr<const cgp::GenomeSpec>> specs, std::string fingerprint);
-    std::vector<double> encode(const cgp::Individual& ind) const;
+    // The alleles, then the rejection bound when it is finite.
+    std::vector<double> encode(const cgp::Individual& ind, double rejection_bound) const;
     std::string name() const override { return "cgp_" + task_.name(); }
     std::vector<PriorBox> default_prior() const override { return {}; }
     std::vector<std::string> metric_names() const override { return {"fitness", "fitness_mean", "fitness_sd", "fitness_min"}; }
