@@ -48,7 +48,7 @@ TEST(E2lEarlyRejection, SameEvolutionAsFullEvaluationsAndResumable)
     const auto tmp = fs::temp_directory_path() / ("plast_early_rejection_" + std::to_string(::getpid()));
     fs::remove_all(tmp);
     const std::string full = (tmp / "full").string(), rej = (tmp / "rej").string(), half = (tmp / "half").string();
-    auto r = run_cli(evolve(full, 40, ""));
+    auto r = run_cli(evolve(full, 40, " --set ea.early_rejection=false"));
     ASSERT_EQ(r.rc, 0) << r.text;
     r = run_cli(evolve(rej, 40, " --set ea.early_rejection=true"));
     ASSERT_EQ(r.rc, 0) << r.text;
