@@ -112,6 +112,13 @@ TEST(E2lEarlyRejection, SameEvolutionAsFullEvaluationsAndResumable)
     r = run_cli("evolve --resume " + half + " --set ea.max_generations=40 --no-report -q -j 1");
     ASSERT_EQ(r.rc, 0) << r.text;
     EXPECT_EQ(h, slurp(half + "/history.csv"));
+    // Its cache holds rejection bounds, so it cannot go on without early rejection (exit 2, nothing lost).
+    const std::string run_json = slurp(half + "/run.json");
+    r = run_cli("evolve --resume " + half + " --set ea.max_generations=45 --set ea.early_rejection=false --no-report -q");
+    EXPECT_EQ(r.rc, 2) << r.text;
+    EXPECT_NE(r.text.find("early_rejection"), std::string::npos) << r.text;
+    EXPECT_EQ(h, slurp(half + "/history.csv"));
+    EXPECT_EQ(run_json, slurp(half + "/run.json")); // refused before the run directory is touched
     fs::remove_all(tmp);
 }
 

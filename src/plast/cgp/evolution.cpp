@@ -335,6 +335,7 @@ nlohmann::json Evolution::checkpoint() const
     j["format"] = "plast-cgp-checkpoint-1";
     j["generation"] = generation_;
     j["seed"] = cfg_.seed;
+    j["early_rejection"] = cfg_.early_rejection; // the cache may hold rejection bounds
     std::vector<std::string> sig;
     for (const auto& s : specs_)
         sig.push_back(s->signature());
@@ -380,6 +381,12 @@ void Evolution::restore(const nlohmann::json& j, const std::string& where)
             config_error(where, "seed",
                          "checkpoint was written with seed " + std::to_string(j.at("seed").get<std::uint64_t>()),
                          std::to_string(cfg_.seed));
+        // A cached rejection bound is not a score: without early rejection its rule's rows would read as
+        // completed with an exact fitness.
+        if (j.value("early_rejection", false) && !cfg_.early_rejection)
+            config_error(where, "early_rejection",
+                         "the checkpoint was written with early rejection (its cache holds upper bounds, not scores)",
+                         "true: a run that used early rejection continues with it");
         generation_ = j.at("generation").get<int>();
         next_id_ = j.at("next_id").get<long long>();
         n_evaluations_ = j.at("n_evaluations").get<long long>();

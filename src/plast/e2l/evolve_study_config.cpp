@@ -97,6 +97,10 @@ EvolveStudy EvolveStudy::from_config(Config& cfg, std::uint64_t seed, int thread
     const Section ea = cfg.section("ea");
     st.settings = read_ea(ea, st, seed, threads);
     st.resume = read_resume(ea, resume_override);
+    // Checked here, before a resumed run's directory is touched (cgp::Evolution::restore checks it too).
+    if (!st.resume.empty() && !st.settings.ea.early_rejection && cgp::read_json(st.resume).value("early_rejection", false))
+        ea.fail("early_rejection", "the checkpoint " + st.resume + " was written with early rejection (its cache holds upper bounds, not scores)",
+                "true: a run that used early rejection continues with it");
     st.fingerprint = rows_fingerprint(cfg, seed, st.fast);
     st.genome_task = std::make_unique<search::GenomeTask>(*st.task, st.specs, st.fingerprint);
     return st;
