@@ -1,8 +1,9 @@
 #pragma once
 // Scratch files for tests that read inputs from disk: a fresh directory per test and process (so parallel
-// ctest runs of two build trees do not share files), and a one-line text writer.
+// ctest runs of two build trees do not share files), and whole-file text write and read.
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <unistd.h>
 
@@ -20,6 +21,15 @@ inline std::string fresh_dir(const std::string& name)
 inline void write_text(const std::string& path, const std::string& text)
 {
     std::ofstream(path) << text;
+}
+
+// The file's contents ("" when it cannot be read).
+inline std::string read_text(const std::string& path)
+{
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
 }
 
 } // namespace plast_test

@@ -3,6 +3,7 @@
 // evaluation counts), same champion, also when interrupted and resumed; only the archive rows of
 // rejected offspring differ (status "rejected", fitness_min an upper bound below the worst parent).
 #include "../cli_test_support.hpp"
+#include "../temp_files.hpp"
 
 #include "plast/search/archive.hpp"
 
@@ -15,21 +16,12 @@
 #include <map>
 #include <vector>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+using plast_test::read_text;
 using plast_test::run_cli;
 
 namespace {
-
-std::string slurp(const std::string& path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // The correlation task (minimum over tasks) in fast mode (2 tasks x 20 s: a rejection comes after 1 or 2
 // of them); no termination, so every generation runs.
@@ -52,11 +44,11 @@ TEST(E2lEarlyRejection, SameEvolutionAsFullEvaluationsAndResumable)
     ASSERT_EQ(r.rc, 0) << r.text;
     r = run_cli(evolve(rej, 40, " --set ea.early_rejection=true"));
     ASSERT_EQ(r.rc, 0) << r.text;
-    const std::string h = slurp(full + "/history.csv");
+    const std::string h = read_text(full + "/history.csv");
     ASSERT_FALSE(h.empty());
-    EXPECT_EQ(h, slurp(rej + "/history.csv"));
-    const auto ca = nlohmann::json::parse(slurp(full + "/champion.json")),
-               cb = nlohmann::json::parse(slurp(rej + "/champion.json"));
+    EXPECT_EQ(h, read_text(rej + "/history.csv"));
+    const auto ca = nlohmann::json::parse(read_text(full + "/champion.json")),
+               cb = nlohmann::json::parse(read_text(rej + "/champion.json"));
     EXPECT_EQ(ca.dump(), cb.dump());
 
     // Rows: the same individuals, and every rejected one is below a completed run's worst parent of
@@ -111,14 +103,14 @@ TEST(E2lEarlyRejection, SameEvolutionAsFullEvaluationsAndResumable)
     ASSERT_EQ(r.rc, 0) << r.text;
     r = run_cli("evolve --resume " + half + " --set ea.max_generations=40 --no-report -q -j 1");
     ASSERT_EQ(r.rc, 0) << r.text;
-    EXPECT_EQ(h, slurp(half + "/history.csv"));
+    EXPECT_EQ(h, read_text(half + "/history.csv"));
     // Its cache holds rejection bounds, so it cannot go on without early rejection (exit 2, nothing lost).
-    const std::string run_json = slurp(half + "/run.json");
+    const std::string run_json = read_text(half + "/run.json");
     r = run_cli("evolve --resume " + half + " --set ea.max_generations=45 --set ea.early_rejection=false --no-report -q");
     EXPECT_EQ(r.rc, 2) << r.text;
     EXPECT_NE(r.text.find("early_rejection"), std::string::npos) << r.text;
-    EXPECT_EQ(h, slurp(half + "/history.csv"));
-    EXPECT_EQ(run_json, slurp(half + "/run.json")); // refused before the run directory is touched
+    EXPECT_EQ(h, read_text(half + "/history.csv"));
+    EXPECT_EQ(run_json, read_text(half + "/run.json")); // refused before the run directory is touched
     fs::remove_all(tmp);
 }
 

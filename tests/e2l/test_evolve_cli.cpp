@@ -1,6 +1,7 @@
 // End-to-end: `plast evolve` (fast error task) interrupted and resumed gives the same history as an
 // uninterrupted run; `plast evaluate` reports bad rules with the error position and exit code 2.
 #include "../cli_test_support.hpp"
+#include "../temp_files.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -13,19 +14,8 @@
 #include <sstream>
 #include <string>
 
+using plast_test::read_text;
 using plast_test::run_cli;
-
-namespace {
-
-std::string slurp(const std::string& path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-} // namespace
 
 TEST(E2lEvolveCli, ResumeReproducesUninterruptedRun)
 {
@@ -41,20 +31,20 @@ TEST(E2lEvolveCli, ResumeReproducesUninterruptedRun)
     const auto r = run_cli("evolve --set ea.max_generations=40" + common + " --resume " + (tmp / "half").string() +
                            " --out " + (tmp / "resumed").string());
     ASSERT_EQ(r.rc, 0) << r.text;
-    const std::string a = slurp((tmp / "full" / "history.csv").string()),
-                      b = slurp((tmp / "resumed" / "history.csv").string());
+    const std::string a = read_text((tmp / "full" / "history.csv").string()),
+                      b = read_text((tmp / "resumed" / "history.csv").string());
     EXPECT_FALSE(a.empty());
     EXPECT_EQ(a, b);
-    EXPECT_EQ(slurp((tmp / "full" / "champion.json").string()), slurp((tmp / "resumed" / "champion.json").string()));
+    EXPECT_EQ(read_text((tmp / "full" / "champion.json").string()), read_text((tmp / "resumed" / "champion.json").string()));
     // --resume RUN_DIR alone continues in the same directory with the stored configuration (extended
     // by --set): the same history again, and run.json records the resume.
     const std::string base = " --no-report -q -j 2";
     ASSERT_EQ(run_cli("evolve --set ea.max_generations=20 --set ea.checkpoint_every=7" + common + " --out " + (tmp / "inplace").string()).rc, 0);
     const auto ip = run_cli("evolve --resume " + (tmp / "inplace").string() + " --set ea.max_generations=40" + base);
     ASSERT_EQ(ip.rc, 0) << ip.text;
-    EXPECT_EQ(slurp((tmp / "inplace" / "history.csv").string()), a);
-    EXPECT_NE(slurp((tmp / "inplace" / "run.json").string()).find("\"resumed\""), std::string::npos);
-    EXPECT_NE(slurp((tmp / "inplace" / "config.toml").string()).find("max_generations = 40"), std::string::npos);
+    EXPECT_EQ(read_text((tmp / "inplace" / "history.csv").string()), a);
+    EXPECT_NE(read_text((tmp / "inplace" / "run.json").string()).find("\"resumed\""), std::string::npos);
+    EXPECT_NE(read_text((tmp / "inplace" / "config.toml").string()).find("max_generations = 40"), std::string::npos);
     std::filesystem::remove_all(tmp);
 }
 
@@ -93,17 +83,17 @@ TEST(E2lEvolveCli, FastModeChampionIsReportedOnTheFullTask)
                            " --no-report --force -j 2 --out " + tmp.string());
     ASSERT_EQ(r.rc, 0) << r.text;
     EXPECT_NE(r.text.find("fast mode"), std::string::npos) << r.text;
-    const auto run = nlohmann::json::parse(slurp((tmp / "run.json").string()));
+    const auto run = nlohmann::json::parse(read_text((tmp / "run.json").string()));
     const auto& s = run.at("summary");
     ASSERT_TRUE(s.contains("champion_fitness_full_task"));
     ASSERT_TRUE(s.contains("champion_rms_error_mV"));
     ASSERT_TRUE(s.contains("champion_weight_distance_pA"));
-    const auto champ = nlohmann::json::parse(slurp((tmp / "champion.json").string()));
+    const auto champ = nlohmann::json::parse(read_text((tmp / "champion.json").string()));
     const std::string expr = champ.at("rules").at("rule").at("expression").get<std::string>();
     const auto json = (tmp / "eval.json").string();
     const auto e = run_cli("evaluate error" + task + " --json " + json + " -- \"" + expr + "\"");
     ASSERT_EQ(e.rc, 0) << e.text;
-    const auto ej = nlohmann::json::parse(slurp(json));
+    const auto ej = nlohmann::json::parse(read_text(json));
     EXPECT_DOUBLE_EQ(ej.at("fitness").get<double>(), s.at("champion_fitness_full_task").get<double>());
     // RMS = |F_k| / sqrt(scored samples): 2250 samples after the first 10 % of 2500 are dropped.
     EXPECT_NEAR(ej.at("rms_error_mV").get<double>(), s.at("champion_rms_error_mV").get<double>(), 1e-12);
