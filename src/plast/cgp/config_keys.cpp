@@ -19,7 +19,7 @@ static const io::KeyDoc rows[] = {
     {"ea.reorder", "", "reorder each parent's genome before breeding (phenotype unchanged)"},
     {"ea.legacy_mutation_0_1_0", "", "mutation operator of hal-cgp 0.1.0, as the published runs"},
     {"ea.cache_key", "", "fitness cache: by outputs on fixed inputs, by canonical formula, or none"},
-    {"ea.early_rejection", "", "stop an offspring's evaluation once it must score below the worst parent (minimum-aggregated tasks; same selection)"},
+    {"ea.early_rejection", "", "stop an offspring's evaluation once it must score below the worst parent (correlation, error, stability tasks; same selection)"},
     {"ea.checkpoint_every", "", "generations between checkpoints"},
     {"ea.resume", "", "checkpoint.json or run directory to continue from (empty: a new run)"},
 };

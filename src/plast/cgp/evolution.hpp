@@ -46,9 +46,10 @@ struct EaConfig {
     bool reorder = false;
     bool legacy_mutation_0_1_0 = false; // Genome::mutate_legacy_0_1_0 instead of per-gene mutation
     CacheKey cache_key = CacheKey::functional;
-    // Early rejection (for a fitness that is a minimum over experiments): an offspring's evaluation may
-    // stop once it is sure to score below the worst parent, which it could then never replace. The
-    // selection, the champions and the history are those of a run without it; see rejection_bound().
+    // Early rejection (for a fitness that the experiments run so far bound from above, e.g. a minimum over
+    // experiments): an offspring's evaluation may stop once it is sure to score below the worst parent,
+    // which it could then never replace. The selection, the champions and the history are those of a run
+    // without it; see rejection_bound().
     bool early_rejection = false;
     int threads = 1;
     std::uint64_t seed = 0;

@@ -86,6 +86,7 @@ class ErrorTask : public Task {
     std::vector<std::string> rule_slots() const override { return {"rule"}; }
     int n_experiments() const override { return p_.n_experiments; }
     double experiment(const std::vector<expr::Tape>& rules, int k) const override;
+    double experiment_max() const override { return 0.0; } // F_k = -sqrt(sum (u - v)^2)
     double run(const expr::Tape& rule, int k, ErrorTrace* trace) const;
     const ErrorTaskParams& params() const { return p_; }
     // Samples that enter F_k (after the discarded first fraction).

@@ -45,9 +45,10 @@ cgp::EaSettings read_ea(const Section& ea, const EvolveStudy& st, std::uint64_t 
     if (st.task_name == "error") d.termination_fitness = 0.0;
     cgp::EaSettings settings = cgp::read_ea_settings(ea, d);
     if (st.fast) settings.ea.max_generations = std::min(settings.ea.max_generations, 400);
-    if (settings.ea.early_rejection && !st.task->aggregate_min())
-        ea.fail("early_rejection", "the " + st.task_name + " task averages its experiments, so a partial score bounds nothing",
-                "false, or a task whose fitness is the minimum over its experiments (correlation)");
+    if (settings.ea.early_rejection && !st.task->bounds_partial_fitness())
+        ea.fail("early_rejection",
+                "the " + st.task_name + " task averages experiments of unbounded score, so a partial score bounds nothing",
+                "false, or a task whose experiments bound its fitness: correlation (minimum), error or stability (mean of scores <= 0)");
     settings.ea.seed = seed;
     settings.ea.threads = threads;
     return settings;

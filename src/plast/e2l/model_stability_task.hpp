@@ -41,6 +41,7 @@ public:
     std::vector<std::string> rule_slots() const override { return {"on_pre", "on_post"}; }
     int n_experiments() const override { return n_; }
     double experiment(const std::vector<expr::Tape>& rules, int k) const override;
+    double experiment_max() const override { return 0.0; } // both losses and the penalty are >= 0
     // The model's metrics and verdict for one rule (used by experiment() and reports).
     struct Outcome {
         double fitness, rate;

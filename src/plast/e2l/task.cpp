@@ -30,6 +30,23 @@ double Task::aggregate(const std::vector<double>& f) const
     return aggregate_min() ? r : r / static_cast<double>(f.size());
 }
 
+double Task::experiment_max() const { return std::numeric_limits<double>::infinity(); }
+
+bool Task::bounds_partial_fitness() const { return aggregate_min() || std::isfinite(experiment_max()); }
+
+double Task::partial_fitness_bound(const std::vector<double>& f) const
+{
+    if (aggregate_min()) return f.empty() ? std::numeric_limits<double>::infinity() : *std::min_element(f.begin(), f.end());
+    // Summed in aggregate()'s order, so that the bound of all experiments is aggregate()'s value; adding
+    // the remaining experiments (each <= experiment_max) can only lower the rounded sum.
+    double r = 0.0;
+    for (double x : f)
+        r += x;
+    for (std::size_t k = f.size(); k < static_cast<std::size_t>(n_experiments()); ++k)
+        r += experiment_max();
+    return r / static_cast<double>(n_experiments());
+}
+
 double Task::fitness(const std::vector<expr::Tape>& rules) const
 {
     std::vector<double> f;

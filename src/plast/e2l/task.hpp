@@ -29,9 +29,17 @@ class Task {
     virtual double experiment(const std::vector<expr::Tape>& rules, int k) const = 0;
     // Aggregate over experiments: mean (reward, error) or min (correlation).
     virtual bool aggregate_min() const { return false; }
+    // An upper bound of every experiment's fitness (error: -sqrt(sum (u - v)^2) <= 0); +inf when none.
+    virtual double experiment_max() const;
     // Serial fitness over all experiments; stops early at the first -inf.
     double fitness(const std::vector<expr::Tape>& rules) const;
     double aggregate(const std::vector<double>& per_experiment) const;
+    // Whether the experiments run so far bound the fitness from above: a minimum, or a mean of
+    // experiments with a finite experiment_max (early rejection, cgp::EaConfig::early_rejection).
+    bool bounds_partial_fitness() const;
+    // That bound for the first f.size() experiments (finite values): their minimum, or their mean with
+    // experiment_max() for the experiments not run. With all experiments run it equals aggregate(f).
+    double partial_fitness_bound(const std::vector<double>& f) const;
 };
 
 // Spread of per-experiment fitness values: the minimum is what the correlation task aggregates,

@@ -55,22 +55,23 @@ EvalOutcome GenomeTask::evaluate(const std::vector<double>& alleles, std::uint64
         tapes.push_back(cgp::Genome(specs_[g], std::move(dna)).compile(0, inputs_[g]));
     }
     if (alleles.size() > off + 1) runtime_error("evolve", "a job carries too many numbers for the genome layout");
-    const double bound = alleles.size() == off + 1 && task_.aggregate_min() ? alleles[off]
-                                                                            : -std::numeric_limits<double>::infinity();
+    const double bound = alleles.size() == off + 1 && task_.bounds_partial_fitness()
+                             ? alleles[off]
+                             : -std::numeric_limits<double>::infinity();
     // As Task::fitness: experiments in order, stopping at the first invalid one, or, with a bound, at the
-    // first that puts the minimum below it (the aggregate can only fall further).
+    // first after which the fitness is sure to be below it (Task::partial_fitness_bound).
     std::vector<double> f;
-    double running_min = std::numeric_limits<double>::infinity();
     for (int k = 0; k < task_.n_experiments(); ++k) {
         f.push_back(task_.experiment(tapes, k));
         if (!(f.back() > -std::numeric_limits<double>::infinity())) break;
-        running_min = std::min(running_min, f.back());
-        if (running_min < bound) {
+        if (bound == -std::numeric_limits<double>::infinity()) continue;
+        const double upper = task_.partial_fitness_bound(f);
+        if (upper < bound) {
             EvalOutcome o;
             o.status = "rejected";
             o.abort_reason = "below the worst parent (" + io::format_number(bound) + ") after " + std::to_string(f.size()) +
                              " of " + std::to_string(task_.n_experiments()) + " experiments";
-            o.metrics = {nan_v, nan_v, nan_v, running_min};
+            o.metrics = {nan_v, nan_v, nan_v, upper};
             return o;
         }
     }

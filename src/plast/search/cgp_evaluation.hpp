@@ -5,8 +5,9 @@
 // GenomeTask: the executor's view of a CGP individual: the alleles of its genomes (as numbers) in,
 // the E2L task's fitness metrics out. Deterministic in the alleles, so any rank can evaluate any job.
 // A job may carry one more number after the alleles, the rejection bound (cgp::Evolution::
-// rejection_bound): for a task whose fitness is the minimum over experiments, the experiments stop
-// once their minimum is below it, and the outcome is "rejected" with that minimum in fitness_min.
+// rejection_bound): for a task whose experiments run so far bound its fitness (e2l::Task::
+// partial_fitness_bound: a minimum, or a mean of experiments with a known maximum), the experiments stop
+// once that upper bound is below it, and the outcome is "rejected" with the upper bound in fitness_min.
 //
 // EvolveArchive rows: round = generation (0 = the initial parents), idx = position in the generation
 // (parent i, or offspring k), source "cgp", rule = the expression of each genome joined by " ; "
@@ -15,8 +16,8 @@
 // and simulated (1: simulated for this row; 0: fitness from the cache or, after a silent mutation,
 // from the parent). status "completed", "invalid" (non-finite fitness: fitness is NULL), "rejected" (with
 // ea.early_rejection, an offspring below its generation's worst parent: fitness, fitness_mean and
-// fitness_sd are NULL, fitness_min is an upper bound of its fitness: the minimum over the experiments
-// run before it stopped, or the cached score) or "error".
+// fitness_sd are NULL, fitness_min is an upper bound of its fitness: the bound from the experiments run
+// before it stopped, or the cached score) or "error".
 // Resume: an individual whose (generation, idx) row exists is not simulated again; its fitness is
 // read back after checking that the regenerated rule is the archived one, so a resumed evolution
 // continues as an uninterrupted one and writes the same rows.
