@@ -322,6 +322,38 @@ TEST(CgpEvolution, SameTrajectoryForAnyThreadCountAndAfterResume)
     EXPECT_THROW(wrong.restore(nlohmann::json::parse(text), "test"), Error);
 }
 
+TEST(CgpEvolution, RestoreReEvaluatesASimulatedRuleNotTheCachedChampion)
+{
+    auto spec = make_spec(2, 8, {"+", "-", "*", "/", "1.0"});
+    EaConfig cfg;
+    cfg.seed = 4;
+    Evolution ev(cfg, {spec}, {xy}, regression_fitness);
+    ev.initialize();
+    for (int g = 0; g < 10; ++g)
+        ev.step();
+    const nlohmann::json ck = ev.checkpoint();
+    ASSERT_TRUE(ck.contains("probe"));
+    // The champion's stored score may be another rule's (a functional-cache hit of a rule equal on the
+    // sample inputs but not where the task evaluates it): the probe, not the champion, is checked.
+    nlohmann::json cached = ck;
+    cached["parents"][0]["fitness"] = 123.0;
+    Evolution a(cfg, {spec}, {xy}, regression_fitness);
+    EXPECT_NO_THROW(a.restore(cached, "test"));
+    // A changed task changes the probe's score: refused, naming the rule.
+    Evolution changed(cfg, {spec}, {xy}, [](const std::vector<expr::Tape>& t) { return regression_fitness(t) - 1.0; });
+    try {
+        changed.restore(ck, "test");
+        FAIL() << "a checkpoint of another task must be refused";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("probe rule"), std::string::npos) << e.what();
+    }
+    // Older checkpoints have no probe: the champion is re-evaluated and a difference only reported.
+    nlohmann::json old = cached;
+    old.erase("probe");
+    Evolution b(cfg, {spec}, {xy}, regression_fitness);
+    EXPECT_NO_THROW(b.restore(old, "test"));
+}
+
 TEST(CgpEvolution, RegressionFindsTarget)
 {
     // Sanity of the whole loop: x*y + x is found exactly by a small (1 + 4) run.

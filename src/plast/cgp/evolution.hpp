@@ -24,6 +24,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -151,6 +152,10 @@ class Evolution {
     GenerationObserver observer_;
     std::vector<Individual> parents_;
     std::map<std::string, double> cache_;
+    // A rule simulated in this run and its fitness, re-evaluated when a checkpoint is restored: the
+    // champion's fitness may come from the cache under another rule's key (functional keys equate rules
+    // that agree on the sample inputs, e.g. E*w/E and w, which can differ where E = 0).
+    std::optional<Individual> probe_;
     std::map<std::string, FameEntry> fame_; // key: the formulas joined with ";"
     std::vector<GenerationRecord> history_;
     int generation_ = 0;
