@@ -139,3 +139,27 @@ TEST(E2lEarlyRejection, RefusedForTasksWhosePartialScoresBoundNothing)
     EXPECT_NE(r.text.find("early_rejection"), std::string::npos) << r.text;
     EXPECT_NE(r.text.find("unbounded score"), std::string::npos) << r.text;
 }
+
+// cgp.simplify: the phenotype is the simplified expression, in the archive's rule text and in what the
+// evaluations simulated (the executor's path), so `plast evaluate` of an archived rule gives its fitness.
+TEST(E2lSimplifiedPhenotype, ArchivedRulesScoreTheirFitness)
+{
+    const auto tmp = fs::temp_directory_path() / ("plast_simplify_" + std::to_string(::getpid()));
+    fs::remove_all(tmp);
+    const std::string config = std::string(PLAST_TEST_SOURCE_DIR) + "/examples/e2l_correlation.toml";
+    const std::string task = " --set correlation.n_tasks=2 --set correlation.train=20000"; // fast mode's task
+    auto r = evolve(config + " --seed 5 --set cgp.simplify=true" + task, tmp.string(), 30, "");
+    ASSERT_EQ(r.rc, 0) << r.text;
+    const auto a = plast::search::Archive::open_read_only((tmp / "archive.sqlite").string());
+    int checked = 0;
+    for (const auto& row : a.select("status = 'completed' AND m_simulated = 1", 8)) {
+        const auto e = run_cli("evaluate correlation \"" + row.rule + "\" --config " + config + task);
+        ASSERT_EQ(e.rc, 0) << e.text;
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "fitness (min over 2 experiments): %.12g", row.metrics[0]);
+        EXPECT_NE(e.text.find(std::string(buf).substr(0, 44)), std::string::npos) << row.rule << ": " << e.text;
+        ++checked;
+    }
+    EXPECT_GT(checked, 3);
+    fs::remove_all(tmp);
+}

@@ -127,6 +127,34 @@ TEST(ExprCanonical, ConstantFoldingAndCanonicalForm)
     EXPECT_EQ(canonical(parse("sbar/u^2", vus)), "sbar/u^2");
 }
 
+TEST(ExprCanonical, SimplifiedTapeRemovesSingularitiesAndKeepsTheFunction)
+{
+    // Removable singularities go: E*w/E is w also at E = 0, w/w - w/w is 0 also at w = 0.
+    const std::vector<std::string> wE{"w", "E"};
+    const double at0[2] = {0.7, 0.0}, w0[2] = {0.0, 0.3};
+    const Tape a = parse("E - w*E/E", wE);
+    EXPECT_TRUE(std::isnan(a.eval(at0)));
+    EXPECT_DOUBLE_EQ(simplified(a).eval(at0), -0.7);
+    EXPECT_EQ(simplified(parse("w/w - w/w", wE)).eval(w0), 0.0);
+    // Elsewhere the function is the same (to the 10 significant digits the canonical form prints),
+    // on generic points of random expressions over every operator CGP uses.
+    const char* exprs[] = {"(E - w)/(E + 2*w) + w^3*E", "pow(w, E) - 10*E*w", "(w + 0.1)/(E - w)*(E*E - 1)",
+                           "E/(w*w) - w/(E*E*E)", "pow(E + 1, w/(E + 1))"};
+    rng::Stream r(11, "simplified_test");
+    for (const char* e : exprs) {
+        const Tape t = parse(e, wE), s = simplified(t);
+        EXPECT_EQ(s.input_names(), wE);
+        for (int k = 0; k < 50; ++k) {
+            const double x[2] = {0.05 + 0.9 * r.uniform(), 0.05 + 3.0 * r.uniform()};
+            const double a1 = t.eval(x), b1 = s.eval(x);
+            EXPECT_NEAR(b1, a1, 1e-8 * std::max(1.0, std::fabs(a1))) << e << " at w=" << x[0] << ", E=" << x[1];
+        }
+    }
+    // A division by zero is NaN everywhere (an invalid rule, as the reference's zoo).
+    EXPECT_TRUE(std::isnan(simplified(parse("w/(E - E)", wE)).eval(w0)));
+    EXPECT_TRUE(std::isnan(simplified(parse("w/(E - E)", wE)).eval(at0)));
+}
+
 TEST(ExprRuleFamily, AdapterEvaluatesRowsAndPrints)
 {
     // Through the base-class pointer, as a simulator would hold it.

@@ -9,6 +9,7 @@ static const io::KeyDoc rows[] = {
     {"cgp.n_rows", "", "rows of the CGP grid"},
     {"cgp.levels_back", "", "how many columns back a node may take its inputs from"},
     {"cgp.primitives", "", "node operators and constants available to the genome"},
+    {"cgp.simplify", "", "simulate the simplified expression (as hal-cgp's to_sympy(simplify=True)); false: as the graph writes it"},
     {"ea.mu", "", "parents per generation"},
     {"ea.lambda", "", "offspring per generation"},
     {"ea.n_breeding", "", "tournament winners in the breeding pool (the best lambda breed)"},

@@ -60,8 +60,10 @@ Evolution::Evolution(EaConfig cfg, std::vector<std::shared_ptr<const GenomeSpec>
 std::vector<expr::Tape> Evolution::phenotype(const Individual& ind) const
 {
     std::vector<expr::Tape> t;
-    for (std::size_t g = 0; g < ind.genomes.size(); ++g)
+    for (std::size_t g = 0; g < ind.genomes.size(); ++g) {
         t.push_back(ind.genomes[g].compile(0, names_[g]));
+        if (cfg_.simplify) t.back() = expr::simplified(t.back());
+    }
     return t;
 }
 

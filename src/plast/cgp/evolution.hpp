@@ -52,6 +52,9 @@ struct EaConfig {
     // which it could then never replace. The selection, the champions and the history are those of a run
     // without it; see rejection_bound().
     bool early_rejection = false;
+    // Phenotype = the simplified expression (expr::simplified), as hal-cgp's to_sympy(simplify=True) gives
+    // the E2L reference to simulate; false: the expression as the graph writes it.
+    bool simplify = false;
     int threads = 1;
     std::uint64_t seed = 0;
 };

@@ -103,7 +103,8 @@ EvolveStudy EvolveStudy::from_config(Config& cfg, std::uint64_t seed, int thread
         ea.fail("early_rejection", "the checkpoint " + st.resume + " was written with early rejection (its cache holds upper bounds, not scores)",
                 "true: a run that used early rejection continues with it");
     st.fingerprint = rows_fingerprint(cfg, seed, st.fast);
-    st.genome_task = std::make_unique<search::GenomeTask>(*st.task, st.specs, st.fingerprint);
+    st.settings.ea.simplify = cfg.section("cgp").flag("simplify", false);
+    st.genome_task = std::make_unique<search::GenomeTask>(*st.task, st.specs, st.fingerprint, st.settings.ea.simplify);
     return st;
 }
 

@@ -1,8 +1,12 @@
 #include "plast/expr/simplify.hpp"
 
+#include "plast/core/error.hpp"
+#include "plast/expr/parser.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <vector>
 
@@ -308,6 +312,24 @@ std::string canonical(const Tape& t)
 std::string canonical(const Tape& t, const double* theta)
 {
     return print(to_poly(t, theta));
+}
+
+Tape simplified(const Tape& t)
+{
+    if (t.n_params() != 0) return t; // parameters print by name; not a CGP phenotype
+    const std::string c = canonical(t);
+    Tape r(t.input_names());
+    if (c == "nan") {
+        r.push_constant(std::numeric_limits<double>::quiet_NaN());
+    } else {
+        try {
+            r = parse(c, t.input_names());
+        } catch (const Error&) {
+            return t;
+        }
+    }
+    r.set_pow_real_part(t.pow_real_part());
+    return r;
 }
 
 std::string readable(const Tape& t)

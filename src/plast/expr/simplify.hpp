@@ -28,4 +28,11 @@ std::string canonical(const Tape& t, const double* theta);
 // expression (nested quotients), in which case the infix form.
 std::string readable(const Tape& t);
 
+// The expression of the canonical form, as a tape over the same inputs: what hal-cgp's
+// to_sympy(simplify=True) gives the E2L reference to simulate. It differs from t where t has a removable
+// singularity (E*w/E is w, also at E = 0; w/w - w/w is 0) and in coefficients beyond 10 significant
+// digits. A canonical form "nan" (division by zero) gives a tape that is NaN everywhere; t itself if the
+// form does not parse back (an opaque sub-expression the parser does not know).
+Tape simplified(const Tape& t);
+
 } // namespace plast::expr

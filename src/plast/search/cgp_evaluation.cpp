@@ -1,6 +1,7 @@
 #include "plast/search/cgp_evaluation.hpp"
 
 #include "plast/core/error.hpp"
+#include "plast/expr/simplify.hpp"
 #include "plast/io/csv.hpp"
 
 #include <algorithm>
@@ -27,8 +28,9 @@ double fitness_of(const std::string& status, const std::vector<double>& metrics)
 }
 } // namespace
 
-GenomeTask::GenomeTask(const e2l::Task& task, std::vector<std::shared_ptr<const cgp::GenomeSpec>> specs, std::string fingerprint)
-    : task_(task), specs_(std::move(specs)), inputs_(task.rule_inputs()), fingerprint_(std::move(fingerprint))
+GenomeTask::GenomeTask(const e2l::Task& task, std::vector<std::shared_ptr<const cgp::GenomeSpec>> specs, std::string fingerprint,
+                       bool simplify)
+    : task_(task), specs_(std::move(specs)), inputs_(task.rule_inputs()), fingerprint_(std::move(fingerprint)), simplify_(simplify)
 {
     if (specs_.size() != inputs_.size()) runtime_error("evolve", "one genome per rule slot is required");
 }
@@ -53,6 +55,7 @@ EvalOutcome GenomeTask::evaluate(const std::vector<double>& alleles, std::uint64
         for (std::size_t i = 0; i < n; ++i) dna[i] = static_cast<int>(alleles[off + i]);
         off += n;
         tapes.push_back(cgp::Genome(specs_[g], std::move(dna)).compile(0, inputs_[g]));
+        if (simplify_) tapes.back() = expr::simplified(tapes.back()); // as cgp::Evolution::phenotype
     }
     if (alleles.size() > off + 1) runtime_error("evolve", "a job carries too many numbers for the genome layout");
     const double bound = alleles.size() == off + 1 && task_.bounds_partial_fitness()

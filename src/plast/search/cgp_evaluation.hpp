@@ -38,7 +38,9 @@ namespace plast::search {
 
 class GenomeTask : public ScreenTask {
 public:
-    GenomeTask(const e2l::Task& task, std::vector<std::shared_ptr<const cgp::GenomeSpec>> specs, std::string fingerprint);
+    // simplify: the phenotype is the simplified expression (cgp::EaConfig::simplify).
+    GenomeTask(const e2l::Task& task, std::vector<std::shared_ptr<const cgp::GenomeSpec>> specs, std::string fingerprint,
+               bool simplify = false);
     // The alleles, then the rejection bound when it is finite.
     std::vector<double> encode(const cgp::Individual& ind, double rejection_bound) const;
     std::string name() const override { return "cgp_" + task_.name(); }
@@ -54,6 +56,7 @@ private:
     std::vector<std::shared_ptr<const cgp::GenomeSpec>> specs_;
     std::vector<std::vector<std::string>> inputs_;
     std::string fingerprint_;
+    bool simplify_ = false;
 };
 
 class EvolveArchive {
