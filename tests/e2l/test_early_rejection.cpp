@@ -82,13 +82,17 @@ std::string expect_same_evolution(const std::string& base, int mu, int generatio
         EXPECT_EQ(same.size(), 1u);
         if (same.size() != 1u) continue;
         EXPECT_EQ(same[0].rule, row.rule);
-        if (!std::isnan(same[0].metrics[0])) EXPECT_LE(same[0].metrics[0], row.metrics[3]) << row.rule;
+        if (!std::isnan(same[0].metrics[0])) {
+            EXPECT_LE(same[0].metrics[0], row.metrics[3]) << row.rule;
+        }
     }
     // Simulated rows that were not rejected carry the exact fitness of the full run.
     for (const auto& row : b.select("status = 'completed' AND m_simulated = 1")) {
         const auto same = a.select("round = " + std::to_string(row.round) + " AND idx = " + std::to_string(row.idx));
         EXPECT_EQ(same.size(), 1u);
-        if (same.size() == 1u) EXPECT_EQ(same[0].metrics[0], row.metrics[0]) << row.rule;
+        if (same.size() == 1u) {
+            EXPECT_EQ(same[0].metrics[0], row.metrics[0]) << row.rule;
+        }
     }
     return h;
 }
