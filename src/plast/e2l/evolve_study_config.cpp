@@ -55,8 +55,9 @@ cgp::EaSettings read_ea(const Section& ea, const EvolveStudy& st, std::uint64_t 
 }
 
 // [ea] resume, or --resume (which wins): the checkpoint file to continue from, empty for a fresh start.
-// A missing or corrupted checkpoint is bad input (exit 2), found before a run directory is touched.
-std::string read_resume(const Section& ea, const std::string& resume_override)
+// A missing or corrupted checkpoint is bad input (exit 2), found before a run directory is touched; so is a
+// checkpoint written with early rejection continued without it (cgp::Evolution::restore checks it too).
+std::string read_resume(const Section& ea, const std::string& resume_override, bool early_rejection)
 {
     std::string resume = ea.string("resume", "");
     if (!resume_override.empty()) resume = resume_override;
@@ -66,12 +67,16 @@ std::string read_resume(const Section& ea, const std::string& resume_override)
         if (!resume_override.empty()) usage_error("--resume " + resume_override, "no checkpoint.json there");
         ea.fail("resume", "no checkpoint at '" + resume + "'", "a checkpoint.json or a run directory holding one");
     }
+    nlohmann::json checkpoint;
     try {
-        (void)cgp::read_json(resume);
+        checkpoint = cgp::read_json(resume);
     } catch (const Error& e) {
         usage_error("--resume " + (resume_override.empty() ? resume : resume_override), e.problem(),
                     "an intact checkpoint.json written by plast evolve");
     }
+    if (!early_rejection && checkpoint.value("early_rejection", false))
+        ea.fail("early_rejection", "the checkpoint " + resume + " was written with early rejection (its cache holds upper bounds, not scores)",
+                "true: a run that used early rejection continues with it");
     return resume;
 }
 
@@ -97,11 +102,7 @@ EvolveStudy EvolveStudy::from_config(Config& cfg, std::uint64_t seed, int thread
     st.specs = read_genome_specs(cfg, *st.task);
     const Section ea = cfg.section("ea");
     st.settings = read_ea(ea, st, seed, threads);
-    st.resume = read_resume(ea, resume_override);
-    // Checked here, before a resumed run's directory is touched (cgp::Evolution::restore checks it too).
-    if (!st.resume.empty() && !st.settings.ea.early_rejection && cgp::read_json(st.resume).value("early_rejection", false))
-        ea.fail("early_rejection", "the checkpoint " + st.resume + " was written with early rejection (its cache holds upper bounds, not scores)",
-                "true: a run that used early rejection continues with it");
+    st.resume = read_resume(ea, resume_override, st.settings.ea.early_rejection);
     st.fingerprint = rows_fingerprint(cfg, seed, st.fast);
     st.settings.ea.simplify = cfg.section("cgp").flag("simplify", false);
     st.genome_task = std::make_unique<search::GenomeTask>(*st.task, st.specs, st.fingerprint, st.settings.ea.simplify);
