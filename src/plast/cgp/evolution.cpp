@@ -57,13 +57,17 @@ Evolution::Evolution(EaConfig cfg, std::vector<std::shared_ptr<const GenomeSpec>
                 config_error("ea", "reorder", "genome reorder needs n_rows = 1 and levels_back = n_columns", "false");
 }
 
+expr::Tape rule_tape(const Genome& g, const std::vector<std::string>& input_names, bool simplify)
+{
+    expr::Tape t = g.compile(0, input_names);
+    return simplify ? expr::simplified(t) : t;
+}
+
 std::vector<expr::Tape> Evolution::phenotype(const Individual& ind) const
 {
     std::vector<expr::Tape> t;
-    for (std::size_t g = 0; g < ind.genomes.size(); ++g) {
-        t.push_back(ind.genomes[g].compile(0, names_[g]));
-        if (cfg_.simplify) t.back() = expr::simplified(t.back());
-    }
+    for (std::size_t g = 0; g < ind.genomes.size(); ++g)
+        t.push_back(rule_tape(ind.genomes[g], names_[g], cfg_.simplify));
     return t;
 }
 

@@ -59,6 +59,10 @@ struct EaConfig {
     std::uint64_t seed = 0;
 };
 
+// One genome's rule as evaluated: its compiled expression, simplified with EaConfig::simplify. The
+// evolution and the executor's jobs (search::GenomeTask) both build rules this way.
+expr::Tape rule_tape(const Genome& g, const std::vector<std::string>& input_names, bool simplify);
+
 // The objective: one expression tape per genome (the rule) -> fitness; must be thread-safe and
 // deterministic. Non-finite results count as -inf.
 using Objective = std::function<double(const std::vector<expr::Tape>&)>;

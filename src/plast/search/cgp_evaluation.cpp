@@ -1,7 +1,6 @@
 #include "plast/search/cgp_evaluation.hpp"
 
 #include "plast/core/error.hpp"
-#include "plast/expr/simplify.hpp"
 #include "plast/io/csv.hpp"
 
 #include <algorithm>
@@ -54,8 +53,7 @@ EvalOutcome GenomeTask::evaluate(const std::vector<double>& alleles, std::uint64
         std::vector<int> dna(n);
         for (std::size_t i = 0; i < n; ++i) dna[i] = static_cast<int>(alleles[off + i]);
         off += n;
-        tapes.push_back(cgp::Genome(specs_[g], std::move(dna)).compile(0, inputs_[g]));
-        if (simplify_) tapes.back() = expr::simplified(tapes.back()); // as cgp::Evolution::phenotype
+        tapes.push_back(cgp::rule_tape(cgp::Genome(specs_[g], std::move(dna)), inputs_[g], simplify_));
     }
     if (alleles.size() > off + 1) runtime_error("evolve", "a job carries too many numbers for the genome layout");
     const double bound = alleles.size() == off + 1 && task_.bounds_partial_fitness()
