@@ -373,11 +373,57 @@ TEST(CgpEvolution, RegressionFindsTarget)
     EXPECT_GE(ev.champion().fitness, -1e-12) << ev.formulas(ev.champion())[0];
 }
 
-TEST(CgpGenome, LegacyMutationCountsOnlyOutputChanges)
+TEST(CgpGenome, LegacyMutationCountsOutputDrawsAsHalCgp010)
 {
-    // hal-cgp 0.1.0: int(0.045 * 48) = 2 output-address changes per call, many hidden re-samples.
+    // hal-cgp 0.1.0 (the correlation genome: 2 inputs, 5 columns, 8 primitives, p = 0.05): int(0.05 * 24) = 1
+    // output draw ends the mutation, whether or not the re-sampled address differs. Two consequences with
+    // values from theory, not from the implementation:
+    //  - the output keeps its address with probability 1/7 (7 permissible addresses: 2 inputs, 5 nodes);
+    //  - a hidden gene is drawn before the output gene with probability 1/2 (a race between two genes drawn
+    //    alike), and then ends on another value with probability (n - 1)/n, n its number of alleles, so the
+    //    expected number of changed hidden genes is sum_j (n_j - 1) / (2 n_j).
+    // Counting only output *changes* as successes (the earlier reading) gives 0 and 7/13 instead of 1/2.
+    auto spec = make_spec(2, 5, {"+", "-", "*", "/", "pow", "0.1", "1.0", "10.0"});
+    ASSERT_EQ(spec->length(), 24);
+    const auto out_gene = static_cast<std::size_t>(7 * spec->region_size() + 1);
+    double expected_hidden = 0;
+    for (std::size_t g = static_cast<std::size_t>(2 * spec->region_size()); g < out_gene - 1; ++g) {
+        const double n = static_cast<double>(spec->alleles[g].size());
+        expected_hidden += (n - 1) / (2 * n);
+    }
+    EXPECT_NEAR(expected_hidden, 0.5 * (5 * 7.0 / 8 + 2 * (1.0 / 2 + 2.0 / 3 + 3.0 / 4 + 4.0 / 5 + 5.0 / 6)), 1e-12);
+    rng::Stream init(4, "test_init");
+    const Genome parent = Genome::random(spec, init);
+    const int n = 6000;
+    int same_output = 0;
+    double sum = 0, sum2 = 0;
+    for (int t = 0; t < n; ++t) {
+        Genome child = parent;
+        rng::Stream r(5, "test_legacy", static_cast<std::uint64_t>(t));
+        const auto rep = child.mutate_legacy_0_1_0(0.05, r);
+        same_output += child.dna()[out_gene] == parent.dna()[out_gene];
+        int hidden = 0;
+        for (std::size_t g = 0; g < out_gene - 1; ++g)
+            hidden += child.dna()[g] != parent.dna()[g];
+        // A gene drawn twice may change twice (or change and return): n_mutated counts changes, not genes.
+        EXPECT_GE(rep.n_mutated, hidden + (child.dna()[out_gene] != parent.dna()[out_gene] ? 1 : 0));
+        sum += hidden, sum2 += static_cast<double>(hidden) * hidden;
+        EXPECT_NO_THROW(Genome(spec, child.dna()));
+    }
+    // Binomial(n, 1/7): 5 standard deviations.
+    const double q = 1.0 / 7, sd = std::sqrt(n * q * (1 - q));
+    EXPECT_NEAR(same_output, n * q, 5 * sd);
+    // Mean over n independent mutations: 5 standard errors of the sample.
+    const double mean = sum / n, se = std::sqrt((sum2 / n - mean * mean) / n);
+    EXPECT_NEAR(mean, expected_hidden, 5 * se) << "se " << se;
+    EXPECT_GT(std::abs(mean - expected_hidden * 14.0 / 13.0), 5 * se); // the change-counting reading is excluded
+}
+
+TEST(CgpGenome, LegacyMutationDrawsUntilIntPTimesLengthOutputDraws)
+{
+    // int(0.045 * 48) = 2 output draws per call (the error genome's size): many hidden re-samples, far above p * length.
     auto spec = make_spec(3, 12, {"+", "-", "*", "/", "1.0"});
-    ASSERT_EQ(spec->length(), 48); // (3 + 12 + 1) regions x (1 + max arity 2) genes, as in the spec
+    ASSERT_EQ(spec->length(), 48);
     rng::Stream init(4, "test_init");
     const Genome parent = Genome::random(spec, init);
     double hidden_changes = 0;
@@ -385,14 +431,11 @@ TEST(CgpGenome, LegacyMutationCountsOnlyOutputChanges)
         Genome child = parent;
         rng::Stream r(5, "test_legacy", static_cast<std::uint64_t>(t));
         child.mutate_legacy_0_1_0(0.045, r);
-        const auto out_gene = static_cast<std::size_t>(15 * spec->region_size() + 1);
-        // Two successful output mutations: the final output address may coincide with the parent's
-        // only if the second change returned to it.
-        for (std::size_t g = 0; g < out_gene - 1; ++g)
+        for (std::size_t g = 0; g < static_cast<std::size_t>(15 * spec->region_size()); ++g)
             hidden_changes += child.dna()[g] != parent.dna()[g];
         EXPECT_NO_THROW(Genome(spec, child.dna()));
     }
-    // Expected hidden draws per success: (mutable genes) / 1 output gene ~ 48, i.e. far above p * length.
+    // Each hidden gene is drawn before the second output draw with probability 3/4; most of the 36 hidden genes change.
     EXPECT_GT(hidden_changes / 200.0, 10.0);
 }
 

@@ -214,8 +214,11 @@ Genome::MutationReport Genome::mutate_legacy_0_1_0(double p, rng::Stream& r)
         if (dna_[g] != old) {
             ++rep.n_mutated;
             if (act[static_cast<std::size_t>(region)]) rep.only_silent = false;
-            if (s.is_output(region)) ++successes;
         }
+        // hal-cgp 0.1.0 counts every draw of an output's address gene as a success, also when the re-sample
+        // returns the same address (probability 1 / number of permissible addresses): the output keeps its
+        // node that often, so an offspring can keep one genome's rule while another genome changes.
+        if (s.is_output(region)) ++successes;
     }
     return rep;
 }

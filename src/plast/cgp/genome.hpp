@@ -77,10 +77,11 @@ class Genome {
     // among the others); genes with one permissible allele never change.
     MutationReport mutate(double p, rng::Stream& r);
 
-    // [legacy] hal-cgp 0.1.0 mutation (spec §5.3, issue #156): n = int(p * length) "successful"
-    // mutations are required, but only a change of an output's address gene counts as one; every
-    // hidden gene drawn meanwhile is re-sampled uniformly from its permissible alleles (it may keep
-    // its value). The effective mutation strength is therefore much larger than p.
+    // [legacy] hal-cgp 0.1.0 mutation (hal-cgp issue #156): genes are drawn uniformly until n = int(p * length)
+    // draws of an output's address gene have happened; each drawn gene (hidden or output) is re-sampled
+    // uniformly from its permissible alleles and may keep its value, and the output draw counts whether or
+    // not the address changed (0.1.0's Genome.mutate). Every hidden gene drawn meanwhile is re-sampled, so
+    // the effective mutation strength is much larger than p.
     MutationReport mutate_legacy_0_1_0(double p, rng::Stream& r);
 
     // Goldman & Punch reorder: a random topological order of the hidden nodes, phenotype unchanged.
