@@ -1,8 +1,8 @@
 #!/bin/sh
 # Six error-task evolutions (the paper's seeds 12..17) and a summary: which champions equal
-# c * (v - u) * sbar (summary key delta_rule_factor). About 2-6 minutes per run on 2 cores.
+# c * (v - u) * sbar (summary key delta_rule_factor). About 30-40 s per run (one thread).
 #   sh examples/e2l_error_seeds.sh [PLAST] [OUTDIR] [SEEDS...]
-# The example config uses the hal-cgp 0.1.0 mutation of the published runs (3 of 6 exact
+# The example config uses the hal-cgp 0.1.0 mutation of the published runs (5 of these 6 exact
 # rediscoveries here); DOCUMENTED=1 switches to the per-gene mutation of hal-cgp >= 0.1.1 (0 of 9).
 set -e
 PLAST=${1:-plast}

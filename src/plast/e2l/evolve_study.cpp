@@ -29,7 +29,7 @@ lambda = 4
 p_mutation = 0.045
 max_generations = 1000
 termination_fitness = 0.0
-legacy_mutation_0_1_0 = true   # as the published runs (hal-cgp 0.1.0): 3 of 6 paper seeds find (v - u) sbar
+legacy_mutation_0_1_0 = true   # as the published runs (hal-cgp 0.1.0): 9 of 12 seeds (12-23) find c (v - u) sbar
 )";
 
 search::Archive EvolveStudy::open_archive(const std::string& path, bool resume) const
