@@ -354,6 +354,37 @@ TEST(CgpEvolution, RestoreReEvaluatesASimulatedRuleNotTheCachedChampion)
     EXPECT_NO_THROW(b.restore(old, "test"));
 }
 
+TEST(CgpEvolution, CheckpointRecordsTheMutationOperatorAndAResumeUnderAnotherOneIsReported)
+{
+    auto spec = make_spec(2, 5, {"+", "-", "*", "/", "1.0"});
+    EaConfig cfg;
+    cfg.seed = 4;
+    cfg.legacy_mutation_0_1_0 = true;
+    Evolution ev(cfg, {spec}, {xy}, regression_fitness);
+    ev.initialize();
+    for (int g = 0; g < 5; ++g)
+        ev.step();
+    const nlohmann::json ck = ev.checkpoint();
+    EXPECT_EQ(ck.at("mutation"), "hal-cgp-0.1.0-output-draws");
+    auto resume_stderr = [&](const nlohmann::json& j, const EaConfig& c) {
+        Evolution r(c, {spec}, {xy}, regression_fitness);
+        testing::internal::CaptureStderr();
+        r.restore(j, "ck.json");
+        return testing::internal::GetCapturedStderr();
+    };
+    EXPECT_EQ(resume_stderr(ck, cfg).find("mutation operator"), std::string::npos);
+    // A checkpoint without the record, resumed with the 0.1.0 operator, was written by the first reading of it.
+    nlohmann::json old = ck;
+    old.erase("mutation");
+    const auto err = resume_stderr(old, cfg);
+    EXPECT_NE(err.find("ck.json: warning: the checkpoint's generations used the mutation operator 'hal-cgp-0.1.0-changes'"),
+              std::string::npos) << err;
+    EaConfig per_gene = cfg;
+    per_gene.legacy_mutation_0_1_0 = false;
+    EXPECT_EQ(resume_stderr(old, per_gene).find("mutation operator"), std::string::npos); // per-gene never changed
+    EXPECT_NE(resume_stderr(ck, per_gene).find("continuation uses 'per-gene'"), std::string::npos);
+}
+
 TEST(CgpEvolution, RegressionFindsTarget)
 {
     // Sanity of the whole loop: x*y + x is found exactly by a small (1 + 4) run.

@@ -345,6 +345,12 @@ std::vector<Evolution::FameEntry> Evolution::complexity_front() const
     return front;
 }
 
+std::string mutation_operator_name(const EaConfig& cfg)
+{
+    // "output-draws": hal-cgp 0.1.0's loop, every output draw counts (Genome::mutate_legacy_0_1_0).
+    return cfg.legacy_mutation_0_1_0 ? "hal-cgp-0.1.0-output-draws" : "per-gene";
+}
+
 nlohmann::json Evolution::checkpoint() const
 {
     nlohmann::json j;
@@ -352,6 +358,7 @@ nlohmann::json Evolution::checkpoint() const
     j["generation"] = generation_;
     j["seed"] = cfg_.seed;
     j["early_rejection"] = cfg_.early_rejection; // the cache may hold rejection bounds
+    j["mutation"] = mutation_operator_name(cfg_);
     std::vector<std::string> sig;
     for (const auto& s : specs_)
         sig.push_back(s->signature());
@@ -410,6 +417,13 @@ void Evolution::restore(const nlohmann::json& j, const std::string& where)
             config_error(where, "early_rejection",
                          "the checkpoint was written with early rejection (its cache holds upper bounds, not scores)",
                          "true: a run that used early rejection continues with it");
+        // Checkpoints before the operator had a name used the per-gene mutation or the first reading of hal-cgp
+        // 0.1.0's (only output changes counted), which no longer exists: the continuation is another evolution.
+        const std::string op = j.value("mutation", cfg_.legacy_mutation_0_1_0 ? "hal-cgp-0.1.0-changes" : "per-gene");
+        if (op != mutation_operator_name(cfg_))
+            std::cerr << where << ": warning: the checkpoint's generations used the mutation operator '" << op
+                      << "', the continuation uses '" << mutation_operator_name(cfg_)
+                      << "': the resumed run is not the one an uninterrupted run gives\n";
         generation_ = j.at("generation").get<int>();
         next_id_ = j.at("next_id").get<long long>();
         n_evaluations_ = j.at("n_evaluations").get<long long>();

@@ -59,6 +59,10 @@ struct EaConfig {
     std::uint64_t seed = 0;
 };
 
+// The mutation operator a configuration selects, as recorded in checkpoints ("per-gene" or
+// "hal-cgp-0.1.0-output-draws").
+std::string mutation_operator_name(const EaConfig& cfg);
+
 // One genome's rule as evaluated: its compiled expression, simplified with EaConfig::simplify. The
 // evolution and the executor's jobs (search::GenomeTask) both build rules this way.
 expr::Tape rule_tape(const Genome& g, const std::vector<std::string>& input_names, bool simplify);
