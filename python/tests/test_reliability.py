@@ -82,20 +82,53 @@ def test_non_utf8_run_directory(tmp_path):
     assert j["status"] == "completed"
 
 
-def _interrupt(args, sig, after, tmp_path):
+def _interrupt(args, sig, ready, tmp_path, timeout=600):
+    """Run plast, send `sig` once `ready()` is true (polled; not after a fixed time, so a loaded machine
+    cannot make the run look as if it had completed nothing), and return (exit code, stderr)."""
     import signal
     import time
 
     p = subprocess.Popen([CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(after)
+    start = time.monotonic()
+    while not ready():
+        if p.poll() is not None:
+            out, err = p.communicate()
+            raise AssertionError(f"plast ended (exit {p.returncode}) before the state to interrupt: {err}")
+        if time.monotonic() - start > timeout:
+            p.kill()
+            raise AssertionError(f"plast did not reach the state to interrupt within {timeout} s")
+        time.sleep(0.2)
     p.send_signal(getattr(signal, sig))
     out, err = p.communicate(timeout=120)
     return p.returncode, err
 
 
+def _lines(path):
+    try:
+        return len(path.read_text().strip().splitlines())
+    except OSError:
+        return 0
+
+
+def _candidates(db):
+    import sqlite3
+
+    if not db.exists():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)
+        try:
+            return con.execute("SELECT COUNT(*) FROM candidates").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:  # not created yet, or locked by the writer
+        return 0
+
+
 def test_sigint_keeps_completed_memory_runs_and_marks_the_run(tmp_path):
     run = tmp_path / "mem"
-    rc, err = _interrupt(["memory", "--out", str(run), "-j1", "--no-report"], "SIGINT", 8, tmp_path)
+    rc, err = _interrupt(["memory", "--out", str(run), "-j1", "--no-report"], "SIGINT",
+                         lambda: _lines(run / "memory_done.jsonl") >= 1, tmp_path)  # the journal: one line per completed run
     assert rc == 130, err
     j = json.loads((run / "run.json").read_text())
     assert j["status"] == "interrupted"
@@ -123,7 +156,8 @@ def test_sigterm_stops_a_screen_that_resumes_in_place(tmp_path):
     cfg = tmp_path / "s.toml"
     cfg.write_text(SCREEN_SPIKING)
     run = tmp_path / "scr"
-    rc, err = _interrupt(["screen", str(cfg), "--out", str(run), "-j2", "--no-report", "-q"], "SIGTERM", 4, tmp_path)
+    rc, err = _interrupt(["screen", str(cfg), "--out", str(run), "-j2", "--no-report", "-q"], "SIGTERM",
+                         lambda: _candidates(run / "archive.sqlite") >= 1, tmp_path)
     assert rc == 143, err
     assert json.loads((run / "run.json").read_text())["status"] == "interrupted"
     import sqlite3
